@@ -1,0 +1,1 @@
+"""Built-in formats, one module each: reader, writer and mapping tables together."""

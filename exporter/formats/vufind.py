@@ -1,0 +1,611 @@
+"""VuFind records: Solr documents as JSON, and the staff-view ("Staff View" tab) page text.
+
+VuFind (https://vufind.org) indexes records into Solr with the fields of its default schema
+(https://github.com/vufind-org/vufind/blob/dev/solr/vufind/biblio/conf/schema.xml). Both
+readers turn a document into the same field dictionary and map it with one function, so the
+two forms of one record give the same :class:`Record`.
+
+What a VuFind document says only implicitly, and how it is recovered:
+
+* DOI, PMID and PMCID appear only as ``url`` values (doi.org, PubMed and PMC addresses);
+* the journal title of PubMed-derived records appears only inside ``spelling`` (the text of
+  the source record), between the authors and the first subject;
+* so do the earlier (epub) date, the language code and the rights statement with its licence;
+* the staff-view text joins multi-valued fields with spaces: author boundaries come back from
+  ``work_keys_str_mv`` (one "AT <author key> <title key>" per author), formats from VuFind's
+  format vocabulary, URLs and standard numbers from whitespace;
+* names whose initials slipped before the family name ("J. Singer, Sara") are repaired, and
+  each repair is noted in the record's provenance.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Any, Iterator, TextIO
+
+from ..model import (
+    Container,
+    Contributor,
+    DateValue,
+    Identifier,
+    Link,
+    Provenance,
+    Record,
+    Rights,
+    Subject,
+)
+from ..normalize.dates import parse_date, parse_partial
+from ..normalize.identifiers import (
+    clean_doi,
+    clean_isbn,
+    clean_issn,
+    identifier_from_url,
+)
+from ..normalize.languages import to_bcp47
+from ..normalize.licenses import find_license
+from ..normalize.names import name_key, parse_inverted
+from ..plugins import Reader
+from ..problems import Problem
+from .jsonio import JSONItem, iter_json
+
+# -- mapping tables -------------------------------------------------------------------------
+
+#: VuFind format names -> record type, most specific first (the first match wins).
+FORMAT_TYPES: tuple[tuple[str, str], ...] = (
+    ("thesis", "thesis"),
+    ("dissertation", "thesis"),
+    ("conference proceeding", "paper-conference"),
+    ("conference paper", "paper-conference"),
+    ("book chapter", "chapter"),
+    ("chapter", "chapter"),
+    ("newspaper article", "article-newspaper"),
+    ("magazine article", "article-magazine"),
+    ("journal article", "article-journal"),
+    ("article", "article-journal"),
+    ("report", "report"),
+    ("patent", "patent"),
+    ("dataset", "dataset"),
+    ("software", "software"),
+    ("map", "map"),
+    ("musical score", "musical_score"),
+    ("music score", "musical_score"),
+    ("sound recording", "song"),
+    ("video", "motion_picture"),
+    ("videodisc", "motion_picture"),
+    ("manuscript", "manuscript"),
+    ("photo", "graphic"),
+    ("image", "graphic"),
+    ("website", "webpage"),
+    ("web page", "webpage"),
+    ("journal", "periodical"),
+    ("serial", "periodical"),
+    ("newspaper", "periodical"),
+    ("ebook", "book"),
+    ("book", "book"),
+)
+_FORMAT_TYPE = dict(FORMAT_TYPES)
+#: Format words that describe carrier or content only; known so the text reader can split them.
+_CARRIER_FORMATS = ("online", "electronic", "text", "print", "microfilm", "cd", "dvd", "kit")
+_KNOWN_FORMATS = sorted({*_FORMAT_TYPE, *_CARRIER_FORMATS}, key=lambda f: -len(f.split()))
+
+#: MARC relator codes and terms (https://id.loc.gov/vocabulary/relators) -> CSL roles.
+RELATORS = {
+    "aut": "author", "author": "author", "cre": "author", "creator": "author",
+    "edt": "editor", "editor": "editor", "ed": "editor", "eds": "editor",
+    "trl": "translator", "translator": "translator", "tr": "translator",
+    "ill": "illustrator", "illustrator": "illustrator",
+    "cmp": "composer", "composer": "composer",
+    "com": "compiler", "compiler": "compiler",
+    "drt": "director", "director": "director",
+    "ctb": "contributor", "contributor": "contributor",
+    "ths": "contributor", "pro": "producer", "producer": "producer",
+    "nrt": "narrator", "narrator": "narrator", "prf": "performer", "performer": "performer",
+    "ive": "interviewer", "ivr": "interviewer", "cur": "curator", "orm": "organizer",
+}
+
+#: Solr fields that are search-index copies of other fields: derived, never information.
+INDEX_ONLY = re.compile(
+    r"^(_version_|score|spelling|spellingShingle|fullrecord|marc_error|first_indexed|"
+    r"last_indexed|work_keys_str_mv|author_sort|author_facet|author2Str|authorStr|"
+    r"author_fuller|author_variant|author2_variant|title_full|title_fullStr|"
+    r"title_full_unstemmed|title_auth|title_sort|title_new|title_old|title_alt|"
+    r"callnumber-(first|subject|label|sort|raw)|dewey-(sort|sort-browse|hundreds|tens|ones|full)|"
+    r"publishDateSort|.*_facet|.*_txt_mv|.*_str_mv|.*_sort|.*Str|.*_browse|hierarchy_.*|"
+    r"illustrated|recordtype|dateSpan)$"
+)
+
+MAPPED = frozenset(
+    """id title title_short title_sub author author2 author_corporate author_role author2_role
+    author_corporate_role publisher publishDate format language isbn issn doi_str_mv url
+    description topic genre geographic era series edition physical container_title
+    container_volume container_issue container_start_page container_reference oclc_num
+    institution collection record_format""".split()
+)
+
+_LIST_FIELDS = frozenset(
+    """author author2 author_corporate author_role author2_role author_corporate_role
+    author_facet publisher publishDate format language isbn issn doi_str_mv url topic genre
+    geographic era series edition physical oclc_num institution collection
+    work_keys_str_mv spelling""".split()
+)
+
+
+# -- shared mapping -------------------------------------------------------------------------
+
+
+class FieldError(ValueError):
+    """A field of the wrong shape; the message names the field."""
+
+
+def _values(doc: dict[str, Any], name: str) -> list[str]:
+    """A field as a list of non-empty strings, whatever its JSON shape."""
+    value = doc.get(name)
+    if value is None:
+        return []
+    if isinstance(value, (str, int, float)) and not isinstance(value, bool):
+        value = [value]
+    if not isinstance(value, list):
+        raise FieldError(
+            f"field '{name}' must be a string or a list of strings, got {_json_type(value)}"
+        )
+    out = []
+    for v in value:
+        if isinstance(v, bool) or not isinstance(v, (str, int, float)):
+            raise FieldError(
+                f"field '{name}' must hold strings, found {_json_type(v)}"
+            )
+        v = str(v).strip()
+        if v:
+            out.append(v)
+    return out
+
+
+def _first(doc: dict[str, Any], name: str) -> str | None:
+    vals = _values(doc, name)
+    return vals[0] if vals else None
+
+
+def _json_type(value: Any) -> str:
+    return {dict: "an object", list: "a list", bool: "a boolean", type(None): "null"}.get(
+        type(value), type(value).__name__
+    )
+
+
+_TRAILING_ISBD = re.compile(r"\s*[/:;=,]\s*$")
+_AUTHOR_DATES = re.compile(r",?\s*\(?\d{4}-(?:\d{4})?\)?\.?$")
+
+
+def clean_title(text: str | None) -> str | None:
+    """Strip ISBD punctuation VuFind keeps from MARC 245: "Title /" -> "Title"."""
+    if not text:
+        return None
+    text = _TRAILING_ISBD.sub("", " ".join(text.split()))
+    # a final period closes the ISBD area, unless it ends an abbreviation or initial
+    if text.endswith(".") and not re.search(r"(\b\w\.|\b[A-Z][a-z]{0,2}\.|\.\.\.)$", text):
+        text = text[:-1]
+    return text or None
+
+
+def _record_type(formats: list[str]) -> str:
+    lowered = {f.lower() for f in formats}
+    for name, rtype in FORMAT_TYPES:
+        if name in lowered:
+            return rtype
+    return "document"
+
+
+def _contributor(raw: str, role: str, repairs: list[str]) -> Contributor:
+    raw = _AUTHOR_DATES.sub("", raw.strip()).rstrip(",").strip()
+    if "," not in raw:
+        # VuFind stores persons inverted ("Family, Given"); a name without a comma is a
+        # corporate body or a single name: never split it into a made-up family and given.
+        return Contributor(literal=raw.rstrip("."), role=role)
+    person, repair = parse_inverted(raw, role)
+    if repair:
+        repairs.append(repair)
+    return person
+
+
+def _contributors(doc: dict[str, Any], repairs: list[str]) -> tuple[Contributor, ...]:
+    out: list[Contributor] = []
+    for field, default_role in (("author", "author"), ("author_corporate", "author"), ("author2", "contributor")):
+        roles = _values(doc, f"{field}_role")
+        for i, raw in enumerate(_values(doc, field)):
+            role = default_role
+            if i < len(roles):
+                role = RELATORS.get(roles[i].lower().strip(". "), default_role)
+            c = _contributor(raw, role, repairs)
+            if field == "author_corporate" and c.literal is None:
+                c = Contributor(literal=raw.strip(), role=role)
+            if c not in out:
+                out.append(c)
+    return tuple(out)
+
+
+_CONTAINER_REF = re.compile(
+    r"^(?:(?P<volume>[\w.-]+))?\s*(?:\((?P<issue>[^)]+)\))?\s*[:,]?\s*(?:p+\.?\s*)?"
+    r"(?P<start>[\w]+)?(?:\s*[-–]\s*(?P<end>[\w]+))?$"
+)
+
+
+def _container(doc: dict[str, Any], spelling_journal: str | None) -> Container | None:
+    title = clean_title(_first(doc, "container_title")) or spelling_journal
+    volume = _first(doc, "container_volume")
+    issue = _first(doc, "container_issue")
+    start = _first(doc, "container_start_page")
+    end = None
+    ref = _first(doc, "container_reference")
+    if ref:
+        m = _CONTAINER_REF.match(ref.strip())
+        if m:
+            volume = volume or m.group("volume")
+            issue = issue or m.group("issue")
+            start = start or m.group("start")
+            end = m.group("end")
+    if not any((title, volume, issue, start)):
+        return None
+    return Container(title=title, volume=volume, issue=issue, page_start=start, page_end=end)
+
+
+def _split_series(text: str) -> tuple[str, str | None]:
+    title, sep, number = text.rpartition(";")
+    if sep and number.strip():
+        return title.strip(), number.strip()
+    return text.strip(), None
+
+
+@dataclass(frozen=True)
+class SpellingFacts:
+    journal: str | None = None
+    online: DateValue | None = None
+    language: str | None = None
+    rights: str | None = None
+
+
+_ISO_DAY = re.compile(r"(?<![\d-])(\d{4}-\d{2}-\d{2})(?![\d-])")
+_LANG_CODE = re.compile(r"\bText ([a-z]{2,3})\b")
+_RIGHTS_START = re.compile(r"(Copyright\b|©|\(c\)\s*\d{4})")
+
+
+def spelling_facts(doc: dict[str, Any], authors: list[str], issued: DateValue | None) -> SpellingFacts:
+    """Facts that PubMed-derived records carry only in ``spelling`` (the source record text).
+
+    The text is laid out as: id, date, title, authors, journal, subjects, abstract,
+    publisher, year, epub date, links, "Text", language code, rights statement.
+    """
+    text = " ".join(_values(doc, "spelling"))
+    if not text:
+        return SpellingFacts()
+    ident = _first(doc, "id") or ""
+    if ident and text.startswith(ident):
+        text = text[len(ident):]
+        text = re.sub(r"^\d{4}-\d{2}-\d{2}", "", text)  # the index date glued to the id
+    journal = None
+    anchor = 0
+    title = _first(doc, "title")
+    if title and title in text:
+        anchor = text.index(title) + len(title)
+    for raw in authors:
+        pos = text.find(raw, anchor)
+        if pos >= 0:
+            anchor = pos + len(raw)
+    if authors and anchor:
+        stops = [v for v in _values(doc, "topic") + _values(doc, "genre") if v]
+        description = _first(doc, "description")
+        if description:
+            stops.append(description[:60])
+        stops += _values(doc, "publisher")
+        positions = [p for p in (text.find(s, anchor) for s in stops) if p >= 0]
+        if positions:
+            candidate = text[anchor:min(positions)].strip()
+            if candidate and len(candidate) <= 250 and not candidate.isdigit():
+                journal = candidate
+    online = None
+    days = sorted(
+        d for d in (parse_partial(m) for m in _ISO_DAY.findall(text)) if d is not None
+    )
+    if days and (issued is None or issued.year is None or days[0].year <= issued.year):
+        online = DateValue(start=days[0])
+    lang = _LANG_CODE.search(text)
+    rights = None
+    m = _RIGHTS_START.search(text)
+    if m:
+        rights = text[m.start():].strip()
+    return SpellingFacts(
+        journal=journal,
+        online=online,
+        language=lang.group(1) if lang else None,
+        rights=rights,
+    )
+
+
+def doc_to_record(doc: Any) -> Record:
+    """Map one VuFind Solr document (a dict of field -> value or list) to a Record.
+
+    Raises FieldError (a ValueError) for a document of the wrong shape.
+    """
+    if not isinstance(doc, dict):
+        raise FieldError(f"a VuFind document must be a JSON object, got {_json_type(doc)}")
+    if not any(k in doc for k in ("id", "title", "title_short", "author")):
+        raise FieldError("not a VuFind document: none of the fields id, title, title_short, author")
+    repairs: list[str] = []
+    contributors = _contributors(doc, repairs)
+
+    title_short = clean_title(_first(doc, "title_short"))
+    title_sub = clean_title(_first(doc, "title_sub"))
+    if title_sub and title_short:
+        title, subtitle = title_short, title_sub
+    else:
+        title, subtitle = clean_title(_first(doc, "title")) or title_short, None
+
+    issued = parse_date(_first(doc, "publishDate"))
+    facts = spelling_facts(doc, _values(doc, "author"), issued)
+
+    identifiers: list[Identifier] = []
+    links: list[Link] = []
+
+    def add(ident: Identifier | None) -> None:
+        if ident and ident not in identifiers:
+            identifiers.append(ident)
+
+    for value in _values(doc, "doi_str_mv"):
+        doi = clean_doi(value)
+        add(Identifier("doi", doi) if doi else None)
+    for url in _values(doc, "url"):
+        add(identifier_from_url(url))
+        if Link(url) not in links:
+            links.append(Link(url))
+    for value in _values(doc, "isbn"):
+        isbn = clean_isbn(value)
+        add(Identifier("isbn", isbn) if isbn else None)
+    for value in _values(doc, "issn"):
+        issn = clean_issn(value)
+        add(Identifier("issn", issn) if issn else None)
+    for value in _values(doc, "oclc_num"):
+        add(Identifier("oclc", value))
+    # a stable order: DOI, PMID, PMCID first, then the rest as found
+    order = {"doi": 0, "pmid": 1, "pmcid": 2}
+    identifiers.sort(key=lambda i: order.get(i.scheme, 3))
+
+    subjects = tuple(
+        Subject(term, scheme)
+        for field, scheme in (("topic", "topic"), ("genre", "genre"), ("geographic", "geographic"), ("era", "era"))
+        for term in dict.fromkeys(_values(doc, field))
+    )
+
+    rights = None
+    if facts.rights:
+        url, name = find_license(facts.rights)
+        rights = Rights(statement=facts.rights, license_url=url, license_name=name)
+
+    series = _first(doc, "series")
+    series_title, series_number = _split_series(series) if series else (None, None)
+    formats = _values(doc, "format")
+    publisher = _first(doc, "publisher")
+    extra = tuple(
+        (f"vufind:{k}", " ; ".join(_values(doc, k)))
+        for k in sorted(doc)
+        if k not in MAPPED and not INDEX_ONLY.match(k) and _values_or_none(doc, k)
+    )
+
+    return Record(
+        type=_record_type(formats),
+        title=title,
+        subtitle=subtitle,
+        contributors=contributors,
+        container=_container(doc, facts.journal),
+        issued=issued,
+        online=facts.online,
+        publisher=_TRAILING_ISBD.sub("", publisher) if publisher else None,
+        edition=_first(doc, "edition"),
+        series=series_title,
+        series_number=series_number,
+        physical_description=_first(doc, "physical"),
+        identifiers=tuple(identifiers),
+        links=tuple(links),
+        abstract=_first(doc, "description"),
+        subjects=subjects,
+        language=to_bcp47(_first(doc, "language")) or facts.language,
+        rights=rights,
+        provenance=Provenance(
+            source_system="VuFind",
+            source_id=_first(doc, "id"),
+            database=_first(doc, "collection"),
+            institution=_first(doc, "institution"),
+            collection=_first(doc, "collection"),
+            record_format=_first(doc, "record_format"),
+            repairs=tuple(repairs),
+        ),
+        extra=extra,
+    )
+
+
+def _values_or_none(doc: dict[str, Any], key: str) -> list[str] | None:
+    try:
+        return _values(doc, key)
+    except FieldError:
+        return None
+
+
+# -- Solr JSON ------------------------------------------------------------------------------
+
+
+class VuFindSolrReader(Reader):
+    """VuFind Solr documents as JSON: one document, a list, a Solr response, or JSON lines."""
+
+    name = "vufind"
+    title = "VuFind Solr documents (JSON, JSON lines or a Solr response)"
+    extensions = (".json", ".jsonl", ".ndjson")
+    media_type = "application/json"
+
+    def read(self, stream: TextIO, source: str) -> Iterator[Record | Problem]:
+        for item in iter_json(stream, source, docs_key="response.docs"):
+            if isinstance(item, Problem):
+                yield item
+                continue
+            yield _map_item(item, source)
+
+    @classmethod
+    def sniff(cls, head: str) -> bool:
+        stripped = head.lstrip("\ufeff \t\r\n")
+        if not stripped.startswith(("{", "[")):
+            return False
+        if '"response"' in head and '"docs"' in head:
+            return True
+        return bool(re.search(r'"(title_short|author_facet|record_format|_version_|spelling|publishDate|title_full)"', head))
+
+
+def _map_item(item: JSONItem, source: str) -> Record | Problem:
+    try:
+        return doc_to_record(item.value)
+    except ValueError as exc:
+        return Problem(source=source, record=item.number, line=item.line, reason=str(exc))
+
+
+# -- staff-view text ------------------------------------------------------------------------
+
+# Solr field names start lowercase; page labels ("Formato:", "Sprache:") do not match.
+_ROW = re.compile(r"^([a-z_][A-Za-z0-9_-]*) \| ?(.*)$")
+_WORK_KEY = re.compile(r"(?:^|\s)AT (\S+) \S+")
+
+
+def _split_names(text: str, keys: list[str]) -> list[str]:
+    """Recover the names in a space-joined author field.
+
+    ``keys`` are the names as VuFind's work keys spell them (letters and digits, lowercase);
+    tokens are consumed until their letters make up the next key. Without keys, or where they
+    do not fit, each "Family," token starts a new name.
+    """
+    tokens = text.split()
+    names: list[str] = []
+    i = 0
+    for key in keys:
+        acc = ""
+        j = i
+        while j < len(tokens) and len(acc) < len(key):
+            acc += name_key(tokens[j])
+            j += 1
+        if acc != key:
+            break
+        names.append(" ".join(tokens[i:j]))
+        i = j
+    if i < len(tokens):
+        names.extend(_split_names_by_commas(tokens[i:]))
+    return names
+
+
+def _split_names_by_commas(tokens: list[str]) -> list[str]:
+    """Heuristic split of "Family, Given Family, Given": the word before each comma-word (with
+    lowercase particles before it) starts a new name."""
+    starts = [0]
+    comma_idx = [k for k, t in enumerate(tokens) if t.endswith(",")]
+    for k in comma_idx[1:]:
+        s = k
+        while s - 1 > starts[-1] + 1 and tokens[s - 1][:1].islower():
+            s -= 1
+        if s > starts[-1] + 1:
+            starts.append(s)
+    starts.append(len(tokens))
+    return [" ".join(tokens[a:b]) for a, b in zip(starts, starts[1:]) if a < b]
+
+
+def _split_formats(text: str) -> list[str]:
+    words = text.split()
+    out: list[str] = []
+    i = 0
+    while i < len(words):
+        for known in _KNOWN_FORMATS:
+            n = len(known.split())
+            if " ".join(words[i:i + n]).lower() == known:
+                out.append(" ".join(words[i:i + n]))
+                i += n
+                break
+        else:
+            out.append(words[i])
+            i += 1
+    return out
+
+
+def _split_languages(text: str) -> list[str]:
+    words = text.split()
+    if len(words) > 1 and all(to_bcp47(w) != w for w in words):
+        return words
+    return [text]
+
+
+def fields_from_text(fields: dict[str, str]) -> dict[str, Any]:
+    """Turn staff-view rows (multi-valued fields space-joined) back into a Solr-like document."""
+    doc: dict[str, Any] = {}
+    work_keys = _WORK_KEY.findall(fields.get("work_keys_str_mv", ""))
+    for name, value in fields.items():
+        if name in ("author", "author2", "author_facet"):
+            keys = work_keys if name != "author2" else []
+            doc[name] = _split_names(value, keys)
+        elif name in ("url", "isbn", "issn", "oclc_num", "doi_str_mv"):
+            doc[name] = value.split()
+        elif name == "format":
+            doc[name] = _split_formats(value)
+        elif name == "language":
+            doc[name] = _split_languages(value)
+        elif name in _LIST_FIELDS:
+            doc[name] = [value]
+        else:
+            doc[name] = value
+    return doc
+
+
+class VuFindTextReader(Reader):
+    """The text of VuFind's staff-view page: a header in any UI language, then
+    ``field | value |`` rows. Several records follow one another; a field seen twice starts
+    the next record."""
+
+    name = "vufind-text"
+    title = "VuFind staff-view page text (field | value | rows)"
+    extensions = (".txt",)
+    media_type = "text/plain"
+
+    def read(self, stream: TextIO, source: str) -> Iterator[Record | Problem]:
+        number = 0
+        for start_line, fields in self._records(stream):
+            number += 1
+            try:
+                yield doc_to_record(fields_from_text(fields))
+            except ValueError as exc:
+                yield Problem(source=source, record=number, line=start_line, reason=str(exc))
+        if number == 0:
+            yield Problem(source=source, reason="no 'field | value |' rows: not a VuFind staff-view text")
+
+    @staticmethod
+    def _records(stream: TextIO) -> Iterator[tuple[int, dict[str, str]]]:
+        fields: dict[str, str] = {}
+        start = 0
+        name = None
+        buf: list[str] = []
+        for lineno, line in enumerate(stream, start=1):
+            line = line.rstrip("\r\n").lstrip("\ufeff")
+            if name is None:
+                m = _ROW.match(line)
+                if not m or m.group(1) == "---":
+                    continue
+                name, rest = m.group(1), m.group(2)
+                if name in fields:
+                    yield start, fields
+                    fields = {}
+                if not fields:
+                    start = lineno
+                buf = [rest]
+            else:
+                buf.append(line)
+            joined = "\n".join(buf).rstrip()
+            if joined.endswith("|"):
+                fields[name] = joined[:-1].strip()
+                name = None
+        if name is not None:
+            fields[name] = "\n".join(buf).strip()
+        if fields:
+            yield start, fields
+
+    @classmethod
+    def sniff(cls, head: str) -> bool:
+        return sum(1 for line in head.splitlines() if _ROW.match(line) and line.rstrip().endswith("|")) >= 3

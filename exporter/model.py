@@ -1,0 +1,311 @@
+"""The record model: one normalized, immutable description of a bibliographic item.
+
+Every reader produces :class:`Record` objects and every writer consumes them; no format is
+ever converted to another directly (see DESIGN.md, "One model, many formats"). The model holds
+no format knowledge and does no I/O. Record types use the CSL 1.0.2 type vocabulary
+(https://docs.citationstyles.org/en/stable/specification.html#appendix-iii-types), which is
+precise enough for every writer's type table and is the lingua franca of reference managers.
+
+All classes are frozen dataclasses: equality, hashing and ``dataclasses.replace`` come for free,
+which keeps round-trip tests simple (``read(write(r)) == r``).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field, replace
+from typing import Iterator
+
+__all__ = [
+    "RECORD_TYPES",
+    "ROLES",
+    "Contributor",
+    "Container",
+    "PartialDate",
+    "DateValue",
+    "Identifier",
+    "Link",
+    "Subject",
+    "Rights",
+    "Provenance",
+    "Record",
+    "replace",
+]
+
+#: CSL 1.0.2 item types; ``Record.type`` is always one of these.
+RECORD_TYPES: frozenset[str] = frozenset(
+    """article article-journal article-magazine article-newspaper bill book broadcast chapter
+    classic collection dataset document entry entry-dictionary entry-encyclopedia event figure
+    graphic hearing interview legal_case legislation manuscript map motion_picture musical_score
+    pamphlet paper-conference patent performance periodical personal_communication post
+    post-weblog regulation report review review-book software song speech standard thesis
+    treaty webpage""".split()
+)
+
+#: Contributor roles (CSL 1.0.2 name variables).
+ROLES: frozenset[str] = frozenset(
+    """author chair collection-editor compiler composer container-author contributor curator
+    director editor editorial-director editor-translator executive-producer guest host
+    illustrator interviewer narrator organizer original-author performer producer recipient
+    reviewed-author script-writer series-creator translator""".split()
+)
+
+
+@dataclass(frozen=True, slots=True)
+class Contributor:
+    """A person or organisation with a role.
+
+    A person has name parts (``family`` is required for a person); an organisation, or any
+    name that must not be split, has ``literal`` only. ``particle`` is the non-dropping
+    particle ("van" in "van Gogh" sorted under V), ``dropping_particle`` the one sorted
+    away ("von" in "Humboldt, Alexander von").
+    """
+
+    family: str | None = None
+    given: str | None = None
+    particle: str | None = None
+    dropping_particle: str | None = None
+    suffix: str | None = None
+    literal: str | None = None
+    role: str = "author"
+    orcid: str | None = None
+    affiliations: tuple[str, ...] = ()
+
+    @property
+    def is_organization(self) -> bool:
+        return self.literal is not None
+
+    def display_name(self) -> str:
+        """The name in natural order ("Sara J. Singer", "van Gogh, Vincent" -> "Vincent van Gogh")."""
+        if self.literal is not None:
+            return self.literal
+        parts = [self.given, self.dropping_particle, self.particle, self.family]
+        name = " ".join(p for p in parts if p)
+        return f"{name}, {self.suffix}" if self.suffix else name
+
+    def sort_name(self) -> str:
+        """The name inverted ("Singer, Sara J.")."""
+        if self.literal is not None:
+            return self.literal
+        family = " ".join(p for p in (self.particle, self.family) if p)
+        given = " ".join(p for p in (self.given, self.dropping_particle) if p)
+        out = family
+        if self.suffix:
+            out += f", {self.suffix}"
+        if given:
+            out += f", {given}"
+        return out
+
+
+@dataclass(frozen=True, slots=True)
+class PartialDate:
+    """A calendar date known to year, month or day precision; ``season`` 1-4 instead of a month."""
+
+    year: int
+    month: int | None = None
+    day: int | None = None
+    season: int | None = None
+
+    def __post_init__(self) -> None:
+        if self.month is not None and not 1 <= self.month <= 12:
+            raise ValueError(f"month out of range: {self.month}")
+        if self.day is not None and (self.month is None or not 1 <= self.day <= 31):
+            raise ValueError(f"day out of range or without month: {self.day}")
+        if self.season is not None and not 1 <= self.season <= 4:
+            raise ValueError(f"season out of range: {self.season}")
+
+    def iso(self) -> str:
+        """ISO 8601 / EDTF form at the known precision: ``2019``, ``2019-05``, ``2019-05-23``."""
+        year = f"{self.year:04d}" if self.year >= 0 else f"-{-self.year:04d}"
+        if self.month is None:
+            return year
+        if self.day is None:
+            return f"{year}-{self.month:02d}"
+        return f"{year}-{self.month:02d}-{self.day:02d}"
+
+    def parts(self) -> list[int]:
+        return [p for p in (self.year, self.month, self.day) if p is not None]
+
+
+@dataclass(frozen=True, slots=True)
+class DateValue:
+    """A date as sources give it: a partial date, a range, approximate, or only text."""
+
+    start: PartialDate | None = None
+    end: PartialDate | None = None
+    circa: bool = False
+    literal: str | None = None  # text that is not a date ("in press", "n.d.")
+
+    @property
+    def year(self) -> int | None:
+        return self.start.year if self.start else None
+
+    def iso(self) -> str | None:
+        """EDTF: ``2019-05-23``, ``2019/2020``, ``2019~``; None when there is only a literal."""
+        if self.start is None:
+            return None
+        out = self.start.iso()
+        if self.end is not None:
+            out += "/" + self.end.iso()
+        if self.circa:
+            out += "~"
+        return out
+
+
+@dataclass(frozen=True, slots=True)
+class Container:
+    """The work this record is part of: journal, book, proceedings, website."""
+
+    title: str | None = None
+    short_title: str | None = None
+    volume: str | None = None
+    issue: str | None = None
+    page_start: str | None = None
+    page_end: str | None = None
+    pages: str | None = None  # when pages cannot be split into start and end ("S45-S52, 60")
+    article_number: str | None = None
+
+    @property
+    def page_range(self) -> str | None:
+        """Pages as one string with a hyphen between start and end."""
+        if self.pages:
+            return self.pages
+        if self.page_start and self.page_end and self.page_end != self.page_start:
+            return f"{self.page_start}-{self.page_end}"
+        return self.page_start
+
+
+@dataclass(frozen=True, slots=True)
+class Identifier:
+    """An identifier; ``scheme`` is one of doi, pmid, pmcid, isbn, issn, eissn, oclc, arxiv,
+    handle, urn, lccn, local (lowercase, open-ended). Values are stored in canonical form:
+    DOI lowercase-insensitive but as given without resolver prefix, PMCID with "PMC"."""
+
+    scheme: str
+    value: str
+
+
+@dataclass(frozen=True, slots=True)
+class Link:
+    """A web address that is not just another spelling of an identifier."""
+
+    url: str
+    relation: str | None = None  # "fulltext", "landing-page", ...
+    label: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Subject:
+    term: str
+    scheme: str | None = None  # "mesh", "lcsh", "keyword", "genre", "geographic", "era", ...
+
+
+@dataclass(frozen=True, slots=True)
+class Rights:
+    """Rights statement and licence, e.g. text "Copyright © 2019 The Authors…", licence CC BY 4.0."""
+
+    statement: str | None = None
+    license_url: str | None = None
+    license_name: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Provenance:
+    """Where the record came from, and what the reader had to repair."""
+
+    source_system: str | None = None  # "VuFind", "BibTeX", ...
+    source_id: str | None = None  # the id in that system ("pubmed-7919701")
+    database: str | None = None  # the bibliographic database ("PubMed")
+    institution: str | None = None  # who provides it ("National Center for Biotechnology Information")
+    collection: str | None = None
+    record_format: str | None = None  # "MEDLINE/PubMed", "marc"
+    repairs: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class Record:
+    """One bibliographic item. Only ``type`` and ``title`` are expected of every record."""
+
+    type: str = "document"
+    title: str | None = None
+    subtitle: str | None = None
+    short_title: str | None = None
+    contributors: tuple[Contributor, ...] = ()
+    container: Container | None = None
+    issued: DateValue | None = None
+    online: DateValue | None = None  # first published online / epub ahead of print
+    accessed: DateValue | None = None
+    original_date: DateValue | None = None
+    event_date: DateValue | None = None
+    publisher: str | None = None
+    place: str | None = None
+    edition: str | None = None
+    series: str | None = None
+    series_number: str | None = None
+    number: str | None = None  # report, patent or standard number
+    genre: str | None = None  # "PhD thesis", "Master's thesis", "Technical report", ...
+    medium: str | None = None
+    event: str | None = None  # conference name
+    event_place: str | None = None
+    physical_description: str | None = None
+    identifiers: tuple[Identifier, ...] = ()
+    links: tuple[Link, ...] = ()
+    abstract: str | None = None
+    subjects: tuple[Subject, ...] = ()
+    language: str | None = None  # BCP 47
+    rights: Rights | None = None
+    notes: tuple[str, ...] = ()
+    key: str | None = None  # citation key / item id given by the source
+    provenance: Provenance | None = None
+    extra: tuple[tuple[str, str], ...] = field(default=())  # source fields no slot holds
+
+    def __post_init__(self) -> None:
+        if self.type not in RECORD_TYPES:
+            raise ValueError(f"unknown record type {self.type!r}")
+
+    # -- convenience accessors: derived, never stored twice ------------------------------
+    def ids(self, scheme: str) -> tuple[str, ...]:
+        return tuple(i.value for i in self.identifiers if i.scheme == scheme)
+
+    def first_id(self, scheme: str) -> str | None:
+        for i in self.identifiers:
+            if i.scheme == scheme:
+                return i.value
+        return None
+
+    @property
+    def doi(self) -> str | None:
+        return self.first_id("doi")
+
+    @property
+    def pmid(self) -> str | None:
+        return self.first_id("pmid")
+
+    @property
+    def pmcid(self) -> str | None:
+        return self.first_id("pmcid")
+
+    @property
+    def url(self) -> str | None:
+        return self.links[0].url if self.links else None
+
+    @property
+    def full_title(self) -> str | None:
+        """Title and subtitle joined the way citation styles expect ("Main: Sub")."""
+        if self.title and self.subtitle:
+            sep = " " if self.title.rstrip().endswith((":", "?", "!", ".")) else ": "
+            return f"{self.title.rstrip()}{sep}{self.subtitle}"
+        return self.title or self.subtitle
+
+    def by_role(self, role: str) -> tuple[Contributor, ...]:
+        return tuple(c for c in self.contributors if c.role == role)
+
+    @property
+    def authors(self) -> tuple[Contributor, ...]:
+        return self.by_role("author")
+
+    @property
+    def keywords(self) -> tuple[str, ...]:
+        return tuple(s.term for s in self.subjects)
+
+    def extra_items(self) -> Iterator[tuple[str, str]]:
+        return iter(self.extra)

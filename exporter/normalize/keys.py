@@ -1,0 +1,72 @@
+"""Citation keys: readable, stable, unique within one output (``alidina2021optimizing``).
+
+The key is the first author's (or editor's, or organisation's) family name, the year and the
+first significant word of the title, folded to ASCII letters and digits, as Zotero and
+Better BibTeX do by default. Keys already given by the source are kept.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+from ..model import Record
+
+_STOP = frozenset(
+    "a an the on of in for and or to at by with from into about as is are was were be "
+    "der die das ein eine le la les un une el los las il lo de du des".split()
+)
+
+
+def ascii_fold(text: str) -> str:
+    text = text.replace("ß", "ss").replace("æ", "ae").replace("ø", "o").replace("đ", "d")
+    decomposed = unicodedata.normalize("NFKD", text)
+    return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+
+
+def _word(text: str) -> str:
+    return re.sub(r"[^a-z0-9]", "", ascii_fold(text).lower())
+
+
+def base_key(record: Record) -> str:
+    people = record.authors or record.by_role("editor") or record.contributors
+    name = ""
+    if people:
+        first = people[0]
+        name = _word(first.family or "") or _word((first.literal or "").split(" ")[0])
+    year = str(record.issued.year) if record.issued and record.issued.year else ""
+    word = ""
+    for w in re.split(r"[\s\-–—:/]+", record.title or ""):
+        cleaned = _word(w)
+        if cleaned and cleaned not in _STOP:
+            word = cleaned
+            break
+    key = f"{name}{year}{word}"
+    return key or "item"
+
+
+class KeyAllocator:
+    """Hands out keys unique within one output: the second ``smith2020x`` is ``smith2020xa``."""
+
+    def __init__(self) -> None:
+        self._used: set[str] = set()
+
+    def key(self, record: Record) -> str:
+        wanted = record.key or base_key(record)
+        key = wanted
+        n = 0
+        while key in self._used:
+            key = wanted + _suffix(n)
+            n += 1
+        self._used.add(key)
+        return key
+
+
+def _suffix(n: int) -> str:
+    """a, b, ..., z, aa, ab, ..."""
+    out = ""
+    n += 1
+    while n:
+        n, r = divmod(n - 1, 26)
+        out = chr(97 + r) + out
+    return out

@@ -1,0 +1,77 @@
+"""Personal names: parse "Family, Given" and repair what catalogues get wrong.
+
+The inverted form follows BibTeX's "von Last, Jr, First" convention
+(https://www.tug.org/texinfohtml/bibtex.html and Tame the BeaST §11). Catalogue data adds
+its own damage, repaired here and reported so that provenance can say what was changed:
+
+* initials that slipped in front of the family name: "J. Singer, Sara" is Sara J. Singer
+  (seen in PubMed-derived VuFind records, where the middle initial was stored first).
+"""
+
+from __future__ import annotations
+
+import re
+
+from ..model import Contributor
+
+# Lowercase words that start a family name: "van", "de la", "von der", "d'".
+_PARTICLE = re.compile(r"^(?:(?:[a-z][a-z'’]*|d[’'])\s+)+")
+_INITIALS_FIRST = re.compile(r"^((?:[A-Z]\.\s*(?:-\s*)?)+)\s*(\S.*)$")
+
+
+def parse_inverted(text: str, role: str = "author") -> tuple[Contributor, str | None]:
+    """Parse "Family, Given" or "Family, Jr, Given" (or a name without a comma).
+
+    Returns the contributor and, when a repair was made, a sentence describing it.
+    """
+    text = " ".join(text.split())
+    parts = [p.strip() for p in text.split(",")]
+    repair = None
+    if len(parts) == 1:
+        return _parse_natural(text, role), None
+    if len(parts) >= 3:
+        family, suffix, given = parts[0], parts[1], ", ".join(parts[2:])
+    else:
+        family, suffix, given = parts[0], None, parts[1]
+    m = _INITIALS_FIRST.match(family)
+    if m and given and " " not in m.group(2):
+        initials = " ".join(m.group(1).split())
+        repair = f"name {text!r} read as family {m.group(2)!r}, given {given + ' ' + initials!r}"
+        family, given = m.group(2), f"{given} {initials}"
+    particle = None
+    pm = _PARTICLE.match(family)
+    if pm and pm.end() < len(family):
+        particle, family = pm.group(0).strip(), family[pm.end():]
+    return (
+        Contributor(
+            family=family or None,
+            given=given or None,
+            particle=particle,
+            suffix=suffix or None,
+            role=role,
+        ),
+        repair,
+    )
+
+
+def _parse_natural(text: str, role: str) -> Contributor:
+    """"Given Family" order: the last word is the family name, lowercase words before it
+    are particles. A single word is a family name alone."""
+    words = text.split()
+    if len(words) == 1:
+        return Contributor(family=words[0], role=role)
+    # the family name starts at the first lowercase particle after the first word
+    for i, w in enumerate(words[1:-1], start=1):
+        if w[0].islower():
+            return Contributor(
+                family=words[-1],
+                given=" ".join(words[:i]),
+                particle=" ".join(words[i:-1]),
+                role=role,
+            )
+    return Contributor(family=words[-1], given=" ".join(words[:-1]), role=role)
+
+
+def name_key(text: str) -> str:
+    """Lowercase letters and digits only: how VuFind's work keys spell a name."""
+    return "".join(ch for ch in text.lower() if ch.isalnum())

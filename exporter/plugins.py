@@ -1,0 +1,70 @@
+"""Base classes for readers and writers; built-in formats and third-party plugins alike.
+
+A plugin is a class with a ``name``, its file ``extensions`` and ``media_type``. Options are
+dataclass fields on the class, so they are typed and validated the same way from Python and
+from the command line (``Writer.option_names()`` tells the CLI which flags apply).
+
+Third-party packages register classes under the entry-point groups ``exporter.readers`` and
+``exporter.writers``; see ``examples/plugin`` in the repository.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from typing import ClassVar, Iterable, Iterator, TextIO
+
+from .model import Record
+from .problems import Problem, ProblemHandler, raise_problem
+
+
+@dataclasses.dataclass
+class Plugin:
+    name: ClassVar[str] = ""
+    title: ClassVar[str] = ""  # one line for `exporter formats`
+    extensions: ClassVar[tuple[str, ...]] = ()
+    media_type: ClassVar[str] = "application/octet-stream"
+
+    @classmethod
+    def option_names(cls) -> tuple[str, ...]:
+        return tuple(f.name for f in dataclasses.fields(cls))
+
+
+@dataclasses.dataclass
+class Reader(Plugin):
+    """Reads a text stream into records.
+
+    ``read`` yields a :class:`Record` per good record and a :class:`Problem` per bad one, and
+    goes on after a bad one; it never raises for bad input.
+    """
+
+    def read(self, stream: TextIO, source: str) -> Iterator[Record | Problem]:
+        raise NotImplementedError
+
+    @classmethod
+    def sniff(cls, head: str) -> bool:
+        """True if ``head`` (the first few KB of the input) looks like this format."""
+        return False
+
+
+@dataclasses.dataclass
+class Writer(Plugin):
+    """Writes records to a text stream: header, one chunk per record, footer.
+
+    Writers stream unless their docstring says otherwise. ``report`` receives a
+    :class:`Problem` for each record or field the format cannot hold.
+    """
+
+    def write(
+        self,
+        records: Iterable[Record],
+        stream: TextIO,
+        report: ProblemHandler = raise_problem,
+    ) -> None:
+        raise NotImplementedError
+
+
+def record_label(record: Record, number: int) -> str:
+    """How problems name a record: its key or source id when it has one."""
+    ident = record.key or (record.provenance.source_id if record.provenance else None)
+    return f"record {number}" + (f" ({ident})" if ident else "")
+
