@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from typing import Callable
 
 from ..model import Record
 
@@ -48,11 +49,12 @@ def base_key(record: Record) -> str:
 class KeyAllocator:
     """Hands out keys unique within one output: the second ``smith2020x`` is ``smith2020xa``."""
 
-    def __init__(self) -> None:
+    def __init__(self, clean: Callable[[str], str] = str) -> None:
         self._used: set[str] = set()
+        self._clean = clean
 
     def key(self, record: Record) -> str:
-        wanted = record.key or base_key(record)
+        wanted = self._clean(record.key or base_key(record))
         key = wanted
         n = 0
         while key in self._used:

@@ -1,0 +1,182 @@
+"""The library API: read, write, convert.
+
+    >>> from exporter import read, write
+    >>> records = list(read("examples/seed-solr.json"))
+    >>> print(write(records, "ris"))          # doctest: +SKIP
+
+Sources and destinations are paths, ``"-"`` (standard input/output) or open file objects
+(text or binary). Records stream from reader to writer; nothing holds a whole file of records
+unless the writer needs it (see each writer's docstring).
+"""
+
+from __future__ import annotations
+
+import gzip
+import io
+import os
+import sys
+from contextlib import contextmanager
+from typing import IO, Any, Iterable, Iterator, TextIO
+
+from .model import Record
+from .problems import ExporterError, Problem, ProblemHandler, raise_problem
+from .registry import detect_format, reader_class, writer_class
+
+Source = str | os.PathLike[str] | IO[str] | IO[bytes]
+
+_SNIFF_BYTES = 8192
+
+
+def _source_name(source: Source) -> str:
+    if isinstance(source, (str, os.PathLike)):
+        return "<stdin>" if str(source) == "-" else os.fspath(source)
+    return getattr(source, "name", None) or "<stream>"
+
+
+@contextmanager
+def open_text(source: Source, encoding: str = "utf-8") -> Iterator[TextIO]:
+    """A text stream for a path, ``-`` or a file object; BOM-tolerant, gzip-aware."""
+    if isinstance(source, (str, os.PathLike)):
+        path = os.fspath(source)
+        if path == "-":
+            yield io.TextIOWrapper(sys.stdin.buffer, encoding="utf-8-sig", errors="strict", newline="")
+            return
+        try:
+            if path.endswith(".gz"):
+                stream: TextIO = gzip.open(path, "rt", encoding="utf-8-sig", newline="")
+            else:
+                stream = open(path, encoding="utf-8-sig" if encoding == "utf-8" else encoding, newline="")
+        except OSError as exc:
+            raise ExporterError(f"{path}: cannot open: {exc.strerror or exc}") from exc
+        with stream:
+            yield stream
+        return
+    if isinstance(source, io.TextIOBase) or hasattr(source, "encoding"):
+        yield source  # type: ignore[misc]
+        return
+    yield io.TextIOWrapper(source, encoding="utf-8-sig", newline="")  # type: ignore[arg-type]
+
+
+class _Peekable(io.TextIOBase):
+    """A text stream whose first chunk has been read for sniffing, then replayed."""
+
+    def __init__(self, head: str, rest: TextIO) -> None:
+        self._buf = io.StringIO(head)
+        self._rest = rest
+        self.name = getattr(rest, "name", "<stream>")
+
+    def readable(self) -> bool:
+        return True
+
+    def read(self, size: int | None = -1) -> str:
+        if size is None or size < 0:
+            return self._buf.read() + self._rest.read()
+        got = self._buf.read(size)
+        return got if len(got) == size else got + self._rest.read(size - len(got))
+
+    def readline(self, size: int | None = -1) -> str:  # type: ignore[override]
+        line = self._buf.readline()
+        if line.endswith("\n") or self._buf.tell() < len(self._buf.getvalue()):
+            return line
+        return line + self._rest.readline()
+
+    def __iter__(self) -> Iterator[str]:  # type: ignore[override]
+        while True:
+            line = self.readline()
+            if not line:
+                return
+            yield line
+
+
+def read(
+    source: Source,
+    format: str | None = None,
+    *,
+    on_problem: ProblemHandler | None = None,
+    encoding: str = "utf-8",
+) -> Iterator[Record]:
+    """Read records from ``source``; the format is detected when not given.
+
+    A record that cannot be read is passed to ``on_problem`` as a :class:`Problem` and
+    reading goes on; without a handler, the first bad record raises :class:`RecordError`.
+    """
+    handler = on_problem or raise_problem
+    name = _source_name(source)
+    with open_text(source, encoding) as stream:
+        try:
+            if format is None:
+                head = stream.read(_SNIFF_BYTES)
+                format = detect_format(name if isinstance(source, (str, os.PathLike)) else None, head)
+                stream = _Peekable(head, stream)
+            reader = reader_class(format)()
+            for item in reader.read(stream, name):
+                if isinstance(item, Problem):
+                    handler(item)
+                else:
+                    yield item
+        except UnicodeDecodeError as exc:
+            handler(Problem(source=name, reason=f"not UTF-8 text (byte 0x{exc.object[exc.start]:02x} at offset {exc.start}); is it binary or in another encoding?"))
+
+
+def write(
+    records: Iterable[Record],
+    format: str,
+    destination: str | os.PathLike[str] | IO[str] | None = None,
+    *,
+    on_problem: ProblemHandler | None = None,
+    **options: Any,
+) -> str | None:
+    """Write records in ``format``; returns the text when no destination is given.
+
+    ``options`` are the writer's options (``style``, ``locale``, ``markup`` for citations,
+    ``base_iri`` for linked data); an option the writer does not have is an error.
+    """
+    writer = make_writer(format, **options)
+    handler = on_problem or raise_problem
+    if destination is None:
+        buf = io.StringIO()
+        writer.write(records, buf, handler)
+        return buf.getvalue()
+    if isinstance(destination, (str, os.PathLike)):
+        path = os.fspath(destination)
+        if path == "-":
+            out = io.TextIOWrapper(sys.stdout.buffer, encoding="utf-8", newline="", write_through=False)
+            writer.write(records, out, handler)
+            out.flush()
+            out.detach()
+            return None
+        try:
+            with open(path, "w", encoding="utf-8", newline="") as out_file:
+                writer.write(records, out_file, handler)
+        except OSError as exc:
+            raise ExporterError(f"{path}: cannot write: {exc.strerror or exc}") from exc
+        return None
+    writer.write(records, destination, handler)  # type: ignore[arg-type]
+    return None
+
+
+def make_writer(format: str, **options: Any) -> Any:
+    cls = writer_class(format)
+    allowed = cls.option_names()
+    unknown = sorted(set(options) - set(allowed))
+    if unknown:
+        have = ", ".join(allowed) or "none"
+        raise ExporterError(f"option {', '.join(unknown)} does not apply to {format} (its options: {have})")
+    try:
+        return cls(**options)
+    except (TypeError, ValueError) as exc:
+        raise ExporterError(f"{format}: {exc}") from exc
+
+
+def convert(
+    source: Source,
+    to: str,
+    destination: str | os.PathLike[str] | IO[str] | None = None,
+    *,
+    from_format: str | None = None,
+    on_problem: ProblemHandler | None = None,
+    **options: Any,
+) -> str | None:
+    """Read ``source`` and write it as ``to``: ``convert("seed.json", "bibtex")``."""
+    make_writer(to, **options)  # fail on bad options before reading anything
+    return write(read(source, from_format, on_problem=on_problem), to, destination, on_problem=on_problem, **options)

@@ -1,0 +1,150 @@
+"""The command line: ``exporter convert`` and ``exporter formats``.
+
+Exit status: 0 when every record converted; 1 when some records or inputs were bad (the good
+ones are still written, each bad one is named on stderr as ``source:record N: reason``);
+2 for a usage error. Bad input never produces a traceback.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from typing import Any, Iterator, Sequence
+
+from . import __version__
+from .api import make_writer, read, write
+from .model import Record
+from .problems import ExporterError, Problem
+from .registry import reader_class, reader_names, writer_class, writer_names
+
+#: CLI flags that map to writer options (flag dest -> option name).
+WRITER_OPTIONS = ("style", "locale", "markup", "base_iri")
+
+
+def _parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(
+        prog="exporter",
+        description="Convert bibliographic records (VuFind, CSL-JSON, ...) to citation and linked-data formats.",
+    )
+    p.add_argument("--version", action="version", version=f"exporter {__version__}")
+    sub = p.add_subparsers(dest="command", required=True)
+
+    c = sub.add_parser("convert", help="convert records from one format to others")
+    c.add_argument("inputs", nargs="*", metavar="INPUT", help="input files; none or - reads standard input")
+    c.add_argument("-f", "--from", dest="from_format", metavar="FORMAT", help="input format (default: detected)")
+    c.add_argument(
+        "-t", "--to", required=True, metavar="FORMAT",
+        help="output format; several separated by commas, or 'all' (then -o names a directory)",
+    )
+    c.add_argument("-o", "--output", metavar="PATH", help="output file (a directory for several formats); default: standard output")
+    c.add_argument("--style", help="CSL style name or .csl file (citation); default apa")
+    c.add_argument("--locale", help="CSL locale such as en-US, de-DE (citation)")
+    c.add_argument("--markup", choices=("text", "html"), help="citation markup (default text)")
+    c.add_argument("--base-iri", dest="base_iri", metavar="IRI", help="base IRI for record IRIs (linked-data formats)")
+
+    sub.add_parser("formats", help="list the readers and writers")
+    return p
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = _parser().parse_args(argv)
+    try:
+        if args.command == "formats":
+            return _formats()
+        return _convert(args)
+    except ExporterError as exc:
+        print(f"exporter: {exc}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        print("exporter: interrupted", file=sys.stderr)
+        return 130
+    except BrokenPipeError:
+        # stdout closed early (| head): not an error of ours
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        return 0
+
+
+def _formats() -> int:
+    print("readers:")
+    for name in reader_names():
+        cls = reader_class(name)
+        print(f"  {name:<12} {', '.join(cls.extensions):<24} {cls.media_type:<40} {cls.title}")
+    print("writers:")
+    for name in writer_names():
+        cls = writer_class(name)
+        print(f"  {name:<12} {', '.join(cls.extensions):<24} {cls.media_type:<40} {cls.title}")
+    return 0
+
+
+class _Problems:
+    """Prints each problem once, on stderr, and remembers whether any was an error."""
+
+    def __init__(self) -> None:
+        self.errors = 0
+        self.warnings = 0
+
+    def __call__(self, problem: Problem) -> None:
+        if problem.severity == "error":
+            self.errors += 1
+        else:
+            self.warnings += 1
+        print(str(problem), file=sys.stderr)
+
+
+def _records(inputs: list[str], from_format: str | None, problems: _Problems) -> Iterator[Record]:
+    for source in inputs or ["-"]:
+        try:
+            yield from read(source, from_format, on_problem=problems)
+        except ExporterError as exc:
+            problems(Problem(source=source if source != "-" else "<stdin>", reason=str(exc).split(": ", 1)[-1]))
+
+
+def _convert(args: argparse.Namespace) -> int:
+    targets = writer_names() if args.to == "all" else [t.strip() for t in args.to.split(",") if t.strip()]
+    options = {k: getattr(args, k) for k in WRITER_OPTIONS if getattr(args, k) is not None}
+    if args.from_format:
+        reader_class(args.from_format)  # unknown reader: usage error before reading
+    problems = _Problems()
+    if len(targets) == 1:
+        fmt = targets[0]
+        writer_opts = _options_for(fmt, options, strict=True)
+        make_writer(fmt, **writer_opts)
+        write(_records(args.inputs, args.from_format, problems), fmt, args.output or "-", on_problem=problems, **writer_opts)
+    else:
+        if not args.output:
+            raise ExporterError("several output formats need -o DIRECTORY")
+        os.makedirs(args.output, exist_ok=True)
+        # read once, write every format: the records of one run are held in memory
+        records = list(_records(args.inputs, args.from_format, problems))
+        stem = _stem(args.inputs)
+        taken: set[str] = set()
+        for fmt in targets:
+            writer_opts = _options_for(fmt, options, strict=False)
+            ext = writer_class(fmt).extensions[0] if writer_class(fmt).extensions else ".txt"
+            name = stem + ext if ext not in taken else f"{stem}.{fmt}{ext}"  # bibtex and biblatex
+            taken.add(ext)
+            path = os.path.join(args.output, name)
+            write(records, fmt, path, on_problem=problems, **writer_opts)
+            print(path, file=sys.stderr)
+    return 1 if problems.errors else 0
+
+
+def _options_for(fmt: str, options: dict[str, Any], strict: bool) -> dict[str, Any]:
+    allowed = set(writer_class(fmt).option_names())
+    if strict:
+        wrong = [k for k in options if k not in allowed]
+        if wrong:
+            flags = ", ".join("--" + k.replace("_", "-") for k in wrong)
+            raise ExporterError(f"{flags} does not apply to -t {fmt}")
+    return {k: v for k, v in options.items() if k in allowed}
+
+
+def _stem(inputs: list[str]) -> str:
+    if len(inputs) == 1 and inputs[0] != "-":
+        name = os.path.basename(inputs[0])
+        for suffix in (".gz",):
+            name = name.removesuffix(suffix)
+        return os.path.splitext(name)[0]
+    return "records"
