@@ -1,0 +1,52 @@
+"""CSL-JSON input preparation, done before citeproc-py sees the items.
+
+CSL 1.0.2, Appendix IV "Variables" and Appendix VI "Rich Text Markup"
+(https://docs.citationstyles.org/en/stable/specification.html#appendix-iv-variables).
+
+* Item ids: citeproc-py lowercases ids, so two ids differing only in case would
+  collide.  Items get internal keys (``_i0``, ``_i1`` ...) and callers keep theirs.
+* Rich text: the HTML-like markup CSL allows in fields becomes private-use markers
+  (see :mod:`exporter.csl.markup`); everything else stays literal data.
+"""
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from typing import Any
+
+from .markup import rich_text_to_markers
+from .normalize import normalize_item
+
+
+def internal_key(index: int) -> str:
+    return f'_i{index}'
+
+
+def prepare_items(items: Iterable[Mapping[str, Any]]) -> tuple[list[dict], dict[str, str]]:
+    """Return (items for citeproc-py, {caller id: internal key})."""
+    prepared: list[dict] = []
+    keys: dict[str, str] = {}
+    for index, item in enumerate(items):
+        if 'id' not in item:
+            raise ValueError(f'CSL-JSON item #{index} has no "id"')
+        caller_id = str(item['id'])
+        if caller_id in keys:
+            raise ValueError(f'duplicate CSL-JSON item id {caller_id!r}')
+        key = internal_key(index)
+        keys[caller_id] = key
+        data = _markup_fields(item)
+        data['id'] = key
+        prepared.append(normalize_item(data))
+    return prepared, keys
+
+
+def _markup_fields(item: Mapping[str, Any]) -> dict:
+    out: dict = {}
+    for field, value in item.items():
+        if isinstance(value, str) and field not in ('id', 'type', 'language'):
+            out[field] = rich_text_to_markers(value)
+        elif isinstance(value, list) and value and isinstance(value[0], Mapping):
+            out[field] = [{k: rich_text_to_markers(v) if isinstance(v, str) else v
+                           for k, v in name.items()} for name in value]
+        else:
+            out[field] = value
+    return out

