@@ -1,0 +1,82 @@
+"""Formatted citations in any CSL style (https://citationstyles.org), via exporter.csl.
+
+The bibliography is sorted by the style, so this writer holds all records before it writes:
+it does not stream. In text markup each entry is one line (newlines inside an entry are
+folded); in HTML each entry is a ``<div class="csl-entry">`` inside ``<div class="csl-bib-body">``,
+with every character from the data escaped.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import re
+from typing import Iterable, TextIO
+
+from ..model import Record
+from ..normalize.keys import KeyAllocator
+from ..plugins import Writer
+from ..problems import ExporterError, Problem, ProblemHandler, raise_problem
+from .csljson import to_csl
+
+MARKUPS = ("text", "html", "markdown")
+
+
+@dataclasses.dataclass
+class CitationWriter(Writer):
+    """A bibliography in a CSL style. Holds every record: styles sort the whole list."""
+
+    name = "citation"
+    title = "formatted bibliography in any CSL style (--style, --locale, --markup)"
+    extensions = (".txt",)
+    media_type = "text/plain"
+
+    style: str = "apa"
+    locale: str | None = None
+    markup: str = "text"
+
+    def __post_init__(self) -> None:
+        if self.markup not in MARKUPS:
+            raise ValueError(f"markup must be one of {', '.join(MARKUPS)}, not {self.markup!r}")
+        from ..csl import CitationProcessor, StyleNotFound  # citeproc is imported only here
+
+        try:
+            self._processor = CitationProcessor(self.style, locale=self.locale, markup=self.markup)
+        except StyleNotFound as exc:
+            raise ExporterError(str(exc)) from exc
+        except (OSError, ValueError) as exc:
+            raise ExporterError(f"style {self.style!r}: {exc}") from exc
+
+    def write(self, records: Iterable[Record], stream: TextIO, report: ProblemHandler = raise_problem) -> None:
+        keys = KeyAllocator()
+        items = [to_csl(r, keys.key(r)) for r in records]
+        entries: list[str] = []
+        if items:
+            try:
+                entries = self._processor.bibliography(items)
+            except Exception:  # noqa: BLE001 - a style bug must not lose the other records
+                entries = self._one_by_one(items, report)
+        if self.markup == "html":
+            stream.write('<div class="csl-bib-body">\n')
+            for entry in entries:
+                stream.write(f'  <div class="csl-entry">{_one_line(entry)}</div>\n')
+            stream.write("</div>\n")
+        else:
+            for entry in entries:
+                stream.write(_one_line(entry) + "\n")
+
+
+    def _one_by_one(self, items: list[dict], report: ProblemHandler) -> list[str]:
+        """Render each item alone, so that one item the engine cannot format is reported
+        and the others are still written (sorted as a group is then no longer possible)."""
+        entries = []
+        for number, item in enumerate(items, start=1):
+            try:
+                entries.extend(self._processor.bibliography([item]))
+            except Exception as exc:  # noqa: BLE001
+                report(Problem(source=f"style {self.style}", record=number, reason=f"cannot format {item['id']}: {type(exc).__name__}: {exc}"))
+        return entries
+
+
+def _one_line(text: str) -> str:
+    return re.sub(r"\s*\n\s*", " ", text).strip()
+

@@ -1,0 +1,121 @@
+"""Linked-data writers: JSON-LD, Turtle, N-Triples and RDF/XML, all from one schema.org
+mapping (exporter.linkeddata.schemaorg).
+
+N-Triples and JSON-LD stream record by record without rdflib. Turtle and RDF/XML are
+written by rdflib from a Graph of every record: they hold all records in memory (use
+N-Triples or the dump command for whole catalogs).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+import warnings
+from typing import Iterable, TextIO
+
+from ..linkeddata.schemaorg import BIBO, DCTERMS, DEFAULT_BASE_IRI, SCHEMA, record_iri, triples
+from ..linkeddata.terms import BNode, IRI, Literal, make_iri, nt_line
+from ..model import Record
+from ..plugins import Writer
+from ..problems import ProblemHandler, raise_problem
+
+
+@dataclasses.dataclass
+class _RDFWriter(Writer):
+    base_iri: str = DEFAULT_BASE_IRI
+
+    def __post_init__(self) -> None:
+        iri = make_iri(self.base_iri)
+        if iri is None or iri != self.base_iri.strip():
+            raise ValueError(f"base IRI must be an absolute IRI without spaces or <>\"{{}}|\\^`: {self.base_iri!r}")
+        if not iri.endswith(("/", "#", ":")):
+            iri = IRI(iri + "/")
+        self.base_iri = iri
+
+
+@dataclasses.dataclass
+class NTriplesWriter(_RDFWriter):
+    """N-Triples, streamed, one record's triples after another."""
+
+    name = "ntriples"
+    title = "N-Triples (schema.org)"
+    extensions = (".nt",)
+    media_type = "application/n-triples"
+
+    def write(self, records: Iterable[Record], stream: TextIO, report: ProblemHandler = raise_problem) -> None:
+        for number, record in enumerate(records, start=1):
+            stream.write("".join(nt_line(s, p, o) for s, p, o in triples(record, self.base_iri, number)))
+
+
+@dataclasses.dataclass
+class JSONLDWriter(_RDFWriter):
+    """JSON-LD: one ``@graph`` with a node object per record, streamed."""
+
+    name = "jsonld"
+    title = "JSON-LD (schema.org)"
+    extensions = (".jsonld",)
+    media_type = "application/ld+json"
+
+    def write(self, records: Iterable[Record], stream: TextIO, report: ProblemHandler = raise_problem) -> None:
+        from ..linkeddata.jsonld import CONTEXT, record_tree
+
+        stream.write('{\n  "@context": ' + json.dumps(CONTEXT, indent=2).replace("\n", "\n  ") + ',\n  "@graph": [')
+        first = True
+        for number, record in enumerate(records, start=1):
+            root = record_iri(record, self.base_iri, number)
+            tree = record_tree(root, triples(record, self.base_iri, number))
+            text = json.dumps(tree, ensure_ascii=False, indent=2)
+            stream.write(("\n    " if first else ",\n    ") + text.replace("\n", "\n    "))
+            first = False
+        stream.write("\n  ]\n}\n" if not first else "]\n}\n")
+
+
+def to_graph(records: Iterable[Record], base_iri: str):  # -> rdflib.Graph
+    import rdflib
+
+    g = rdflib.Graph()
+    g.bind("schema", SCHEMA)
+    g.bind("bibo", BIBO)
+    g.bind("dcterms", DCTERMS)
+
+    def term(t):  # type: ignore[no-untyped-def]
+        if isinstance(t, IRI):
+            return rdflib.URIRef(t)
+        if isinstance(t, BNode):
+            return rdflib.BNode(t)
+        assert isinstance(t, Literal)
+        return rdflib.Literal(t.value, lang=t.lang, datatype=rdflib.URIRef(t.datatype) if t.datatype else None)
+
+    for number, record in enumerate(records, start=1):
+        for s, p, o in triples(record, base_iri, number):
+            g.add((term(s), term(p), term(o)))
+    return g
+
+
+@dataclasses.dataclass
+class TurtleWriter(_RDFWriter):
+    """Turtle via rdflib. Holds every record in one Graph (not for whole catalogs)."""
+
+    name = "turtle"
+    title = "Turtle (schema.org)"
+    extensions = (".ttl",)
+    media_type = "text/turtle"
+    rdflib_format = "turtle"
+
+    def write(self, records: Iterable[Record], stream: TextIO, report: ProblemHandler = raise_problem) -> None:
+        graph = to_graph(records, self.base_iri)
+        with warnings.catch_warnings():
+            # pretty-xml notes that it writes rdf:List cells as parseType="Collection": expected
+            warnings.simplefilter("ignore", UserWarning)
+            stream.write(graph.serialize(format=self.rdflib_format))
+
+
+@dataclasses.dataclass
+class RDFXMLWriter(TurtleWriter):
+    """RDF/XML via rdflib. Holds every record in one Graph (not for whole catalogs)."""
+
+    name = "rdfxml"
+    title = "RDF/XML (schema.org)"
+    extensions = (".rdf",)
+    media_type = "application/rdf+xml"
+    rdflib_format = "pretty-xml"

@@ -1,0 +1,1 @@
+"""Linked data: the schema.org mapping (written once) and its serializations."""
