@@ -131,7 +131,16 @@ def write(
     ``options`` are the writer's options (``style``, ``locale``, ``markup`` for citations,
     ``base_iri`` for linked data); an option the writer does not have is an error.
     """
-    writer = make_writer(format, **options)
+    return write_with(make_writer(format, **options), records, destination, on_problem)
+
+
+def write_with(
+    writer: Any,
+    records: Iterable[Record],
+    destination: str | os.PathLike[str] | IO[str] | None = None,
+    on_problem: ProblemHandler | None = None,
+) -> str | None:
+    """Like :func:`write`, with a writer already made (and its options already checked)."""
     handler = on_problem or raise_problem
     if destination is None:
         buf = io.StringIO()
@@ -140,13 +149,14 @@ def write(
     if isinstance(destination, (str, os.PathLike)):
         path = os.fspath(destination)
         if path == "-":
-            out = io.TextIOWrapper(sys.stdout.buffer, encoding="utf-8", newline="", write_through=False)
+            # lone surrogates (from JSON "\ud800" escapes) cannot be UTF-8: "?" rather than a crash
+            out = io.TextIOWrapper(sys.stdout.buffer, encoding="utf-8", errors="replace", newline="")
             writer.write(records, out, handler)
             out.flush()
             out.detach()
             return None
         try:
-            with open(path, "w", encoding="utf-8", newline="") as out_file:
+            with open(path, "w", encoding="utf-8", errors="replace", newline="") as out_file:
                 writer.write(records, out_file, handler)
         except OSError as exc:
             raise ExporterError(f"{path}: cannot write: {exc.strerror or exc}") from exc

@@ -13,7 +13,7 @@ import sys
 from typing import Any, Iterator, Sequence
 
 from . import __version__
-from .api import make_writer, read, write
+from .api import make_writer, read, write, write_with
 from .model import Record
 from .problems import ExporterError, Problem
 from .registry import reader_class, reader_names, writer_class, writer_names
@@ -119,14 +119,10 @@ def _convert(args: argparse.Namespace) -> int:
         # read once, write every format: the records of one run are held in memory
         records = list(_records(args.inputs, args.from_format, problems))
         stem = _stem(args.inputs)
-        taken: set[str] = set()
         for fmt in targets:
-            writer_opts = _options_for(fmt, options, strict=False)
-            ext = writer_class(fmt).extensions[0] if writer_class(fmt).extensions else ".txt"
-            name = stem + ext if ext not in taken else f"{stem}.{fmt}{ext}"  # bibtex and biblatex
-            taken.add(ext)
-            path = os.path.join(args.output, name)
-            write(records, fmt, path, on_problem=problems, **writer_opts)
+            writer = make_writer(fmt, **_options_for(fmt, options, strict=False))
+            path = os.path.join(args.output, stem + writer.file_suffix())
+            write_with(writer, records, path, problems)
             print(path, file=sys.stderr)
     return 1 if problems.errors else 0
 

@@ -54,6 +54,10 @@ class Writer(Plugin):
     :class:`Problem` for each record or field the format cannot hold.
     """
 
+    def file_suffix(self) -> str:
+        """The suffix of an output file written by this writer ("seed.ris")."""
+        return self.extensions[0] if self.extensions else ".txt"
+
     def write(
         self,
         records: Iterable[Record],

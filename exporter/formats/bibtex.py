@@ -303,6 +303,6 @@ class BibLaTeXWriter(BibTeXWriter):
 
     name = "biblatex"
     title = "BibLaTeX (.bib for biber)"
-    extensions = (".bib",)
+    extensions = (".biblatex.bib", ".bib")
     media_type = "application/x-bibtex"
     biblatex = True

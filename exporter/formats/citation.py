@@ -27,7 +27,7 @@ class CitationWriter(Writer):
 
     name = "citation"
     title = "formatted bibliography in any CSL style (--style, --locale, --markup)"
-    extensions = (".txt",)
+    extensions = (".citation.txt", ".txt")
     media_type = "text/plain"
 
     style: str = "apa"
@@ -45,6 +45,9 @@ class CitationWriter(Writer):
             raise ExporterError(str(exc)) from exc
         except (OSError, ValueError) as exc:
             raise ExporterError(f"style {self.style!r}: {exc}") from exc
+
+    def file_suffix(self) -> str:
+        return {"html": ".citation.html", "markdown": ".citation.md"}.get(self.markup, ".citation.txt")
 
     def write(self, records: Iterable[Record], stream: TextIO, report: ProblemHandler = raise_problem) -> None:
         keys = KeyAllocator()

@@ -220,7 +220,7 @@ class CSLJSONWriter(Writer):
 
     name = "csl-json"
     title = "CSL-JSON (citeproc-js, Zotero, pandoc)"
-    extensions = (".json", ".csl.json")
+    extensions = (".csl.json", ".json")
     media_type = "application/vnd.citationstyles.csl+json"
 
     def write(self, records: Iterable[Record], stream: TextIO, report: ProblemHandler = raise_problem) -> None:
