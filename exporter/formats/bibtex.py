@@ -93,6 +93,7 @@ def latex_text(text: str, protect_case: bool = False) -> str:
 
 
 _WORD = re.compile(r"(\S+)")
+_NEWLINES = re.compile(r"\s*[\r\n\u2028\u2029]+\s*")
 
 
 def _protect_words(text: str, first_word: list[bool]) -> str:
@@ -288,6 +289,8 @@ class BibTeXWriter(Writer):
         fields = self.fields(record)
         width = max((len(n) for n, _ in fields), default=0)
         for name, value in fields:
+            if name != "abstract":
+                value = _NEWLINES.sub(" ", value)  # only an abstract keeps its line breaks
             # month macros are written bare so that styles can localise them
             body = value if name == "month" and value in MONTHS else "{" + value + "}"
             lines.append(f"  {name.ljust(width)} = {body},")

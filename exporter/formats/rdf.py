@@ -74,7 +74,7 @@ def to_graph(records: Iterable[Record], base_iri: str):  # -> rdflib.Graph
     import rdflib
 
     g = rdflib.Graph()
-    g.bind("schema", SCHEMA)
+    g.bind("schema", SCHEMA, replace=True)
     g.bind("bibo", BIBO)
     g.bind("dcterms", DCTERMS)
 

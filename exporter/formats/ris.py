@@ -148,7 +148,7 @@ def ris_lines(record: Record) -> Iterator[tuple[str, str]]:
     if record.language:
         yield "LA", record.language
     for link in record.links:
-        yield "UR", link.url
+        yield "UR", link.url.strip().replace(" ", "%20")
     for note in record.notes:
         yield "N1", note
     if record.provenance:

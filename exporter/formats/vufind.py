@@ -138,8 +138,9 @@ class FieldError(ValueError):
     """A field of the wrong shape; the message names the field."""
 
 
-def _values(doc: dict[str, Any], name: str) -> list[str]:
-    """A field as a list of non-empty strings, whatever its JSON shape."""
+def _values(doc: dict[str, Any], name: str, keep_empty: bool = False) -> list[str]:
+    """A field as a list of non-empty strings, whatever its JSON shape (``keep_empty`` keeps
+    positions, for fields parallel to another, like author2_role)."""
     value = doc.get(name)
     if value is None:
         return []
@@ -156,7 +157,7 @@ def _values(doc: dict[str, Any], name: str) -> list[str]:
                 f"field '{name}' must hold strings, found {_json_type(v)}"
             )
         v = str(v).strip()
-        if v:
+        if v or keep_empty:
             out.append(v)
     return out
 
@@ -210,10 +211,10 @@ def _contributor(raw: str, role: str, repairs: list[str]) -> Contributor:
 def _contributors(doc: dict[str, Any], repairs: list[str]) -> tuple[Contributor, ...]:
     out: list[Contributor] = []
     for field, default_role in (("author", "author"), ("author_corporate", "author"), ("author2", "contributor")):
-        roles = _values(doc, f"{field}_role")
+        roles = _values(doc, f"{field}_role", keep_empty=True)
         for i, raw in enumerate(_values(doc, field)):
             role = default_role
-            if i < len(roles):
+            if i < len(roles) and roles[i]:
                 role = RELATORS.get(roles[i].lower().strip(". "), default_role)
             c = _contributor(raw, role, repairs)
             if field == "author_corporate" and c.literal is None:
