@@ -1,16 +1,15 @@
 """Linked-data writers: JSON-LD, Turtle, N-Triples and RDF/XML, all from one schema.org
 mapping (exporter.linkeddata.schemaorg).
 
-N-Triples and JSON-LD stream record by record without rdflib. Turtle and RDF/XML are
-written by rdflib from a Graph of every record: they hold all records in memory (use
-N-Triples or the dump command for whole catalogs).
+N-Triples, JSON-LD and RDF/XML stream record by record without rdflib. Turtle is written
+by rdflib from a Graph of every record: it holds all records in memory (use N-Triples for
+whole catalogs).
 """
 
 from __future__ import annotations
 
 import dataclasses
 import json
-import warnings
 from typing import Iterable, TextIO
 
 from ..linkeddata.schemaorg import BIBO, DCTERMS, DEFAULT_BASE_IRI, SCHEMA, record_iri, triples
@@ -100,22 +99,24 @@ class TurtleWriter(_RDFWriter):
     title = "Turtle (schema.org)"
     extensions = (".ttl",)
     media_type = "text/turtle"
-    rdflib_format = "turtle"
 
     def write(self, records: Iterable[Record], stream: TextIO, report: ProblemHandler = raise_problem) -> None:
-        graph = to_graph(records, self.base_iri)
-        with warnings.catch_warnings():
-            # pretty-xml notes that it writes rdf:List cells as parseType="Collection": expected
-            warnings.simplefilter("ignore", UserWarning)
-            stream.write(graph.serialize(format=self.rdflib_format))
+        stream.write(to_graph(records, self.base_iri).serialize(format="turtle"))
 
 
 @dataclasses.dataclass
-class RDFXMLWriter(TurtleWriter):
-    """RDF/XML via rdflib. Holds every record in one Graph (not for whole catalogs)."""
+class RDFXMLWriter(_RDFWriter):
+    """RDF/XML, streamed, one rdf:Description per node."""
 
     name = "rdfxml"
     title = "RDF/XML (schema.org)"
     extensions = (".rdf",)
     media_type = "application/rdf+xml"
-    rdflib_format = "pretty-xml"
+
+    def write(self, records: Iterable[Record], stream: TextIO, report: ProblemHandler = raise_problem) -> None:
+        from ..linkeddata.rdfxml import FOOTER, HEADER, write_record
+
+        stream.write(HEADER)
+        for number, record in enumerate(records, start=1):
+            write_record(triples(record, self.base_iri, number), stream)
+        stream.write(FOOTER)
