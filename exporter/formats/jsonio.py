@@ -62,7 +62,7 @@ def _skip_ws(text: str, pos: int) -> int:
 
 
 def _reason(exc: json.JSONDecodeError, text: str) -> str:
-    if exc.pos >= len(text.rstrip()):
+    if exc.msg.startswith("Unterminated") or exc.pos >= len(text.rstrip()):
         return "truncated JSON: the input ends inside a record"
     return f"invalid JSON: {exc.msg} (line {exc.lineno}, column {exc.colno})"
 

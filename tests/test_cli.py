@@ -1,0 +1,137 @@
+"""The command line as a user runs it: exit codes, stderr lines, stdin/stdout, files."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from support import SEED_SOLR, SEED_TEXT
+
+
+def run(*args: str, stdin: str | None = None, cwd: Path | None = None) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "exporter", *args],
+        input=stdin, capture_output=True, text=True, cwd=cwd, timeout=120,
+    )
+
+
+def test_formats_lists_core_readers_and_writers():
+    out = run("formats").stdout
+    readers, writers = out.split("writers:")
+    for name in ("vufind", "vufind-text", "csl-json"):
+        assert f"  {name} " in readers
+    for name in ("bibtex", "biblatex", "ris", "csl-json", "citation", "jsonld", "turtle", "ntriples", "rdfxml"):
+        assert f"  {name} " in writers
+
+
+def test_convert_to_stdout_keeps_crlf():
+    proc = subprocess.run([sys.executable, "-m", "exporter", "convert", str(SEED_SOLR), "-t", "ris"], capture_output=True, timeout=120)
+    assert proc.returncode == 0, proc.stderr
+    assert proc.stdout.startswith(b"TY  - JOUR\r\nAU  - Alidina, Shehnaz\r\n")
+    assert proc.stderr == b""
+
+
+def test_convert_from_stdin_with_detection():
+    proc = run("convert", "-t", "bibtex", stdin=SEED_TEXT.read_text(encoding="utf-8"))
+    assert proc.returncode == 0, proc.stderr
+    assert proc.stdout.startswith("@article{alidina2021optimizing,")
+
+
+def test_convert_all_to_directory(tmp_path):
+    proc = run("convert", str(SEED_SOLR), "-t", "all", "-o", str(tmp_path / "out"))
+    assert proc.returncode == 0, proc.stderr
+    names = sorted(p.name for p in (tmp_path / "out").iterdir())
+    assert names == sorted([
+        "seed-solr.bib", "seed-solr.biblatex.bib", "seed-solr.citation.txt", "seed-solr.csl.json",
+        "seed-solr.jsonld", "seed-solr.nt", "seed-solr.rdf", "seed-solr.ris", "seed-solr.ttl",
+    ])
+
+
+def test_citation_options():
+    proc = run("convert", str(SEED_SOLR), "-t", "citation", "--style", "ieee", "--markup", "html")
+    assert proc.returncode == 0, proc.stderr
+    assert proc.stdout.startswith('<div class="csl-bib-body">')
+
+
+BAD_CASES = {
+    "truncated": (
+        '[{"id": "a", "title": "Good one"}, {"id": "b", "title": "Cut',
+        "{path}:record 2: truncated JSON: the input ends inside a record (line 1)",
+        1,
+    ),
+    "wrong-type": (
+        '[{"id": "a", "title": "Good"},\n {"id": "b", "title": "T", "author": {"x": 1}},\n {"id": "c", "title": "Also good"}]',
+        "{path}:record 2: field 'author' must be a string or a list of strings, got an object (line 2)",
+        2,
+    ),
+    "empty": ("", "{path}: empty input: no records", 0),
+    "other-format": (
+        "@article{x,\n  title = {T}\n}\n",
+        "{path}:line 1: not JSON: expected an object or an array, found '@article{{x,'",
+        0,
+    ),
+}
+
+
+@pytest.mark.parametrize("case", sorted(BAD_CASES))
+def test_bad_input_gives_one_clear_line(case, tmp_path):
+    content, message, good = BAD_CASES[case]
+    path = tmp_path / f"{case}.json"
+    path.write_text(content, encoding="utf-8")
+    proc = run("convert", str(path), "-f", "vufind", "-t", "ris")
+    assert proc.returncode == 1
+    assert proc.stderr.splitlines() == [message.format(path=path)]
+    assert "Traceback" not in proc.stderr
+    assert proc.stdout.count("TY  - ") == good
+
+
+def test_binary_input(tmp_path):
+    path = tmp_path / "noise.json"
+    path.write_bytes(bytes(range(128, 256)) * 8)
+    proc = run("convert", str(path), "-f", "vufind", "-t", "ris")
+    assert proc.returncode == 1
+    assert proc.stderr.strip() == f"{path}: not UTF-8 text (byte 0x80 at offset 0); is it binary or in another encoding?"
+
+
+def test_undetectable_format(tmp_path):
+    path = tmp_path / "refs.bib"
+    path.write_text("@article{x, title={T}}\n", encoding="utf-8")
+    proc = run("convert", str(path), "-t", "ris")
+    assert proc.returncode == 1
+    assert proc.stderr.startswith(f"{path}: cannot tell the input format; give --from (readers: ")
+
+
+def test_missing_file_and_good_file_together(tmp_path):
+    proc = run("convert", str(tmp_path / "missing.json"), str(SEED_SOLR), "-t", "ris")
+    assert proc.returncode == 1
+    assert proc.stderr.strip() == f"{tmp_path / 'missing.json'}: cannot open: No such file or directory"
+    assert proc.stdout.count("TY  - JOUR") == 1
+
+
+@pytest.mark.parametrize(
+    "args, message",
+    [
+        (["-t", "ris", "--style", "apa"], "exporter: --style does not apply to -t ris"),
+        (["-t", "nope"], "exporter: unknown writer format 'nope' (known: "),
+        (["-f", "nope", "-t", "ris"], "exporter: unknown reader format 'nope' (known: "),
+        (["-t", "citation", "--style", "no-such-style"], "exporter: unknown CSL style 'no-such-style'"),
+        (["-t", "ris,bibtex"], "exporter: several output formats need -o DIRECTORY"),
+    ],
+)
+def test_usage_errors(args, message):
+    proc = run("convert", str(SEED_SOLR), *args)
+    assert proc.returncode == 2
+    assert proc.stderr.startswith(message), proc.stderr
+    assert "Traceback" not in proc.stderr
+
+
+def test_csl_json_through_the_cli_round_trips(tmp_path):
+    first = run("convert", str(SEED_SOLR), "-t", "csl-json").stdout
+    path = tmp_path / "items.json"
+    path.write_text(first, encoding="utf-8")
+    second = run("convert", str(path), "-t", "csl-json")
+    assert second.returncode == 0, second.stderr
+    assert json.loads(second.stdout) == json.loads(first)
