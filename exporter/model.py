@@ -50,6 +50,13 @@ ROLES: frozenset[str] = frozenset(
 )
 
 
+def _blank_to_none(obj: object, names: tuple[str, ...]) -> None:
+    """An empty string means "no value": store None so equal records compare equal."""
+    for name in names:
+        if getattr(obj, name) == "":
+            object.__setattr__(obj, name, None)
+
+
 @dataclass(frozen=True, slots=True)
 class Contributor:
     """A person or organisation with a role.
@@ -69,6 +76,9 @@ class Contributor:
     role: str = "author"
     orcid: str | None = None
     affiliations: tuple[str, ...] = ()
+
+    def __post_init__(self) -> None:
+        _blank_to_none(self, ("family", "given", "particle", "dropping_particle", "suffix", "literal", "orcid"))
 
     @property
     def is_organization(self) -> bool:
@@ -163,6 +173,9 @@ class Container:
     page_end: str | None = None
     pages: str | None = None  # when pages cannot be split into start and end ("S45-S52, 60")
     article_number: str | None = None
+
+    def __post_init__(self) -> None:
+        _blank_to_none(self, ("title", "short_title", "volume", "issue", "page_start", "page_end", "pages", "article_number"))
 
     @property
     def page_range(self) -> str | None:
@@ -261,6 +274,7 @@ class Record:
     def __post_init__(self) -> None:
         if self.type not in RECORD_TYPES:
             raise ValueError(f"unknown record type {self.type!r}")
+        _blank_to_none(self, _RECORD_TEXT_FIELDS)
 
     # -- convenience accessors: derived, never stored twice ------------------------------
     def ids(self, scheme: str) -> tuple[str, ...]:
@@ -309,3 +323,8 @@ class Record:
 
     def extra_items(self) -> Iterator[tuple[str, str]]:
         return iter(self.extra)
+
+
+_RECORD_TEXT_FIELDS = tuple(
+    f.name for f in Record.__dataclass_fields__.values() if f.type == "str | None"
+)

@@ -164,20 +164,17 @@ def _custom(record: Record, item: dict[str, Any]) -> dict[str, Any]:
             )
             if v
         }
-    if len(record.links) > 1 or any(link.relation or link.label for link in record.links):
+    if record.links != _standard_links(item):
         custom["links"] = [
-            {k: v for k, v in (("url", link.url), ("relation", link.relation), ("label", link.label)) if v}
+            {k: v for k, v in (("url", link.url), ("relation", link.relation), ("label", link.label)) if v is not None}
             for link in record.links
         ]
-    others = [
-        {"scheme": i.scheme, "value": i.value}
-        for i in record.identifiers
-        if i.scheme not in ID_FIELDS or (i.scheme not in ("isbn", "issn") and record.ids(i.scheme)[0] != i.value)
-    ]
-    if others:
-        custom["identifiers"] = others
-    if any(s.scheme for s in record.subjects) or any(", " in s.term for s in record.subjects):
+    if record.identifiers != _standard_identifiers(item):
+        custom["identifiers"] = [{"scheme": i.scheme, "value": i.value} for i in record.identifiers]
+    if record.subjects != _standard_subjects(item):
         custom["subjects"] = [{"term": s.term, "scheme": s.scheme} if s.scheme else {"term": s.term} for s in record.subjects]
+    if record.notes != _standard_notes(item):
+        custom["notes"] = list(record.notes)
     cont = record.container
     if cont and cont.page_end and cont.pages:
         custom["page-end"] = cont.page_end
@@ -324,24 +321,19 @@ def from_csl(item: Any) -> Record:
     subtitle = None
     if custom.get("subtitle") and title:
         title, subtitle = custom.get("title-main"), custom["subtitle"]
-    identifiers: list[Identifier] = []
-    for scheme, var in ID_FIELDS.items():
-        value = _str(item, var)
-        if value:
-            values = value.split() if scheme in ("isbn", "issn") else [value]
-            identifiers.extend(Identifier(scheme, v) for v in values)
-    for extra_id in custom.get("identifiers", []):
-        identifiers.append(Identifier(extra_id["scheme"], extra_id["value"]))
-    if custom.get("links"):
+    if isinstance(custom.get("identifiers"), list):
+        identifiers = tuple(Identifier(i["scheme"], i["value"]) for i in custom["identifiers"])
+    else:
+        identifiers = _standard_identifiers(item)
+    if isinstance(custom.get("links"), list):
         links = tuple(Link(link["url"], link.get("relation"), link.get("label")) for link in custom["links"])
     else:
-        url = _str(item, "URL")
-        links = (Link(url),) if url else ()
-    if custom.get("subjects"):
+        links = _standard_links(item)
+    if isinstance(custom.get("subjects"), list):
         subjects = tuple(Subject(s["term"], s.get("scheme")) for s in custom["subjects"])
     else:
-        kw = _str(item, "keyword")
-        subjects = tuple(Subject(k.strip()) for k in kw.split(",") if k.strip()) if kw else ()
+        subjects = _standard_subjects(item)
+    notes = tuple(custom["notes"]) if isinstance(custom.get("notes"), list) else _standard_notes(item)
     page = _str(item, "page")
     number = _str(item, "number")
     article_number = custom.get("article-number")
@@ -368,7 +360,6 @@ def from_csl(item: Any) -> Record:
         prov = Provenance(database=_str(item, "source"))
     simple = {attr: _str(item, var) for attr, var in SIMPLE_FIELDS.items()}
     simple["number"] = number
-    note = _str(item, "note")
     return Record(
         type=ctype,
         title=title,
@@ -378,15 +369,41 @@ def from_csl(item: Any) -> Record:
         **{attr: parse_csl_date(item.get(var), var) for attr, var in DATE_FIELDS.items()},
         **simple,
         physical_description=custom.get("physical-description"),
-        identifiers=tuple(identifiers),
+        identifiers=identifiers,
         links=links,
         subjects=subjects,
         rights=rights,
-        notes=tuple(note.split("\n")) if note else (),
+        notes=notes,
         key=None if custom.get("generated-id") else _str(item, "id"),
         provenance=prov,
         extra=tuple((k, v) for k, v in custom.get("extra", [])),
     )
+
+
+def _standard_identifiers(item: dict[str, Any]) -> tuple[Identifier, ...]:
+    """The identifiers CSL's own variables carry (ISBN and ISSN may hold several)."""
+    out: list[Identifier] = []
+    for scheme, var in ID_FIELDS.items():
+        value = _str(item, var)
+        if value:
+            values = value.split() if scheme in ("isbn", "issn") else [value]
+            out.extend(Identifier(scheme, v) for v in values)
+    return tuple(out)
+
+
+def _standard_subjects(item: dict[str, Any]) -> tuple[Subject, ...]:
+    kw = _str(item, "keyword")
+    return tuple(Subject(k.strip()) for k in kw.split(",") if k.strip()) if kw else ()
+
+
+def _standard_notes(item: dict[str, Any]) -> tuple[str, ...]:
+    note = _str(item, "note")
+    return tuple(note.split("\n")) if note else ()
+
+
+def _standard_links(item: dict[str, Any]) -> tuple[Link, ...]:
+    url = _str(item, "URL")
+    return (Link(url),) if url else ()
 
 
 def _with_extra(c: Contributor, e: dict[str, Any]) -> Contributor:

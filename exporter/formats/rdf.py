@@ -10,13 +10,13 @@ from __future__ import annotations
 
 import dataclasses
 import json
-from typing import Iterable, TextIO
+from typing import Iterable, Iterator, TextIO
 
-from ..linkeddata.schemaorg import BIBO, DCTERMS, DEFAULT_BASE_IRI, SCHEMA, record_iri, triples
+from ..linkeddata.schemaorg import BIBO, DCTERMS, DEFAULT_BASE_IRI, SCHEMA, RecordIRIs, triples
 from ..linkeddata.terms import BNode, IRI, Literal, make_iri, nt_line
 from ..model import Record
 from ..plugins import Writer
-from ..problems import ProblemHandler, raise_problem
+from ..problems import Problem, ProblemHandler, raise_problem
 
 
 @dataclasses.dataclass
@@ -31,6 +31,16 @@ class _RDFWriter(Writer):
             iri = IRI(iri + "/")
         self.base_iri = iri
 
+    def record_triples(self, records: Iterable[Record], report: ProblemHandler) -> Iterator[tuple[IRI, Iterator]]:
+        """(record IRI, its triples) for each record, IRIs unique within this output."""
+        iris = RecordIRIs(self.base_iri)
+        for number, record in enumerate(records, start=1):
+            iri, changed = iris.allocate(record, number)
+            if changed:
+                report(Problem(source=self.name, record=number, severity="warning",
+                               reason=f"another record has the same id; written as <{iri}>"))
+            yield iri, triples(record, self.base_iri, number, iri)
+
 
 @dataclasses.dataclass
 class NTriplesWriter(_RDFWriter):
@@ -42,8 +52,8 @@ class NTriplesWriter(_RDFWriter):
     media_type = "application/n-triples"
 
     def write(self, records: Iterable[Record], stream: TextIO, report: ProblemHandler = raise_problem) -> None:
-        for number, record in enumerate(records, start=1):
-            stream.write("".join(nt_line(s, p, o) for s, p, o in triples(record, self.base_iri, number)))
+        for _, ts in self.record_triples(records, report):
+            stream.write("".join(nt_line(s, p, o) for s, p, o in ts))
 
 
 @dataclasses.dataclass
@@ -60,16 +70,15 @@ class JSONLDWriter(_RDFWriter):
 
         stream.write('{\n  "@context": ' + json.dumps(CONTEXT, indent=2).replace("\n", "\n  ") + ',\n  "@graph": [')
         first = True
-        for number, record in enumerate(records, start=1):
-            root = record_iri(record, self.base_iri, number)
-            tree = record_tree(root, triples(record, self.base_iri, number))
+        for root, ts in self.record_triples(records, report):
+            tree = record_tree(root, ts)
             text = json.dumps(tree, ensure_ascii=False, indent=2)
             stream.write(("\n    " if first else ",\n    ") + text.replace("\n", "\n    "))
             first = False
         stream.write("\n  ]\n}\n" if not first else "]\n}\n")
 
 
-def to_graph(records: Iterable[Record], base_iri: str):  # -> rdflib.Graph
+def to_graph(record_triples: Iterable[tuple[IRI, Iterator]]):  # -> rdflib.Graph
     import rdflib
 
     g = rdflib.Graph()
@@ -85,8 +94,8 @@ def to_graph(records: Iterable[Record], base_iri: str):  # -> rdflib.Graph
         assert isinstance(t, Literal)
         return rdflib.Literal(t.value, lang=t.lang, datatype=rdflib.URIRef(t.datatype) if t.datatype else None)
 
-    for number, record in enumerate(records, start=1):
-        for s, p, o in triples(record, base_iri, number):
+    for _, ts in record_triples:
+        for s, p, o in ts:
             g.add((term(s), term(p), term(o)))
     return g
 
@@ -101,7 +110,7 @@ class TurtleWriter(_RDFWriter):
     media_type = "text/turtle"
 
     def write(self, records: Iterable[Record], stream: TextIO, report: ProblemHandler = raise_problem) -> None:
-        stream.write(to_graph(records, self.base_iri).serialize(format="turtle"))
+        stream.write(to_graph(self.record_triples(records, report)).serialize(format="turtle"))
 
 
 @dataclasses.dataclass
@@ -117,6 +126,6 @@ class RDFXMLWriter(_RDFWriter):
         from ..linkeddata.rdfxml import FOOTER, HEADER, write_record
 
         stream.write(HEADER)
-        for number, record in enumerate(records, start=1):
-            write_record(triples(record, self.base_iri, number), stream)
+        for _, ts in self.record_triples(records, report):
+            write_record(ts, stream)
         stream.write(FOOTER)

@@ -77,6 +77,28 @@ def record_iri(record: Record, base_iri: str, number: int | None = None) -> IRI:
     return IRI(base_iri + iri_segment(ident))
 
 
+class RecordIRIs:
+    """Hands out record IRIs unique within one output: a second record with the same id
+    becomes ``<id>-2`` (and the caller reports it), never a silent merge of two records."""
+
+    def __init__(self, base_iri: str) -> None:
+        self.base_iri = base_iri
+        self._used: set[str] = set()
+
+    def allocate(self, record: Record, number: int) -> tuple[IRI, bool]:
+        """(IRI, True if it had to be changed to stay unique)."""
+        iri = record_iri(record, self.base_iri, number)
+        if iri not in self._used:
+            self._used.add(iri)
+            return iri, False
+        n = 2
+        while f"{iri}-{n}" in self._used:
+            n += 1
+        unique = IRI(f"{iri}-{n}")
+        self._used.add(unique)
+        return unique, True
+
+
 def date_literal(d: PartialDate) -> Literal:
     if d.day is not None:
         return Literal(d.iso(), XSD + "date")
@@ -98,9 +120,12 @@ def text(value: str) -> Literal:
     return Literal(to_plain(value) or "")
 
 
-def triples(record: Record, base_iri: str = DEFAULT_BASE_IRI, number: int | None = None) -> Iterator[Triple]:
-    """Every triple that describes ``record``, in a stable order."""
-    rec = record_iri(record, base_iri, number)
+def triples(
+    record: Record, base_iri: str = DEFAULT_BASE_IRI, number: int | None = None, iri: IRI | None = None
+) -> Iterator[Triple]:
+    """Every triple that describes ``record``, in a stable order. ``iri`` overrides the
+    record's IRI (see :class:`RecordIRIs`)."""
+    rec = iri or record_iri(record, base_iri, number)
     yield rec, _TYPE, s(SCHEMA_TYPES.get(record.type, "CreativeWork"))
     if record.full_title:
         yield rec, s("name"), text(record.full_title)

@@ -41,8 +41,9 @@ Term = IRI | BNode | Literal
 Triple = tuple[IRI | BNode, IRI, Term]
 
 _SCHEME = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*:")
-# IRIREF forbids these, and control characters and space (N-Triples grammar [8]).
-_IRI_UNSAFE = re.compile(r'[\x00-\x20<>"{}|^`\\\x7f-\x9f]')
+# IRIREF forbids these, control characters and space (N-Triples grammar [8]); we also encode
+# every other Unicode space, format character and lone surrogate, which parsers trip over.
+_IRI_UNSAFE = re.compile(r'[\x00-\x20<>"{}|^`\\\x7f-\x9f\s\u200b-\u200f\u2028-\u202e\u2060-\u206f\ufeff\ud800-\udfff]')
 
 
 def make_iri(text: str) -> IRI | None:
@@ -51,12 +52,12 @@ def make_iri(text: str) -> IRI | None:
     text = text.strip()
     if not _SCHEME.match(text):
         return None
-    return IRI(_IRI_UNSAFE.sub(lambda m: quote(m.group(0), safe=""), text))
+    return IRI(_IRI_UNSAFE.sub(lambda m: quote(m.group(0), safe="", errors="replace"), text))
 
 
 def iri_segment(text: str) -> str:
     """One path segment from data (a record id), percent-encoded."""
-    return quote(text, safe="-._~!$&'()*+,;=:@")
+    return quote(text, safe="-._~!$&'()*+,;=:@", errors="replace")
 
 
 _ESCAPES = {'"': '\\"', "\\": "\\\\", "\n": "\\n", "\r": "\\r", "\t": "\\t", "\b": "\\b", "\f": "\\f"}
