@@ -69,15 +69,28 @@ _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 _MARKUP_LATEX = {"i": r"\textit{", "b": r"\textbf{", "sub": r"\textsubscript{", "sup": r"\textsuperscript{", "sc": r"\textsc{", "nocase": "{"}
 
 
+_NEEDS_ESCAPE = re.compile(r"[\\{}#$%&_~^\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+
+def _escape_char(m: re.Match[str]) -> str:
+    return _LATEX_SPECIALS.get(m.group(0), "")  # control characters are dropped
+
+
 def escape_latex(text: str) -> str:
     """Escape the ten LaTeX specials; drop control characters; keep Unicode as it is."""
-    text = _CONTROL.sub("", text)
-    return _SPECIAL_RE.sub(lambda m: _LATEX_SPECIALS[m.group(0)], text)
+    if _NEEDS_ESCAPE.search(text) is None:
+        return text
+    return _NEEDS_ESCAPE.sub(_escape_char, text)
 
 
 def latex_text(text: str, protect_case: bool = False) -> str:
     """Rich text (CSL markup allowed) as LaTeX; with ``protect_case``, words with capitals
     are braced so that BibTeX styles do not lowercase them."""
+    if "<" not in text:
+        if not protect_case:
+            return escape_latex(text)
+        if text[1:] == text[1:].lower():  # no capital after the first letter: nothing to brace
+            return escape_latex(text)
     out = []
     first_word = [True]
     for kind, value in tokens(text):
@@ -130,10 +143,13 @@ def bibtex_key(key: str) -> str:
 
 # -- names ----------------------------------------------------------------------------------
 
+_AND = re.compile(r"\band\b", re.I)
+
+
 def _name_part(text: str) -> str:
     """A name part; commas and the word "and" would split the name, so they are braced."""
     escaped = escape_latex(text)
-    if "," in text or re.search(r"\band\b", text, re.I):
+    if "," in text or ("and" in text.lower() and _AND.search(text)):
         return "{" + escaped + "}"
     return escaped
 

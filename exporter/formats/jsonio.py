@@ -1,24 +1,24 @@
 """Reading JSON inputs record by record, with errors that name the record and the line.
 
 Accepts one JSON value, a top-level array, a Solr response (``{"response": {"docs": [...]}}``)
-or JSON lines (one value per line, or several values one after another). Array elements are
-decoded one at a time, so a file truncated in its middle still yields every complete record
-before the break and then one error.
+or JSON lines (one value per line, or several values one after another). JSON lines are read
+line by line, so memory stays flat however long the file; a broken line is reported and the
+next line read. Array elements are decoded one at a time, so a file truncated in its middle
+still yields every complete record before the break and then one error.
 """
 
 from __future__ import annotations
 
+import io
+import itertools
 import json
 from dataclasses import dataclass
-from typing import Any, Iterator, TextIO
+from typing import Any, Iterable, Iterator, TextIO
 
 from ..problems import Problem
 
 _WS = " \t\n\r"
 _decoder = json.JSONDecoder()
-
-#: Nesting deeper than this is refused: json's recursive decoder would otherwise crash.
-MAX_DEPTH = 200
 
 
 @dataclass(frozen=True, slots=True)
@@ -30,29 +30,6 @@ class JSONItem:
 
 def _line_of(text: str, pos: int) -> int:
     return text.count("\n", 0, pos) + 1
-
-
-def _depth_ok(text: str, start: int, end: int) -> bool:
-    depth = 0
-    in_string = False
-    escape = False
-    for ch in text[start:end]:
-        if in_string:
-            if escape:
-                escape = False
-            elif ch == "\\":
-                escape = True
-            elif ch == '"':
-                in_string = False
-        elif ch == '"':
-            in_string = True
-        elif ch in "[{":
-            depth += 1
-            if depth > MAX_DEPTH:
-                return False
-        elif ch in "]}":
-            depth -= 1
-    return True
 
 
 def _skip_ws(text: str, pos: int) -> int:
@@ -70,58 +47,101 @@ def _reason(exc: json.JSONDecodeError, text: str) -> str:
 def iter_json(stream: TextIO, source: str, docs_key: str | None = None) -> Iterator[JSONItem | Problem]:
     """Yield each record-level JSON value of the input, or a Problem where one is broken.
 
-    ``docs_key`` names the wrapper to unwrap ("response.docs" for Solr).
+    ``docs_key`` names the wrapper to unwrap ("response.docs" for Solr). JSON lines stream:
+    memory holds one record at a time. A top-level array is read whole.
     """
-    text = stream.read()
-    if text.startswith("\ufeff"):
-        text = text[1:]
-    pos = _skip_ws(text, 0)
-    if pos >= len(text):
+    head = ""
+    while True:
+        chunk = stream.read(4096)
+        if not chunk:
+            break
+        head += chunk
+        if head.lstrip(_WS + "\ufeff"):
+            break
+    head = head.lstrip("\ufeff")
+    stripped = head.lstrip(_WS)
+    if not stripped:
         yield Problem(source=source, reason="empty input: no records")
         return
-    number = 0
-    first = text[pos]
-    if first == "[":
-        yield from _iter_array(text, pos, source)
+    if stripped[0] == "[":
+        text = head + stream.read()
+        yield from _iter_array(text, _skip_ws(text, 0), source)
         return
-    if first not in "{":
+    if stripped[0] != "{":
+        pos = len(head) - len(stripped)
         yield Problem(
             source=source,
-            line=_line_of(text, pos),
-            reason=f"not JSON: expected an object or an array, found {text[pos:pos + 20].splitlines()[0]!r}",
+            line=_line_of(head, pos),
+            reason=f"not JSON: expected an object or an array, found {stripped[:20].splitlines()[0]!r}",
         )
         return
-    # one or more top-level values: a single document, a Solr response, or JSON lines
-    while pos < len(text):
-        number += 1
-        line = _line_of(text, pos)
-        try:
-            value, end = _decoder.raw_decode(text, pos)
-        except json.JSONDecodeError as exc:
-            yield Problem(source=source, record=number, line=line, reason=_reason(exc, text))
-            # resynchronise on the next line that starts a value (JSON lines)
-            nxt = text.find("\n{", pos + 1)
-            if nxt < 0:
-                return
-            pos = _skip_ws(text, nxt)
+    yield from _iter_values(itertools.chain(io.StringIO(head), stream), source, docs_key)
+
+
+def _iter_values(lines: Iterable[str], source: str, docs_key: str | None) -> Iterator[JSONItem | Problem]:
+    """JSON lines, or JSON values one after another over several lines, in bounded memory."""
+    number = 0
+    buf: list[str] = []
+    start = 0
+    single_line = False
+    for lineno, line in enumerate(lines, start=1):
+        if not buf:
+            if not line.strip():
+                continue
+            start = lineno
+            stripped = line.strip()
+            single_line = stripped.startswith("{") and stripped.endswith("}")
+        buf.append(line)
+        if not line.rstrip().endswith(("}", "]")):
             continue
+        text = "".join(buf)
+        try:
+            values = _decode_all(text)
+        except json.JSONDecodeError as exc:
+            if single_line:  # a JSON-lines record that is broken: report it, go on
+                number += 1
+                yield Problem(source=source, record=number, line=start, reason=_reason(exc, text))
+                buf = []
+            continue  # an object spread over lines, not complete yet
         except RecursionError:
-            yield Problem(source=source, record=number, line=line, reason="JSON nested too deeply")
-            return
-        if not _depth_ok(text, pos, end):
-            yield Problem(source=source, record=number, line=line, reason=f"JSON nested deeper than {MAX_DEPTH} levels")
-        elif docs_key and isinstance(value, dict) and _unwrap(value, docs_key) is not None:
-            docs = _unwrap(value, docs_key)
-            if not isinstance(docs, list):
-                yield Problem(source=source, record=number, line=line, reason=f"'{docs_key}' is not a list")
-            else:
-                for doc in docs:
-                    yield JSONItem(doc, number, line)
-                    number += 1
-                number -= 1
-        else:
-            yield JSONItem(value, number, line)
+            number += 1
+            yield Problem(source=source, record=number, line=start, reason="JSON nested too deeply")
+            buf = []
+            continue
+        buf = []
+        for value in values:
+            for item in _records_of(value, docs_key):
+                number += 1
+                yield JSONItem(item, number, start)
+    if buf:
+        text = "".join(buf)
+        number += 1
+        try:
+            _decode_all(text)
+            reason = "truncated JSON: the input ends inside a record"
+        except json.JSONDecodeError as exc:
+            reason = _reason(exc, text)
+        except RecursionError:
+            reason = "JSON nested too deeply"
+        yield Problem(source=source, record=number, line=start, reason=reason)
+
+
+def _decode_all(text: str) -> list[Any]:
+    out = []
+    pos = _skip_ws(text, 0)
+    while pos < len(text):
+        value, end = _decoder.raw_decode(text, pos)
+        out.append(value)
         pos = _skip_ws(text, end)
+    return out
+
+
+def _records_of(value: Any, docs_key: str | None) -> list[Any]:
+    if docs_key and isinstance(value, dict):
+        docs = _unwrap(value, docs_key)
+        if isinstance(docs, list):
+            return docs
+    return [value]
 
 
 def _unwrap(value: dict, path: str) -> Any:
@@ -152,10 +172,7 @@ def _iter_array(text: str, pos: int, source: str) -> Iterator[JSONItem | Problem
         except RecursionError:
             yield Problem(source=source, record=number, line=line, reason="JSON nested too deeply")
             return
-        if _depth_ok(text, pos, end):
-            yield JSONItem(value, number, line)
-        else:
-            yield Problem(source=source, record=number, line=line, reason=f"JSON nested deeper than {MAX_DEPTH} levels")
+        yield JSONItem(value, number, line)
         pos = _skip_ws(text, end)
         if pos >= len(text):
             yield Problem(source=source, record=number + 1, line=_line_of(text, pos), reason="truncated JSON: the input ends inside the list")

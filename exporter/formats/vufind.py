@@ -20,6 +20,7 @@ What a VuFind document says only implicitly, and how it is recovered:
 
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass
 from typing import Any, Iterator, TextIO
@@ -138,33 +139,55 @@ class FieldError(ValueError):
     """A field of the wrong shape; the message names the field."""
 
 
-def _values(doc: dict[str, Any], name: str, keep_empty: bool = False) -> list[str]:
-    """A field as a list of non-empty strings, whatever its JSON shape (``keep_empty`` keeps
-    positions, for fields parallel to another, like author2_role)."""
-    value = doc.get(name)
-    if value is None:
-        return []
-    if isinstance(value, (str, int, float)) and not isinstance(value, bool):
-        value = [value]
-    if not isinstance(value, list):
-        raise FieldError(
-            f"field '{name}' must be a string or a list of strings, got {_json_type(value)}"
-        )
-    out = []
-    for v in value:
-        if isinstance(v, bool) or not isinstance(v, (str, int, float)):
-            raise FieldError(
-                f"field '{name}' must hold strings, found {_json_type(v)}"
-            )
-        v = str(v).strip()
-        if v or keep_empty:
-            out.append(v)
-    return out
+class Fields:
+    """A Solr document whose fields are read as lists of strings, each converted once."""
 
+    __slots__ = ("doc", "_cache")
 
-def _first(doc: dict[str, Any], name: str) -> str | None:
-    vals = _values(doc, name)
-    return vals[0] if vals else None
+    def __init__(self, doc: Fields) -> None:
+        self.doc = doc
+        self._cache: dict[str, list[str]] = {}
+
+    def __contains__(self, name: str) -> bool:
+        return name in self.doc
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self.doc)
+
+    def values(self, name: str, keep_empty: bool = False) -> list[str]:
+        """A field as a list of non-empty strings, whatever its JSON shape (``keep_empty``
+        keeps positions, for fields parallel to another, like author2_role)."""
+        if not keep_empty:
+            cached = self._cache.get(name)
+            if cached is not None:
+                return cached
+        value = self.doc.get(name)
+        if value is None:
+            out: list[str] = []
+        elif type(value) is str:
+            v = value.strip()
+            out = [v] if v or keep_empty else []
+        else:
+            if isinstance(value, (int, float)) and not isinstance(value, bool):
+                value = [value]
+            if not isinstance(value, list):
+                raise FieldError(f"field '{name}' must be a string or a list of strings, got {_json_type(value)}")
+            out = []
+            for v in value:
+                if type(v) is not str:
+                    if isinstance(v, bool) or not isinstance(v, (int, float)):
+                        raise FieldError(f"field '{name}' must hold strings, found {_json_type(v)}")
+                    v = str(v)
+                v = v.strip()
+                if v or keep_empty:
+                    out.append(v)
+        if not keep_empty:
+            self._cache[name] = out
+        return out
+
+    def first(self, name: str) -> str | None:
+        vals = self.values(name)
+        return vals[0] if vals else None
 
 
 def _json_type(value: Any) -> str:
@@ -208,18 +231,20 @@ def _contributor(raw: str, role: str, repairs: list[str]) -> Contributor:
     return person
 
 
-def _contributors(doc: dict[str, Any], repairs: list[str]) -> tuple[Contributor, ...]:
+def _contributors(doc: Fields, repairs: list[str]) -> tuple[Contributor, ...]:
     out: list[Contributor] = []
+    seen: set[Contributor] = set()
     for field, default_role in (("author", "author"), ("author_corporate", "author"), ("author2", "contributor")):
-        roles = _values(doc, f"{field}_role", keep_empty=True)
-        for i, raw in enumerate(_values(doc, field)):
+        roles = doc.values(f"{field}_role", keep_empty=True)
+        for i, raw in enumerate(doc.values(field)):
             role = default_role
             if i < len(roles) and roles[i]:
                 role = RELATORS.get(roles[i].lower().strip(". "), default_role)
             c = _contributor(raw, role, repairs)
             if field == "author_corporate" and c.literal is None:
                 c = Contributor(literal=raw.strip(), role=role)
-            if c not in out:
+            if c not in seen:  # VuFind repeats a name in author and author2 at times
+                seen.add(c)
                 out.append(c)
     return tuple(out)
 
@@ -230,13 +255,13 @@ _CONTAINER_REF = re.compile(
 )
 
 
-def _container(doc: dict[str, Any], spelling_journal: str | None) -> Container | None:
-    title = clean_title(_first(doc, "container_title")) or spelling_journal
-    volume = _first(doc, "container_volume")
-    issue = _first(doc, "container_issue")
-    start = _first(doc, "container_start_page")
+def _container(doc: Fields, spelling_journal: str | None) -> Container | None:
+    title = clean_title(doc.first("container_title")) or spelling_journal
+    volume = doc.first("container_volume")
+    issue = doc.first("container_issue")
+    start = doc.first("container_start_page")
     end = None
-    ref = _first(doc, "container_reference")
+    ref = doc.first("container_reference")
     if ref:
         m = _CONTAINER_REF.match(ref.strip())
         if m:
@@ -269,22 +294,22 @@ _LANG_CODE = re.compile(r"\bText ([a-z]{2,3})\b")
 _RIGHTS_START = re.compile(r"(Copyright\b|©|\(c\)\s*\d{4})")
 
 
-def spelling_facts(doc: dict[str, Any], authors: list[str], issued: DateValue | None) -> SpellingFacts:
+def spelling_facts(doc: Fields, authors: list[str], issued: DateValue | None) -> SpellingFacts:
     """Facts that PubMed-derived records carry only in ``spelling`` (the source record text).
 
     The text is laid out as: id, date, title, authors, journal, subjects, abstract,
     publisher, year, epub date, links, "Text", language code, rights statement.
     """
-    text = " ".join(_values(doc, "spelling"))
+    text = " ".join(doc.values("spelling"))
     if not text:
         return SpellingFacts()
-    ident = _first(doc, "id") or ""
+    ident = doc.first("id") or ""
     if ident and text.startswith(ident):
         text = text[len(ident):]
         text = re.sub(r"^\d{4}-\d{2}-\d{2}", "", text)  # the index date glued to the id
     journal = None
     anchor = 0
-    title = _first(doc, "title")
+    title = doc.first("title")
     if title and title in text:
         anchor = text.index(title) + len(title)
     for raw in authors:
@@ -292,11 +317,11 @@ def spelling_facts(doc: dict[str, Any], authors: list[str], issued: DateValue | 
         if pos >= 0:
             anchor = pos + len(raw)
     if authors and anchor:
-        stops = [v for v in _values(doc, "topic") + _values(doc, "genre") if v]
-        description = _first(doc, "description")
+        stops = [v for v in doc.values("topic") + doc.values("genre") if v]
+        description = doc.first("description")
         if description:
             stops.append(description[:60])
-        stops += _values(doc, "publisher")
+        stops += doc.values("publisher")
         positions = [p for p in (text.find(s, anchor) for s in stops) if p >= 0]
         if positions:
             candidate = text[anchor:min(positions)].strip()
@@ -321,7 +346,7 @@ def spelling_facts(doc: dict[str, Any], authors: list[str], issued: DateValue | 
     )
 
 
-def doc_to_record(doc: Any) -> Record:
+def doc_to_record(doc: Any) -> Record:  # noqa: C901 - one flat mapping, read top to bottom
     """Map one VuFind Solr document (a dict of field -> value or list) to a Record.
 
     Raises FieldError (a ValueError) for a document of the wrong shape.
@@ -330,18 +355,19 @@ def doc_to_record(doc: Any) -> Record:
         raise FieldError(f"a VuFind document must be a JSON object, got {_json_type(doc)}")
     if not any(k in doc for k in ("id", "title", "title_short", "author")):
         raise FieldError("not a VuFind document: none of the fields id, title, title_short, author")
+    doc = Fields(doc)
     repairs: list[str] = []
     contributors = _contributors(doc, repairs)
 
-    title_short = clean_title(_first(doc, "title_short"))
-    title_sub = clean_title(_first(doc, "title_sub"))
+    title_short = clean_title(doc.first("title_short"))
+    title_sub = clean_title(doc.first("title_sub"))
     if title_sub and title_short:
         title, subtitle = title_short, title_sub
     else:
-        title, subtitle = clean_title(_first(doc, "title")) or title_short, None
+        title, subtitle = clean_title(doc.first("title")) or title_short, None
 
-    issued = parse_date(_first(doc, "publishDate"))
-    facts = spelling_facts(doc, _values(doc, "author"), issued)
+    issued = parse_date(doc.first("publishDate"))
+    facts = spelling_facts(doc, doc.values("author"), issued)
 
     identifiers: list[Identifier] = []
     links: list[Link] = []
@@ -350,20 +376,20 @@ def doc_to_record(doc: Any) -> Record:
         if ident and ident not in identifiers:
             identifiers.append(ident)
 
-    for value in _values(doc, "doi_str_mv"):
+    for value in doc.values("doi_str_mv"):
         doi = clean_doi(value)
         add(Identifier("doi", doi) if doi else None)
-    for url in _values(doc, "url"):
+    for url in doc.values("url"):
         add(identifier_from_url(url))
         if Link(url) not in links:
             links.append(Link(url))
-    for value in _values(doc, "isbn"):
+    for value in doc.values("isbn"):
         isbn = clean_isbn(value)
         add(Identifier("isbn", isbn) if isbn else None)
-    for value in _values(doc, "issn"):
+    for value in doc.values("issn"):
         issn = clean_issn(value)
         add(Identifier("issn", issn) if issn else None)
-    for value in _values(doc, "oclc_num"):
+    for value in doc.values("oclc_num"):
         add(Identifier("oclc", value))
     # a stable order: DOI, PMID, PMCID first, then the rest as found
     order = {"doi": 0, "pmid": 1, "pmcid": 2}
@@ -372,7 +398,7 @@ def doc_to_record(doc: Any) -> Record:
     subjects = tuple(
         Subject(term, scheme)
         for field, scheme in (("topic", "topic"), ("genre", "genre"), ("geographic", "geographic"), ("era", "era"))
-        for term in dict.fromkeys(_values(doc, field))
+        for term in dict.fromkeys(doc.values(field))
     )
 
     rights = None
@@ -380,14 +406,14 @@ def doc_to_record(doc: Any) -> Record:
         url, name = find_license(facts.rights)
         rights = Rights(statement=facts.rights, license_url=url, license_name=name)
 
-    series = _first(doc, "series")
+    series = doc.first("series")
     series_title, series_number = _split_series(series) if series else (None, None)
-    formats = _values(doc, "format")
-    publisher = _first(doc, "publisher")
+    formats = doc.values("format")
+    publisher = doc.first("publisher")
     extra = tuple(
-        (f"vufind:{k}", " ; ".join(_values(doc, k)))
+        (f"vufind:{k}", " ; ".join(doc.values(k)))
         for k in sorted(doc)
-        if k not in MAPPED and not INDEX_ONLY.match(k) and _values_or_none(doc, k)
+        if _is_unmapped(k) and _values_or_none(doc, k)
     )
 
     return Record(
@@ -399,34 +425,40 @@ def doc_to_record(doc: Any) -> Record:
         issued=issued,
         online=facts.online,
         publisher=_TRAILING_ISBD.sub("", publisher) if publisher else None,
-        edition=_first(doc, "edition"),
+        edition=doc.first("edition"),
         series=series_title,
         series_number=series_number,
-        physical_description=_first(doc, "physical"),
+        physical_description=doc.first("physical"),
         identifiers=tuple(identifiers),
         links=tuple(links),
-        abstract=_first(doc, "description"),
+        abstract=doc.first("description"),
         subjects=subjects,
-        language=to_bcp47(_first(doc, "language")) or facts.language,
+        language=to_bcp47(doc.first("language")) or facts.language,
         rights=rights,
         provenance=Provenance(
             source_system="VuFind",
-            source_id=_first(doc, "id"),
-            database=_first(doc, "collection"),
-            institution=_first(doc, "institution"),
-            collection=_first(doc, "collection"),
-            record_format=_first(doc, "record_format"),
+            source_id=doc.first("id"),
+            database=doc.first("collection"),
+            institution=doc.first("institution"),
+            collection=doc.first("collection"),
+            record_format=doc.first("record_format"),
             repairs=tuple(repairs),
         ),
         extra=extra,
     )
 
 
-def _values_or_none(doc: dict[str, Any], key: str) -> list[str] | None:
+def _values_or_none(doc: Fields, key: str) -> list[str] | None:
     try:
-        return _values(doc, key)
+        return doc.values(key)
     except FieldError:
         return None
+
+
+@functools.lru_cache(maxsize=4096)
+def _is_unmapped(name: str) -> bool:
+    """A field that no slot holds and that is not a search-index copy: kept in ``extra``."""
+    return name not in MAPPED and not INDEX_ONLY.match(name)
 
 
 # -- Solr JSON ------------------------------------------------------------------------------
