@@ -305,7 +305,7 @@ class BibTeXWriter(Writer):
         fields = self.fields(record)
         width = max((len(n) for n, _ in fields), default=0)
         for name, value in fields:
-            if name != "abstract":
+            if name != "abstract" and ("\n" in value or "\r" in value or "\u2028" in value or "\u2029" in value):
                 value = _NEWLINES.sub(" ", value)  # only an abstract keeps its line breaks
             # month macros are written bare so that styles can localise them
             body = value if name == "month" and value in MONTHS else "{" + value + "}"
