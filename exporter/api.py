@@ -142,6 +142,8 @@ def write_with(
 ) -> str | None:
     """Like :func:`write`, with a writer already made (and its options already checked)."""
     handler = on_problem or raise_problem
+    if on_problem is not None and getattr(writer, "carries", None) is not None:
+        records = _watch_losses(records, writer, on_problem)
     if destination is None:
         buf = io.StringIO()
         writer.write(records, buf, handler)
@@ -163,6 +165,19 @@ def write_with(
         return None
     writer.write(records, destination, handler)  # type: ignore[arg-type]
     return None
+
+
+def _watch_losses(records: Iterable[Record], writer: Any, handler: ProblemHandler) -> Iterator[Record]:
+    """Pass records through, reporting for each what ``writer`` cannot hold."""
+    from .losses import lost
+
+    for number, record in enumerate(records, start=1):
+        missing = lost(record, writer.carries)
+        if missing:
+            ident = record.key or (record.provenance.source_id if record.provenance else None)
+            handler(Problem(source=writer.name, record=number, severity="loss",
+                            reason=", ".join(missing), raw=ident))
+        yield record
 
 
 def make_writer(format: str, **options: Any) -> Any:

@@ -8,6 +8,8 @@ ones are still written, each bad one is named on stderr as ``source:record N: re
 from __future__ import annotations
 
 import argparse
+import json
+from collections import Counter
 import os
 import sys
 from typing import Any, Iterator, Sequence
@@ -42,6 +44,10 @@ def _parser() -> argparse.ArgumentParser:
     c.add_argument("--locale", help="CSL locale such as en-US, de-DE (citation)")
     c.add_argument("--markup", choices=("text", "html"), help="citation markup (default text)")
     c.add_argument("--base-iri", dest="base_iri", metavar="IRI", help="base IRI for record IRIs (linked-data formats)")
+    c.add_argument(
+        "--report", metavar="FILE",
+        help="write every problem as JSON lines: bad records, and per record what the output format could not hold",
+    )
 
     sub.add_parser("formats", help="list the readers and writers")
     return p
@@ -79,18 +85,33 @@ def _formats() -> int:
 
 
 class _Problems:
-    """Prints each problem once, on stderr, and remembers whether any was an error."""
+    """Prints errors and warnings on stderr as they come; counts losses (facets a format
+    cannot hold) and prints one summary line for them; writes everything to --report."""
 
-    def __init__(self) -> None:
+    def __init__(self, report_path: str | None) -> None:
         self.errors = 0
-        self.warnings = 0
+        self.losses: dict[str, Counter[str]] = {}
+        self.lossy_records: Counter[str] = Counter()
+        self._report = open(report_path, "w", encoding="utf-8") if report_path else None
 
     def __call__(self, problem: Problem) -> None:
+        if self._report:
+            self._report.write(json.dumps(problem.as_dict(), ensure_ascii=False) + "\n")
+        if problem.severity == "loss":
+            self.losses.setdefault(problem.source, Counter()).update(problem.reason.split(", "))
+            self.lossy_records[problem.source] += 1
+            return
         if problem.severity == "error":
             self.errors += 1
-        else:
-            self.warnings += 1
         print(str(problem), file=sys.stderr)
+
+    def close(self, report_path: str | None) -> None:
+        for fmt, counter in self.losses.items():
+            facets = ", ".join(sorted(counter))
+            hint = f"listed in {report_path}" if report_path else "--report FILE lists them per record"
+            print(f"exporter: {fmt} could not hold, in {self.lossy_records[fmt]} record(s): {facets} ({hint})", file=sys.stderr)
+        if self._report:
+            self._report.close()
 
 
 def _records(inputs: list[str], from_format: str | None, problems: _Problems) -> Iterator[Record]:
@@ -106,12 +127,13 @@ def _convert(args: argparse.Namespace) -> int:
     options = {k: getattr(args, k) for k in WRITER_OPTIONS if getattr(args, k) is not None}
     if args.from_format:
         reader_class(args.from_format)  # unknown reader: usage error before reading
-    problems = _Problems()
+    problems = _Problems(args.report)
     if len(targets) == 1:
         fmt = targets[0]
         writer_opts = _options_for(fmt, options, strict=True)
         make_writer(fmt, **writer_opts)
         write(_records(args.inputs, args.from_format, problems), fmt, args.output or "-", on_problem=problems, **writer_opts)
+        problems.close(args.report)
     else:
         if not args.output:
             raise ExporterError("several output formats need -o DIRECTORY")
@@ -124,6 +146,7 @@ def _convert(args: argparse.Namespace) -> int:
             path = os.path.join(args.output, stem + writer.file_suffix())
             write_with(writer, records, path, problems)
             print(path, file=sys.stderr)
+        problems.close(args.report)
     return 1 if problems.errors else 0
 
 

@@ -51,8 +51,14 @@ class Writer(Plugin):
     """Writes records to a text stream: header, one chunk per record, footer.
 
     Writers stream unless their docstring says otherwise. ``report`` receives a
-    :class:`Problem` for each record or field the format cannot hold.
+    :class:`Problem` for each record the writer cannot write.
+
+    ``carries`` lists the facets of a record (see :mod:`exporter.losses`) the format can
+    hold; the API reports every other facet a record has as lost. ``None`` means the
+    writer has not said, and nothing is reported.
     """
+
+    carries: ClassVar[frozenset[str] | None] = None
 
     def file_suffix(self) -> str:
         """The suffix of an output file written by this writer ("seed.ris")."""

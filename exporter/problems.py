@@ -19,7 +19,9 @@ class Problem:
     record: int | None = None  # 1-based record number within the source
     line: int | None = None  # 1-based line where the record (or the error) is
     raw: str | None = None  # the raw record text, when there is one
-    severity: str = "error"  # "error": the record was not converted; "warning": it was, with a loss
+    # "error": the record was not converted; "warning": it was, with something to know;
+    # "loss": it was, but the target format could not hold the facets named in ``reason``
+    severity: str = "error"
 
     def __str__(self) -> str:
         where = self.source
@@ -30,7 +32,15 @@ class Problem:
         text = f"{where}: {self.reason}"
         if self.record is not None and self.line is not None:
             text += f" (line {self.line})"
+        if self.severity == "loss":
+            return f"{where}: {self.source} cannot hold: {self.reason}"
         return text if self.severity == "error" else f"{text} [warning]"
+
+    def as_dict(self) -> dict[str, object]:
+        return {k: v for k, v in (
+            ("severity", self.severity), ("source", self.source), ("record", self.record),
+            ("line", self.line), ("reason", self.reason), ("id" if self.severity == "loss" else "raw", self.raw),
+        ) if v is not None}
 
 
 ProblemHandler = Callable[[Problem], None]

@@ -11,6 +11,11 @@ import pytest
 from support import SEED_SOLR, SEED_TEXT
 
 
+def errors(stderr: str) -> list[str]:
+    """stderr without the summary of what the output format could not hold."""
+    return [line for line in stderr.splitlines() if " could not hold, in " not in line]
+
+
 def run(*args: str, stdin: str | None = None, cwd: Path | None = None) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
         [sys.executable, "-m", "exporter", *args],
@@ -31,7 +36,10 @@ def test_convert_to_stdout_keeps_crlf():
     proc = subprocess.run([sys.executable, "-m", "exporter", "convert", str(SEED_SOLR), "-t", "ris"], capture_output=True, timeout=120)
     assert proc.returncode == 0, proc.stderr
     assert proc.stdout.startswith(b"TY  - JOUR\r\nAU  - Alidina, Shehnaz\r\n")
-    assert proc.stderr == b""
+    assert proc.stderr.decode().splitlines() == [
+        "exporter: ris could not hold, in 1 record(s): provenance, provenance:repairs, rights:license, "
+        "rights:statement, subject:scheme (--report FILE lists them per record)"
+    ]
 
 
 def test_convert_from_stdin_with_detection():
@@ -83,7 +91,7 @@ def test_bad_input_gives_one_clear_line(case, tmp_path):
     path.write_text(content, encoding="utf-8")
     proc = run("convert", str(path), "-f", "vufind", "-t", "ris")
     assert proc.returncode == 1
-    assert proc.stderr.splitlines() == [message.format(path=path)]
+    assert errors(proc.stderr) == [message.format(path=path)]
     assert "Traceback" not in proc.stderr
     assert proc.stdout.count("TY  - ") == good
 
@@ -93,7 +101,7 @@ def test_binary_input(tmp_path):
     path.write_bytes(bytes(range(128, 256)) * 8)
     proc = run("convert", str(path), "-f", "vufind", "-t", "ris")
     assert proc.returncode == 1
-    assert proc.stderr.strip() == f"{path}: not UTF-8 text (byte 0x80 at offset 0); is it binary or in another encoding?"
+    assert errors(proc.stderr)[0] == f"{path}: not UTF-8 text (byte 0x80 at offset 0); is it binary or in another encoding?"
 
 
 def test_undetectable_format(tmp_path):
@@ -107,7 +115,7 @@ def test_undetectable_format(tmp_path):
 def test_missing_file_and_good_file_together(tmp_path):
     proc = run("convert", str(tmp_path / "missing.json"), str(SEED_SOLR), "-t", "ris")
     assert proc.returncode == 1
-    assert proc.stderr.strip() == f"{tmp_path / 'missing.json'}: cannot open: No such file or directory"
+    assert errors(proc.stderr) == [f"{tmp_path / 'missing.json'}: cannot open: No such file or directory"]
     assert proc.stdout.count("TY  - JOUR") == 1
 
 
@@ -135,3 +143,19 @@ def test_csl_json_through_the_cli_round_trips(tmp_path):
     second = run("convert", str(path), "-t", "csl-json")
     assert second.returncode == 0, second.stderr
     assert json.loads(second.stdout) == json.loads(first)
+
+
+def test_report_lists_losses_per_record(tmp_path):
+    report = tmp_path / "report.jsonl"
+    proc = run("convert", str(SEED_SOLR), "-t", "bibtex", "--report", str(report))
+    assert proc.returncode == 0
+    rows = [json.loads(line) for line in report.read_text(encoding="utf-8").splitlines()]
+    assert rows == [{
+        "severity": "loss", "source": "bibtex", "record": 1, "id": "pubmed-7919701",
+        "reason": "date:online, link:more, provenance, provenance:repairs, rights:license, subject:scheme",
+    }]
+
+
+def test_lossless_format_reports_nothing():
+    proc = run("convert", str(SEED_SOLR), "-t", "csl-json")
+    assert proc.returncode == 0 and proc.stderr == ""

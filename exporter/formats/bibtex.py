@@ -49,6 +49,14 @@ BIBLATEX_TYPES = {
 }
 MONTHS = ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec")
 ROLE_FIELDS = {"author": "author", "editor": "editor", "translator": "translator"}
+#: What a BibTeX entry holds (exporter.losses facets); the rest is reported as lost.
+BIBTEX_CARRIES = frozenset(
+    """title subtitle short_title contributor:author contributor:editor contributor:translator
+    container:title container:volume container:issue container:pages container:article_number
+    date:issued date:accessed publisher place edition series number genre id:doi id:pmid
+    id:pmcid id:issn id:isbn link abstract subject language rights:statement notes key""".split()
+)
+BIBLATEX_CARRIES = BIBTEX_CARRIES | {"container:short_title", "date:issued:day"}
 
 # -- escaping -------------------------------------------------------------------------------
 
@@ -179,6 +187,7 @@ class BibTeXWriter(Writer):
     title = "BibTeX (.bib)"
     extensions = (".bib",)
     media_type = "application/x-bibtex"
+    carries = BIBTEX_CARRIES
     biblatex = False
 
     def write(self, records: Iterable[Record], stream: TextIO, report: ProblemHandler = raise_problem) -> None:
@@ -324,4 +333,5 @@ class BibLaTeXWriter(BibTeXWriter):
     title = "BibLaTeX (.bib for biber)"
     extensions = (".biblatex.bib", ".bib")
     media_type = "application/x-bibtex"
+    carries = BIBLATEX_CARRIES
     biblatex = True

@@ -29,6 +29,7 @@ class CitationWriter(Writer):
     title = "formatted bibliography in any CSL style (--style, --locale, --markup)"
     extensions = (".citation.txt", ".txt")
     media_type = "text/plain"
+    carries = frozenset({"*"})  # a rendering, not a data format: the style decides what shows
 
     style: str = "apa"
     locale: str | None = None

@@ -220,6 +220,7 @@ class CSLJSONWriter(Writer):
     title = "CSL-JSON (citeproc-js, Zotero, pandoc)"
     extensions = (".csl.json", ".json")
     media_type = "application/vnd.citationstyles.csl+json"
+    carries = frozenset({"*"})  # what CSL has no variable for travels in "custom"
 
     def write(self, records: Iterable[Record], stream: TextIO, report: ProblemHandler = raise_problem) -> None:
         keys = KeyAllocator()

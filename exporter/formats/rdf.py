@@ -19,8 +19,19 @@ from ..plugins import Writer
 from ..problems import Problem, ProblemHandler, raise_problem
 
 
+#: What the schema.org mapping holds (exporter.losses facets); the rest is reported as lost.
+RDF_CARRIES = frozenset(
+    """title subtitle short_title contributor:* container:title container:short_title
+    container:volume container:issue container:pages container:article_number date:issued
+    date:issued:day date:online date:event publisher place edition series series_number number
+    genre event event_place physical_description id:* link link:more abstract subject language
+    rights:statement rights:license notes key provenance""".split()
+)
+
+
 @dataclasses.dataclass
 class _RDFWriter(Writer):
+    carries = RDF_CARRIES
     base_iri: str = DEFAULT_BASE_IRI
 
     def __post_init__(self) -> None:

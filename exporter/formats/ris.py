@@ -42,6 +42,14 @@ ROLE_TAGS = {
     "recipient": "A2", "container-author": "A2",
 }
 
+#: What RIS holds (exporter.losses facets); the rest is reported as lost.
+RIS_CARRIES = frozenset(
+    """title subtitle short_title container:title container:short_title container:volume
+    container:issue container:pages container:article_number date:issued date:issued:day
+    date:online date:accessed publisher place edition series number genre id:doi id:pmid
+    id:pmcid id:issn id:isbn link link:more abstract subject language notes""".split()
+) | {f"contributor:{role}" for role in ROLE_TAGS}
+
 _FOLD = re.compile(r"[\r\n\u2028\u2029\x85\x0b\x0c]+")
 _CONTROL = re.compile(r"[\x00-\x08\x0e-\x1f\x7f]")
 
@@ -166,6 +174,7 @@ class RISWriter(Writer):
     title = "RIS (EndNote, Zotero, Mendeley)"
     extensions = (".ris",)
     media_type = "application/x-research-info-systems"
+    carries = RIS_CARRIES
 
     def write(self, records: Iterable[Record], stream: TextIO, report: ProblemHandler = raise_problem) -> None:
         for record in records:

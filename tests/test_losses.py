@@ -1,0 +1,59 @@
+"""Loss reports: what each writer cannot hold is named, per record."""
+
+from __future__ import annotations
+
+import pytest
+
+from exporter import Contributor, Record, convert, writer_names
+from exporter.api import make_writer
+from exporter.losses import FIXED_FACETS, facets, lost
+from exporter.model import Identifier
+
+
+def test_seed_facets(seed):
+    assert facets(seed) == {
+        "title", "contributor:author", "container:title", "date:issued", "date:online", "publisher",
+        "id:doi", "id:pmid", "id:pmcid", "link", "link:more", "abstract", "subject", "subject:scheme",
+        "language", "rights:statement", "rights:license", "provenance", "provenance:repairs",
+    }
+
+
+def test_every_facet_name_is_known(seed):
+    for f in facets(seed):
+        assert f in FIXED_FACETS or f.split(":")[0] in ("id", "contributor", "extra")
+
+
+@pytest.mark.parametrize(
+    "fmt, expected",
+    [
+        ("bibtex", ["date:online", "link:more", "provenance", "provenance:repairs", "rights:license", "subject:scheme"]),
+        ("biblatex", ["date:online", "link:more", "provenance", "provenance:repairs", "rights:license", "subject:scheme"]),
+        ("ris", ["provenance", "provenance:repairs", "rights:license", "rights:statement", "subject:scheme"]),
+        ("csl-json", []),
+        ("citation", []),
+        ("jsonld", ["provenance:repairs", "subject:scheme"]),
+    ],
+)
+def test_seed_losses_per_format(seed, fmt, expected):
+    assert lost(seed, make_writer(fmt).carries) == expected
+
+
+def test_wildcards_cover_families():
+    r = Record(title="t", contributors=(Contributor(family="A", role="illustrator"),),
+               identifiers=(Identifier("oclc", "123"),), extra=(("vufind:building", "Library A"),))
+    assert lost(r, make_writer("ntriples").carries) == ["extra:vufind:building"]
+    assert lost(r, make_writer("bibtex").carries) == ["contributor:illustrator", "extra:vufind:building", "id:oclc"]
+
+
+def test_every_builtin_writer_declares_what_it_carries():
+    for name in writer_names():
+        assert make_writer(name).carries is not None, name
+
+
+def test_api_reports_losses_only_with_a_handler(tmp_path):
+    from support import SEED_SOLR
+
+    problems = []
+    convert(SEED_SOLR, "ris", on_problem=problems.append)
+    assert [(p.severity, p.source, p.record, p.raw) for p in problems] == [("loss", "ris", 1, "pubmed-7919701")]
+    assert convert(SEED_SOLR, "ris").startswith("TY  - JOUR")  # no handler: nothing raised
