@@ -95,3 +95,19 @@ def test_entry_point_plugin(monkeypatch):
     finally:
         registry._entries.cache_clear()
         registry.writer_class.cache_clear()
+
+
+def test_installed_package_works_from_any_folder(tmp_path):
+    """Run from an unrelated folder: the package, its data and its templates are found."""
+    code = (
+        "import exporter, exporter.resources as r\n"
+        "print(r.template_path('README.md').is_file())\n"
+        "print(exporter.convert(" + repr(str(SEED_SOLR)) + ", 'citation', style='apa').startswith('Alidina, S.'))\n"
+    )
+    import os
+    from pathlib import Path
+
+    # the exporter under test: the installed one in CI, the source tree in a checkout
+    env = {**os.environ, "PYTHONPATH": str(Path(exporter.__file__).resolve().parent.parent)}
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=tmp_path, env=env, check=True).stdout
+    assert out.split() == ["True", "True"]
