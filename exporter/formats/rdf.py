@@ -13,7 +13,7 @@ import json
 from typing import Iterable, Iterator, TextIO
 
 from ..linkeddata.schemaorg import BIBO, DCTERMS, DEFAULT_BASE_IRI, SCHEMA, RecordIRIs, triples
-from ..linkeddata.terms import BNode, IRI, Literal, make_iri, nt_line
+from ..linkeddata.terms import BNode, IRI, Literal, make_iri, nt_document
 from ..model import Record
 from ..plugins import Writer
 from ..problems import Problem, ProblemHandler, raise_problem
@@ -64,7 +64,7 @@ class NTriplesWriter(_RDFWriter):
 
     def write(self, records: Iterable[Record], stream: TextIO, report: ProblemHandler = raise_problem) -> None:
         for _, ts in self.record_triples(records, report):
-            stream.write("".join(nt_line(s, p, o) for s, p, o in ts))
+            stream.write(nt_document(ts))
 
 
 @dataclasses.dataclass

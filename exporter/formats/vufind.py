@@ -327,6 +327,13 @@ def spelling_facts(doc: Fields, authors: list[str], issued: DateValue | None) ->
             candidate = text[anchor:min(positions)].strip()
             if candidate and len(candidate) <= 250 and not candidate.isdigit():
                 journal = candidate
+    # the epub date, language and rights come after the abstract: look only there (faster,
+    # and a date or a "©" quoted inside an abstract is not taken for them)
+    description = doc.first("description")
+    if description:
+        end = text.find(description[-60:], anchor)
+        if end >= 0:
+            text = text[end + len(description[-60:]):]
     online = None
     days = sorted(
         d for d in (parse_partial(m) for m in _ISO_DAY.findall(text)) if d is not None

@@ -64,8 +64,23 @@ _TYPE = IRI(RDF + "type")
 _FIRST, _REST, _NIL = IRI(RDF + "first"), IRI(RDF + "rest"), IRI(RDF + "nil")
 
 
+class _Namespace:
+    """``S.name`` is the IRI schema:name, built once and then a plain attribute."""
+
+    def __init__(self, base: str) -> None:
+        self._base = base
+
+    def __getattr__(self, name: str) -> IRI:
+        iri = IRI(self._base + name)
+        setattr(self, name, iri)
+        return iri
+
+
+S = _Namespace(SCHEMA)
+
+
 def s(name: str) -> IRI:
-    return IRI(SCHEMA + name)
+    return getattr(S, name)
 
 
 def record_iri(record: Record, base_iri: str, number: int | None = None) -> IRI:
@@ -128,17 +143,17 @@ def triples(
     rec = iri or record_iri(record, base_iri, number)
     yield rec, _TYPE, s(SCHEMA_TYPES.get(record.type, "CreativeWork"))
     if record.full_title:
-        yield rec, s("name"), text(record.full_title)
+        yield rec, S.name, text(record.full_title)
     if record.subtitle:
-        yield rec, s("alternativeHeadline"), text(record.subtitle)
+        yield rec, S.alternativeHeadline, text(record.subtitle)
     if record.short_title:
-        yield rec, s("alternateName"), text(record.short_title)
+        yield rec, S.alternateName, text(record.short_title)
 
     yield from _contributors(record, rec)
 
     issued = date_value(record.issued)
     if issued is not None:
-        yield rec, s("datePublished"), issued
+        yield rec, S.datePublished, issued
     online = date_value(record.online)
     if online is not None:
         yield rec, IRI(DCTERMS + "available"), online
@@ -152,94 +167,94 @@ def triples(
     for i, link in enumerate(record.links):
         iri = make_iri(link.url)
         if iri is not None and (i == 0 or identifier_from_url(link.url) is None):
-            yield rec, s("url"), iri
+            yield rec, S.url, iri
     if record.abstract:
-        yield rec, s("abstract"), text(record.abstract)
+        yield rec, S.abstract, text(record.abstract)
     for subject in record.subjects:
-        yield rec, s("keywords"), Literal(subject.term)
+        yield rec, S.keywords, Literal(subject.term)
     if record.language:
-        yield rec, s("inLanguage"), Literal(record.language)
+        yield rec, S.inLanguage, Literal(record.language)
     if record.publisher:
         pub = IRI(rec + "#publisher")
-        yield rec, s("publisher"), pub
-        yield pub, _TYPE, s("Organization")
-        yield pub, s("name"), Literal(record.publisher)
+        yield rec, S.publisher, pub
+        yield pub, _TYPE, S.Organization
+        yield pub, S.name, Literal(record.publisher)
         if record.place:
             place = IRI(rec + "#publisher-place")
-            yield pub, s("location"), place
-            yield place, _TYPE, s("Place")
-            yield place, s("name"), Literal(record.place)
+            yield pub, S.location, place
+            yield place, _TYPE, S.Place
+            yield place, S.name, Literal(record.place)
     if record.edition:
-        yield rec, s("bookEdition") if record.type == "book" else s("version"), Literal(record.edition)
+        yield rec, S.bookEdition if record.type == "book" else S.version, Literal(record.edition)
     if record.series:
         series = IRI(rec + "#series")
-        yield rec, s("isPartOf"), series
-        yield series, _TYPE, s("CreativeWorkSeries")
-        yield series, s("name"), text(record.series)
+        yield rec, S.isPartOf, series
+        yield series, _TYPE, S.CreativeWorkSeries
+        yield series, S.name, text(record.series)
         if record.series_number:
-            yield rec, s("position"), Literal(record.series_number)
+            yield rec, S.position, Literal(record.series_number)
     if record.number:
-        yield rec, s("reportNumber") if record.type == "report" else s("identifier"), Literal(record.number)
+        yield rec, S.reportNumber if record.type == "report" else S.identifier, Literal(record.number)
     if record.genre:
-        yield rec, s("inSupportOf") if record.type == "thesis" else s("genre"), Literal(record.genre)
+        yield rec, S.inSupportOf if record.type == "thesis" else S.genre, Literal(record.genre)
     if record.physical_description:
-        yield rec, s("materialExtent"), Literal(record.physical_description)
+        yield rec, S.materialExtent, Literal(record.physical_description)
     if record.event:
         event = IRI(rec + "#event")
-        yield rec, s("recordedAt"), event
-        yield event, _TYPE, s("Event")
-        yield event, s("name"), text(record.event)
+        yield rec, S.recordedAt, event
+        yield event, _TYPE, S.Event
+        yield event, S.name, text(record.event)
         if record.event_place:
-            yield event, s("location"), Literal(record.event_place)
+            yield event, S.location, Literal(record.event_place)
         event_date = date_value(record.event_date)
         if event_date is not None:
-            yield event, s("startDate"), event_date
+            yield event, S.startDate, event_date
     if record.rights:
         if record.rights.license_url:
             lic = make_iri(record.rights.license_url)
             if lic:
-                yield rec, s("license"), lic
+                yield rec, S.license, lic
         if record.rights.statement:
-            yield rec, s("copyrightNotice"), Literal(record.rights.statement)
+            yield rec, S.copyrightNotice, Literal(record.rights.statement)
     for note in record.notes:
-        yield rec, s("description"), Literal(note)
+        yield rec, S.description, Literal(note)
     prov = record.provenance
     if prov and (prov.database or prov.institution):
         src = IRI(rec + "#source")
         yield rec, IRI(DCTERMS + "source"), src
-        yield src, _TYPE, s("DataCatalog")
+        yield src, _TYPE, S.DataCatalog
         if prov.database:
-            yield src, s("name"), Literal(prov.database)
+            yield src, S.name, Literal(prov.database)
         if prov.institution:
             org = IRI(rec + "#source-provider")
-            yield src, s("provider"), org
-            yield org, _TYPE, s("Organization")
-            yield org, s("name"), Literal(prov.institution)
+            yield src, S.provider, org
+            yield org, _TYPE, S.Organization
+            yield org, S.name, Literal(prov.institution)
 
 
 def _person(node: IRI, c: Contributor) -> Iterator[Triple]:
     if c.literal is not None:
-        yield node, _TYPE, s("Organization")
-        yield node, s("name"), Literal(c.literal)
+        yield node, _TYPE, S.Organization
+        yield node, S.name, Literal(c.literal)
         return
-    yield node, _TYPE, s("Person")
+    yield node, _TYPE, S.Person
     if c.given:
-        yield node, s("givenName"), Literal(c.given)
+        yield node, S.givenName, Literal(c.given)
     family = " ".join(p for p in (c.particle, c.family) if p)
     if family:
-        yield node, s("familyName"), Literal(family)
+        yield node, S.familyName, Literal(family)
     if c.suffix:
-        yield node, s("honorificSuffix"), Literal(c.suffix)
-    yield node, s("name"), Literal(c.display_name())
+        yield node, S.honorificSuffix, Literal(c.suffix)
+    yield node, S.name, Literal(c.display_name())
     if c.orcid:
         orcid = make_iri(c.orcid if c.orcid.startswith("http") else "https://orcid.org/" + c.orcid)
         if orcid:
-            yield node, s("sameAs"), orcid
+            yield node, S.sameAs, orcid
     for i, aff in enumerate(c.affiliations, start=1):
         org = IRI(f"{node}-affiliation-{i}")
-        yield node, s("affiliation"), org
-        yield org, _TYPE, s("Organization")
-        yield org, s("name"), Literal(aff)
+        yield node, S.affiliation, org
+        yield org, _TYPE, S.Organization
+        yield org, S.name, Literal(aff)
 
 
 def _contributors(record: Record, rec: IRI) -> Iterator[Triple]:
@@ -282,32 +297,32 @@ def _container(record: Record, rec: IRI) -> Iterator[Triple]:
     child = rec
     for frag, cls, number in chain:
         node = IRI(f"{rec}#{frag}")
-        yield child, s("isPartOf"), node
+        yield child, S.isPartOf, node
         yield node, _TYPE, s(cls)
         if cls == "PublicationIssue":
-            yield node, s("issueNumber"), Literal(number or "")
+            yield node, S.issueNumber, Literal(number or "")
         elif cls == "PublicationVolume":
-            yield node, s("volumeNumber"), Literal(number or "")
+            yield node, S.volumeNumber, Literal(number or "")
         else:
             if cont.title:
-                yield node, s("name"), text(cont.title)
+                yield node, S.name, text(cont.title)
             if cont.short_title:
-                yield node, s("alternateName"), text(cont.short_title)
+                yield node, S.alternateName, text(cont.short_title)
             for issn in issns:
-                yield node, s("issn"), Literal(issn)
+                yield node, S.issn, Literal(issn)
         child = node
     if cont.page_start:
-        yield rec, s("pageStart"), Literal(cont.page_start)
+        yield rec, S.pageStart, Literal(cont.page_start)
     if cont.page_end:
-        yield rec, s("pageEnd"), Literal(cont.page_end)
+        yield rec, S.pageEnd, Literal(cont.page_end)
     if cont.pages or cont.page_range:
-        yield rec, s("pagination"), Literal(cont.page_range or "")
+        yield rec, S.pagination, Literal(cont.page_range or "")
     if cont.article_number:
         node = IRI(rec + "#article-number")
-        yield rec, s("identifier"), node
-        yield node, _TYPE, s("PropertyValue")
-        yield node, s("propertyID"), Literal("article number")
-        yield node, s("value"), Literal(cont.article_number)
+        yield rec, S.identifier, node
+        yield node, _TYPE, S.PropertyValue
+        yield node, S.propertyID, Literal("article number")
+        yield node, S.value, Literal(cont.article_number)
 
 
 def _identifiers(record: Record, rec: IRI) -> Iterator[Triple]:
@@ -318,23 +333,23 @@ def _identifiers(record: Record, rec: IRI) -> Iterator[Triple]:
         counters[ident.scheme] = counters.get(ident.scheme, 0) + 1
         n = counters[ident.scheme]
         node = IRI(f"{rec}#id-{iri_segment(ident.scheme)}" + (f"-{n}" if n > 1 else ""))
-        yield rec, s("identifier"), node
-        yield node, _TYPE, s("PropertyValue")
-        yield node, s("propertyID"), Literal(ID_NAMES.get(ident.scheme, ident.scheme))
-        yield node, s("value"), Literal(ident.value)
+        yield rec, S.identifier, node
+        yield node, _TYPE, S.PropertyValue
+        yield node, S.propertyID, Literal(ID_NAMES.get(ident.scheme, ident.scheme))
+        yield node, S.value, Literal(ident.value)
         if ident.scheme == "isbn":
-            yield rec, s("isbn"), Literal(ident.value)
+            yield rec, S.isbn, Literal(ident.value)
         same = {"doi": doi_url, "pmid": pubmed_url, "pmcid": pmc_url}.get(ident.scheme)
         if same is not None:
             iri = make_iri(same(ident.value))
             if iri:
-                yield rec, s("sameAs"), iri
+                yield rec, S.sameAs, iri
     if record.provenance and record.provenance.source_id:
         node = IRI(rec + "#id-local")
-        yield rec, s("identifier"), node
-        yield node, _TYPE, s("PropertyValue")
-        yield node, s("propertyID"), Literal(record.provenance.source_system or "local")
-        yield node, s("value"), Literal(record.provenance.source_id)
+        yield rec, S.identifier, node
+        yield node, _TYPE, S.PropertyValue
+        yield node, S.propertyID, Literal(record.provenance.source_system or "local")
+        yield node, S.value, Literal(record.provenance.source_id)
 
 
 __all__ = ["triples", "record_iri", "SCHEMA", "BIBO", "DCTERMS", "DEFAULT_BASE_IRI", "Term"]

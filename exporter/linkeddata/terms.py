@@ -12,7 +12,7 @@ data can never break out of ``<...>``; literals are escaped so it can never brea
 from __future__ import annotations
 
 import re
-from typing import NamedTuple
+from typing import Iterable, NamedTuple
 from urllib.parse import quote
 
 XSD = "http://www.w3.org/2001/XMLSchema#"
@@ -70,6 +70,8 @@ def _escape_char(m: re.Match[str]) -> str:
 
 
 def escape_literal(text: str) -> str:
+    if _LITERAL_UNSAFE.search(text) is None:
+        return text
     return _LITERAL_UNSAFE.sub(_escape_char, text)
 
 
@@ -91,3 +93,28 @@ def nt_term(term: Term) -> str:
 
 def nt_line(s: IRI | BNode, p: IRI, o: Term) -> str:
     return f"{nt_term(s)} <{p}> {nt_term(o)} .\n"
+
+
+def nt_document(triples: Iterable[tuple[IRI | BNode, IRI, Term]]) -> str:
+    """The N-Triples lines of a group of triples (one record): node spellings are cached,
+    since a record names itself and its parts many times."""
+    nodes: dict[str, str] = {}
+    out = []
+    for s, p, o in triples:
+        st = nodes.get(s)
+        if st is None:
+            st = nodes[s] = f"<{s}>" if type(s) is IRI else f"_:{s}"
+        pt = _PREDICATES.get(p)
+        if pt is None:
+            pt = _PREDICATES[p] = f"<{p}>"
+        if type(o) is Literal:
+            ot = nt_term(o)
+        else:
+            ot = nodes.get(o)
+            if ot is None:
+                ot = nodes[o] = f"<{o}>" if type(o) is IRI else f"_:{o}"
+        out.append(f"{st} {pt} {ot} .\n")
+    return "".join(out)
+
+
+_PREDICATES: dict[str, str] = {}
