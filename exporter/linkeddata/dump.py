@@ -1,0 +1,461 @@
+"""Whole-catalog linked-data dumps: gzipped shards, streamed, parallel, resumable, described.
+
+The layout follows what national libraries publish (lobid, the DNB, id.loc.gov): numbered
+gzipped shards (``part-00000.nt.gz``) beside a dataset description (VoID, DCAT and
+schema:Dataset, in ``void.ttl`` and ``void.jsonld``). The work is split into shards of
+``shard_records`` input records; each shard is one task that reads, maps and writes its
+records, so the same task runs in this process, in a pool of local processes, or on a Dask
+cluster, and always writes the same bytes:
+
+* a shard is written under a temporary name and renamed when complete, then its sidecar
+  (``part-00000.json``: counts, sizes, SHA-256, rejects) is written the same way; a shard
+  without its sidecar is not finished, so a crash or Ctrl-C never leaves a shard that looks
+  finished, and ``resume`` redoes exactly the unfinished ones;
+* gzip members carry no name and no time, blank-node labels derive from record IRIs and the
+  mapping emits triples in a fixed order: the same input gives byte-identical shards;
+* a record that fails goes to ``rejects.jsonl`` (source, record number, line, reason, raw
+  record) and is counted, never stopping the dump.
+
+Memory stays flat: the reader hands out one shard of raw input at a time and at most two
+shards per worker are in flight.
+
+For VuFind JSON lines the main process only splits lines; parsing happens in the workers, so
+they scale. Other inputs are read in the main process and records are sent to the workers.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import gzip
+import hashlib
+import io
+import json
+import os
+import sys
+import time
+from collections import deque
+from datetime import date
+from pathlib import Path
+from typing import Any, Callable, Iterable, Iterator
+
+from ..model import Record
+from ..problems import ExporterError, Problem
+from .schemaorg import DEFAULT_BASE_IRI, RecordIRIs, triples
+
+#: dump format -> (file suffix, media type, description)
+FORMATS = {
+    "nt": (".nt.gz", "application/n-triples", "N-Triples"),
+    "jsonld-lines": (".jsonl.gz", "application/x-ndjson", "JSON-LD, one record per line"),
+    "ttl": (".ttl.gz", "text/turtle", "Turtle"),
+}
+SHARD_STEM = "part-{:05d}"
+
+
+@dataclasses.dataclass(frozen=True)
+class DumpConfig:
+    """What a shard task needs to know; picklable, so it travels to workers and clusters."""
+
+    out: str
+    formats: tuple[str, ...] = ("nt",)
+    base_iri: str = DEFAULT_BASE_IRI
+    html: bool = False
+
+
+@dataclasses.dataclass(frozen=True)
+class Unit:
+    """One input record, raw or read: ``payload`` is a JSON line (str) or a Record."""
+
+    source: str
+    number: int
+    line: int | None
+    payload: Any
+
+
+@dataclasses.dataclass
+class ShardTask:
+    index: int
+    units: list[Unit]
+
+
+# -- the per-shard work (runs anywhere) ------------------------------------------------------
+
+
+def _gzip_writer(path: Path) -> tuple[Any, Any]:
+    raw = open(path, "wb")
+    # no file name and mtime 0 in the gzip header: same input, same bytes
+    gz = gzip.GzipFile(filename="", mode="wb", fileobj=raw, compresslevel=6, mtime=0)
+    return raw, io.TextIOWrapper(gz, encoding="utf-8", errors="replace", newline="")
+
+
+def _records_of(unit: Unit) -> Iterator[Record]:
+    if isinstance(unit.payload, Record):
+        yield unit.payload
+        return
+    from ..formats.vufind import doc_to_record
+
+    value = json.loads(unit.payload)
+    if isinstance(value, dict) and isinstance(value.get("response"), dict) and isinstance(value["response"].get("docs"), list):
+        for doc in value["response"]["docs"]:
+            yield doc_to_record(doc)
+    else:
+        yield doc_to_record(value)
+
+
+def write_shard(task: ShardTask, config: DumpConfig) -> dict[str, Any]:
+    """Map and write one shard in every configured format; return its sidecar data."""
+    from .jsonld import CONTEXT, record_tree
+    from .terms import nt_document
+    from .turtle import HEADER, turtle_block
+
+    out = Path(config.out)
+    stem = SHARD_STEM.format(task.index)
+    writers = {}
+    for fmt in config.formats:
+        tmp = out / f".{stem}{FORMATS[fmt][0]}.tmp"
+        writers[fmt] = (tmp, *_gzip_writer(tmp))
+    if "ttl" in writers:
+        writers["ttl"][2].write(HEADER)
+    iris = RecordIRIs(config.base_iri)
+    records = triples_count = 0
+    rejects: list[dict[str, Any]] = []
+    pages: list[tuple[str, Record]] = []
+    context_json = json.dumps(CONTEXT, separators=(",", ":"))
+    for unit in task.units:
+        try:
+            mapped = list(_records_of(unit))
+        except (ValueError, TypeError, KeyError, RecursionError) as exc:
+            rejects.append(_reject(unit, _reason(exc)))
+            continue
+        for record in mapped:
+            records += 1
+            iri, changed = iris.allocate(record, unit.number)
+            ts = list(triples(record, config.base_iri, unit.number, iri))
+            triples_count += len(ts)
+            if "nt" in writers:
+                writers["nt"][2].write(nt_document(ts))
+            if "jsonld-lines" in writers:
+                tree = record_tree(iri, ts)
+                body = json.dumps(tree, ensure_ascii=False, separators=(",", ":"))
+                writers["jsonld-lines"][2].write('{"@context":' + context_json + "," + body[1:] + "\n")
+            if "ttl" in writers:
+                writers["ttl"][2].write(turtle_block(ts))
+            if config.html:
+                pages.append((iri, record))
+    files: dict[str, dict[str, Any]] = {}
+    for fmt, (tmp, raw, text) in writers.items():
+        text.close()
+        raw.close()
+        final = out / f"{stem}{FORMATS[fmt][0]}"
+        files[final.name] = {"format": fmt, "bytes": tmp.stat().st_size, "sha256": _sha256(tmp)}
+        os.replace(tmp, final)
+    if config.html:
+        _write_pages(out, pages, config)
+    sidecar = {"shard": task.index, "records": records, "triples": triples_count,
+               "rejected": len(rejects), "files": files, "rejects": rejects}
+    _atomic_write(out / f"{stem}.json", json.dumps(sidecar, ensure_ascii=False, indent=1) + "\n")
+    return sidecar
+
+
+def _write_pages(out: Path, pages: list[tuple[str, Record]], config: DumpConfig) -> None:
+    from .pages import render_page  # noqa: PLC0415 - HTML support is loaded only when asked for
+
+    folder = out / "html"
+    folder.mkdir(exist_ok=True)
+    for iri, record in pages:
+        name = iri[len(config.base_iri):] if iri.startswith(config.base_iri) else hashlib.sha1(iri.encode()).hexdigest()
+        safe = "".join(ch if ch.isalnum() or ch in "-_." else "_" for ch in name)[:200] or "record"
+        _atomic_write(folder / f"{safe}.html", render_page(record, config.base_iri, record_iri=iri))
+
+
+def _reason(exc: BaseException) -> str:
+    if isinstance(exc, json.JSONDecodeError):
+        return f"invalid JSON: {exc.msg} (column {exc.colno})"
+    if isinstance(exc, RecursionError):
+        return "JSON nested too deeply"
+    return str(exc) or type(exc).__name__
+
+
+def _reject(unit: Unit, reason: str) -> dict[str, Any]:
+    raw = unit.payload if isinstance(unit.payload, str) else repr(unit.payload)
+    row = {"source": unit.source, "record": unit.number, "reason": reason, "raw": raw[:100_000]}
+    if unit.line is not None:
+        row["line"] = unit.line
+    return row
+
+
+def _sha256(path: Path) -> str:
+    h = hashlib.sha256()
+    with open(path, "rb") as f:
+        for block in iter(lambda: f.read(1 << 20), b""):
+            h.update(block)
+    return h.hexdigest()
+
+
+def _atomic_write(path: Path, text: str) -> None:
+    tmp = path.with_name(f".{path.name}.tmp")
+    tmp.write_text(text, encoding="utf-8")
+    os.replace(tmp, path)
+
+
+# -- reading the input into shard tasks -------------------------------------------------------
+
+
+def _is_json_lines(path: str) -> bool:
+    opener = gzip.open if path.endswith(".gz") else open
+    with opener(path, "rt", encoding="utf-8-sig", errors="replace") as f:  # type: ignore[operator]
+        for line in f:
+            if line.strip():
+                stripped = line.strip()
+                return stripped.startswith("{") and stripped.endswith("}")
+    return False
+
+
+def iter_units(inputs: list[str], from_format: str | None, problems: Callable[[Problem], None],
+               progress: Callable[[int], None]) -> Iterator[Unit]:
+    """Every input record as a Unit: raw lines for VuFind JSON lines, Records otherwise."""
+    from ..api import read
+    from ..registry import detect_format
+
+    for path in inputs:
+        if path == "-":
+            fmt = from_format or "vufind"
+        else:
+            if not os.path.exists(path):
+                problems(Problem(source=path, reason="cannot open: No such file or directory"))
+                continue
+            with open(path, "rb") as f:
+                head = f.read(8192).decode("utf-8", errors="replace")
+            try:
+                fmt = from_format or detect_format(path, head)
+            except ExporterError as exc:
+                problems(Problem(source=path, reason=str(exc).split(": ", 1)[-1]))
+                continue
+        if fmt == "vufind" and path != "-" and _is_json_lines(path):
+            yield from _raw_lines(path, progress)
+            continue
+        number = 0
+        for record in read(path, fmt, on_problem=problems):
+            number += 1
+            yield Unit(path, number, None, record)
+        if path != "-":
+            progress(os.path.getsize(path))
+
+
+def _raw_lines(path: str, progress: Callable[[int], None]) -> Iterator[Unit]:
+    opener = gzip.open if path.endswith(".gz") else open
+    number = 0
+    with opener(path, "rb") as f:  # type: ignore[operator]
+        for lineno, raw in enumerate(f, start=1):
+            progress(len(raw))
+            line = raw.decode("utf-8", errors="replace").strip()
+            if not line:
+                continue
+            number += 1
+            yield Unit(path, number, lineno, line.lstrip("\ufeff"))
+
+
+def iter_tasks(units: Iterable[Unit], shard_records: int) -> Iterator[ShardTask]:
+    batch: list[Unit] = []
+    index = 0
+    for unit in units:
+        batch.append(unit)
+        if len(batch) >= shard_records:
+            yield ShardTask(index, batch)
+            index += 1
+            batch = []
+    if batch:
+        yield ShardTask(index, batch)
+
+
+# -- running it --------------------------------------------------------------------------------
+
+
+@dataclasses.dataclass
+class DumpResult:
+    records: int
+    rejected: int
+    triples: int
+    shards: list[dict[str, Any]]
+    seconds: float
+    input_problems: list[Problem]
+
+
+class Progress:
+    """A one-line progress display on a terminal (records, records/s, ETA); silent otherwise."""
+
+    def __init__(self, total_bytes: int | None, enabled: bool) -> None:
+        self.total = total_bytes
+        self.enabled = enabled
+        self.read_bytes = 0
+        self.records = 0
+        self.start = time.monotonic()
+        self._last = 0.0
+
+    def bytes_read(self, n: int) -> None:
+        self.read_bytes += n
+
+    def done(self, records: int) -> None:
+        self.records += records
+        self.show()
+
+    def show(self, final: bool = False) -> None:
+        if not self.enabled:
+            return
+        now = time.monotonic()
+        if not final and now - self._last < 0.5:
+            return
+        self._last = now
+        elapsed = max(now - self.start, 1e-9)
+        rate = self.records / elapsed
+        eta = ""
+        if self.total and self.read_bytes and not final:
+            remaining = elapsed * (self.total - self.read_bytes) / self.read_bytes
+            eta = f", ETA {int(remaining // 60)}:{int(remaining % 60):02d}"
+        sys.stderr.write(f"\r{self.records:,} records, {rate:,.0f} records/s{eta}   ")
+        if final:
+            sys.stderr.write("\n")
+        sys.stderr.flush()
+
+
+def run_dump(
+    inputs: list[str],
+    out: str | os.PathLike[str],
+    *,
+    from_format: str | None = None,
+    formats: Iterable[str] = ("nt",),
+    base_iri: str = DEFAULT_BASE_IRI,
+    shard_records: int = 100_000,
+    workers: int = 1,
+    engine: str = "local",
+    scheduler: str | None = None,
+    resume: bool = False,
+    html: bool = False,
+    progress: bool | None = None,
+    description: dict[str, str] | None = None,
+) -> DumpResult:
+    """Dump ``inputs`` as linked data into the folder ``out``; see the module docstring."""
+    formats = tuple(dict.fromkeys(formats))
+    unknown = [f for f in formats if f not in FORMATS]
+    if unknown:
+        raise ExporterError(f"unknown dump format {', '.join(unknown)} (known: {', '.join(FORMATS)})")
+    if shard_records < 1 or workers < 1:
+        raise ExporterError("--shard-records and --workers must be at least 1")
+    from ..formats.rdf import NTriplesWriter
+
+    try:
+        base_iri = NTriplesWriter(base_iri=base_iri).base_iri  # the same validation as convert
+    except ValueError as exc:
+        raise ExporterError(str(exc)) from exc
+    out_dir = Path(out)
+    out_dir.mkdir(parents=True, exist_ok=True)
+    _check_out_dir(out_dir, resume)
+    config = DumpConfig(out=str(out_dir.resolve()), formats=formats, base_iri=base_iri, html=html)
+
+    total = sum(os.path.getsize(p) for p in inputs if p != "-" and os.path.exists(p)) or None
+    bar = Progress(total, sys.stderr.isatty() if progress is None else progress)
+    input_problems: list[Problem] = []
+    started = time.monotonic()
+    tasks = iter_tasks(iter_units(inputs, from_format, input_problems.append, bar.bytes_read), shard_records)
+
+    done: dict[int, dict[str, Any]] = {}
+
+    def collect(sidecar: dict[str, Any]) -> None:
+        done[sidecar["shard"]] = sidecar
+        bar.done(sidecar["records"])
+
+    todo = _skip_finished(tasks, out_dir, formats, collect) if resume else tasks
+    if engine == "dask":
+        _run_dask(todo, config, workers, scheduler, collect)
+    elif engine == "local":
+        _run_local(todo, config, workers, collect)
+    else:
+        raise ExporterError(f"unknown engine {engine!r} (local or dask)")
+    bar.show(final=True)
+
+    shards = [done[i] for i in sorted(done)]
+    _write_rejects(out_dir, shards, input_problems)
+    result = DumpResult(
+        records=sum(s["records"] for s in shards),
+        rejected=sum(s["rejected"] for s in shards) + sum(1 for p in input_problems if p.severity == "error"),
+        triples=sum(s["triples"] for s in shards),
+        shards=shards,
+        seconds=time.monotonic() - started,
+        input_problems=input_problems,
+    )
+    from .description import write_description
+
+    write_description(out_dir, result, config, description or {})
+    return result
+
+
+def _check_out_dir(out_dir: Path, resume: bool) -> None:
+    existing = sorted(out_dir.glob("part-*"))
+    if existing and not resume:
+        raise ExporterError(f"{out_dir} already holds a dump ({existing[0].name}, ...): use --resume to finish it, or another folder")
+    for tmp in out_dir.glob(".part-*.tmp"):
+        tmp.unlink()  # left by an interrupted run: never a finished shard
+
+
+def _skip_finished(tasks: Iterable[ShardTask], out_dir: Path, formats: tuple[str, ...],
+                   collect: Callable[[dict[str, Any]], None]) -> Iterator[ShardTask]:
+    for task in tasks:
+        sidecar_path = out_dir / f"{SHARD_STEM.format(task.index)}.json"
+        if sidecar_path.exists():
+            sidecar = json.loads(sidecar_path.read_text(encoding="utf-8"))
+            have = {f["format"] for f in sidecar["files"].values()}
+            if have == set(formats) and all((out_dir / name).exists() for name in sidecar["files"]):
+                collect(sidecar)
+                continue
+        yield task
+
+
+def _run_local(tasks: Iterable[ShardTask], config: DumpConfig, workers: int,
+               collect: Callable[[dict[str, Any]], None]) -> None:
+    if workers == 1:
+        for task in tasks:
+            collect(write_shard(task, config))
+        return
+    from concurrent.futures import ProcessPoolExecutor
+
+    with ProcessPoolExecutor(max_workers=workers) as pool:
+        pending: deque[Any] = deque()
+        for task in tasks:
+            pending.append(pool.submit(write_shard, task, config))
+            while len(pending) >= 2 * workers:  # bounded: memory stays flat
+                collect(pending.popleft().result())
+        while pending:
+            collect(pending.popleft().result())
+
+
+def _run_dask(tasks: Iterable[ShardTask], config: DumpConfig, workers: int, scheduler: str | None,
+              collect: Callable[[dict[str, Any]], None]) -> None:
+    try:
+        from distributed import Client, LocalCluster
+    except ImportError as exc:
+        raise ExporterError("--engine dask needs Dask: pip install 'exporter[dask]'") from exc
+    cluster = None
+    if scheduler:
+        client = Client(scheduler)
+    else:
+        cluster = LocalCluster(n_workers=workers, threads_per_worker=1, processes=True,
+                               dashboard_address=None, silence_logs=40)
+        client = Client(cluster)
+    try:
+        slots = 2 * max(workers, len(client.scheduler_info().get("workers", {})) or 1)
+        pending: deque[Any] = deque()
+        for task in tasks:
+            pending.append(client.submit(write_shard, task, config, pure=False))
+            while len(pending) >= slots:
+                collect(pending.popleft().result())
+        while pending:
+            collect(pending.popleft().result())
+    finally:
+        client.close()
+        if cluster is not None:
+            cluster.close()
+
+
+def _write_rejects(out_dir: Path, shards: list[dict[str, Any]], input_problems: list[Problem]) -> None:
+    rows = [json.dumps(p.as_dict(), ensure_ascii=False) for p in input_problems if p.severity == "error"]
+    rows += [json.dumps(r, ensure_ascii=False) for s in shards for r in s["rejects"]]
+    _atomic_write(out_dir / "rejects.jsonl", "".join(row + "\n" for row in rows))
