@@ -1,0 +1,495 @@
+"""RIS reader, with the Web of Science field-tagged flavour.
+
+Spec: the RIS format as specified by Research Information Systems / Thomson Reuters
+("RIS Format Specifications", 2011, archived at
+https://web.archive.org/web/20120526103719/http://refman.com/support/risformat_intro.asp),
+with the older RefMan tag set (T1, A1, Y1, JO/JF/JA/J1/J2, N2, ...) and the vendor habits
+seen in EndNote, Mendeley, Zotero, PubMed and EBSCO exports. The Web of Science "field
+tagged" export (https://images.webofknowledge.com/images/help/WOS/hs_wos_fieldtags.html:
+two-letter tag, one space, continuation lines indented by three spaces, ``ER`` and ``EF``)
+is read by the same reader: it is recognised by its ``FN``/``PT`` header.
+
+Reading rules:
+
+* a record runs from ``TY`` to ``ER``; a record still open at end of input, or interrupted
+  by another ``TY``, is kept (with a warning);
+* a line that is not a tag line continues the previous value (joined with a space, or a new
+  line in notes); ``ER  - TY  - ...`` on one line starts the next record;
+* repeated tags accumulate; tags no slot holds (RP, LB, CN, H1, U1..., vendor tags) are kept
+  in ``Record.extra`` as ``(tag, value)``;
+* text outside records is skipped with a warning Problem (severity "warning").
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from dataclasses import replace
+from typing import Iterator, TextIO
+
+from ..model import Container, Contributor, DateValue, Identifier, Link, PartialDate, Provenance, Record, Subject
+from ..normalize.dates import parse_date
+from ..normalize.identifiers import clean_doi, clean_isbn, clean_issn, clean_pmcid, identifier_from_url
+from ..normalize.languages import to_bcp47
+from ..normalize.names import parse_inverted
+from ..normalize.text import iter_lines
+from ..plugins import Reader
+from ..problems import Problem
+
+# -- mapping tables -------------------------------------------------------------------------
+
+#: RIS reference types -> record type.
+RIS_TYPES: dict[str, str] = {
+    "ABST": "article-journal", "ADVS": "motion_picture", "AGGR": "dataset", "ANCIENT": "classic",
+    "ART": "graphic", "BILL": "bill", "BLOG": "post-weblog", "BOOK": "book", "CASE": "legal_case",
+    "CHAP": "chapter", "CHART": "figure", "CLSWK": "classic", "COMP": "software",
+    "CONF": "paper-conference", "CPAPER": "paper-conference", "CTLG": "book", "DATA": "dataset",
+    "DBASE": "dataset", "DICT": "entry-dictionary", "EBOOK": "book", "ECHAP": "chapter",
+    "EDBOOK": "book", "EJOUR": "article-journal", "ELEC": "webpage", "ENCYC": "entry-encyclopedia",
+    "EQUA": "document", "FIGURE": "figure", "GEN": "document", "GOVDOC": "report",
+    "GRANT": "document", "HEAR": "hearing", "ICOMM": "personal_communication",
+    "INPR": "article-journal", "JFULL": "periodical", "JOUR": "article-journal",
+    "LEGAL": "legislation", "MANSCPT": "manuscript", "MAP": "map", "MGZN": "article-magazine",
+    "MPCT": "motion_picture", "MULTI": "motion_picture", "MUSIC": "musical_score",
+    "NEWS": "article-newspaper", "PAMP": "pamphlet", "PAT": "patent", "PCOMM": "personal_communication",
+    "RPRT": "report", "SER": "book", "SLIDE": "speech", "SOUND": "song", "STAND": "standard",
+    "STAT": "legislation", "THES": "thesis", "UNBILL": "bill", "UNPB": "manuscript",
+    "VIDEO": "motion_picture", "WEB": "webpage", "PREPRINT": "article", "PODCAST": "song",
+}
+
+#: Author tags -> contributor role.
+AUTHOR_TAGS: dict[str, str] = {
+    "AU": "author", "A1": "author", "ED": "editor", "A2": "editor", "A3": "collection-editor",
+    "A4": "translator",
+}
+
+#: Record types whose secondary title (T2/BT) is the series, not the container.
+SERIES_IN_T2 = frozenset({"book", "report", "thesis", "software", "dataset", "motion_picture", "map"})
+
+#: Record types whose SP is a page count rather than a start page.
+PAGE_COUNT_TYPES = frozenset({"book", "thesis", "report", "manuscript"})
+
+#: Tags whose continuation lines join with a new line rather than a space.
+NOTE_TAGS = frozenset({"N1", "RN", "AB", "N2"})
+
+#: Tags read into slots; every other tag goes to ``extra``.
+CONSUMED = frozenset(
+    """TY ER ID AU A1 ED A2 A3 A4 TI T1 CT BT T2 T3 JO JF JA J1 J2 ST PY Y1 DA Y2 SP EP VL IS
+    SN DO AN UR L1 L2 L4 LK AB N2 KW LA PB CY ET M3 N1 C2 C7 DB DP M1 SE NV""".split()
+)
+
+#: Web of Science field tags -> RIS tags with the same meaning (the rest is kept in extra).
+WOS_TAGS: dict[str, str] = {
+    "TI": "TI", "SO": "JF", "JI": "J2", "LA": "LA", "AB": "AB", "PY": "PY", "VL": "VL",
+    "IS": "IS", "BP": "SP", "EP": "EP", "DI": "DO", "SN": "SN", "EI": "SN", "BN": "SN",
+    "PU": "PB", "PI": "CY", "SE": "T3", "BS": "T3", "PM": "AN", "UT": "ID", "AR": "C7",
+}
+
+#: Web of Science publication types (PT) -> RIS type.
+WOS_TYPES: dict[str, str] = {"J": "JOUR", "B": "BOOK", "S": "BOOK", "P": "PAT", "C": "CPAPER"}
+
+_TAG_LINE = re.compile(r"^([A-Z][A-Z0-9])  ?-(?: (.*)|\s*)$")
+_WOS_LINE = re.compile(r"^([A-Z][A-Z0-9])(?: (.*))?$")
+_ER_THEN_TAG = re.compile(r"^ER  ?- +([A-Z][A-Z0-9]  ?- .*)$")
+_URL_SPLIT = re.compile(r"[\s;]+(?=https?://|doi:|www\.)|\s+")
+_RIS_DATE = re.compile(r"^(\d{4})(?:/(\d{0,2})(?:/(\d{0,2})(?:/(.*))?)?)?$")
+_PMCID = re.compile(r"^PMC\d+$", re.I)
+
+
+@dataclass
+class RawRecord:
+    """The tag/value pairs of one record, in order, with the line it starts on."""
+
+    line: int
+    pairs: list[tuple[str, str]] = field(default_factory=list)
+    closed: bool = False
+    wos: bool = False
+
+    def values(self, tag: str) -> list[str]:
+        return [v for t, v in self.pairs if t == tag and v]
+
+    def first(self, *tags: str) -> str | None:
+        for tag in tags:
+            for t, v in self.pairs:
+                if t == tag and v:
+                    return v
+        return None
+
+
+# -- splitting into records -----------------------------------------------------------------
+
+
+def split_records(lines: Iterator[str | Problem], source: str) -> Iterator[RawRecord | Problem]:
+    """Tag lines grouped into records; junk outside records reported as warnings."""
+    current: RawRecord | None = None
+    junk_start: int | None = None
+    wos = False
+    state = _WosState()
+    for number, line in enumerate(lines, start=1):
+        if isinstance(line, Problem):
+            yield line
+            continue
+        if wos or (current is None and re.match(r"^(FN|VR|PT) ", line)):
+            wos = True
+            yield from _wos_line(line, number, source, state)
+            continue
+        m = _ER_THEN_TAG.match(line)
+        if m and current is not None:
+            current.closed = True
+            yield current
+            current = None
+            line = m.group(1)
+        m = _TAG_LINE.match(line)
+        if m:
+            tag, value = m.group(1), (m.group(2) or "").strip()
+            if tag == "TY":
+                if junk_start is not None:
+                    yield _junk(source, junk_start)
+                    junk_start = None
+                if current is not None:
+                    yield Problem(source=source, line=current.line, reason="record has no ER line; it ends at the next TY", severity="warning")
+                    yield current
+                current = RawRecord(number, [("TY", value)])
+            elif current is None:
+                if junk_start is None:
+                    junk_start = number
+            elif tag == "ER":
+                current.closed = True
+                yield current
+                current = None
+            else:
+                current.pairs.append((tag, value))
+            continue
+        if current is not None and current.pairs:
+            if not line.strip():
+                continue
+            tag, value = current.pairs[-1]
+            joiner = "\n" if tag in NOTE_TAGS else " "
+            current.pairs[-1] = (tag, f"{value}{joiner}{line.strip()}" if value else line.strip())
+        elif line.strip() and junk_start is None:
+            junk_start = number
+    if junk_start is not None:
+        yield _junk(source, junk_start)
+    if current is not None:
+        yield Problem(source=source, line=current.line, reason="record has no ER line at the end of the input; read as complete", severity="warning")
+        yield current
+    if wos and state.current is not None:
+        yield state.current
+
+
+def _junk(source: str, line: int) -> Problem:
+    return Problem(source=source, line=line, reason="text outside a RIS record (before TY or after ER) skipped", severity="warning")
+
+
+class _WosState:
+    """The open record and last tag of a Web of Science file being split."""
+
+    def __init__(self) -> None:
+        self.current: RawRecord | None = None
+        self.last_tag: str | None = None
+
+
+def _wos_line(line: str, number: int, source: str, state: _WosState) -> Iterator[RawRecord | Problem]:
+    if line.startswith("   ") and state.current is not None and state.last_tag:
+        value = line.strip()
+        if state.last_tag in ("AU", "AF", "CR", "C1", "BE", "CA"):
+            state.current.pairs.append((state.last_tag, value))
+        else:
+            tag, old = state.current.pairs[-1]
+            state.current.pairs[-1] = (tag, f"{old} {value}")
+        return
+    m = _WOS_LINE.match(line)
+    if not m:
+        if line.strip():
+            yield _junk(source, number)
+        return
+    tag, value = m.group(1), (m.group(2) or "").strip()
+    if tag in ("FN", "VR", "EF"):
+        return
+    if tag == "PT":
+        if state.current is not None:
+            yield state.current
+        state.current = RawRecord(number, [("PT", value)], wos=True)
+    elif tag == "ER":
+        if state.current is not None:
+            state.current.closed = True
+            yield state.current
+        state.current = None
+    elif state.current is not None:
+        state.current.pairs.append((tag, value))
+    state.last_tag = tag
+
+
+# -- mapping --------------------------------------------------------------------------------
+
+
+def wos_to_ris(raw: RawRecord) -> RawRecord:
+    """A WoS record rewritten with RIS tags (AF full names preferred to AU)."""
+    pairs: list[tuple[str, str]] = [("TY", WOS_TYPES.get(raw.first("PT") or "J", "JOUR"))]
+    names = raw.values("AF") or raw.values("AU")
+    pairs += [("AU", n) for n in names]
+    pairs += [("A2", n) for n in raw.values("BE")]
+    for tag, value in raw.pairs:
+        if tag in ("AU", "AF", "BE"):
+            continue
+        if tag in ("DE", "ID"):
+            pairs += [("KW", k.strip()) for k in value.split(";") if k.strip()]
+        elif tag == "PD":
+            continue
+        elif tag in WOS_TAGS:
+            pairs.append((WOS_TAGS[tag], value))
+        else:
+            pairs.append((f"WOS:{tag}", value))
+    pd, py = raw.first("PD"), raw.first("PY")
+    if pd and py:
+        pairs.append(("DA", f"{py} {pd.title()}"))
+    return RawRecord(raw.line, pairs, closed=raw.closed)
+
+
+def parse_ris_date(text: str | None) -> DateValue | None:
+    """``YYYY/MM/DD/other`` (RIS), with empty parts allowed ("2014//"); else free text."""
+    if not text:
+        return None
+    text = text.strip()
+    m = _RIS_DATE.match(text)
+    if m:
+        year, month, day, other = m.groups()
+        try:
+            mm = int(month) if month else None
+            dd = int(day) if day and mm else None
+            start = PartialDate(int(year), mm if mm and 1 <= mm <= 12 else None, dd if mm and 1 <= mm <= 12 else None)
+        except ValueError:
+            start = PartialDate(int(year))
+        if other and other.strip() and not mm:
+            parsed = parse_date(f"{year} {other.strip()}")
+            if parsed and parsed.start:
+                return parsed
+        return DateValue(start=start)
+    return parse_date(text)
+
+
+def _more_precise(a: DateValue | None, b: DateValue | None) -> DateValue | None:
+    """``b`` when it says the same year as ``a`` with more precision, else ``a``."""
+    if a is None:
+        return b
+    if b is None or b.start is None or a.start is None:
+        return a
+    if b.start.year == a.start.year and len(b.start.parts()) > len(a.start.parts()):
+        return b
+    return a
+
+
+def _split_isxn(text: str) -> list[Identifier]:
+    out: list[Identifier] = []
+    for token in re.split(r"[\s;,]+", text):
+        token = re.sub(r"\(.*?\)", "", token).strip()
+        if not token:
+            continue
+        issn = clean_issn(token)
+        if issn:
+            out.append(Identifier("issn", issn))
+            continue
+        isbn = clean_isbn(token)
+        if isbn:
+            out.append(Identifier("isbn", isbn))
+    return out
+
+
+def _name(text: str, role: str) -> Contributor:
+    text = text.strip()
+    if "," not in text and " " not in text and not text.isupper():
+        return Contributor(literal=text, role=role) if len(text) > 1 else Contributor(family=text, role=role)
+    if "," in text:
+        family, _, given = text.partition(",")
+        if family.strip() and " " not in family.strip() and not given.strip() == "":
+            contributor, _ = parse_inverted(f"{family.strip()}, {given.strip()}", role)
+            return contributor
+    contributor, _ = parse_inverted(text, role)
+    return contributor
+
+
+def raw_to_record(raw: RawRecord) -> tuple[Record, list[str]]:
+    if raw.wos:
+        raw = wos_to_ris(raw)
+    warnings: list[str] = []
+    ty = (raw.first("TY") or "GEN").strip().upper()
+    rtype = RIS_TYPES.get(ty)
+    extra: list[tuple[str, str]] = []
+    if rtype is None:
+        warnings.append(f"unknown RIS type {ty!r}; read as a document")
+        extra.append(("TY", ty))
+        rtype = "document"
+
+    contributors = [_name(v, AUTHOR_TAGS[tag]) for tag, v in raw.pairs if tag in AUTHOR_TAGS and v.strip()]
+    if ty == "EDBOOK":
+        contributors = [c if c.role != "author" else _with_role(c, "editor") for c in contributors]
+
+    title = raw.first("TI", "T1", "CT")
+    secondary = raw.first("T2", "BT")
+    if ty == "BOOK" and not title and raw.first("BT"):
+        title, secondary = raw.first("BT"), raw.first("T2")
+    series = raw.first("T3")
+    container_title = None
+    if rtype in SERIES_IN_T2:
+        series = series or secondary
+    else:
+        container_title = secondary
+    journal_full = raw.first("JF", "JO")
+    journal_abbr = raw.first("JA", "J2", "J1") or (raw.first("JO") if raw.first("JF") else None)
+    if rtype in ("article-journal", "article-magazine", "article-newspaper", "periodical") or not container_title:
+        container_title = container_title or journal_full or (journal_abbr if rtype.startswith("article") else None)
+    if journal_abbr is None and raw.first("JO") and not raw.first("JF") and container_title == raw.first("JO"):
+        journal_abbr = raw.first("JO")
+
+    sp, ep = raw.first("SP"), raw.first("EP")
+    page_start = page_end = pages = None
+    physical = None
+    if sp and rtype in PAGE_COUNT_TYPES and not ep and sp.isdigit():
+        physical = f"{sp} pages"
+    elif sp:
+        m = re.match(r"^\s*([^-–\s]+)\s*[-–]+\s*([^-–\s]+)\s*$", sp)
+        if m and not ep:
+            page_start, page_end = m.group(1), m.group(2)
+        elif "," in sp:
+            pages = sp
+        else:
+            page_start, page_end = sp.strip(), (ep.strip() if ep else None)
+    elif ep:
+        page_end = ep
+    article_number = raw.first("C7") if rtype.startswith("article") else None
+    volume, issue = raw.first("VL"), raw.first("IS")
+    if not issue and raw.first("M1") and rtype.startswith("article"):
+        issue = raw.first("M1")
+    container = None
+    if container_title or volume or issue or page_start or pages or journal_abbr or article_number:
+        container = Container(
+            title=container_title, short_title=journal_abbr, volume=volume, issue=issue,
+            page_start=page_start, page_end=page_end, pages=pages, article_number=article_number,
+        )
+
+    issued = _more_precise(parse_ris_date(raw.first("PY", "Y1")), parse_ris_date(raw.first("DA")))
+    if issued and issued.literal:
+        warnings.append(f"date {issued.literal!r} is not a date; kept as text")
+
+    database = raw.first("DB")
+    from_pubmed = bool(database and re.search(r"pubmed|medline|nlm", database, re.I))
+    identifiers: list[Identifier] = []
+    for value in raw.values("DO"):
+        doi = clean_doi(value)
+        if doi and Identifier("doi", doi) not in identifiers:
+            identifiers.append(Identifier("doi", doi))
+    for value in raw.values("SN"):
+        found = _split_isxn(value)
+        if found:
+            identifiers += [i for i in found if i not in identifiers]
+        else:
+            extra.append(("SN", value))
+    for value in raw.values("AN"):
+        if (from_pubmed or raw.wos) and value.strip().isdigit():
+            identifiers.append(Identifier("pmid", value.strip()))
+        else:
+            extra.append(("AN", value))
+    for value in raw.values("C2"):
+        pmcid = clean_pmcid(value.split()[0]) if _PMCID.match(value.split()[0]) else None
+        if pmcid:
+            identifiers.append(Identifier("pmcid", pmcid))
+        else:
+            extra.append(("C2", value))
+    links: list[Link] = []
+    for tag, relation in (("UR", None), ("L2", None), ("LK", None), ("L1", "fulltext"), ("L4", "image")):
+        for value in raw.values(tag):
+            for url in _URL_SPLIT.split(value):
+                url = url.strip()
+                if not url:
+                    continue
+                ident = identifier_from_url(url)
+                if ident and ident.scheme == "doi" and ident not in identifiers:
+                    identifiers.append(ident)
+                if url.startswith(("http://", "https://", "ftp://", "www.")):
+                    links.append(Link(url, relation))
+                else:
+                    extra.append((tag, url))
+
+    abstracts = raw.values("AB") + raw.values("N2")
+    abstract = abstracts[0] if abstracts else None
+    notes = raw.values("N1") + abstracts[1:]
+    keywords = tuple(Subject(k.strip(), "keyword") for v in raw.values("KW") for k in v.split("\n") if k.strip())
+
+    genre = raw.first("M3")
+    number = raw.first("M1") if not rtype.startswith("article") else None
+    series_number = raw.first("SE") if rtype not in ("article-newspaper",) else None
+    if rtype == "article-newspaper" and raw.first("SE"):
+        extra.append(("SE", raw.first("SE") or ""))
+    nv = raw.first("NV")
+    if nv:
+        extra.append(("NV", nv))
+    dp = raw.first("DP")
+    provenance = Provenance(source_system="RIS", database=database, institution=dp) if (database or dp) else None
+    for tag, value in raw.pairs:
+        if tag not in CONSUMED and value:
+            extra.append((tag, value))
+    record = Record(
+        type=rtype,
+        title=title,
+        short_title=raw.first("ST"),
+        contributors=tuple(contributors),
+        container=container,
+        issued=issued,
+        accessed=parse_ris_date(raw.first("Y2")),
+        publisher=raw.first("PB"),
+        place=raw.first("CY"),
+        edition=raw.first("ET"),
+        series=series,
+        series_number=series_number if series else None,
+        number=number,
+        genre=genre,
+        physical_description=physical,
+        identifiers=tuple(identifiers),
+        links=tuple(links),
+        abstract=abstract,
+        subjects=keywords,
+        language=to_bcp47(raw.first("LA")),
+        notes=tuple(notes),
+        key=raw.first("ID"),
+        provenance=provenance,
+        extra=tuple(extra) + ((("SE", series_number),) if series_number and not series else ()),
+    )
+    return record, warnings
+
+
+def _with_role(c: Contributor, role: str) -> Contributor:
+    return replace(c, role=role)
+
+
+class RISReader(Reader):
+    """RIS (.ris): old and new tag sets, vendor flavours, Web of Science field-tagged files."""
+
+    name = "ris"
+    title = "RIS (Research Information Systems), incl. Web of Science tagged"
+    extensions = (".ris", ".txt")
+    media_type = "application/x-research-info-systems"
+
+    def read(self, stream: TextIO, source: str) -> Iterator[Record | Problem]:
+        number = 0
+        seen_record = False
+        for item in split_records(iter_lines(stream, source), source):
+            if isinstance(item, Problem):
+                yield item
+                continue
+            number += 1
+            seen_record = True
+            try:
+                record, warnings = raw_to_record(item)
+            except (ValueError, TypeError, IndexError) as exc:
+                yield Problem(source=source, record=number, line=item.line, reason=f"RIS record could not be read: {exc}")
+                continue
+            for w in warnings:
+                yield Problem(source=source, record=number, line=item.line, reason=w, severity="warning")
+            yield record
+        if not seen_record:
+            yield Problem(source=source, reason="no RIS record found (no 'TY  - ' line)")
+
+    @classmethod
+    def sniff(cls, head: str) -> bool:
+        return re.search(r"^TY  ?- ", head.lstrip("\ufeff"), re.M) is not None or head.lstrip("\ufeff").startswith("FN Clarivate")
+
