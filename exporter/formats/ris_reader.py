@@ -24,7 +24,6 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from dataclasses import replace
 from typing import Iterator, TextIO
 
 from ..model import Container, Contributor, DateValue, Identifier, Link, PartialDate, Provenance, Record, Subject
@@ -49,19 +48,64 @@ RIS_TYPES: dict[str, str] = {
     "EQUA": "document", "FIGURE": "figure", "GEN": "document", "GOVDOC": "report",
     "GRANT": "document", "HEAR": "hearing", "ICOMM": "personal_communication",
     "INPR": "article-journal", "JFULL": "periodical", "JOUR": "article-journal",
-    "LEGAL": "legislation", "MANSCPT": "manuscript", "MAP": "map", "MGZN": "article-magazine",
-    "MPCT": "motion_picture", "MULTI": "motion_picture", "MUSIC": "musical_score",
+    "LEGAL": "regulation", "MANSCPT": "manuscript", "MAP": "map", "MGZN": "article-magazine",
+    "MPCT": "motion_picture", "MULTI": "motion_picture", "MUSIC": "song",
     "NEWS": "article-newspaper", "PAMP": "pamphlet", "PAT": "patent", "PCOMM": "personal_communication",
     "RPRT": "report", "SER": "book", "SLIDE": "speech", "SOUND": "song", "STAND": "standard",
     "STAT": "legislation", "THES": "thesis", "UNBILL": "bill", "UNPB": "manuscript",
     "VIDEO": "motion_picture", "WEB": "webpage", "PREPRINT": "article", "PODCAST": "song",
 }
 
-#: Author tags -> contributor role.
+#: Author tags -> contributor role, for most types.
 AUTHOR_TAGS: dict[str, str] = {
     "AU": "author", "A1": "author", "ED": "editor", "A2": "editor", "A3": "collection-editor",
     "A4": "translator",
 }
+
+#: Type-dependent meanings of the author tags (RIS spec / EndNote reference types):
+#: (tag, RIS type) -> role, or None when the tag holds no person for that type (kept in extra).
+AUTHOR_TAGS_BY_TYPE: dict[tuple[str, str], str | None] = {
+    ("AU", "MPCT"): "director", ("AU", "ADVS"): "author", ("AU", "MUSIC"): "composer",
+    ("AU", "EDBOOK"): "editor",
+    **{("A2", t): "collection-editor" for t in "BOOK EDBOOK CLSWK COMP MAP MULTI RPRT UNPB WEB".split()},
+    ("A2", "ADVS"): "performer", ("A2", "BILL"): "author", ("A2", "DATA"): "producer",
+    ("A2", "PCOMM"): "recipient", ("A2", "CASE"): None, ("A2", "CTLG"): None, ("A2", "PAMP"): None,
+    ("A2", "CHART"): None, ("A2", "EQUA"): None, ("A2", "FIGURE"): None, ("A2", "GOVDOC"): None,
+    ("A2", "LEGAL"): None, ("A2", "PAT"): None, ("A2", "MPCT"): None,
+    ("A3", "BOOK"): "editor", ("A3", "MPCT"): "producer", ("A3", "BLOG"): "illustrator",
+    ("A3", "GEN"): "contributor", ("A3", "THES"): "contributor", ("A3", "CASE"): None,
+    ("A3", "PAT"): None, ("A3", "RPRT"): None,
+    ("A4", "CASE"): "contributor", ("A4", "CONF"): "contributor", ("A4", "GEN"): "contributor",
+    ("A4", "MPCT"): "performer", ("A4", "MUSIC"): "producer", ("A4", "SER"): "editor",
+    ("A4", "DATA"): None, ("A4", "RPRT"): None,
+}
+
+#: Secondary and tertiary titles by type: "container", "series" or None (kept in extra).
+T2_BY_TYPE: dict[str, str | None] = {
+    **{t: "series" for t in "BOOK EDBOOK CTLG CLSWK COMP MPCT MAP MULTI RPRT UNPB WEB ADVS SER EBOOK".split()},
+    **{t: None for t in "HEAR THES CHART EQUA FIGURE LEGAL STAND".split()},
+}
+T3_BY_TYPE: dict[str, str | None] = {t: None for t in "BILL HEAR CASE LEGAL PAT STAND STAT UNPB BLOG EJOUR ANCIENT".split()}
+
+#: What SP holds by type when it is not a page range: page count or a description.
+SP_BY_TYPE: dict[str, str] = {
+    **{t: "pages-total" for t in "BOOK CLSWK EDBOOK EBOOK ECHAP THES".split()},
+    **{t: "description" for t in "ART BLOG CHART COMP EQUA FIGURE MAP WEB MPCT".split()},
+    "BILL": "extra",
+}
+
+#: What M1 holds by type ("number" by default).
+M1_BY_TYPE: dict[str, str] = {
+    **{t: "issue" for t in "CPAPER CONF EJOUR MGZN JOUR".split()},
+    **{t: "series_number" for t in "BOOK CTLG CLSWK EDBOOK ECHAP PAMP SER".split()},
+    **{t: "extra" for t in "CHAP NEWS LEGAL STAND WEB ART MULTI".split()},
+}
+
+#: Types whose M3 is a medium rather than a genre.
+M3_IS_MEDIUM = frozenset({"MPCT", "EBOOK", "BLOG", "WEB", "ADVS"})
+
+#: Types whose ET is the epub date rather than the edition.
+ET_IS_EPUB_DATE = frozenset({"JOUR", "EJOUR"})
 
 #: Record types whose secondary title (T2/BT) is the series, not the container.
 SERIES_IN_T2 = frozenset({"book", "report", "thesis", "software", "dataset", "motion_picture", "map"})
@@ -75,7 +119,7 @@ NOTE_TAGS = frozenset({"N1", "RN", "AB", "N2"})
 #: Tags read into slots; every other tag goes to ``extra``.
 CONSUMED = frozenset(
     """TY ER ID AU A1 ED A2 A3 A4 TI T1 CT BT T2 T3 JO JF JA J1 J2 ST PY Y1 DA Y2 SP EP VL IS
-    SN DO AN UR L1 L2 L4 LK AB N2 KW LA PB CY ET M3 N1 C2 C7 DB DP M1 SE NV""".split()
+    SN DO AN UR L1 L2 L4 LK AB N2 KW LA PB CY ET M3 N1 C2 C7 DB DP M1""".split()
 )
 
 #: Web of Science field tags -> RIS tags with the same meaning (the rest is kept in extra).
@@ -320,37 +364,54 @@ def raw_to_record(raw: RawRecord) -> tuple[Record, list[str]]:
         extra.append(("TY", ty))
         rtype = "document"
 
-    contributors = [_name(v, AUTHOR_TAGS[tag]) for tag, v in raw.pairs if tag in AUTHOR_TAGS and v.strip()]
-    if ty == "EDBOOK":
-        contributors = [c if c.role != "author" else _with_role(c, "editor") for c in contributors]
+    contributors: list[Contributor] = []
+    for tag, value in raw.pairs:
+        if tag not in AUTHOR_TAGS or not value.strip():
+            continue
+        role = AUTHOR_TAGS_BY_TYPE.get((tag, ty), AUTHOR_TAGS[tag])
+        if role is None:
+            extra.append((tag, value))
+        else:
+            contributors.append(_name(value, role))
 
     title = raw.first("TI", "T1", "CT")
     secondary = raw.first("T2", "BT")
     if ty == "BOOK" and not title and raw.first("BT"):
         title, secondary = raw.first("BT"), raw.first("T2")
-    series = raw.first("T3")
-    container_title = None
-    if rtype in SERIES_IN_T2:
-        series = series or secondary
-    else:
-        container_title = secondary
+    tertiary = raw.first("T3")
+    series = container_title = None
+    for value, slot in ((secondary, T2_BY_TYPE.get(ty, "container")), (tertiary, T3_BY_TYPE.get(ty, "series"))):
+        if not value:
+            continue
+        if slot == "container" and container_title is None:
+            container_title = value
+        elif slot == "series" and series is None:
+            series = value
+        else:
+            extra.append(("T2" if value is secondary else "T3", value))
     journal_full = raw.first("JF", "JO")
     journal_abbr = raw.first("JA", "J2", "J1") or (raw.first("JO") if raw.first("JF") else None)
-    if rtype in ("article-journal", "article-magazine", "article-newspaper", "periodical") or not container_title:
-        container_title = container_title or journal_full or (journal_abbr if rtype.startswith("article") else None)
-    if journal_abbr is None and raw.first("JO") and not raw.first("JF") and container_title == raw.first("JO"):
+    if journal_abbr is None and raw.first("JO") and not raw.first("JF"):
         journal_abbr = raw.first("JO")
+    if not container_title and rtype not in SERIES_IN_T2:
+        container_title = journal_full or (journal_abbr if rtype.startswith("article") else None)
 
     sp, ep = raw.first("SP"), raw.first("EP")
     page_start = page_end = pages = None
     physical = None
-    if sp and rtype in PAGE_COUNT_TYPES and not ep and sp.isdigit():
-        physical = f"{sp} pages"
+    sp_kind = SP_BY_TYPE.get(ty)
+    range_match = re.match(r"^\s*([^-–\s]+)\s*[-–]+\s*([^-–\s]+)\s*$", sp) if sp else None
+    if sp and sp_kind and not ep and not range_match:
+        if sp_kind == "pages-total":
+            physical = f"{sp} pages" if sp.strip().isdigit() else sp
+        elif sp_kind == "description":
+            physical = sp
+        else:
+            extra.append(("SP", sp))
     elif sp:
-        m = re.match(r"^\s*([^-–\s]+)\s*[-–]+\s*([^-–\s]+)\s*$", sp)
-        if m and not ep:
-            page_start, page_end = m.group(1), m.group(2)
-        elif "," in sp:
+        if range_match and not ep:
+            page_start, page_end = range_match.group(1), range_match.group(2)
+        elif "," in sp or " " in sp.strip():
             pages = sp
         else:
             page_start, page_end = sp.strip(), (ep.strip() if ep else None)
@@ -358,8 +419,18 @@ def raw_to_record(raw: RawRecord) -> tuple[Record, list[str]]:
         page_end = ep
     article_number = raw.first("C7") if rtype.startswith("article") else None
     volume, issue = raw.first("VL"), raw.first("IS")
-    if not issue and raw.first("M1") and rtype.startswith("article"):
-        issue = raw.first("M1")
+    number = series_number = None
+    m1 = raw.first("M1")
+    if m1:
+        m1_slot = M1_BY_TYPE.get(ty, "number")
+        if m1_slot == "issue" and not issue:
+            issue = m1
+        elif m1_slot == "series_number":
+            series_number = m1
+        elif m1_slot == "number":
+            number = m1
+        else:
+            extra.append(("M1", m1))
     container = None
     if container_title or volume or issue or page_start or pages or journal_abbr or article_number:
         container = Container(
@@ -415,14 +486,19 @@ def raw_to_record(raw: RawRecord) -> tuple[Record, list[str]]:
     notes = raw.values("N1") + abstracts[1:]
     keywords = tuple(Subject(k.strip(), "keyword") for v in raw.values("KW") for k in v.split("\n") if k.strip())
 
-    genre = raw.first("M3")
-    number = raw.first("M1") if not rtype.startswith("article") else None
-    series_number = raw.first("SE") if rtype not in ("article-newspaper",) else None
-    if rtype == "article-newspaper" and raw.first("SE"):
-        extra.append(("SE", raw.first("SE") or ""))
-    nv = raw.first("NV")
-    if nv:
-        extra.append(("NV", nv))
+    genre = medium = None
+    if ty in M3_IS_MEDIUM:
+        medium = raw.first("M3")
+    else:
+        genre = raw.first("M3")
+    edition = raw.first("ET")
+    online = None
+    if edition and ty in ET_IS_EPUB_DATE:
+        online = parse_ris_date(edition)
+        if online is None or online.start is None:
+            online = None
+        else:
+            edition = None
     dp = raw.first("DP")
     provenance = Provenance(source_system="RIS", database=database, institution=dp) if (database or dp) else None
     for tag, value in raw.pairs:
@@ -438,9 +514,11 @@ def raw_to_record(raw: RawRecord) -> tuple[Record, list[str]]:
         accessed=parse_ris_date(raw.first("Y2")),
         publisher=raw.first("PB"),
         place=raw.first("CY"),
-        edition=raw.first("ET"),
+        edition=edition,
+        online=online,
+        medium=medium,
         series=series,
-        series_number=series_number if series else None,
+        series_number=series_number,
         number=number,
         genre=genre,
         physical_description=physical,
@@ -452,13 +530,10 @@ def raw_to_record(raw: RawRecord) -> tuple[Record, list[str]]:
         notes=tuple(notes),
         key=raw.first("ID"),
         provenance=provenance,
-        extra=tuple(extra) + ((("SE", series_number),) if series_number and not series else ()),
+        extra=tuple(extra),
     )
     return record, warnings
 
-
-def _with_role(c: Contributor, role: str) -> Contributor:
-    return replace(c, role=role)
 
 
 class RISReader(Reader):

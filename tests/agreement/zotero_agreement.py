@@ -1,0 +1,434 @@
+"""Agreement of our readers with Zotero's import translators, field by field.
+
+Inputs: ``<shared>/corpus/zotero-translators/{RIS,BibTeX,MEDLINEnbib,PubMed_XML}/import-NNN.*``
+and the items Zotero's translators produce from them (``*.zotero-expected.json``, extracted
+from https://github.com/zotero/translators at the commit named in that directory's
+MANIFEST.md). Each input is read with our reader; its records are paired with Zotero's items
+in order and compared on: item type, title, creators (roles, names, order), date,
+container title, volume, issue, pages, DOI, ISSN/ISBN, abstract, language and URL.
+
+A field counts as compared when either side has a value; it agrees when both normalised
+values are equal. How values are normalised before comparing (not counted as disagreements):
+
+* titles: whitespace collapsed; our ``<span class="nocase">`` protection markup removed
+  (Zotero drops BibTeX's protective braces);
+* creators: our particle joined to the family name (Zotero keeps "van Groen" as lastName);
+  a literal name compares with Zotero's single-field name;
+* dates: both sides parsed to EDTF (``2006-10``); Zotero's text date when it is no date;
+* DOI: lowercase; DOI, PMID and ISBN/ISSN also taken from Zotero's ``extra`` lines
+  (``DOI: ...``), where Zotero keeps them for item types without such a field;
+* ISSN/ISBN: the sets of digits (hyphens and order ignored);
+* language: both sides through ``normalize.languages.to_bcp47`` ("eng" = "en").
+
+Every disagreement is listed with both values; known ones carry a judgement (who is right and
+why) from ``JUDGEMENTS`` below. The bibtexparser, rispy, texlive and biopython files in
+``<shared>/corpus`` have no expected items: for them every entry must read or be reported.
+
+Run: ``python tests/agreement/zotero_agreement.py [path/to/shared]`` (default: ``../shared``
+next to the repository root).
+"""
+
+from __future__ import annotations
+
+import io
+import json
+import re
+import sys
+from collections import defaultdict
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Callable, Iterable
+
+ROOT = Path(__file__).resolve().parents[2]
+if str(ROOT) not in sys.path:
+    sys.path.insert(0, str(ROOT))
+
+from exporter.model import Contributor, Record  # noqa: E402
+from exporter.normalize.dates import parse_medline_date  # noqa: E402
+from exporter.normalize.languages import to_bcp47  # noqa: E402
+from exporter.normalize.latex import strip_nocase  # noqa: E402
+from exporter.problems import Problem  # noqa: E402
+from exporter.registry import reader_class  # noqa: E402
+
+#: Zotero translator directory -> (our reader, input extension).
+FORMATS: dict[str, tuple[str, str]] = {
+    "RIS": ("ris", ".ris"),
+    "BibTeX": ("bibtex", ".bib"),
+    "MEDLINEnbib": ("medline", ".nbib"),
+    "PubMed_XML": ("pubmed-xml", ".xml"),
+}
+
+#: Zotero item types -> the CSL types that mean the same (Zotero's own CSL mapping,
+#: https://github.com/zotero/zotero-schema, "csl" section).
+ITEM_TYPES: dict[str, frozenset[str]] = {
+    "journalArticle": frozenset({"article-journal"}),
+    "magazineArticle": frozenset({"article-magazine"}),
+    "newspaperArticle": frozenset({"article-newspaper"}),
+    "book": frozenset({"book"}),
+    "bookSection": frozenset({"chapter"}),
+    "conferencePaper": frozenset({"paper-conference"}),
+    "thesis": frozenset({"thesis"}),
+    "report": frozenset({"report"}),
+    "webpage": frozenset({"webpage"}),
+    "blogPost": frozenset({"post-weblog"}),
+    "document": frozenset({"document", "article"}),
+    "manuscript": frozenset({"manuscript"}),
+    "letter": frozenset({"personal_communication"}),
+    "email": frozenset({"personal_communication"}),
+    "film": frozenset({"motion_picture"}),
+    "videoRecording": frozenset({"motion_picture"}),
+    "audioRecording": frozenset({"song"}),
+    "artwork": frozenset({"graphic"}),
+    "map": frozenset({"map"}),
+    "patent": frozenset({"patent"}),
+    "bill": frozenset({"bill"}),
+    "statute": frozenset({"legislation"}),
+    "case": frozenset({"legal_case"}),
+    "hearing": frozenset({"hearing"}),
+    "computerProgram": frozenset({"software"}),
+    "dataset": frozenset({"dataset"}),
+    "preprint": frozenset({"article"}),
+    "encyclopediaArticle": frozenset({"entry-encyclopedia"}),
+    "dictionaryEntry": frozenset({"entry-dictionary"}),
+    "presentation": frozenset({"speech"}),
+    "interview": frozenset({"interview"}),
+    "podcast": frozenset({"song"}),
+    "standard": frozenset({"standard"}),
+}
+
+#: Zotero creator types -> our roles.
+CREATOR_ROLES: dict[str, str] = {
+    "author": "author", "editor": "editor", "seriesEditor": "collection-editor",
+    "translator": "translator", "bookAuthor": "container-author", "contributor": "contributor",
+    "director": "director", "composer": "composer", "performer": "performer",
+    "producer": "producer", "recipient": "recipient", "programmer": "author",
+    "artist": "author", "cartographer": "author", "inventor": "author", "sponsor": "author",
+    "castMember": "performer", "wordsBy": "script-writer", "interviewee": "author",
+    "interviewer": "interviewer", "counsel": "contributor", "attorneyAgent": "contributor",
+    "reviewedAuthor": "reviewed-author",
+}
+
+#: Zotero fields that hold the container title, by precedence.
+CONTAINER_FIELDS = (
+    "publicationTitle", "bookTitle", "proceedingsTitle", "websiteTitle", "blogTitle",
+    "encyclopediaTitle", "dictionaryTitle", "forumTitle", "programTitle", "reporter", "code",
+)
+
+#: Known disagreements: (format, file, record number, field) -> judgement.
+#: Each says who is right and why; "ours" means we keep our reading.
+JUDGEMENTS: dict[tuple[str, str, int, str], str] = {}
+
+#: Judgements that apply to every occurrence of a field in a format: (format, field) -> text.
+FIELD_JUDGEMENTS: dict[tuple[str, str], str] = {}
+
+FIELDS = ("type", "title", "creators", "date", "container", "volume", "issue", "pages",
+          "DOI", "ISSN/ISBN", "abstract", "language", "URL")
+
+
+# -- normalising both sides -----------------------------------------------------------------
+
+
+def _text(value: Any) -> str | None:
+    if value is None:
+        return None
+    text = " ".join(str(value).split())
+    return text or None
+
+
+def _date_key(text: str | None) -> str | None:
+    if not text:
+        return None
+    parsed = parse_medline_date(text)
+    if parsed is not None and parsed.start is not None:
+        return parsed.iso()
+    return _text(text)
+
+
+def _isxn(values: Iterable[str]) -> frozenset[str] | None:
+    out = frozenset(re.sub(r"[^0-9X]", "", v.upper()) for v in values if re.sub(r"[^0-9X]", "", v.upper()))
+    return out or None
+
+
+def _extra_lines(item: dict[str, Any]) -> dict[str, str]:
+    out: dict[str, str] = {}
+    for line in str(item.get("extra", "")).splitlines():
+        key, sep, value = line.partition(":")
+        if sep and key.strip() and key.strip() not in out:
+            out[key.strip()] = value.strip()
+    return out
+
+
+def zotero_fields(item: dict[str, Any]) -> dict[str, Any]:
+    extra = _extra_lines(item)
+    creators = tuple(
+        (CREATOR_ROLES.get(c.get("creatorType", "author"), c.get("creatorType")),
+         _text(c.get("lastName") or c.get("name")), _text(c.get("firstName")))
+        for c in item.get("creators", [])
+    )
+    container = next((item[f] for f in CONTAINER_FIELDS if item.get(f)), None)
+    isxn = [item.get("ISSN", ""), item.get("ISBN", "")]
+    isxn = [t for v in isxn for t in re.split(r"[\s,;]+", v) if t]
+    doi = item.get("DOI") or extra.get("DOI")
+    return {
+        "type": item.get("itemType"),
+        "title": _text(item.get("title")),
+        "creators": creators or None,
+        "date": _date_key(item.get("date")),
+        "container": _text(container),
+        "volume": _text(item.get("volume")),
+        "issue": _text(item.get("issue")),
+        "pages": _text(item.get("pages")) if item.get("itemType") not in ("book", "thesis", "report") or "-" in str(item.get("pages", "")) else None,
+        "DOI": doi.lower().strip() if doi else None,
+        "ISSN/ISBN": _isxn(isxn),
+        "abstract": _text(item.get("abstractNote")),
+        "language": to_bcp47(item.get("language")) if item.get("language") else None,
+        "URL": _text(item.get("url")),
+    }
+
+
+def _creator(c: Contributor) -> tuple[str, str | None, str | None]:
+    if c.literal is not None:
+        return (c.role, _text(c.literal), None)
+    family = " ".join(p for p in (c.particle, c.family) if p)
+    given = " ".join(p for p in (c.given, c.dropping_particle) if p)
+    if c.suffix:
+        given = f"{given}, {c.suffix}" if given else c.suffix
+    return (c.role, _text(family), _text(given))
+
+
+def our_fields(record: Record) -> dict[str, Any]:
+    container = record.container
+    title = record.full_title
+    isxn = [i.value for i in record.identifiers if i.scheme in ("issn", "eissn", "isbn")]
+    return {
+        "type": record.type,
+        "title": _text(strip_nocase(title)) if title else None,
+        "creators": tuple(_creator(c) for c in record.contributors) or None,
+        "date": record.issued.iso() or _text(record.issued.literal) if record.issued else None,
+        "container": _text(strip_nocase(container.title)) if container and container.title else None,
+        "volume": _text(container.volume) if container else None,
+        "issue": _text(container.issue) if container else None,
+        "pages": _text(container.page_range) if container and container.page_range else None,
+        "DOI": record.doi.lower() if record.doi else None,
+        "ISSN/ISBN": _isxn(isxn),
+        "abstract": _text(record.abstract),
+        "language": record.language,
+        "URL": record.url,
+    }
+
+
+def agrees(name: str, ours: Any, theirs: Any) -> bool:
+    if name == "type":
+        return ours in ITEM_TYPES.get(theirs, frozenset())
+    if name == "creators" and ours and theirs and len(ours) == len(theirs):
+        return all(
+            o[0] == t[0] and o[1] == t[1] and (o[2] or None) == (t[2] or None)
+            or (o[0] == t[0] and " ".join(filter(None, (o[2], o[1]))) == " ".join(filter(None, (t[2], t[1]))))
+            for o, t in zip(ours, theirs)
+        )
+    if name == "pages" and ours and theirs:
+        return ours.replace("–", "-") == theirs.replace("–", "-")
+    return ours == theirs
+
+
+# -- running --------------------------------------------------------------------------------
+
+
+@dataclass
+class Disagreement:
+    fmt: str
+    file: str
+    record: int
+    field: str
+    ours: Any
+    theirs: Any
+
+    def judgement(self) -> str | None:
+        return JUDGEMENTS.get((self.fmt, self.file, self.record, self.field)) or FIELD_JUDGEMENTS.get((self.fmt, self.field))
+
+
+@dataclass
+class FormatResult:
+    fmt: str
+    compared: dict[str, int] = field(default_factory=lambda: defaultdict(int))
+    agreed: dict[str, int] = field(default_factory=lambda: defaultdict(int))
+    disagreements: list[Disagreement] = field(default_factory=list)
+    count_mismatch: list[str] = field(default_factory=list)
+    problems: list[str] = field(default_factory=list)
+
+    @property
+    def total_compared(self) -> int:
+        return sum(self.compared.values())
+
+    @property
+    def total_agreed(self) -> int:
+        return sum(self.agreed.values())
+
+    @property
+    def rate(self) -> float:
+        return self.total_agreed / self.total_compared if self.total_compared else 1.0
+
+
+def read_all(reader_name: str, path: Path) -> tuple[list[Record], list[Problem]]:
+    reader = reader_class(reader_name)()
+    records: list[Record] = []
+    problems: list[Problem] = []
+    with open(path, encoding="utf-8", newline=None) as stream:
+        for item in reader.read(stream, path.name):
+            (records if isinstance(item, Record) else problems).append(item)  # type: ignore[arg-type]
+    return records, problems
+
+
+def compare_format(shared: Path, fmt: str) -> FormatResult:
+    reader_name, ext = FORMATS[fmt]
+    result = FormatResult(fmt)
+    for expected_path in sorted((shared / "corpus" / "zotero-translators" / fmt).glob(f"*{ext}.zotero-expected.json")):
+        input_path = expected_path.with_name(expected_path.name.removesuffix(".zotero-expected.json"))
+        items = json.loads(expected_path.read_text(encoding="utf-8"))
+        records, problems = read_all(reader_name, input_path)
+        result.problems += [str(p) for p in problems if p.severity == "error"]
+        if len(records) != len(items):
+            result.count_mismatch.append(f"{input_path.name}: {len(records)} records, Zotero {len(items)} items")
+        for number, (record, item) in enumerate(zip(records, items), start=1):
+            ours, theirs = our_fields(record), zotero_fields(item)
+            for name in FIELDS:
+                if ours[name] in (None, ()) and theirs[name] in (None, ()):
+                    continue
+                result.compared[name] += 1
+                if agrees(name, ours[name], theirs[name]):
+                    result.agreed[name] += 1
+                else:
+                    result.disagreements.append(Disagreement(fmt, input_path.name, number, name, ours[name], theirs[name]))
+        for extra_item in items[len(records):]:
+            result.disagreements.append(Disagreement(fmt, input_path.name, 0, "record", None, extra_item.get("title")))
+            result.compared["type"] += 1
+    return result
+
+
+#: Corpora without expected items: (directory under corpus, glob, reader, entry counter).
+def _count_bib(text: str) -> int:
+    return len([m for m in re.finditer(r"^\s*@\s*(\w+)\s*[{(]", text, re.M) if m.group(1).lower() not in ("string", "preamble", "comment")])
+
+
+def _count_ris(text: str) -> int:
+    return len(re.findall(r"^(?:TY  ?-|PT [A-Z]$)", text, re.M))
+
+
+def _count_medline(text: str) -> int:
+    return len(re.findall(r"^PMID-", text, re.M))
+
+
+def _count_pubmed(text: str) -> int:
+    return len(re.findall(r"<(?:PubmedArticle|PubmedBookArticle)>", text))
+
+
+OTHER_CORPORA: tuple[tuple[str, str, str, Callable[[str], int]], ...] = (
+    ("bibtexparser", "**/*.bib", "bibtex", _count_bib),
+    ("texlive", "*.bib", "bibtex", _count_bib),
+    ("rispy", "**/*.ris", "ris", _count_ris),
+    ("biopython", "Tests/Medline/*.txt", "medline", _count_medline),
+    ("biopython", "Tests/Entrez/pubmed*.xml", "pubmed-xml", _count_pubmed),
+)
+
+
+@dataclass
+class CoverageRow:
+    path: str
+    entries: int
+    records: int
+    errors: int
+    warnings: int
+    crashed: str | None = None
+
+    @property
+    def accounted(self) -> bool:
+        return self.crashed is None and self.records + self.errors >= self.entries
+
+
+def coverage(shared: Path) -> list[CoverageRow]:
+    rows: list[CoverageRow] = []
+    for directory, pattern, reader_name, count in OTHER_CORPORA:
+        base = shared / "corpus" / directory
+        if not _loadable(reader_name):
+            continue
+        for path in sorted(base.glob(pattern)):
+            raw = path.read_bytes()
+            text = raw.decode("utf-8", errors="replace")
+            reader = reader_class(reader_name)()
+            records = errors = warnings = 0
+            crashed = None
+            try:
+                stream = io.TextIOWrapper(io.BytesIO(raw), encoding="utf-8")
+                for item in reader.read(stream, path.name):
+                    if isinstance(item, Record):
+                        records += 1
+                    elif item.severity == "error":
+                        errors += 1
+                    else:
+                        warnings += 1
+            except Exception as exc:  # noqa: BLE001 - a crash is exactly what we report
+                crashed = f"{type(exc).__name__}: {exc}"
+            rows.append(CoverageRow(str(path.relative_to(shared / "corpus")), count(text), records, errors, warnings, crashed))
+    return rows
+
+
+def run(shared: Path) -> dict[str, FormatResult]:
+    return {fmt: compare_format(shared, fmt) for fmt in FORMATS if _loadable(FORMATS[fmt][0])}
+
+
+def _loadable(reader_name: str) -> bool:
+    try:
+        reader_class(reader_name)
+    except Exception:  # noqa: BLE001
+        return False
+    return True
+
+
+def _show(value: Any) -> str:
+    if isinstance(value, frozenset):
+        value = sorted(value)
+    text = repr(value)
+    return text if len(text) <= 300 else text[:297] + "..."
+
+
+def report(shared: Path, out=sys.stdout) -> dict[str, FormatResult]:
+    results = run(shared)
+    print("Agreement with Zotero's import translators (fields agreeing / fields compared)\n", file=out)
+    header = f"{'field':<10}" + "".join(f"{fmt:>14}" for fmt in results)
+    print(header, file=out)
+    for name in FIELDS:
+        cells = []
+        for fmt in results:
+            r = results[fmt]
+            cells.append(f"{r.agreed[name]:>6}/{r.compared[name]:<6}" if r.compared[name] else f"{'-':>13}")
+        print(f"{name:<10}" + "".join(f"{c:>14}" for c in cells), file=out)
+    print(f"{'TOTAL':<10}" + "".join(f"{str(results[f].total_agreed) + '/' + str(results[f].total_compared):>14}" for f in results), file=out)
+    print(f"{'percent':<10}" + "".join(f"{100 * results[f].rate:>13.1f}%" for f in results), file=out)
+    all_agreed = sum(r.total_agreed for r in results.values())
+    all_compared = sum(r.total_compared for r in results.values())
+    print(f"\nOverall: {all_agreed}/{all_compared} = {100 * all_agreed / max(all_compared, 1):.1f}%\n", file=out)
+    for fmt, r in results.items():
+        if r.count_mismatch or r.problems:
+            print(f"[{fmt}] record counts / errors:", file=out)
+            for line in r.count_mismatch + r.problems:
+                print(f"  {line}", file=out)
+    print("\nDisagreements (ours vs Zotero):", file=out)
+    for fmt, r in results.items():
+        for d in r.disagreements:
+            print(f"- {fmt} {d.file} #{d.record} {d.field}:\n    ours:   {_show(d.ours)}\n    zotero: {_show(d.theirs)}", file=out)
+            j = d.judgement()
+            if j:
+                print(f"    judgement: {j}", file=out)
+    print("\nOther corpora (no expected items): every entry read or reported", file=out)
+    print(f"{'file':<72}{'entries':>8}{'records':>8}{'errors':>7}{'warn':>6}  ok", file=out)
+    for row in coverage(shared):
+        print(f"{row.path:<72}{row.entries:>8}{row.records:>8}{row.errors:>7}{row.warnings:>6}  {'yes' if row.accounted else 'NO ' + (row.crashed or '')}", file=out)
+    return results
+
+
+def default_shared() -> Path:
+    return ROOT.parent / "shared"
+
+
+if __name__ == "__main__":
+    report(Path(sys.argv[1]) if len(sys.argv) > 1 else default_shared())
