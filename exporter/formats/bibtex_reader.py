@@ -33,7 +33,7 @@ from bibtexparser.model import Entry, ParsingFailedBlock, String
 from bibtexparser.splitter import Splitter
 
 from ..model import Container, Contributor, DateValue, Identifier, Link, PartialDate, Record, Subject
-from ..normalize.dates import MONTHS, parse_date, parse_partial
+from ..normalize.dates import MONTHS, parse_date
 from ..normalize.identifiers import clean_doi, clean_isbn, clean_issn, clean_pmcid
 from ..normalize.languages import to_bcp47
 from ..normalize.latex import latex_to_unicode

@@ -20,7 +20,8 @@ from ..model import Container, Contributor, Identifier, Link, Provenance, Record
 from ..normalize.dates import parse_medline_date
 from ..normalize.identifiers import clean_doi, clean_isbn, clean_issn, clean_pmcid, identifier_from_url
 from ..normalize.languages import to_bcp47
-from ..normalize.names import parse_inverted
+from ..normalize.names import dot_initials, nlm_title, parse_inverted
+from ..normalize.pages import split_pages
 from ..normalize.text import iter_lines
 from ..plugins import Reader
 from ..problems import Problem
@@ -44,6 +45,20 @@ PUBLICATION_TYPES: dict[str, str] = {
     "patient education handout": "pamphlet",
     "legislation": "legislation",
     "review": "article-journal",
+}
+
+#: ERIC publication types (their start) -> record type; the first match in the record wins.
+#: ERIC (https://eric.ed.gov) exports the MEDLINE layout with its own PT vocabulary, and puts
+#: the issuing body of a report or book in JT.
+ERIC_TYPES: dict[str, str] = {
+    "journal articles": "article-journal",
+    "books": "book",
+    "collected works": "book",
+    "dissertations/theses": "thesis",
+    "reports": "report",
+    "guides": "report",
+    "speeches/meeting papers": "speech",
+    "numerical/quantitative data": "dataset",
 }
 
 #: AID/LID suffixes -> identifier scheme ([pii] stays in extra: it is the publisher's id).
@@ -122,10 +137,10 @@ def _person(text: str, role: str, full: bool) -> Contributor:
     """FAU "Mouse, Mickey" or AU "Mouse M" (family then initials)."""
     if "," in text:
         contributor, _ = parse_inverted(text, role)
-        return contributor
+        return replace(contributor, given=dot_initials(contributor.given))
     words = text.split()
     if not full and len(words) >= 2 and _INITIALS.match(words[-1]):
-        return Contributor(family=" ".join(words[:-1]), given=words[-1], role=role)
+        return Contributor(family=" ".join(words[:-1]), given=dot_initials(words[-1], run_together=True), role=role)
     if len(words) == 1:
         return Contributor(family=text, role=role)
     contributor, _ = parse_inverted(text, role)
@@ -136,6 +151,8 @@ def _contributors(raw: RawRecord) -> tuple[Contributor, ...]:
     people: list[Contributor] = []
     last_full: str | None = None  # role of a full name awaiting its abbreviated form
     for tag, value in raw.pairs:
+        if tag in NAME_TAGS and value.strip().lower() in ("et al", "et al."):
+            continue
         if tag in NAME_TAGS:
             role, full = NAME_TAGS[tag]
             if not full and last_full == role:
@@ -155,24 +172,16 @@ def _contributors(raw: RawRecord) -> tuple[Contributor, ...]:
     return tuple(people)
 
 
-def _pages(pg: str | None) -> tuple[str | None, str | None, str | None]:
-    """MEDLINE abbreviates page ranges ("1342-50" is 1342-1350); they are expanded."""
-    if not pg:
-        return None, None, None
-    m = re.match(r"^([A-Za-z]*)(\d+)-([A-Za-z]*)(\d+)$", pg.strip())
-    if m:
-        prefix, start, prefix2, end = m.groups()
-        if len(end) < len(start):
-            end = start[: len(start) - len(end)] + end
-        return prefix + start, (prefix2 or prefix) + end, None
-    if re.fullmatch(r"\S+", pg.strip()):
-        return pg.strip(), None, None
-    return None, None, pg
-
-
 def _record_type(raw: RawRecord) -> str:
     if raw.first("BTI") and not raw.first("TA", "JT"):
         return "chapter" if raw.first("TI") else "book"
+    if raw.first("OWN") == "ERIC":
+        if raw.first("VI", "IP", "PG"):  # volume, issue or pages: a journal's article
+            return "article-journal"
+        types = [t.lower() for t in raw.values("PT")]
+        for prefix, rtype in ERIC_TYPES.items():
+            if any(t.startswith(prefix) for t in types):
+                return rtype
     for pt in raw.values("PT"):
         rtype = PUBLICATION_TYPES.get(pt.lower())
         if rtype and rtype != "article-journal":
@@ -228,8 +237,12 @@ def raw_to_record(raw: RawRecord) -> tuple[Record, list[str]]:
                 continue
             issn = clean_issn(m.group(1))
             kind = (m.group(2) or "").lower()
-            if kind == "linking" or not issn:
+            if not issn:
                 extra.append((tag, value))
+                continue
+            if kind == "linking":  # the ISSN-L is one of the journal's ISSNs
+                if not any(i.value == issn for i in identifiers):
+                    add(Identifier("issn", issn))
                 continue
             scheme = "eissn" if kind == "electronic" or "EISSN" in value.upper() else "issn"
             add(Identifier(scheme, issn))
@@ -237,13 +250,18 @@ def raw_to_record(raw: RawRecord) -> tuple[Record, list[str]]:
         add(Identifier("isbn", clean_isbn(value) or value))
 
     rtype = _record_type(raw)
-    title = raw.first("TI")
+    title = raw.first("TI") if raw.first("OWN") == "ERIC" else nlm_title(raw.first("TI"))
     container_title = raw.first("JT")
+    publisher = raw.first("PB")
+    if rtype in ("report", "book", "thesis", "speech", "dataset") and raw.first("OWN") == "ERIC":
+        publisher, container_title = publisher or container_title, None
+    if any(v.strip().lower() in ("et al", "et al.") for t, v in raw.pairs if t in NAME_TAGS):
+        extra.append(("others", "author"))
     if rtype in ("book",):
         title = title or raw.first("BTI")
     elif rtype == "chapter":
         container_title = raw.first("BTI")
-    start, end, pages = _pages(raw.first("PG"))
+    start, end, pages = split_pages(raw.first("PG"), expand=True)
     container = None
     if container_title or raw.first("TA") or raw.first("VI") or raw.first("IP") or start or pages:
         container = Container(
@@ -276,7 +294,7 @@ def raw_to_record(raw: RawRecord) -> tuple[Record, list[str]]:
         container=container,
         issued=issued,
         online=parse_medline_date(raw.first("DEP")),
-        publisher=raw.first("PB"),
+        publisher=publisher,
         place=raw.first("PL") if rtype in ("book", "chapter") else None,
         series=raw.first("CTI"),
         identifiers=tuple(identifiers),

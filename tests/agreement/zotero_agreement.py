@@ -46,7 +46,6 @@ if str(ROOT) not in sys.path:
 from exporter.model import Contributor, Record  # noqa: E402
 from exporter.normalize.dates import parse_medline_date  # noqa: E402
 from exporter.normalize.languages import to_bcp47  # noqa: E402
-from exporter.normalize.latex import strip_nocase  # noqa: E402
 from exporter.problems import Problem  # noqa: E402
 from exporter.registry import reader_class  # noqa: E402
 
@@ -126,6 +125,17 @@ FIELDS = ("type", "title", "creators", "date", "container", "volume", "issue", "
 
 
 # -- normalising both sides -----------------------------------------------------------------
+
+
+_NOCASE = re.compile(r'<span class="nocase">(.*?)</span>')
+
+
+def strip_nocase(text: str) -> str:
+    """Our brace-protection markup removed (Zotero drops BibTeX's protective braces)."""
+    previous = None
+    while previous != text:
+        previous, text = text, _NOCASE.sub(r"\1", text)
+    return text
 
 
 def _text(value: Any) -> str | None:
@@ -227,7 +237,7 @@ def agrees(name: str, ours: Any, theirs: Any) -> bool:
             for o, t in zip(ours, theirs)
         )
     if name == "pages" and ours and theirs:
-        return ours.replace("–", "-") == theirs.replace("–", "-")
+        return re.sub("[–—]", "-", ours) == re.sub("[–—]", "-", theirs)
     return ours == theirs
 
 
