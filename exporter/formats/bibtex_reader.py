@@ -193,29 +193,59 @@ def evaluate(raw: str, macros: dict[str, str]) -> str:
     return "".join(parts)
 
 
+_GLUED_FIELD = re.compile(r"\s*([A-Za-z][\w:.+-]*)\s*=\s*")
+
+
+def split_glued_fields(name: str, raw: str) -> list[tuple[str, str]]:
+    """A value followed by another field without the comma between them
+    (``title = {A}\n file = {B}``) split into its fields; other values unchanged."""
+    out: list[tuple[str, str]] = []
+    while True:
+        stripped = raw.lstrip()
+        offset = len(raw) - len(stripped)
+        if not stripped[:1] in ('{', '"'):
+            out.append((name, raw))
+            return out
+        try:
+            end = _matching_brace(stripped, 0) if stripped[0] == "{" else _closing_quote(stripped, 0)
+        except ValueError_:
+            out.append((name, raw))
+            return out
+        m = _GLUED_FIELD.match(stripped, end + 1)
+        if not m or "#" in stripped[end + 1:m.start(1)]:
+            out.append((name, raw))
+            return out
+        out.append((name, raw[: offset + end + 1]))
+        name, raw = m.group(1), stripped[m.end():].rstrip().rstrip(",")
+
+
+_BRACE_OR_ESCAPE = re.compile(r"\\.|[{}]", re.S)
+_QUOTE_SCAN = re.compile(r'\\.|[{}"]', re.S)
+
+
 def _matching_brace(text: str, start: int) -> int:
     depth = 0
-    for i in range(start, len(text)):
-        c = text[i]
-        if c == "{" and (i == 0 or text[i - 1] != "\\"):
+    for m in _BRACE_OR_ESCAPE.finditer(text, start):
+        c = m.group(0)
+        if c == "{":
             depth += 1
-        elif c == "}" and (i == 0 or text[i - 1] != "\\"):
+        elif c == "}":
             depth -= 1
             if depth == 0:
-                return i
+                return m.start()
     raise ValueError_("unbalanced braces in field value")
 
 
 def _closing_quote(text: str, start: int) -> int:
     depth = 0
-    for i in range(start + 1, len(text)):
-        c = text[i]
+    for m in _QUOTE_SCAN.finditer(text, start + 1):
+        c = m.group(0)
         if c == "{":
             depth += 1
         elif c == "}":
             depth -= 1
         elif c == '"' and depth == 0:
-            return i
+            return m.start()
     raise ValueError_("unterminated quoted field value")
 
 
@@ -561,7 +591,12 @@ class BibTeXReader(Reader):
                 try:
                     fields = {}
                     for f in block.fields:
-                        fields.setdefault(f.key.lower(), evaluate(str(f.value), macros))
+                        parts = split_glued_fields(f.key, str(f.value))
+                        if len(parts) > 1:
+                            yield Problem(source=source, record=number, line=block.start_line + 1, severity="warning",
+                                          reason=f"entry {block.key!r}: no comma after field {f.key!r}; read as fields {', '.join(k for k, _ in parts)}")
+                        for key, raw_value in parts:
+                            fields.setdefault(key.lower(), evaluate(raw_value, macros))
                     raw = RawEntry(block.entry_type.lower(), block.key, fields, block.start_line + 1)
                 except ValueError_ as exc:
                     entries.append(Problem(source=source, record=number, line=block.start_line + 1, reason=f"entry {block.key!r}: {exc}"))

@@ -77,6 +77,7 @@ def iter_pieces(stream: TextIO, source: str, max_chars: int) -> Iterator[Piece]:
     prolog_checked = False
     eof = False
     found = 0
+    search_from = 0  # where to look for the open article's end tag in ``buffer``
     while True:
         if not eof and len(buffer) < _CHUNK:
             try:
@@ -110,7 +111,7 @@ def iter_pieces(stream: TextIO, source: str, max_chars: int) -> Iterator[Piece]:
             continue
         tag = m.group(1)
         end_tag = f"</{tag}>"
-        end = buffer.find(end_tag, m.end())
+        end = buffer.find(end_tag, max(m.end(), search_from))
         if end < 0:
             if eof:
                 start_line = line + buffer.count("\n", 0, m.start())
@@ -129,8 +130,10 @@ def iter_pieces(stream: TextIO, source: str, max_chars: int) -> Iterator[Piece]:
                 return
             if not chunk:
                 eof = True
+            search_from = max(m.end(), len(buffer) - len(end_tag))
             buffer += chunk
             continue
+        search_from = 0
         stop = end + len(end_tag)
         start_line = line + buffer.count("\n", 0, m.start())
         found += 1

@@ -88,6 +88,7 @@ TWO_ARGS: frozenset[str] = frozenset({"href"})
 NOCASE_OPEN = '<span class="nocase">'
 NOCASE_CLOSE = "</span>"
 
+_SPECIAL = re.compile(r"[{}\\$~`'-]")
 _COMMAND = re.compile(r"\\([A-Za-z]+|.)", re.S)
 _SPACE = re.compile(r"[ \t\r\n]+")
 _MARKUP = re.compile(r"</?(?:i|b|sup|sub|span)(?: [^>]*)?>")
@@ -136,9 +137,8 @@ class _Decoder:
                 self.i += 2
                 out.append("“" if ch == "`" else "”")
             else:
-                j = self.i + 1
-                while j < len(s) and s[j] not in "{}\\$~-`'" and s[j] != stop:
-                    j += 1
+                m = _SPECIAL.search(s, self.i + 1)
+                j = m.start() if m else len(s)
                 out.append(s[self.i:j])
                 self.i = j
         return "".join(out)

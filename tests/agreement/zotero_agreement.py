@@ -363,7 +363,7 @@ def coverage(shared: Path) -> list[CoverageRow]:
             continue
         for path in sorted(base.glob(pattern)):
             raw = path.read_bytes()
-            text = raw.decode("utf-8", errors="replace")
+            text = raw.decode("utf-8", errors="replace").lstrip("\ufeff")
             reader = reader_class(reader_name)()
             records = errors = warnings = 0
             crashed = None
