@@ -25,7 +25,9 @@ Decisions:
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
+import logging
 import re
 from typing import Iterator, TextIO
 
@@ -569,7 +571,8 @@ class BibTeXReader(Reader):
             if problem.severity == "error":
                 return
         try:
-            library = Splitter(text).split()
+            with _quiet_bibtexparser():
+                library = Splitter(text).split()
         except Exception as exc:  # noqa: BLE001 - the splitter's own failures are bad input
             yield Problem(source=source, reason=f"cannot split the BibTeX input: {exc}")
             return
@@ -634,8 +637,23 @@ class BibLaTeXReader(BibTeXReader):
         return False  # indistinguishable from BibTeX by content; the BibTeX reader reads both
 
 
+@contextlib.contextmanager
+def _quiet_bibtexparser() -> Iterator[None]:
+    """bibtexparser logs each failed block; we report it as a Problem instead."""
+    logger = logging.getLogger("bibtexparser")
+    previous = logger.level
+    logger.setLevel(logging.CRITICAL)
+    try:
+        yield
+    finally:
+        logger.setLevel(previous)
+
+
 def _failed(block: ParsingFailedBlock, source: str, number: int) -> Problem:
-    reason = str(block.error) if block.error else "entry could not be parsed"
+    error = block.error
+    reason = (
+        getattr(error, "abort_reason", None) or getattr(error, "message", None) or str(error) or type(error).__name__
+    ).strip() if error else "entry could not be parsed"
     raw = block.raw or ""
     return Problem(
         source=source,
