@@ -41,7 +41,7 @@ from ..normalize.languages import to_bcp47
 from ..normalize.latex import latex_to_unicode
 from ..plugins import Reader
 from ..problems import Problem
-from ..normalize.text import read_text
+from ..normalize.text import looks_binary, read_text
 
 # -- mapping tables -------------------------------------------------------------------------
 
@@ -570,6 +570,9 @@ class BibTeXReader(Reader):
             yield problem
             if problem.severity == "error":
                 return
+        if looks_binary(text):
+            yield Problem(source=source, line=1, reason="input is binary data, not BibTeX")
+            return
         try:
             with _quiet_bibtexparser():
                 library = Splitter(text).split()
@@ -606,6 +609,8 @@ class BibTeXReader(Reader):
                     continue
                 entries.append(raw)
                 by_key.setdefault(block.key.lower(), raw)
+        if not entries and text.strip() and "@" not in text:
+            yield Problem(source=source, line=1, reason="no BibTeX entry found (no '@type{' block)")
         for number, item in enumerate(entries, start=1):
             if isinstance(item, Problem):
                 yield item

@@ -323,7 +323,7 @@ class MedlineReader(Reader):
 
     def read(self, stream: TextIO, source: str) -> Iterator[Record | Problem]:
         number = 0
-        for item in split_records(iter_lines(stream, source), source):
+        for item in split_records(iter_lines(stream, source, warn_unterminated=True), source):
             if isinstance(item, Problem):
                 yield item
                 continue

@@ -24,6 +24,7 @@ CSL rich-text markup; other tags keep only their text.
 from __future__ import annotations
 
 import dataclasses
+import io
 import re
 import xml.etree.ElementTree as ET
 from typing import Iterator, TextIO
@@ -34,6 +35,7 @@ from ..normalize.identifiers import clean_doi, clean_isbn, clean_issn, clean_pmc
 from ..normalize.languages import to_bcp47
 from ..normalize.names import dot_initials, nlm_title
 from ..normalize.pages import split_pages
+from ..normalize.text import decode_bytes
 from ..plugins import Reader
 from ..problems import Problem
 from .medline import PUBLICATION_TYPES
@@ -71,7 +73,32 @@ class Piece:
 
 
 def iter_pieces(stream: TextIO, source: str, max_chars: int) -> Iterator[Piece]:
-    """The article elements of a PubmedArticleSet as text, each with its first line."""
+    """The article elements of a PubmedArticleSet as text, each with its first line.
+
+    When the stream turns out not to be UTF-8 and its bytes can be re-read, the input is
+    decoded again with the declared fallback encodings (a warning says so) and the
+    articles already given are skipped."""
+    given = 0
+    for piece in _pieces(stream, source, max_chars):
+        if piece.problem is not None and piece.problem.reason == _NOT_UTF8:
+            buffer = getattr(stream, "buffer", None)
+            if buffer is not None and buffer.seekable():
+                buffer.seek(0)
+                text, encoding = decode_bytes(buffer.read())
+                yield Piece(None, 1, Problem(source=source, reason=f"input is not valid UTF-8; read as {encoding}", severity="warning"))
+                for number, again in enumerate(_pieces(io.StringIO(text), source, max_chars)):
+                    if number >= given:
+                        yield again
+                return
+        if piece.text is not None:
+            given += 1
+        yield piece
+
+
+_NOT_UTF8 = "input is not valid UTF-8; the rest was not read"
+
+
+def _pieces(stream: TextIO, source: str, max_chars: int) -> Iterator[Piece]:
     buffer = ""
     line = 1  # line number at the start of ``buffer``
     prolog_checked = False
@@ -82,8 +109,8 @@ def iter_pieces(stream: TextIO, source: str, max_chars: int) -> Iterator[Piece]:
         if not eof and len(buffer) < _CHUNK:
             try:
                 chunk = stream.read(_CHUNK)
-            except UnicodeDecodeError as exc:
-                yield Piece(None, line, Problem(source=source, line=line, reason=f"input is not valid UTF-8 ({exc.reason}); the rest was not read"))
+            except UnicodeDecodeError:
+                yield Piece(None, line, Problem(source=source, line=line, reason=_NOT_UTF8))
                 return
             if isinstance(chunk, bytes):
                 chunk = chunk.decode("utf-8", errors="replace")
@@ -125,8 +152,8 @@ def iter_pieces(stream: TextIO, source: str, max_chars: int) -> Iterator[Piece]:
                 continue
             try:
                 chunk = stream.read(_CHUNK)
-            except UnicodeDecodeError as exc:
-                yield Piece(None, line, Problem(source=source, line=line, reason=f"input is not valid UTF-8 ({exc.reason}); the rest was not read"))
+            except UnicodeDecodeError:
+                yield Piece(None, line, Problem(source=source, line=line, reason=_NOT_UTF8))
                 return
             if not chunk:
                 eof = True

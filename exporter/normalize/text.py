@@ -16,7 +16,7 @@ from typing import Iterator, TextIO
 
 from ..problems import Problem
 
-__all__ = ["FALLBACK_ENCODINGS", "decode_bytes", "read_text", "iter_lines"]
+__all__ = ["FALLBACK_ENCODINGS", "decode_bytes", "looks_binary", "read_text", "iter_lines"]
 
 #: Tried in order after UTF-8; the last one decodes any byte sequence.
 FALLBACK_ENCODINGS: tuple[str, ...] = ("cp1252", "latin-1")
@@ -36,6 +36,16 @@ def decode_bytes(data: bytes) -> tuple[str, str]:
         except UnicodeDecodeError:
             continue
     return data.decode("latin-1", errors="replace"), "latin-1"  # pragma: no cover
+
+
+def looks_binary(text: str) -> bool:
+    """True for text that is binary data decoded as text: NUL characters, or more than one
+    character in ten being a control character other than tab, CR and LF."""
+    head = text[:8192]
+    if "\x00" in head:
+        return True
+    controls = sum(1 for c in head if ord(c) < 32 and c not in "\t\r\n\f")
+    return bool(head) and controls * 10 > len(head)
 
 
 def _fallback_warning(source: str, encoding: str) -> Problem:
@@ -64,14 +74,17 @@ def read_text(stream: TextIO, source: str) -> tuple[str, Problem | None]:
     return text.lstrip(BOM), None
 
 
-def iter_lines(stream: TextIO, source: str) -> Iterator[str | Problem]:
+def iter_lines(stream: TextIO, source: str, warn_unterminated: bool = False) -> Iterator[str | Problem]:
     """The lines of a stream without line ends (CR LF, LF or CR) and without BOM.
 
     Lines stream; a decoding error part way switches to the fallback encodings when the
     stream can be rewound (lines already given are skipped), else ends with an error.
+    Binary data gives one error and no lines. ``warn_unterminated`` adds a warning when
+    the last line has no line end (the input may be truncated).
     """
     given = 0
     first = True
+    line = ""
     try:
         for line in stream:
             if isinstance(line, bytes):
@@ -79,9 +92,14 @@ def iter_lines(stream: TextIO, source: str) -> Iterator[str | Problem]:
             if first:
                 line = line.lstrip(BOM)
                 first = False
+                if looks_binary(line):
+                    yield Problem(source=source, line=1, reason="input is binary data, not text")
+                    return
             for part in line.rstrip("\r\n").split("\r"):
                 yield part
             given += 1
+        if warn_unterminated and line and not line.endswith(("\n", "\r")):
+            yield Problem(source=source, line=given, reason="the input does not end with a line end: it may be truncated", severity="warning")
         return
     except TypeError:
         buffer = stream
@@ -98,6 +116,9 @@ def iter_lines(stream: TextIO, source: str) -> Iterator[str | Problem]:
     text, encoding = decode_bytes(buffer.read())  # type: ignore[union-attr, arg-type]
     if encoding != "utf-8":
         yield _fallback_warning(source, encoding)
+    if given == 0 and looks_binary(text):
+        yield Problem(source=source, line=1, reason="input is binary data, not text")
+        return
     for number, line in enumerate(io.StringIO(text.lstrip(BOM), newline=None)):
         if number >= given:
             yield line.rstrip("\n")

@@ -40,8 +40,8 @@ def warnings(problems: list[Problem]) -> list[Problem]:
     return [p for p in problems if p.severity == "warning"]
 
 
-@pytest.fixture
-def shared() -> Path:
+@pytest.fixture(scope="module")
+def shared() -> Path:  # noqa: D401 - a fixture
     if not SHARED.is_dir():
         pytest.skip("../shared is not present")
     return SHARED
