@@ -29,19 +29,29 @@ import contextlib
 import dataclasses
 import logging
 import re
-from typing import Iterator, TextIO
+from collections.abc import Iterator
+from typing import TextIO
 
 from bibtexparser.model import Entry, ParsingFailedBlock, String
 from bibtexparser.splitter import Splitter
 
-from ..model import Container, Contributor, DateValue, Identifier, Link, PartialDate, Record, Subject
+from ..model import (
+    Container,
+    Contributor,
+    DateValue,
+    Identifier,
+    Link,
+    PartialDate,
+    Record,
+    Subject,
+)
 from ..normalize.dates import MONTHS, parse_date
 from ..normalize.identifiers import clean_doi, clean_isbn, clean_issn, clean_pmcid
 from ..normalize.languages import to_bcp47
 from ..normalize.latex import latex_to_unicode
+from ..normalize.text import looks_binary, read_text
 from ..plugins import Reader
 from ..problems import Problem
-from ..normalize.text import looks_binary, read_text
 
 # -- mapping tables -------------------------------------------------------------------------
 
@@ -131,11 +141,7 @@ PUBLISHER_FIELDS: tuple[str, ...] = ("publisher", "institution", "school", "orga
 
 #: Fields read into slots, and so not copied into ``extra``.
 CONSUMED = frozenset(
-    """title subtitle shorttitle journal journaltitle booktitle shortjournal journalabbrev
-    volume number issue pages year month day date urldate eventdate origdate publisher
-    institution school organization address location edition series abstract keywords
-    language langid doi url isbn issn eprint eprinttype archiveprefix pmid pmcid note annote
-    annotation type eventtitle venue howpublished""".split()
+    ["title", "subtitle", "shorttitle", "journal", "journaltitle", "booktitle", "shortjournal", "journalabbrev", "volume", "number", "issue", "pages", "year", "month", "day", "date", "urldate", "eventdate", "origdate", "publisher", "institution", "school", "organization", "address", "location", "edition", "series", "abstract", "keywords", "language", "langid", "doi", "url", "isbn", "issn", "eprint", "eprinttype", "archiveprefix", "pmid", "pmcid", "note", "annote", "annotation", "type", "eventtitle", "venue", "howpublished"]
 ) | frozenset(NAME_ROLES)
 
 #: eprinttype -> identifier scheme.
@@ -147,7 +153,7 @@ EPRINT_SCHEMES: dict[str, str] = {
 #: BibTeX's predefined month macros.
 MONTH_MACROS: dict[str, str] = {
     m: str(i)
-    for i, m in enumerate("jan feb mar apr may jun jul aug sep oct nov dec".split(), start=1)
+    for i, m in enumerate(["jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"], start=1)
 }
 
 _PAGE_SPLIT = re.compile(r"^\s*([^-–—\s]+)\s*(?:-+|–|—)\s*([^-–—\s]+)\s*$")
@@ -221,8 +227,8 @@ def split_glued_fields(name: str, raw: str) -> list[tuple[str, str]]:
         name, raw = m.group(1), stripped[m.end():].rstrip().rstrip(",")
 
 
-_BRACE_OR_ESCAPE = re.compile(r"\\.|[{}]", re.S)
-_QUOTE_SCAN = re.compile(r'\\.|[{}"]', re.S)
+_BRACE_OR_ESCAPE = re.compile(r"\\.|[{}]", re.DOTALL)
+_QUOTE_SCAN = re.compile(r'\\.|[{}"]', re.DOTALL)
 
 
 def _matching_brace(text: str, start: int) -> int:
@@ -277,7 +283,7 @@ def split_top_level(text: str, separator: re.Pattern[str]) -> list[str]:
     return out
 
 
-_AND = re.compile(r"\s+and\s+", re.I)
+_AND = re.compile(r"\s+and\s+", re.IGNORECASE)
 _COMMA = re.compile(r",")
 _SPACES = re.compile(r"[\s~]+")
 
@@ -320,7 +326,7 @@ def parse_bibtex_name(text: str, role: str) -> Contributor:
         von, last = _split_von_last(words)
         jr = [parts[1]] if len(parts) >= 3 else []
         first = [", ".join(parts[2:]) if len(parts) >= 3 else parts[1]]
-    decode = lambda ws: latex_to_unicode(" ".join(ws)) or None  # noqa: E731
+    decode = lambda ws: latex_to_unicode(" ".join(ws)) or None
     family = decode(last)
     return Contributor(
         family=family,
@@ -626,7 +632,7 @@ class BibTeXReader(Reader):
 
     @classmethod
     def sniff(cls, head: str) -> bool:
-        return re.search(r"^\s*@\s*[A-Za-z]+\s*[{(]", head.lstrip("\ufeff"), re.M) is not None
+        return re.search(r"^\s*@\s*[A-Za-z]+\s*[{(]", head.lstrip("\ufeff"), re.MULTILINE) is not None
 
 
 class BibLaTeXReader(BibTeXReader):

@@ -13,12 +13,19 @@ the same person. AD and AUID after an author belong to that author. Fields no sl
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass, field, replace
-from typing import Iterator, TextIO
+from typing import TextIO
 
 from ..model import Container, Contributor, Identifier, Link, Provenance, Record, Rights, Subject
 from ..normalize.dates import parse_medline_date
-from ..normalize.identifiers import clean_doi, clean_isbn, clean_issn, clean_pmcid, identifier_from_url
+from ..normalize.identifiers import (
+    clean_doi,
+    clean_isbn,
+    clean_issn,
+    clean_pmcid,
+    identifier_from_url,
+)
 from ..normalize.languages import to_bcp47
 from ..normalize.names import dot_initials, nlm_title, parse_inverted
 from ..normalize.pages import split_pages
@@ -66,8 +73,7 @@ ID_SUFFIXES: dict[str, str] = {"doi": "doi", "pmc": "pmcid", "pmcid": "pmcid", "
 
 #: Tags read into slots; every other tag goes to ``extra``.
 CONSUMED = frozenset(
-    """PMID TI BTI AB CI FAU AU FED ED CN AD AUID AID LID PMC DP DEP TA JT IS ISSN VI IP PG LA
-    PT MH OT PB PL ISBN CTI OTO""".split()
+    ["PMID", "TI", "BTI", "AB", "CI", "FAU", "AU", "FED", "ED", "CN", "AD", "AUID", "AID", "LID", "PMC", "DP", "DEP", "TA", "JT", "IS", "ISSN", "VI", "IP", "PG", "LA", "PT", "MH", "OT", "PB", "PL", "ISBN", "CTI", "OTO"]
 )
 
 _LINE = re.compile(r"^([A-Z][A-Z0-9]{1,3})\s*-(?:\s(.*)|\s*)$")
@@ -341,4 +347,4 @@ class MedlineReader(Reader):
 
     @classmethod
     def sniff(cls, head: str) -> bool:
-        return re.search(r"^(PMID- |OWN - |PMID-\d)", head.lstrip("\ufeff"), re.M) is not None
+        return re.search(r"^(PMID- |OWN - |PMID-\d)", head.lstrip("\ufeff"), re.MULTILINE) is not None

@@ -27,9 +27,20 @@ import dataclasses
 import io
 import re
 import xml.etree.ElementTree as ET
-from typing import Iterator, TextIO
+from collections.abc import Iterator
+from typing import TextIO
 
-from ..model import Container, Contributor, DateValue, Identifier, PartialDate, Provenance, Record, Rights, Subject
+from ..model import (
+    Container,
+    Contributor,
+    DateValue,
+    Identifier,
+    PartialDate,
+    Provenance,
+    Record,
+    Rights,
+    Subject,
+)
 from ..normalize.dates import MONTHS, SEASONS, parse_medline_date
 from ..normalize.identifiers import clean_doi, clean_isbn, clean_issn, clean_pmcid
 from ..normalize.languages import to_bcp47
@@ -60,7 +71,7 @@ INLINE_MARKUP: dict[str, tuple[str, str]] = {
 ARTICLE_TAGS = ("PubmedArticle", "PubmedBookArticle")
 
 _START = re.compile(r"<(PubmedArticle|PubmedBookArticle)(?=[\s>])")
-_ENTITY_DECL = re.compile(r"<!ENTITY", re.I)
+_ENTITY_DECL = re.compile(r"<!ENTITY", re.IGNORECASE)
 _CHUNK = 1 << 20
 
 

@@ -23,12 +23,29 @@ Reading rules:
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass, field
-from typing import Iterator, TextIO
+from typing import TextIO
 
-from ..model import Container, Contributor, DateValue, Identifier, Link, PartialDate, Provenance, Record, Subject
+from ..model import (
+    Container,
+    Contributor,
+    DateValue,
+    Identifier,
+    Link,
+    PartialDate,
+    Provenance,
+    Record,
+    Subject,
+)
 from ..normalize.dates import parse_date
-from ..normalize.identifiers import clean_doi, clean_isbn, clean_issn, clean_pmcid, identifier_from_url
+from ..normalize.identifiers import (
+    clean_doi,
+    clean_isbn,
+    clean_issn,
+    clean_pmcid,
+    identifier_from_url,
+)
 from ..normalize.languages import to_bcp47
 from ..normalize.names import parse_inverted
 from ..normalize.text import iter_lines
@@ -66,8 +83,9 @@ AUTHOR_TAGS: dict[str, str] = {
 #: (tag, RIS type) -> role, or None when the tag holds no person for that type (kept in extra).
 AUTHOR_TAGS_BY_TYPE: dict[tuple[str, str], str | None] = {
     ("AU", "MPCT"): "director", ("AU", "ADVS"): "author", ("AU", "MUSIC"): "composer",
+    ("AU", "SOUND"): "composer", ("A2", "SOUND"): "performer", ("A2", "ICOMM"): "recipient",
     ("AU", "EDBOOK"): "editor",
-    **{("A2", t): "collection-editor" for t in "BOOK EDBOOK CLSWK COMP MAP MULTI RPRT UNPB WEB".split()},
+    **{("A2", t): "collection-editor" for t in ["BOOK", "EDBOOK", "CLSWK", "COMP", "MAP", "MULTI", "RPRT", "UNPB", "WEB"]},
     ("A2", "ADVS"): "performer", ("A2", "BILL"): "author", ("A2", "DATA"): "producer",
     ("A2", "PCOMM"): "recipient", ("A2", "CASE"): None, ("A2", "CTLG"): None, ("A2", "PAMP"): None,
     ("A2", "CHART"): None, ("A2", "EQUA"): None, ("A2", "FIGURE"): None, ("A2", "GOVDOC"): None,
@@ -82,23 +100,36 @@ AUTHOR_TAGS_BY_TYPE: dict[tuple[str, str], str | None] = {
 
 #: Secondary and tertiary titles by type: "container", "series" or None (kept in extra).
 T2_BY_TYPE: dict[str, str | None] = {
-    **{t: "series" for t in "BOOK EDBOOK CTLG CLSWK COMP MPCT MAP MULTI RPRT UNPB WEB ADVS SER EBOOK".split()},
-    **{t: None for t in "HEAR THES CHART EQUA FIGURE LEGAL STAND".split()},
+    **{t: "series" for t in ["BOOK", "EDBOOK", "CTLG", "CLSWK", "COMP", "MPCT", "MAP", "MULTI", "RPRT", "UNPB", "WEB", "ADVS", "SER", "EBOOK"]},
+    **{t: None for t in ["HEAR", "THES", "CHART", "EQUA", "FIGURE", "LEGAL", "STAND"]},
+    "CONF": "event", "CPAPER": "event",
 }
-T3_BY_TYPE: dict[str, str | None] = {t: None for t in "BILL HEAR CASE LEGAL PAT STAND STAT UNPB BLOG EJOUR ANCIENT".split()}
+
+#: Types whose C3 is the container title (proceedings title of a conference paper).
+C3_IS_CONTAINER = frozenset({"CONF", "CPAPER"})
+
+#: Types whose A2 names the container rather than a person (the reporter of a case).
+A2_IS_CONTAINER = frozenset({"CASE"})
+
+#: What VL holds by type when it is not a volume.
+VL_BY_TYPE: dict[str, str] = {
+    "COMP": "edition", "CHART": "physical", "EQUA": "physical", "FIGURE": "physical", "ART": "physical",
+    "LEGAL": "number", "STAND": "number", "PAMP": "number", "BLOG": "extra", "THES": "extra", "PAT": "extra",
+}
+T3_BY_TYPE: dict[str, str | None] = {t: None for t in ["BILL", "HEAR", "CASE", "LEGAL", "PAT", "STAND", "STAT", "UNPB", "BLOG", "EJOUR", "ANCIENT"]}
 
 #: What SP holds by type when it is not a page range: page count or a description.
 SP_BY_TYPE: dict[str, str] = {
-    **{t: "pages-total" for t in "BOOK CLSWK EDBOOK EBOOK ECHAP THES".split()},
-    **{t: "description" for t in "ART BLOG CHART COMP EQUA FIGURE MAP WEB MPCT".split()},
+    **{t: "pages-total" for t in ["BOOK", "CLSWK", "EDBOOK", "EBOOK", "ECHAP", "THES"]},
+    **{t: "description" for t in ["ART", "BLOG", "CHART", "COMP", "EQUA", "FIGURE", "MAP", "WEB", "MPCT"]},
     "BILL": "extra",
 }
 
 #: What M1 holds by type ("number" by default).
 M1_BY_TYPE: dict[str, str] = {
-    **{t: "issue" for t in "CPAPER CONF EJOUR MGZN JOUR".split()},
-    **{t: "series_number" for t in "BOOK CTLG CLSWK EDBOOK ECHAP PAMP SER".split()},
-    **{t: "extra" for t in "CHAP NEWS LEGAL STAND WEB ART MULTI".split()},
+    **{t: "issue" for t in ["CPAPER", "CONF", "EJOUR", "MGZN", "JOUR"]},
+    **{t: "series_number" for t in ["BOOK", "CTLG", "CLSWK", "EDBOOK", "ECHAP", "PAMP", "SER"]},
+    **{t: "extra" for t in ["CHAP", "NEWS", "LEGAL", "STAND", "WEB", "ART", "MULTI"]},
 }
 
 #: Types whose M3 is a medium rather than a genre.
@@ -118,8 +149,7 @@ NOTE_TAGS = frozenset({"N1", "RN", "AB", "N2"})
 
 #: Tags read into slots; every other tag goes to ``extra``.
 CONSUMED = frozenset(
-    """TY ER ID AU A1 ED A2 A3 A4 TI T1 CT BT T2 T3 JO JF JA J1 J2 ST PY Y1 DA Y2 SP EP VL IS
-    SN DO AN UR L1 L2 L4 LK AB N2 KW LA PB CY ET M3 N1 C2 C7 DB DP M1""".split()
+    ["TY", "ER", "ID", "AU", "A1", "ED", "A2", "A3", "A4", "TI", "T1", "CT", "BT", "T2", "T3", "JO", "JF", "JA", "J1", "J2", "ST", "PY", "Y1", "DA", "Y2", "SP", "EP", "VL", "IS", "SN", "DO", "AN", "UR", "L1", "L2", "L4", "LK", "AB", "N2", "KW", "LA", "PB", "CY", "ET", "M3", "N1", "C2", "C7", "DB", "DP", "M1"]
 )
 
 #: Web of Science field tags -> RIS tags with the same meaning (the rest is kept in extra).
@@ -137,7 +167,8 @@ _WOS_LINE = re.compile(r"^([A-Z][A-Z0-9])(?: (.*))?$")
 _ER_THEN_TAG = re.compile(r"^ER  ?- +([A-Z][A-Z0-9]  ?- .*)$")
 _URL_SPLIT = re.compile(r"[\s;]+(?=https?://|doi:|www\.)|\s+")
 _RIS_DATE = re.compile(r"^(\d{4})(?:/(\d{0,2})(?:/(\d{0,2})(?:/(.*))?)?)?$")
-_PMCID = re.compile(r"^PMC\d+$", re.I)
+_PMCID = re.compile(r"^PMC\d+$", re.IGNORECASE)
+_FAMILY_INITIALS = re.compile(r"^(\S+(?: \S+)*?) ((?:[A-Z]\.?){1,3})$")
 
 
 @dataclass
@@ -340,12 +371,18 @@ def _split_isxn(text: str) -> list[Identifier]:
 
 
 def _name(text: str, role: str) -> Contributor:
+    """RIS names are "Last, First, Suffix". Without a comma a name is either "Last Initials"
+    (PubMed and Embase style: "Fanning E", "Smith JA") or a name that must not be split
+    (an organisation, or a single-field name): a literal."""
     text = text.strip()
-    if "," not in text and " " not in text and not text.isupper():
-        return Contributor(literal=text, role=role) if len(text) > 1 else Contributor(family=text, role=role)
+    if "," not in text:
+        m = _FAMILY_INITIALS.match(text)
+        if m:
+            return Contributor(family=m.group(1), given=m.group(2), role=role)
+        return Contributor(literal=text, role=role)
     if "," in text:
         family, _, given = text.partition(",")
-        if family.strip() and " " not in family.strip() and not given.strip() == "":
+        if family.strip() and " " not in family.strip() and given.strip() != "":
             contributor, _ = parse_inverted(f"{family.strip()}, {given.strip()}", role)
             return contributor
     contributor, _ = parse_inverted(text, role)
@@ -368,7 +405,9 @@ def raw_to_record(raw: RawRecord) -> tuple[Record, list[str]]:
     for tag, value in raw.pairs:
         if tag not in AUTHOR_TAGS or not value.strip():
             continue
-        role = AUTHOR_TAGS_BY_TYPE.get((tag, ty), AUTHOR_TAGS[tag])
+        role = AUTHOR_TAGS_BY_TYPE.get(("AU" if tag == "A1" else tag, ty), AUTHOR_TAGS[tag])
+        if tag == "A2" and ty in A2_IS_CONTAINER:
+            continue
         if role is None:
             extra.append((tag, value))
         else:
@@ -379,7 +418,11 @@ def raw_to_record(raw: RawRecord) -> tuple[Record, list[str]]:
     if ty == "BOOK" and not title and raw.first("BT"):
         title, secondary = raw.first("BT"), raw.first("T2")
     tertiary = raw.first("T3")
-    series = container_title = None
+    series = container_title = event = None
+    if ty in C3_IS_CONTAINER:
+        container_title = raw.first("C3")
+    elif ty in A2_IS_CONTAINER:
+        container_title = raw.first("A2")
     for value, slot in ((secondary, T2_BY_TYPE.get(ty, "container")), (tertiary, T3_BY_TYPE.get(ty, "series"))):
         if not value:
             continue
@@ -387,6 +430,8 @@ def raw_to_record(raw: RawRecord) -> tuple[Record, list[str]]:
             container_title = value
         elif slot == "series" and series is None:
             series = value
+        elif slot == "event" and event is None:
+            event = value
         else:
             extra.append(("T2" if value is secondary else "T3", value))
     journal_full = raw.first("JF", "JO")
@@ -419,7 +464,18 @@ def raw_to_record(raw: RawRecord) -> tuple[Record, list[str]]:
         page_end = ep
     article_number = raw.first("C7") if rtype.startswith("article") else None
     volume, issue = raw.first("VL"), raw.first("IS")
-    number = series_number = None
+    number = series_number = edition = None
+    vl_slot = VL_BY_TYPE.get(ty)
+    if volume and vl_slot:
+        if vl_slot == "edition":
+            edition = volume
+        elif vl_slot == "physical":
+            physical = physical or volume
+        elif vl_slot == "number":
+            number = volume
+        else:
+            extra.append(("VL", volume))
+        volume = None
     m1 = raw.first("M1")
     if m1:
         m1_slot = M1_BY_TYPE.get(ty, "number")
@@ -427,7 +483,7 @@ def raw_to_record(raw: RawRecord) -> tuple[Record, list[str]]:
             issue = m1
         elif m1_slot == "series_number":
             series_number = m1
-        elif m1_slot == "number":
+        elif m1_slot == "number" and number is None:
             number = m1
         else:
             extra.append(("M1", m1))
@@ -443,7 +499,7 @@ def raw_to_record(raw: RawRecord) -> tuple[Record, list[str]]:
         warnings.append(f"date {issued.literal!r} is not a date; kept as text")
 
     database = raw.first("DB")
-    from_pubmed = bool(database and re.search(r"pubmed|medline|nlm", database, re.I))
+    from_pubmed = bool(database and re.search(r"pubmed|medline|nlm", database, re.IGNORECASE))
     identifiers: list[Identifier] = []
     for value in raw.values("DO"):
         doi = clean_doi(value)
@@ -491,7 +547,7 @@ def raw_to_record(raw: RawRecord) -> tuple[Record, list[str]]:
         medium = raw.first("M3")
     else:
         genre = raw.first("M3")
-    edition = raw.first("ET")
+    edition = raw.first("ET") or edition
     online = None
     if edition and ty in ET_IS_EPUB_DATE:
         online = parse_ris_date(edition)
@@ -502,7 +558,7 @@ def raw_to_record(raw: RawRecord) -> tuple[Record, list[str]]:
     dp = raw.first("DP")
     provenance = Provenance(source_system="RIS", database=database, institution=dp) if (database or dp) else None
     for tag, value in raw.pairs:
-        if tag not in CONSUMED and value:
+        if tag not in CONSUMED and value and not (tag == "C3" and ty in C3_IS_CONTAINER):
             extra.append((tag, value))
     record = Record(
         type=rtype,
@@ -516,6 +572,7 @@ def raw_to_record(raw: RawRecord) -> tuple[Record, list[str]]:
         place=raw.first("CY"),
         edition=edition,
         online=online,
+        event=event,
         medium=medium,
         series=series,
         series_number=series_number,
@@ -541,7 +598,7 @@ class RISReader(Reader):
 
     name = "ris"
     title = "RIS (Research Information Systems), incl. Web of Science tagged"
-    extensions = (".ris", ".txt")
+    extensions = (".ris",)
     media_type = "application/x-research-info-systems"
 
     def read(self, stream: TextIO, source: str) -> Iterator[Record | Problem]:
@@ -566,5 +623,5 @@ class RISReader(Reader):
 
     @classmethod
     def sniff(cls, head: str) -> bool:
-        return re.search(r"^TY  ?- ", head.lstrip("\ufeff"), re.M) is not None or head.lstrip("\ufeff").startswith("FN Clarivate")
+        return re.search(r"^TY  ?- ", head.lstrip("\ufeff"), re.MULTILINE) is not None or head.lstrip("\ufeff").startswith("FN Clarivate")
 

@@ -26,7 +26,7 @@ from __future__ import annotations
 import re
 import unicodedata
 
-__all__ = ["latex_to_unicode", "strip_nocase", "ACCENTS", "SYMBOLS"]
+__all__ = ["ACCENTS", "SYMBOLS", "latex_to_unicode", "strip_nocase"]
 
 #: Accent commands -> Unicode combining character.
 ACCENTS: dict[str, str] = {
@@ -89,7 +89,7 @@ NOCASE_OPEN = '<span class="nocase">'
 NOCASE_CLOSE = "</span>"
 
 _SPECIAL = re.compile(r"[{}\\$~`'-]")
-_COMMAND = re.compile(r"\\([A-Za-z]+|.)", re.S)
+_COMMAND = re.compile(r"\\([A-Za-z]+|.)", re.DOTALL)
 _SPACE = re.compile(r"[ \t\r\n]+")
 _MARKUP = re.compile(r"</?(?:i|b|sup|sub|span)(?: [^>]*)?>")
 

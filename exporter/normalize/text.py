@@ -12,11 +12,12 @@ https://www.unicode.org/faq/utf_bom.html#bom1 (BOM).
 from __future__ import annotations
 
 import io
-from typing import Iterator, TextIO
+from collections.abc import Iterator
+from typing import TextIO
 
 from ..problems import Problem
 
-__all__ = ["FALLBACK_ENCODINGS", "decode_bytes", "looks_binary", "read_text", "iter_lines"]
+__all__ = ["FALLBACK_ENCODINGS", "decode_bytes", "iter_lines", "looks_binary", "read_text"]
 
 #: Tried in order after UTF-8; the last one decodes any byte sequence.
 FALLBACK_ENCODINGS: tuple[str, ...] = ("cp1252", "latin-1")
@@ -95,8 +96,7 @@ def iter_lines(stream: TextIO, source: str, warn_unterminated: bool = False) -> 
                 if looks_binary(line):
                     yield Problem(source=source, line=1, reason="input is binary data, not text")
                     return
-            for part in line.rstrip("\r\n").split("\r"):
-                yield part
+            yield from line.rstrip("\r\n").split("\r")
             given += 1
         if warn_unterminated and line and not line.endswith(("\n", "\r")):
             yield Problem(source=source, line=given, reason="the input does not end with a line end: it may be truncated", severity="warning")

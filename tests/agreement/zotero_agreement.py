@@ -35,19 +35,20 @@ import json
 import re
 import sys
 from collections import defaultdict
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Callable, Iterable
+from typing import Any
 
 ROOT = Path(__file__).resolve().parents[2]
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-from exporter.model import Contributor, Record  # noqa: E402
-from exporter.normalize.dates import parse_medline_date  # noqa: E402
-from exporter.normalize.languages import to_bcp47  # noqa: E402
-from exporter.problems import Problem  # noqa: E402
-from exporter.registry import reader_class  # noqa: E402
+from exporter.model import Contributor, Record
+from exporter.normalize.dates import parse_medline_date
+from exporter.normalize.languages import to_bcp47
+from exporter.problems import Problem
+from exporter.registry import reader_class
 
 #: Zotero translator directory -> (our reader, input extension).
 FORMATS: dict[str, tuple[str, str]] = {
@@ -113,12 +114,65 @@ CONTAINER_FIELDS = (
     "encyclopediaTitle", "dictionaryTitle", "forumTitle", "programTitle", "reporter", "code",
 )
 
-#: Known disagreements: (format, file, record number, field) -> judgement.
-#: Each says who is right and why; "ours" means we keep our reading.
-JUDGEMENTS: dict[tuple[str, str, int, str], str] = {}
+#: Zotero fields that hold the title, volume and pages, by item type (first found wins).
+TITLE_FIELDS = ("title", "caseName", "nameOfAct", "subject")
+VOLUME_FIELDS = ("volume", "reporterVolume", "codeVolume", "codeNumber")
+PAGE_FIELDS = ("pages", "firstPage", "codePages")
 
-#: Judgements that apply to every occurrence of a field in a format: (format, field) -> text.
-FIELD_JUDGEMENTS: dict[tuple[str, str], str] = {}
+#: EndNote's RIS test files in which every value is the name of its field ("Volume",
+#: "Editor, Series"): they show what each tag means for each type, but hold no real data.
+PLACEHOLDER_FILES: frozenset[tuple[str, str]] = frozenset({("RIS", "import-003.ris"), ("RIS", "import-005.ris")})
+
+
+def _in_placeholder(d: Disagreement) -> bool:
+    return (d.fmt, d.file) in PLACEHOLDER_FILES
+
+
+#: Judgements of known disagreements, first match wins: (test, text). Each says who is
+#: right and why ("ours": we keep our reading; "Zotero": we should change; "neither").
+JUDGEMENTS: tuple[tuple[Callable[[Disagreement], bool], str], ...] = (
+    (lambda d: _in_placeholder(d) and d.field == "date",
+     "neither: placeholder text is not a date; we keep it as text, Zotero prefixes '0000'"),
+    (lambda d: _in_placeholder(d) and d.field == "URL",
+     "ours: the placeholder 'URL' is not an address; we keep it in extra, Zotero keeps it as url"),
+    (lambda d: _in_placeholder(d) and d.field == "type",
+     ("ours: CSL has the specific type (dataset, classic, figure, standard, regulation, pamphlet, ...) "
+     "where Zotero falls back to document/journalArticle/report/case")),
+    (lambda d: _in_placeholder(d) and d.theirs is None and bool(d.note_has_ours),
+     "ours: Zotero's item type has no such field, so Zotero moved the value to a note; we keep it in its slot"),
+    (lambda d: _in_placeholder(d) and d.field == "creators",
+     ("judge by the labels: each name is the role EndNote gives the tag for this type "
+     "(e.g. 'Editor, Series' = series editor, 'Department' = no person); we follow the labels")),
+    (lambda d: _in_placeholder(d),
+     "field-label placeholder: the value names the field; see the label for the tag's meaning"),
+    (lambda d: d.fmt == "BibTeX" and d.file == "import-003.bib",
+     ("ours: crossref makes the child inherit its parent's fields (BibTeX and BibLaTeX semantics); "
+     "Zotero does not resolve crossref")),
+    (lambda d: d.fmt == "BibTeX" and "$" in str(d.ours),
+     ("by design: TeX math is kept as written (lossless); Zotero renders simple sub/superscripts "
+     "as Unicode or <sub>/<sup> - nicer to read, but a guess for anything beyond them")),
+    (lambda d: d.fmt == "BibTeX" and "℡" in str(d.theirs),
+     "ours: the text says TEL; Zotero's LaTeX table turns the letters into the ℡ sign"),
+    (lambda d: d.fmt == "BibTeX" and d.file == "import-019.bib" and d.field == "creators",
+     "neither: the @string holds '\\\\' (a LaTeX line break) inside the names; no reading is a name"),
+    (lambda d: d.fmt == "MEDLINEnbib" and d.field == "title" and str(d.theirs).endswith("."),
+     ("ours: NLM ends every ArticleTitle with a period; we drop it in both PubMed formats "
+     "(Zotero's PubMed XML translator drops it too, its MEDLINE translator does not)")),
+    (lambda d: d.field == "URL" and d.theirs is None,
+     "ours: LID/AID gives the record's landing page; we keep it as a link, Zotero drops it"),
+    (lambda d: d.field == "DOI" and d.theirs is None,
+     "ours: the AID is a doi.org address; we recognise the DOI in it, Zotero does not"),
+    (lambda d: d.field == "pages" and d.ours is None,
+     "ours: a [pii] LID/ELocationID is the publisher's item id, not pages; we keep it in extra"),
+    (lambda d: d.fmt == "PubMed_XML" and d.field == "container" and d.theirs and str(d.ours).lower() == str(d.theirs).lower(),
+     ("judgement call: NLM catalogues journal titles in sentence case and we keep the source; "
+     "Zotero re-cases them into title case (a style can do that at output)")),
+    (lambda d: d.field == "ISSN/ISBN" and d.theirs and set(d.theirs) < set(d.ours or ()),
+     ("ours: ISSNLinking (the ISSN-L) is one of the journal's ISSNs; Zotero's PubMed XML translator "
+     "drops it (its MEDLINE translator keeps it)")),
+    (lambda d: d.fmt == "PubMed_XML" and d.theirs is None,
+     "ours: the record's Journal element names the preprint server and its ISSN; Zotero drops both"),
+)
 
 FIELDS = ("type", "title", "creators", "date", "container", "volume", "issue", "pages",
           "DOI", "ISSN/ISBN", "abstract", "language", "URL")
@@ -176,18 +230,21 @@ def zotero_fields(item: dict[str, Any]) -> dict[str, Any]:
         for c in item.get("creators", [])
     )
     container = next((item[f] for f in CONTAINER_FIELDS if item.get(f)), None)
+    title = next((item[f] for f in TITLE_FIELDS if item.get(f)), None)
+    volume = next((item[f] for f in VOLUME_FIELDS if item.get(f)), None)
+    pages = next((item[f] for f in PAGE_FIELDS if item.get(f)), None)
     isxn = [item.get("ISSN", ""), item.get("ISBN", "")]
     isxn = [t for v in isxn for t in re.split(r"[\s,;]+", v) if t]
     doi = item.get("DOI") or extra.get("DOI")
     return {
         "type": item.get("itemType"),
-        "title": _text(item.get("title")),
+        "title": _text(title),
         "creators": creators or None,
         "date": _date_key(item.get("date")),
         "container": _text(container),
-        "volume": _text(item.get("volume")),
+        "volume": _text(volume),
         "issue": _text(item.get("issue")),
-        "pages": _text(item.get("pages")) if item.get("itemType") not in ("book", "thesis", "report") or "-" in str(item.get("pages", "")) else None,
+        "pages": _text(pages),
         "DOI": doi.lower().strip() if doi else None,
         "ISSN/ISBN": _isxn(isxn),
         "abstract": _text(item.get("abstractNote")),
@@ -253,8 +310,10 @@ class Disagreement:
     ours: Any
     theirs: Any
 
+    note_has_ours: bool = False  # the value is in one of Zotero's notes for this item
+
     def judgement(self) -> str | None:
-        return JUDGEMENTS.get((self.fmt, self.file, self.record, self.field)) or FIELD_JUDGEMENTS.get((self.fmt, self.field))
+        return next((text for test, text in JUDGEMENTS if test(self)), None)
 
 
 @dataclass
@@ -265,6 +324,8 @@ class FormatResult:
     disagreements: list[Disagreement] = field(default_factory=list)
     count_mismatch: list[str] = field(default_factory=list)
     problems: list[str] = field(default_factory=list)
+    real_compared: int = 0  # the same counts without the field-label placeholder files
+    real_agreed: int = 0
 
     @property
     def total_compared(self) -> int:
@@ -308,7 +369,12 @@ def compare_format(shared: Path, fmt: str) -> FormatResult:
                 if agrees(name, ours[name], theirs[name]):
                     result.agreed[name] += 1
                 else:
-                    result.disagreements.append(Disagreement(fmt, input_path.name, number, name, ours[name], theirs[name]))
+                    notes = " ".join(str(n.get("note", "")) for n in item.get("notes", []))
+                    in_notes = isinstance(ours[name], str) and ours[name] in notes
+                    result.disagreements.append(Disagreement(fmt, input_path.name, number, name, ours[name], theirs[name], in_notes))
+                if (fmt, input_path.name) not in PLACEHOLDER_FILES:
+                    result.real_compared += 1
+                    result.real_agreed += agrees(name, ours[name], theirs[name])
         for extra_item in items[len(records):]:
             result.disagreements.append(Disagreement(fmt, input_path.name, 0, "record", None, extra_item.get("title")))
             result.compared["type"] += 1
@@ -317,15 +383,15 @@ def compare_format(shared: Path, fmt: str) -> FormatResult:
 
 #: Corpora without expected items: (directory under corpus, glob, reader, entry counter).
 def _count_bib(text: str) -> int:
-    return len([m for m in re.finditer(r"^\s*@\s*(\w+)\s*[{(]", text, re.M) if m.group(1).lower() not in ("string", "preamble", "comment")])
+    return len([m for m in re.finditer(r"^\s*@\s*(\w+)\s*[{(]", text, re.MULTILINE) if m.group(1).lower() not in ("string", "preamble", "comment")])
 
 
 def _count_ris(text: str) -> int:
-    return len(re.findall(r"^(?:TY  ?-|PT [A-Z]$)", text, re.M))
+    return len(re.findall(r"^(?:TY  ?-|PT [A-Z]$)", text, re.MULTILINE))
 
 
 def _count_medline(text: str) -> int:
-    return len(re.findall(r"^PMID-", text, re.M))
+    return len(re.findall(r"^PMID-", text, re.MULTILINE))
 
 
 def _count_pubmed(text: str) -> int:
@@ -414,6 +480,11 @@ def report(shared: Path, out=sys.stdout) -> dict[str, FormatResult]:
         print(f"{name:<10}" + "".join(f"{c:>14}" for c in cells), file=out)
     print(f"{'TOTAL':<10}" + "".join(f"{str(results[f].total_agreed) + '/' + str(results[f].total_compared):>14}" for f in results), file=out)
     print(f"{'percent':<10}" + "".join(f"{100 * results[f].rate:>13.1f}%" for f in results), file=out)
+    print(f"{'real data':<10}" + "".join(f"{str(results[f].real_agreed) + '/' + str(results[f].real_compared):>14}" for f in results)
+          + "   (without the field-label placeholder files " + ", ".join(sorted(f for _, f in PLACEHOLDER_FILES)) + ")", file=out)
+    judged = sum(1 for r in results.values() for d in r.disagreements if d.judgement())
+    total_d = sum(len(r.disagreements) for r in results.values())
+    print(f"judged    {judged}/{total_d} disagreements carry a judgement (listed below)", file=out)
     all_agreed = sum(r.total_agreed for r in results.values())
     all_compared = sum(r.total_compared for r in results.values())
     print(f"\nOverall: {all_agreed}/{all_compared} = {100 * all_agreed / max(all_compared, 1):.1f}%\n", file=out)

@@ -41,7 +41,7 @@ def warnings(problems: list[Problem]) -> list[Problem]:
 
 
 @pytest.fixture(scope="module")
-def shared() -> Path:  # noqa: D401 - a fixture
+def shared() -> Path:
     if not SHARED.is_dir():
         pytest.skip("../shared is not present")
     return SHARED

@@ -14,6 +14,7 @@ from collections.abc import Callable
 import pytest
 from conftest import errors, read_bytes, warnings
 
+
 #: reader -> function building a file of three records, the middle one holding ``value``.
 def _bib(value: str) -> str:
     return "".join(f"@article{{k{i}, title = {{{t}}}, year = {{2001}}}}\n\n" for i, t in enumerate(["First", value, "Third"]))
@@ -105,8 +106,9 @@ def test_50_megabyte_field(reader: str) -> None:
 
 
 def test_oversized_pubmed_article_is_skipped_with_a_problem() -> None:
-    from exporter.formats.pubmedxml import PubMedXMLReader
     import io
+
+    from exporter.formats.pubmedxml import PubMedXMLReader
 
     reader = PubMedXMLReader()
     reader.max_article_chars = 1_000_000

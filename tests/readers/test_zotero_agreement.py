@@ -16,11 +16,14 @@ import pytest
 SCRIPT = Path(__file__).resolve().parents[1] / "agreement" / "zotero_agreement.py"
 
 #: format -> agreed fields / compared fields reached when this floor was set.
+#: Measured: RIS 475/762 (28/28 without EndNote's field-label placeholder files),
+#: BibTeX 91/99, MEDLINEnbib 76/88, PubMed_XML 74/88; every disagreement is judged in the
+#: script's output.
 FLOORS: dict[str, float] = {
-    "RIS": 0.0,
-    "BibTeX": 0.0,
-    "MEDLINEnbib": 0.0,
-    "PubMed_XML": 0.0,
+    "RIS": 0.623,
+    "BibTeX": 0.919,
+    "MEDLINEnbib": 0.863,
+    "PubMed_XML": 0.840,
 }
 
 
@@ -46,6 +49,16 @@ def test_agreement_floor(results, fmt: str) -> None:
     assert result.total_compared > 0
     assert result.rate >= FLOORS[fmt], f"{fmt}: {result.total_agreed}/{result.total_compared}"
     assert not result.problems, result.problems
+
+
+def test_real_data_ris_files_agree_fully(results) -> None:
+    ris = results["RIS"]
+    assert ris.real_compared > 0 and ris.real_agreed == ris.real_compared
+
+
+def test_every_disagreement_is_judged(results) -> None:
+    unjudged = [d for r in results.values() for d in r.disagreements if not d.judgement()]
+    assert not unjudged, unjudged[:5]
 
 
 def test_every_entry_of_the_other_corpora_reads_or_is_reported(shared: Path) -> None:
