@@ -26,7 +26,7 @@ SEASONS = {"spring": 1, "summer": 2, "autumn": 3, "fall": 3, "winter": 4}
 _ISO = re.compile(r"^(-?\d{4})(?:-(\d{2})(?:-(\d{2}))?)?(?:T[\d:.]+(?:Z|[+-]\d{2}:?\d{2})?)?$")
 _WORDS = re.compile(r"^(\d{4})(?:\s+([A-Za-z]+)\.?)?(?:\s+(\d{1,2}))?$")
 _WORDS_REV = re.compile(r"^(?:(\d{1,2})\s+)?([A-Za-z]+)\.?,?\s+(\d{4})$")
-_CIRCA = re.compile(r"^(?:c\.?\s*|ca\.?\s*|circa\s+|\[?ca?\.?)\s*(\d{4})\]?$|^(\d{4})[~?]$", re.IGNORECASE)
+_CIRCA = re.compile(r"^(?:c\.?\s*|ca\.?\s*|circa\s+|\[?ca?\.?)\s*(\d{4})\]?$|^(\d{4})[~?]$", re.I)
 
 
 def parse_partial(text: str) -> PartialDate | None:
