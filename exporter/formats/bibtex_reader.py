@@ -42,6 +42,7 @@ from ..model import (
     Identifier,
     Link,
     PartialDate,
+    Provenance,
     Record,
     Subject,
 )
@@ -555,6 +556,7 @@ def entry_to_record(entry: RawEntry, biblatex: bool) -> tuple[Record, list[str]]
         language=to_bcp47(decoded.get("langid") or decoded.get("language")),
         notes=notes,
         key=entry.key,
+        provenance=Provenance(source_system="BibLaTeX" if biblatex else "BibTeX", source_id=entry.key),
         extra=tuple(extra),
         **simple,
     )

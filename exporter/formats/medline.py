@@ -221,7 +221,7 @@ def raw_to_record(raw: RawRecord) -> tuple[Record, list[str]]:
                     add(Identifier("pmcid", clean_pmcid(text)))  # type: ignore[arg-type]
                 elif scheme:
                     add(Identifier(scheme, text))
-                elif tag == "AID":
+                else:  # [pii] and other kinds: the publisher's ids, kept as given
                     extra.append((tag, value))
             elif value.startswith(("http://", "https://")):
                 ident = identifier_from_url(value)
@@ -229,7 +229,7 @@ def raw_to_record(raw: RawRecord) -> tuple[Record, list[str]]:
                     add(ident)
                 elif Link(value) not in links:
                     links.append(Link(value))
-            elif tag == "AID":
+            else:
                 extra.append((tag, value))
     for value in raw.values("PMC"):
         pmcid = clean_pmcid(value)
