@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
-from dataclasses import dataclass, field, replace
+from dataclasses import replace
 from typing import TextIO
 
 from ..model import Container, Contributor, Identifier, Link, Provenance, Record, Rights, Subject
@@ -32,6 +32,7 @@ from ..normalize.pages import split_pages
 from ..normalize.text import iter_lines
 from ..plugins import Reader
 from ..problems import Problem
+from .tagged import TaggedRecord
 
 # -- mapping tables -------------------------------------------------------------------------
 
@@ -83,55 +84,38 @@ _ORCID = re.compile(r"(\d{4}-\d{4}-\d{4}-\d{3}[\dX])")
 _INITIALS = re.compile(r"^[A-Z]{1,4}$")
 
 
-@dataclass
-class RawRecord:
-    line: int
-    pairs: list[tuple[str, str]] = field(default_factory=list)
-
-    def values(self, tag: str) -> list[str]:
-        return [v for t, v in self.pairs if t == tag and v]
-
-    def first(self, *tags: str) -> str | None:
-        for tag in tags:
-            for t, v in self.pairs:
-                if t == tag and v:
-                    return v
-        return None
-
-
-def split_records(lines: Iterator[str | Problem], source: str) -> Iterator[RawRecord | Problem]:
-    current: RawRecord | None = None
+def split_records(lines: Iterator[str | Problem], source: str) -> Iterator[TaggedRecord | Problem]:
+    current: TaggedRecord | None = None
     junk_start: int | None = None
     for number, line in enumerate(lines, start=1):
         if isinstance(line, Problem):
             yield line
             continue
         if not line.strip():
-            if current is not None and current.pairs:
+            if current is not None and len(current):
                 yield current
             current = None
             continue
         m = _LINE.match(line)
         if m:
             tag, value = m.group(1), (m.group(2) or "").strip()
-            if current is None or (tag == "PMID" and any(t == "PMID" for t, _ in current.pairs)):
+            if current is None or (tag == "PMID" and current.has_tag("PMID")):
                 if current is not None:
                     yield current
                 if junk_start is not None:
                     yield _junk(source, junk_start)
                     junk_start = None
-                current = RawRecord(number)
-            current.pairs.append((tag, value))
-        elif line.startswith((" ", "\t")) and current is not None and current.pairs:
-            tag, value = current.pairs[-1]
-            current.pairs[-1] = (tag, f"{value} {line.strip()}".strip())
+                current = TaggedRecord(number)
+            current.add(tag, value)
+        elif line.startswith((" ", "\t")) and current is not None and len(current):
+            current.continue_last(line.strip())
         elif current is None:
             junk_start = junk_start or number
         else:
             yield Problem(source=source, line=number, reason="line is neither a MEDLINE field nor a continuation; skipped", severity="warning")
     if junk_start is not None:
         yield _junk(source, junk_start)
-    if current is not None and current.pairs:
+    if current is not None and len(current):
         yield current
 
 
@@ -153,7 +137,7 @@ def _person(text: str, role: str, full: bool) -> Contributor:
     return contributor
 
 
-def _contributors(raw: RawRecord) -> tuple[Contributor, ...]:
+def _contributors(raw: TaggedRecord) -> tuple[Contributor, ...]:
     people: list[Contributor] = []
     last_full: str | None = None  # role of a full name awaiting its abbreviated form
     for tag, value in raw.pairs:
@@ -178,7 +162,7 @@ def _contributors(raw: RawRecord) -> tuple[Contributor, ...]:
     return tuple(people)
 
 
-def _record_type(raw: RawRecord) -> str:
+def _record_type(raw: TaggedRecord) -> str:
     if raw.first("BTI") and not raw.first("TA", "JT"):
         return "chapter" if raw.first("TI") else "book"
     if raw.first("OWN") == "ERIC":
@@ -195,7 +179,7 @@ def _record_type(raw: RawRecord) -> str:
     return "article-journal"
 
 
-def raw_to_record(raw: RawRecord) -> tuple[Record, list[str]]:
+def raw_to_record(raw: TaggedRecord) -> tuple[Record, list[str]]:
     warnings: list[str] = []
     extra: list[tuple[str, str]] = []
     identifiers: list[Identifier] = []

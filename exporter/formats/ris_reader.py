@@ -24,7 +24,6 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
-from dataclasses import dataclass, field
 from typing import TextIO
 
 from ..model import (
@@ -51,6 +50,7 @@ from ..normalize.names import parse_inverted
 from ..normalize.text import iter_lines
 from ..plugins import Reader
 from ..problems import Problem
+from .tagged import TaggedRecord
 
 # -- mapping tables -------------------------------------------------------------------------
 
@@ -144,8 +144,9 @@ SERIES_IN_T2 = frozenset({"book", "report", "thesis", "software", "dataset", "mo
 #: Record types whose SP is a page count rather than a start page.
 PAGE_COUNT_TYPES = frozenset({"book", "thesis", "report", "manuscript"})
 
-#: Tags whose continuation lines join with a new line rather than a space.
-NOTE_TAGS = frozenset({"N1", "RN", "AB", "N2"})
+#: Tags whose continuation lines join with a new line rather than a space (for keywords,
+#: each continuation line is one more keyword).
+NOTE_TAGS = frozenset({"N1", "RN", "AB", "N2", "KW"})
 
 #: Tags read into slots; every other tag goes to ``extra``.
 CONSUMED = frozenset(
@@ -171,32 +172,12 @@ _PMCID = re.compile(r"^PMC\d+$", re.IGNORECASE)
 _FAMILY_INITIALS = re.compile(r"^(\S+(?: \S+)*?) ((?:[A-Z]\.?){1,3})$")
 
 
-@dataclass
-class RawRecord:
-    """The tag/value pairs of one record, in order, with the line it starts on."""
-
-    line: int
-    pairs: list[tuple[str, str]] = field(default_factory=list)
-    closed: bool = False
-    wos: bool = False
-
-    def values(self, tag: str) -> list[str]:
-        return [v for t, v in self.pairs if t == tag and v]
-
-    def first(self, *tags: str) -> str | None:
-        for tag in tags:
-            for t, v in self.pairs:
-                if t == tag and v:
-                    return v
-        return None
-
-
 # -- splitting into records -----------------------------------------------------------------
 
 
-def split_records(lines: Iterator[str | Problem], source: str) -> Iterator[RawRecord | Problem]:
+def split_records(lines: Iterator[str | Problem], source: str) -> Iterator[TaggedRecord | Problem]:
     """Tag lines grouped into records; junk outside records reported as warnings."""
-    current: RawRecord | None = None
+    current: TaggedRecord | None = None
     junk_start: int | None = None
     wos = False
     state = _WosState()
@@ -224,7 +205,7 @@ def split_records(lines: Iterator[str | Problem], source: str) -> Iterator[RawRe
                 if current is not None:
                     yield Problem(source=source, line=current.line, reason="record has no ER line; it ends at the next TY", severity="warning")
                     yield current
-                current = RawRecord(number, [("TY", value)])
+                current = TaggedRecord(number, [("TY", value)])
             elif current is None:
                 if junk_start is None:
                     junk_start = number
@@ -233,14 +214,12 @@ def split_records(lines: Iterator[str | Problem], source: str) -> Iterator[RawRe
                 yield current
                 current = None
             else:
-                current.pairs.append((tag, value))
+                current.add(tag, value)
             continue
-        if current is not None and current.pairs:
+        if current is not None and len(current):
             if not line.strip():
                 continue
-            tag, value = current.pairs[-1]
-            joiner = "\n" if tag in NOTE_TAGS else " "
-            current.pairs[-1] = (tag, f"{value}{joiner}{line.strip()}" if value else line.strip())
+            current.continue_last(line.strip(), "\n" if current.last_tag in NOTE_TAGS else " ")
         elif line.strip() and junk_start is None:
             junk_start = number
     if junk_start is not None:
@@ -260,18 +239,17 @@ class _WosState:
     """The open record and last tag of a Web of Science file being split."""
 
     def __init__(self) -> None:
-        self.current: RawRecord | None = None
+        self.current: TaggedRecord | None = None
         self.last_tag: str | None = None
 
 
-def _wos_line(line: str, number: int, source: str, state: _WosState) -> Iterator[RawRecord | Problem]:
+def _wos_line(line: str, number: int, source: str, state: _WosState) -> Iterator[TaggedRecord | Problem]:
     if line.startswith("   ") and state.current is not None and state.last_tag:
         value = line.strip()
         if state.last_tag in ("AU", "AF", "CR", "C1", "BE", "CA"):
-            state.current.pairs.append((state.last_tag, value))
+            state.current.add(state.last_tag, value)
         else:
-            tag, old = state.current.pairs[-1]
-            state.current.pairs[-1] = (tag, f"{old} {value}")
+            state.current.continue_last(value)
         return
     m = _WOS_LINE.match(line)
     if not m:
@@ -284,21 +262,21 @@ def _wos_line(line: str, number: int, source: str, state: _WosState) -> Iterator
     if tag == "PT":
         if state.current is not None:
             yield state.current
-        state.current = RawRecord(number, [("PT", value)], wos=True)
+        state.current = TaggedRecord(number, [("PT", value)], wos=True)
     elif tag == "ER":
         if state.current is not None:
             state.current.closed = True
             yield state.current
         state.current = None
     elif state.current is not None:
-        state.current.pairs.append((tag, value))
+        state.current.add(tag, value)
     state.last_tag = tag
 
 
 # -- mapping --------------------------------------------------------------------------------
 
 
-def wos_to_ris(raw: RawRecord) -> RawRecord:
+def wos_to_ris(raw: TaggedRecord) -> TaggedRecord:
     """A WoS record rewritten with RIS tags (AF full names preferred to AU)."""
     pairs: list[tuple[str, str]] = [("TY", WOS_TYPES.get(raw.first("PT") or "J", "JOUR"))]
     names = raw.values("AF") or raw.values("AU")
@@ -318,7 +296,7 @@ def wos_to_ris(raw: RawRecord) -> RawRecord:
     pd, py = raw.first("PD"), raw.first("PY")
     if pd and py:
         pairs.append(("DA", f"{py} {pd.title()}"))
-    return RawRecord(raw.line, pairs, closed=raw.closed)
+    return TaggedRecord(raw.line, pairs, closed=raw.closed)
 
 
 def parse_ris_date(text: str | None) -> DateValue | None:
@@ -389,7 +367,7 @@ def _name(text: str, role: str) -> Contributor:
     return contributor
 
 
-def raw_to_record(raw: RawRecord) -> tuple[Record, list[str]]:
+def raw_to_record(raw: TaggedRecord) -> tuple[Record, list[str]]:
     if raw.wos:
         raw = wos_to_ris(raw)
     warnings: list[str] = []
@@ -540,7 +518,7 @@ def raw_to_record(raw: RawRecord) -> tuple[Record, list[str]]:
     abstracts = raw.values("AB") + raw.values("N2")
     abstract = abstracts[0] if abstracts else None
     notes = raw.values("N1") + abstracts[1:]
-    keywords = tuple(Subject(k.strip(), "keyword") for v in raw.values("KW") for k in v.split("\n") if k.strip())
+    keywords = tuple(Subject(k.strip(), "keyword") for v in raw.values("KW") for k in re.split(r"[\n;]", v) if k.strip())
 
     genre = medium = None
     if ty in M3_IS_MEDIUM:

@@ -105,6 +105,20 @@ def test_50_megabyte_field(reader: str) -> None:
     assert peak < 12 * size, f"{reader} peaked at {peak / 1e6:.0f} MB"
 
 
+@pytest.mark.parametrize("reader", READERS)
+def test_field_of_a_million_lines(reader: str) -> None:
+    """Continuation lines are joined in linear time (a quadratic join would not finish)."""
+    lines = 1_000_000
+    indent = {"bibtex": "\n", "ris": "\n", "medline": "\n      ", "pubmed-xml": "\n"}[reader]
+    value = indent.join(["word"] * lines)
+    started = time.monotonic()
+    records, problems = read_bytes(reader, BUILDERS[reader](value).encode())
+    elapsed = time.monotonic() - started
+    assert [len((t or "").split()) for t in titles(records)] == [1, lines, 1]
+    assert errors(problems) == []
+    assert elapsed < 60, f"{reader} took {elapsed:.0f} s"
+
+
 def test_oversized_pubmed_article_is_skipped_with_a_problem() -> None:
     import io
 
