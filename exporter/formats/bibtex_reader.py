@@ -625,7 +625,10 @@ class BibTeXReader(Reader):
                 continue
             try:
                 record, warnings = entry_to_record(inherit(by_key, item), self.biblatex)
-            except (ValueError, TypeError, RecursionError) as exc:
+            except RecursionError:
+                yield Problem(source=source, record=number, line=item.line, reason=f"entry {item.key!r}: braces nested too deeply to read")
+                continue
+            except (ValueError, TypeError) as exc:
                 yield Problem(source=source, record=number, line=item.line, reason=f"entry {item.key!r}: {exc}")
                 continue
             for w in warnings:

@@ -467,6 +467,9 @@ class PubMedXMLReader(Reader):
                 continue
             try:
                 record, warnings = article_to_record(root)
+            except RecursionError:
+                yield Problem(source=source, record=number, line=piece.line, reason="elements nested too deeply to read")
+                continue
             except (ValueError, TypeError, AttributeError) as exc:
                 yield Problem(source=source, record=number, line=piece.line, reason=str(exc))
                 continue

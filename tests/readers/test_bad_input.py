@@ -132,3 +132,14 @@ def test_oversized_pubmed_article_is_skipped_with_a_problem() -> None:
     bad = [i for i in items if hasattr(i, "reason")]
     assert good == ["First", "Third"]
     assert len(bad) == 1 and "larger than" in bad[0].reason and bad[0].record == 2
+
+
+@pytest.mark.parametrize(
+    "reader, deep",
+    [("bibtex", "{" * 5000 + "x" + "}" * 5000), ("pubmed-xml", "<i>" * 5000 + "x" + "</i>" * 5000)],
+)
+def test_deep_nesting_is_a_problem_not_a_crash(reader: str, deep: str) -> None:
+    records, problems = read_bytes(reader, BUILDERS[reader](deep).encode())
+    assert titles(records) == ["First", "Third"]
+    (problem,) = errors(problems)
+    assert problem.record == 2 and "nested too deeply" in problem.reason
