@@ -54,7 +54,7 @@ SYMBOLS: dict[str, str] = {
     "LaTeX": "LaTeX", "TeX": "TeX", "BibTeX": "BibTeX", "LaTeXe": "LaTeX2ε",
     "&": "&", "%": "%", "$": "$", "#": "#", "_": "_", "{": "{", "}": "}",
     " ": " ", ",": "\u2009", ";": "\u2009", ":": "\u2009", "!": "", "/": "", "-": "",
-    "\\": "\n", "slash": "/", "textslash": "/", "relax": "", "noopsort": "", "protect": "",
+    "\\": "\n", "slash": "/", "textslash": "/", "relax": "", "protect": "",
     "newblock": " ", "par": "\n", "quad": " ", "qquad": "  ", "nobreakspace": "\u00a0",
 }
 
@@ -84,6 +84,13 @@ SWITCHES: dict[str, tuple[str, str]] = {
 
 #: Commands with two arguments, of which the second is the text: ``\href{url}{text}``.
 TWO_ARGS: frozenset[str] = frozenset({"href"})
+
+#: Commands whose one argument is not printed: BibTeX's sort-key tricks
+#: (``{\noopsort{1973b}}1973``, defined in a file's @preamble by convention).
+DISCARD_ARG: frozenset[str] = frozenset({"noopsort", "SortNoop", "sortnoop", "noop", "nosort"})
+
+#: Commands printing their two arguments swapped (xampl.bib's ``\switchargs``).
+SWAPPED_ARGS: frozenset[str] = frozenset({"switchargs"})
 
 NOCASE_OPEN = '<span class="nocase">'
 NOCASE_CLOSE = "</span>"
@@ -229,6 +236,12 @@ class _Decoder:
         if name in TWO_ARGS:
             self._argument(depth)
             return self._argument(depth) or ""
+        if name in DISCARD_ARG:
+            self._argument(depth)
+            return ""
+        if name in SWAPPED_ARGS:
+            first = self._argument(depth) or ""
+            return (self._argument(depth) or "") + first
         if name in SWITCHES:
             return ""
         if name.isalpha():

@@ -59,3 +59,8 @@ def test_unknown_command_keeps_its_argument_or_its_name() -> None:
 
 def test_whitespace_collapsed() -> None:
     assert latex_to_unicode("a\n      b\t c") == "a b c"
+
+
+def test_sort_key_tricks_are_not_printed() -> None:
+    assert latex_to_unicode(r"{\noopsort{1973b}}1973") == "1973"
+    assert latex_to_unicode(r"{\switchargs{--90}{1968}}") == "1968–90"
