@@ -286,14 +286,22 @@ def _abstract(elem: ET.Element | None) -> str | None:
 
 
 def _mesh(root: ET.Element) -> list[Subject]:
+    """MeSH headings as MEDLINE writes them ("Chromatium/*enzymology"): descriptor, then
+    qualifiers, a star before each major topic; so both PubMed formats give the same terms."""
     out: list[Subject] = []
     for heading in root.iter("MeshHeading"):
-        descriptor = _text(heading, "DescriptorName")
-        if not descriptor:
+        descriptor = heading.find("DescriptorName")
+        if descriptor is None or not (descriptor.text or "").strip():
             continue
-        qualifiers = [q.text.strip() for q in heading.findall("QualifierName") if q.text]
-        out.append(Subject("/".join([descriptor, *qualifiers]), "mesh"))
+        parts = [_starred(descriptor)]
+        parts += [_starred(q) for q in heading.findall("QualifierName") if (q.text or "").strip()]
+        out.append(Subject("/".join(parts), "mesh"))
     return out
+
+
+def _starred(elem: ET.Element) -> str:
+    text = " ".join((elem.text or "").split())
+    return f"*{text}" if elem.get("MajorTopicYN") == "Y" else text
 
 
 def article_to_record(root: ET.Element) -> tuple[Record, list[str]]:
