@@ -296,7 +296,7 @@ def wos_to_ris(raw: TaggedRecord) -> TaggedRecord:
     pd, py = raw.first("PD"), raw.first("PY")
     if pd and py:
         pairs.append(("DA", f"{py} {pd.title()}"))
-    return TaggedRecord(raw.line, pairs, closed=raw.closed)
+    return TaggedRecord(raw.line, pairs, closed=raw.closed, wos=True)  # AN here is WoS's PM: a PMID
 
 
 def parse_ris_date(text: str | None) -> DateValue | None:
@@ -368,7 +368,7 @@ def _name(text: str, role: str) -> Contributor:
 
 
 def raw_to_record(raw: TaggedRecord) -> tuple[Record, list[str]]:
-    if raw.wos:
+    if raw.wos and raw.first("PT"):
         raw = wos_to_ris(raw)
     warnings: list[str] = []
     ty = (raw.first("TY") or "GEN").strip().upper()

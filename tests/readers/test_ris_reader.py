@@ -110,7 +110,7 @@ def test_web_of_science_tagged_file() -> None:
         "FN Clarivate Analytics Web of Science\nVR 1.0\nPT J\nAU Parkes-Loach, PS\n   Majeed, AP\n"
         "AF Parkes-Loach, Pamela S.\n   Majeed, Ali P.\nTI Interactions stabilizing the structure\n   of the core complex\n"
         "SO BIOCHEMISTRY\nDE light harvesting; bacteria\nPY 2004\nPD JUN 8\nVL 43\nIS 22\nBP 7003\nEP 7016\n"
-        "DI 10.1021/bi049798f\nUT WOS:000221877700001\nER\n\nEF\n"
+        "DI 10.1021/bi049798f\nPM 15170338\nUT WOS:000221877700001\nER\n\nEF\n"
     )
     (r,), problems = read_text("ris", text)
     assert errors(problems) == []
@@ -118,7 +118,7 @@ def test_web_of_science_tagged_file() -> None:
     assert [c.display_name() for c in r.authors] == ["Pamela S. Parkes-Loach", "Ali P. Majeed"]
     assert r.container is not None and (r.container.title, r.container.volume, r.container.page_range) == ("BIOCHEMISTRY", "43", "7003-7016")
     assert r.issued is not None and r.issued.iso() == "2004-06-08"
-    assert r.doi == "10.1021/bi049798f" and r.key == "WOS:000221877700001"
+    assert r.doi == "10.1021/bi049798f" and r.key == "WOS:000221877700001" and r.pmid == "15170338"
     assert r.keywords == ("light harvesting", "bacteria")
 
 
