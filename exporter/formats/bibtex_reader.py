@@ -157,6 +157,7 @@ MONTH_MACROS: dict[str, str] = {
     for i, m in enumerate(["jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"], start=1)
 }
 
+_URL_COMMAND = re.compile(r"\\url\{([^{}\s]+)\}")
 _PAGE_SPLIT = re.compile(r"^\s*([^-–—\s]+)\s*(?:-+|–|—)\s*([^-–—\s]+)\s*$")
 _KEYWORD_SPLIT = re.compile(r"\s*[,;]\s*")
 
@@ -317,6 +318,8 @@ def parse_bibtex_name(text: str, role: str) -> Contributor:
     text = text.strip()
     if text.startswith("{") and _matching_brace_safe(text) == len(text) - 1:
         return Contributor(literal=latex_to_unicode(text[1:-1]), role=role)
+    if _EXTENDED_NAME.match(text):
+        return _extended_name(text, role)
     parts = [p.strip() for p in split_top_level(text, _COMMA)]
     if len(parts) == 1:
         words = [w for w in split_top_level(parts[0], _SPACES) if w]
@@ -336,6 +339,21 @@ def parse_bibtex_name(text: str, role: str) -> Contributor:
         suffix=decode(jr),
         role=role,
     )
+
+
+#: BibLaTeX's extended name format (biblatex manual §3.4): "family=Gogh, given=Vincent, prefix=van".
+_EXTENDED_NAME = re.compile(r"^\s*(?:family|given|prefix|suffix)\s*=", re.I)
+EXTENDED_NAME_PARTS: dict[str, str] = {"family": "family", "given": "given", "prefix": "particle", "suffix": "suffix"}
+
+
+def _extended_name(text: str, role: str) -> Contributor:
+    parts: dict[str, str] = {}
+    for item in split_top_level(text, _COMMA):
+        key, sep, value = item.partition("=")
+        attr = EXTENDED_NAME_PARTS.get(key.strip().lower())
+        if sep and attr:
+            parts[attr] = latex_to_unicode(value.strip())
+    return Contributor(role=role, **{k: v for k, v in parts.items() if v})
 
 
 def _matching_brace_safe(text: str) -> int:
@@ -517,7 +535,9 @@ def entry_to_record(entry: RawEntry, biblatex: bool) -> tuple[Record, list[str]]
             if kind:
                 extra.append(("eprinttype", kind))
 
-    links = tuple(Link(u) for u in decoded.get("url", "").split() if u)
+    urls = decoded.get("url", "").split()
+    urls += _URL_COMMAND.findall(fields.get("howpublished", ""))
+    links = tuple(dict.fromkeys(Link(u) for u in urls if u))
     keywords = tuple(Subject(k, "keyword") for k in _KEYWORD_SPLIT.split(decoded.get("keywords", "")) if k)
     notes = tuple(decoded[n] for n in ("note", "annote", "annotation") if decoded.get(n))
 
@@ -533,6 +553,8 @@ def entry_to_record(entry: RawEntry, biblatex: bool) -> tuple[Record, list[str]]
         warnings.append(f"date {issued.literal!r} is not a date; kept as text")
 
     simple = {attr: next((decoded[f] for f in names if decoded.get(f)), None) for attr, names in SIMPLE_FIELDS.items()}
+    if simple["medium"] and simple["medium"].startswith(("http://", "https://")):
+        simple["medium"] = None  # "howpublished = {\url{...}}" is the address, kept as a link
     for name, value in fields.items():
         if name not in CONSUMED:
             extra.append((name, decoded[name]))

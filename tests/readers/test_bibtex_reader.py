@@ -95,6 +95,7 @@ def test_crossref_inheritance_with_biblatex_renaming() -> None:
         ("Eva H. {\\\"O}nnud{\\'o}ttir", Contributor(family="Önnudóttir", given="Eva H.")),
         ("Charles Louis Xavier Joseph {de la Vall{\\'e}e Poussin}", Contributor(family="de la Vallée Poussin", given="Charles Louis Xavier Joseph")),
         ("Knuth, D.~E.", Contributor(family="Knuth", given="D.\u00a0E.")),
+        ("family=Gogh, given=Vincent, prefix=van", Contributor(family="Gogh", given="Vincent", particle="van")),
     ],
 )
 def test_bibtex_names(name: str, expected: Contributor) -> None:
@@ -186,3 +187,9 @@ def test_bom_and_latin1_fallback() -> None:
     records, problems = read_bytes("bibtex", "@book{k, title = {Été à Köln}}".encode("latin-1"))
     assert records[0].title == "Été à Köln"
     assert [p.severity for p in problems] == ["warning"] and "UTF-8" in problems[0].reason
+
+
+def test_url_in_howpublished_is_a_link() -> None:
+    records, _ = read_text("bibtex", r"@misc{k, title = {Page}, howpublished = {\url{https://example.org/a_b}}}")
+    assert records[0].url == "https://example.org/a_b"
+    assert records[0].medium is None
