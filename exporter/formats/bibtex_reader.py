@@ -342,7 +342,7 @@ def parse_bibtex_name(text: str, role: str) -> Contributor:
 
 
 #: BibLaTeX's extended name format (biblatex manual §3.4): "family=Gogh, given=Vincent, prefix=van".
-_EXTENDED_NAME = re.compile(r"^\s*(?:family|given|prefix|suffix)\s*=", re.I)
+_EXTENDED_NAME = re.compile(r"^\s*(?:family|given|prefix|suffix)\s*=", re.IGNORECASE)
 EXTENDED_NAME_PARTS: dict[str, str] = {"family": "family", "given": "given", "prefix": "particle", "suffix": "suffix"}
 
 
