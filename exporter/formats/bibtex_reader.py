@@ -16,9 +16,15 @@ Decisions:
 * LaTeX is decoded to Unicode by :mod:`exporter.normalize.latex`; math stays as written.
 * Brace-protected words in titles are kept as CSL markup ``<span class="nocase">…</span>``
   (titles, subtitles, short titles and container titles); elsewhere braces are dropped.
-* crossref/xref: a child inherits every field it lacks from its parent (BibTeX's rule), with
-  BibLaTeX's renaming for the in-types (the parent's ``title`` is the child's ``booktitle``);
-  the parent key stays in ``extra`` as ``crossref``/``xref``.
+* crossref: a child inherits every field it lacks from its parent (BibTeX's rule), with
+  BibLaTeX's renaming for the in-types (the parent's ``title`` is the child's ``booktitle``),
+  through any number of levels; ``xref`` links without inheriting (BibLaTeX's rule). Both
+  parent keys stay in ``extra``.
+* Input text: UTF-8 with or without BOM; a file that is not UTF-8 is read as Windows-1252
+  or Latin-1 with a warning (:mod:`exporter.normalize.text`). A field glued to the next
+  without a comma is split with a warning; BibLaTeX's extended name format
+  (``family=Gogh, prefix=van``) is read. The ``biblatex`` reader differs only in the
+  provenance it records: both read both dialects.
 * ``and others`` ends a name list; it is kept as ``extra`` ``("others", role)``.
 * Fields no slot holds are kept in ``Record.extra`` with their decoded value.
 """
@@ -162,7 +168,7 @@ _PAGE_SPLIT = re.compile(r"^\s*([^-–—\s]+)\s*(?:-+|–|—)\s*([^-–—\s]+
 _KEYWORD_SPLIT = re.compile(r"\s*[,;]\s*")
 
 
-class ValueError_(ValueError):
+class FieldValueError(ValueError):
     """A field value that cannot be evaluated (unbalanced braces, unknown form)."""
 
 
@@ -218,7 +224,7 @@ def split_glued_fields(name: str, raw: str) -> list[tuple[str, str]]:
             return out
         try:
             end = _matching_brace(stripped, 0) if stripped[0] == "{" else _closing_quote(stripped, 0)
-        except ValueError_:
+        except FieldValueError:
             out.append((name, raw))
             return out
         m = _GLUED_FIELD.match(stripped, end + 1)
@@ -243,7 +249,7 @@ def _matching_brace(text: str, start: int) -> int:
             depth -= 1
             if depth == 0:
                 return m.start()
-    raise ValueError_("unbalanced braces in field value")
+    raise FieldValueError("unbalanced braces in field value")
 
 
 def _closing_quote(text: str, start: int) -> int:
@@ -256,7 +262,7 @@ def _closing_quote(text: str, start: int) -> int:
             depth -= 1
         elif c == '"' and depth == 0:
             return m.start()
-    raise ValueError_("unterminated quoted field value")
+    raise FieldValueError("unterminated quoted field value")
 
 
 # -- names ----------------------------------------------------------------------------------
@@ -359,7 +365,7 @@ def _extended_name(text: str, role: str) -> Contributor:
 def _matching_brace_safe(text: str) -> int:
     try:
         return _matching_brace(text, 0)
-    except ValueError_:
+    except FieldValueError:
         return -1
 
 
@@ -404,21 +410,28 @@ class RawEntry:
     line: int
 
 
-def inherit(entries: dict[str, RawEntry], entry: RawEntry) -> RawEntry:
-    """Fields the entry lacks, taken from its crossref/xref parent (one level, cycles safe)."""
-    parent_key = entry.fields.get("crossref") or entry.fields.get("xref")
-    if not parent_key:
+#: Parent fields renamed when a part (chapter, paper, entry) inherits from its whole.
+INHERIT_RENAMES: dict[str, str] = {"title": "booktitle", "subtitle": "booksubtitle", "author": "bookauthor"}
+PART_TYPES = frozenset({"chapter", "paper-conference", "entry-encyclopedia"})
+
+
+def inherit(entries: dict[str, RawEntry], entry: RawEntry, seen: frozenset[str] = frozenset()) -> RawEntry:
+    """Fields the entry lacks, taken from its ``crossref`` parent, whose own parents are
+    resolved first (cascading, as Biber does; a cycle stops the chain). ``xref`` only links
+    entries: BibLaTeX says a child inherits no data through it (biblatex manual §2.2.3)."""
+    parent_key = (entry.fields.get("crossref") or "").strip().lower()
+    if not parent_key or parent_key in seen or parent_key == entry.key.lower():
         return entry
-    parent = entries.get(parent_key.strip().lower())
-    if parent is None or parent is entry:
+    parent = entries.get(parent_key)
+    if parent is None:
         return entry
+    parent = inherit(entries, parent, seen | {entry.key.lower()})
     fields = dict(entry.fields)
-    renames = {"title": "booktitle", "subtitle": "booksubtitle", "author": "bookauthor"}
-    child_type = ENTRY_TYPES.get(entry.entry_type, ("document", None))[0]
+    is_part = ENTRY_TYPES.get(entry.entry_type, ("document", None))[0] in PART_TYPES
     for name, value in parent.fields.items():
         if name in ("crossref", "xref", "ids"):
             continue
-        target = renames.get(name, name) if child_type in ("chapter", "paper-conference", "entry-encyclopedia") else name
+        target = INHERIT_RENAMES.get(name, name) if is_part else name
         if target == "bookauthor" and "author" not in fields:
             target = "author"
         fields.setdefault(target, value)
@@ -442,7 +455,7 @@ def _pages(text: str | None) -> tuple[str | None, str | None, str | None]:
     return None, None, text
 
 
-def _issued(fields: dict[str, str], decoded: dict[str, str]) -> DateValue | None:
+def _issued(decoded: dict[str, str]) -> DateValue | None:
     if decoded.get("date"):
         return parse_date(decoded["date"])
     year = decoded.get("year")
@@ -548,7 +561,7 @@ def entry_to_record(entry: RawEntry, biblatex: bool) -> tuple[Record, list[str]]
     place = decoded.get("location") or decoded.get("address")
     if genre is None or decoded.get("type"):
         genre = decoded.get("type") or genre
-    issued = _issued(fields, decoded)
+    issued = _issued(decoded)
     if issued and issued.literal:
         warnings.append(f"date {issued.literal!r} is not a date; kept as text")
 
@@ -617,7 +630,7 @@ class BibTeXReader(Reader):
             if isinstance(block, String):
                 try:
                     macros[block.key.lower()] = evaluate(str(block.value), macros)
-                except ValueError_ as exc:
+                except FieldValueError as exc:
                     yield Problem(source=source, line=block.start_line + 1, reason=f"@string {block.key}: {exc}")
             elif isinstance(block, ParsingFailedBlock):
                 number += 1
@@ -634,7 +647,7 @@ class BibTeXReader(Reader):
                         for key, raw_value in parts:
                             fields.setdefault(key.lower(), evaluate(raw_value, macros))
                     raw = RawEntry(block.entry_type.lower(), block.key, fields, block.start_line + 1)
-                except ValueError_ as exc:
+                except FieldValueError as exc:
                     entries.append(Problem(source=source, record=number, line=block.start_line + 1, reason=f"entry {block.key!r}: {exc}"))
                     continue
                 entries.append(raw)

@@ -193,3 +193,24 @@ def test_url_in_howpublished_is_a_link() -> None:
     records, _ = read_text("bibtex", r"@misc{k, title = {Page}, howpublished = {\url{https://example.org/a_b}}}")
     assert records[0].url == "https://example.org/a_b"
     assert records[0].medium is None
+
+
+def test_crossref_cascades_xref_does_not_inherit_and_cycles_stop() -> None:
+    records, problems = read_text("bibtex", r"""
+@inbook{c, title = {Chapter}, crossref = {b}}
+@book{b, title = {Book}, crossref = {s}}
+@book{s, publisher = {Series House}, year = {1999}}
+@inbook{x, title = {Linked}, xref = {b}}
+@book{loop1, title = {L1}, crossref = {loop2}}
+@book{loop2, year = {2001}, crossref = {loop1}}
+""")
+    assert errors(problems) == []
+    by_key = {r.key: r for r in records}
+    chapter = by_key["c"]
+    assert chapter.container is not None and chapter.container.title == "Book"
+    assert chapter.publisher == "Series House"  # from the grandparent
+    assert chapter.issued is not None and chapter.issued.iso() == "1999"
+    linked = by_key["x"]
+    assert linked.container is None and linked.publisher is None
+    assert ("xref", "b") in linked.extra
+    assert by_key["loop1"].issued is not None and by_key["loop1"].issued.iso() == "2001"
