@@ -146,7 +146,7 @@ VERBATIM_FIELDS = frozenset({"url", "doi", "eprint", "file", "pdf", "urlraw"})
 #: Where the publisher is, by record type (BibTeX puts it in different fields).
 PUBLISHER_FIELDS: tuple[str, ...] = ("publisher", "institution", "school", "organization")
 
-#: Fields read into slots, and so not copied into ``extra``.
+#: (Documentation) the fields read into slots; any field not read goes to ``extra``.
 CONSUMED = frozenset(
     ["title", "subtitle", "shorttitle", "journal", "journaltitle", "booktitle", "shortjournal", "journalabbrev", "volume", "number", "issue", "pages", "year", "month", "day", "date", "urldate", "eventdate", "origdate", "publisher", "institution", "school", "organization", "address", "location", "edition", "series", "abstract", "keywords", "language", "langid", "doi", "url", "isbn", "issn", "eprint", "eprinttype", "archiveprefix", "pmid", "pmcid", "note", "annote", "annotation", "type", "eventtitle", "venue", "howpublished"]
 ) | frozenset(NAME_ROLES)
@@ -455,6 +455,23 @@ def _pages(text: str | None) -> tuple[str | None, str | None, str | None]:
     return None, None, text
 
 
+class ReadTracking(dict[str, str]):
+    """Decoded fields that remember which of them the mapping read (``get`` or ``[]``)."""
+
+    def __init__(self, *args: object) -> None:
+        super().__init__(*args)  # type: ignore[arg-type]
+        self.read: set[str] = set()
+
+    def get(self, key: str, default: str | None = None) -> str | None:  # type: ignore[override]
+        if key in self:
+            self.read.add(key)
+        return super().get(key, default)
+
+    def __getitem__(self, key: str) -> str:
+        self.read.add(key)
+        return super().__getitem__(key)
+
+
 def _issued(decoded: dict[str, str]) -> DateValue | None:
     if decoded.get("date"):
         return parse_date(decoded["date"])
@@ -478,7 +495,7 @@ def _issued(decoded: dict[str, str]) -> DateValue | None:
 def entry_to_record(entry: RawEntry, biblatex: bool) -> tuple[Record, list[str]]:
     """Map one entry; returns the record and warnings about values that were kept as text."""
     fields = entry.fields
-    decoded = {name: _decode(name, value) for name, value in fields.items()}
+    decoded = ReadTracking((name, _decode(name, value)) for name, value in fields.items())
     rtype, genre = ENTRY_TYPES.get(entry.entry_type, ("document", None))
     warnings: list[str] = []
     extra: list[tuple[str, str]] = []
@@ -505,6 +522,8 @@ def entry_to_record(entry: RawEntry, biblatex: bool) -> tuple[Record, list[str]]
     number = decoded.get("number")
     series_number = None
     if rtype in ("article-journal", "article-magazine", "article-newspaper", "periodical"):
+        if issue and number and issue != number:
+            extra.append(("number", number))
         issue = issue or number
         number = None
     elif decoded.get("series") and number and rtype in ("book", "chapter", "paper-conference"):
@@ -559,6 +578,11 @@ def entry_to_record(entry: RawEntry, biblatex: bool) -> tuple[Record, list[str]]
         if decoded.get(f) and decoded[f] != publisher:
             extra.append((f, decoded[f]))
     place = decoded.get("location") or decoded.get("address")
+    event_place = None
+    if decoded.get("address") and place != decoded["address"]:
+        # both: BibTeX's address is the publisher's place; location then is where the
+        # event was (ACM's and IEEE's exports), as BibLaTeX's venue would be
+        place, event_place = decoded["address"], place
     if genre is None or decoded.get("type"):
         genre = decoded.get("type") or genre
     issued = _issued(decoded)
@@ -566,20 +590,28 @@ def entry_to_record(entry: RawEntry, biblatex: bool) -> tuple[Record, list[str]]
         warnings.append(f"date {issued.literal!r} is not a date; kept as text")
 
     simple = {attr: next((decoded[f] for f in names if decoded.get(f)), None) for attr, names in SIMPLE_FIELDS.items()}
+    simple["event_place"] = simple["event_place"] or event_place
     if simple["medium"] and simple["medium"].startswith(("http://", "https://")):
         simple["medium"] = None  # "howpublished = {\url{...}}" is the address, kept as a link
-    for name, value in fields.items():
-        if name not in CONSUMED:
-            extra.append((name, decoded[name]))
+    title = decoded.get("title")
+    dates = {
+        "accessed": parse_date(decoded.get("urldate")),
+        "original_date": parse_date(decoded.get("origdate")),
+        "event_date": parse_date(decoded.get("eventdate")),
+    }
+    language = to_bcp47(decoded.get("langid") or decoded.get("language"))
+    # every field no slot took is kept (crossref, file, vendor fields, the losing one of
+    # two spellings such as journal/journaltitle, ...)
+    for name, value in decoded.items():
+        if name not in decoded.read and name not in NAME_ROLES:
+            extra.append((name, value))
     record = Record(
         type=rtype,
-        title=decoded.get("title"),
+        title=title,
         contributors=tuple(contributors),
         container=container,
         issued=issued,
-        accessed=parse_date(decoded.get("urldate")),
-        original_date=parse_date(decoded.get("origdate")),
-        event_date=parse_date(decoded.get("eventdate")),
+        **dates,
         publisher=publisher,
         place=place,
         number=number,
@@ -588,7 +620,7 @@ def entry_to_record(entry: RawEntry, biblatex: bool) -> tuple[Record, list[str]]
         identifiers=tuple(identifiers),
         links=links,
         subjects=keywords,
-        language=to_bcp47(decoded.get("langid") or decoded.get("language")),
+        language=language,
         notes=notes,
         key=entry.key,
         provenance=Provenance(source_system="BibLaTeX" if biblatex else "BibTeX", source_id=entry.key),

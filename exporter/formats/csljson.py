@@ -11,8 +11,9 @@ are lossless.
 from __future__ import annotations
 
 import json
+from collections.abc import Iterable, Iterator
 from dataclasses import replace
-from typing import Any, Iterable, Iterator, TextIO
+from typing import Any, TextIO
 
 from ..model import (
     RECORD_TYPES,

@@ -72,7 +72,10 @@ ERIC_TYPES: dict[str, str] = {
 #: AID/LID suffixes -> identifier scheme ([pii] stays in extra: it is the publisher's id).
 ID_SUFFIXES: dict[str, str] = {"doi": "doi", "pmc": "pmcid", "pmcid": "pmcid", "pubmed": "pmid"}
 
-#: Tags read into slots; every other tag goes to ``extra``.
+#: Tags of people and what belongs to the person before them.
+PERSON_TAGS = frozenset({*NAME_TAGS, "CN", "AD", "AUID"})
+
+#: (Documentation) the tags read into slots; any value not read goes to ``extra``.
 CONSUMED = frozenset(
     ["PMID", "TI", "BTI", "AB", "CI", "FAU", "AU", "FED", "ED", "CN", "AD", "AUID", "AID", "LID", "PMC", "DP", "DEP", "TA", "JT", "IS", "ISSN", "VI", "IP", "PG", "LA", "PT", "MH", "OT", "PB", "PL", "ISBN", "CTI", "OTO"]
 )
@@ -140,7 +143,7 @@ def _person(text: str, role: str, full: bool) -> Contributor:
 def _contributors(raw: TaggedRecord) -> tuple[Contributor, ...]:
     people: list[Contributor] = []
     last_full: str | None = None  # role of a full name awaiting its abbreviated form
-    for tag, value in raw.pairs:
+    for tag, value in raw.take(PERSON_TAGS):
         if tag in NAME_TAGS and value.strip().lower() in ("et al", "et al."):
             continue
         if tag in NAME_TAGS:
@@ -163,10 +166,10 @@ def _contributors(raw: TaggedRecord) -> tuple[Contributor, ...]:
 
 
 def _record_type(raw: TaggedRecord) -> str:
-    if raw.first("BTI") and not raw.first("TA", "JT"):
-        return "chapter" if raw.first("TI") else "book"
-    if raw.first("OWN") == "ERIC":
-        if raw.first("VI", "IP", "PG"):  # volume, issue or pages: a journal's article
+    if raw.peek("BTI") and not raw.peek("TA", "JT"):
+        return "chapter" if raw.peek("TI") else "book"
+    if raw.peek("OWN") == "ERIC":
+        if raw.peek("VI", "IP", "PG"):  # volume, issue or pages: a journal's article
             return "article-journal"
         types = [t.lower() for t in raw.values("PT")]
         for prefix, rtype in ERIC_TYPES.items():
@@ -240,10 +243,10 @@ def raw_to_record(raw: TaggedRecord) -> tuple[Record, list[str]]:
         add(Identifier("isbn", clean_isbn(value) or value))
 
     rtype = _record_type(raw)
-    title = raw.first("TI") if raw.first("OWN") == "ERIC" else nlm_title(raw.first("TI"))
+    title = raw.first("TI") if raw.peek("OWN") == "ERIC" else nlm_title(raw.first("TI"))
     container_title = raw.first("JT")
     publisher = raw.first("PB")
-    if rtype in ("report", "book", "thesis", "speech", "dataset") and raw.first("OWN") == "ERIC":
+    if rtype in ("report", "book", "thesis", "speech", "dataset") and raw.peek("OWN") == "ERIC":
         publisher, container_title = publisher or container_title, None
     if any(v.strip().lower() in ("et al", "et al.") for t, v in raw.pairs if t in NAME_TAGS):
         extra.append(("others", "author"))
@@ -272,10 +275,7 @@ def raw_to_record(raw: TaggedRecord) -> tuple[Record, list[str]]:
     issued = parse_medline_date(raw.first("DP"))
     if issued and issued.literal:
         warnings.append(f"date {issued.literal!r} is not a date; kept as text")
-    for tag, value in raw.pairs:
-        if tag not in CONSUMED:
-            extra.append((tag, value))
-    owner = raw.first("OWN")
+    owner = raw.peek("OWN")
     pmid = next((i.value for i in identifiers if i.scheme == "pmid"), None)
     record = Record(
         type=rtype,
@@ -300,7 +300,8 @@ def raw_to_record(raw: TaggedRecord) -> tuple[Record, list[str]]:
         ),
         extra=tuple(extra),
     )
-    return record, warnings
+    # every value no slot took is kept, under its tag (OWN, STAT, PHST, SO, ...)
+    return replace(record, extra=record.extra + tuple(raw.unread())), warnings
 
 
 class MedlineReader(Reader):

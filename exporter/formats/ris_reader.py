@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
+from dataclasses import replace
 from typing import TextIO
 
 from ..model import (
@@ -148,7 +149,10 @@ PAGE_COUNT_TYPES = frozenset({"book", "thesis", "report", "manuscript"})
 #: each continuation line is one more keyword).
 NOTE_TAGS = frozenset({"N1", "RN", "AB", "N2", "KW"})
 
-#: Tags read into slots; every other tag goes to ``extra``.
+#: Tags that structure the file rather than describe the record (never kept in extra).
+STRUCTURAL_TAGS = frozenset({"TY", "ER"})
+
+#: (Documentation) the tags read into slots; any value not read goes to ``extra``.
 CONSUMED = frozenset(
     ["TY", "ER", "ID", "AU", "A1", "ED", "A2", "A3", "A4", "TI", "T1", "CT", "BT", "T2", "T3", "JO", "JF", "JA", "J1", "J2", "ST", "PY", "Y1", "DA", "Y2", "SP", "EP", "VL", "IS", "SN", "DO", "AN", "UR", "L1", "L2", "L4", "LK", "AB", "N2", "KW", "LA", "PB", "CY", "ET", "M3", "N1", "C2", "C7", "DB", "DP", "M1"]
 )
@@ -368,7 +372,7 @@ def _name(text: str, role: str) -> Contributor:
 
 
 def raw_to_record(raw: TaggedRecord) -> tuple[Record, list[str]]:
-    if raw.wos and raw.first("PT"):
+    if raw.wos and raw.peek("PT"):
         raw = wos_to_ris(raw)
     warnings: list[str] = []
     ty = (raw.first("TY") or "GEN").strip().upper()
@@ -380,8 +384,8 @@ def raw_to_record(raw: TaggedRecord) -> tuple[Record, list[str]]:
         rtype = "document"
 
     contributors: list[Contributor] = []
-    for tag, value in raw.pairs:
-        if tag not in AUTHOR_TAGS or not value.strip():
+    for tag, value in raw.take(frozenset(AUTHOR_TAGS)):
+        if not value.strip():
             continue
         role = AUTHOR_TAGS_BY_TYPE.get(("AU" if tag == "A1" else tag, ty), AUTHOR_TAGS[tag])
         if tag == "A2" and ty in A2_IS_CONTAINER:
@@ -393,7 +397,7 @@ def raw_to_record(raw: TaggedRecord) -> tuple[Record, list[str]]:
 
     title = raw.first("TI", "T1", "CT")
     secondary = raw.first("T2", "BT")
-    if ty == "BOOK" and not title and raw.first("BT"):
+    if ty == "BOOK" and not title and raw.peek("BT"):
         title, secondary = raw.first("BT"), raw.first("T2")
     tertiary = raw.first("T3")
     series = container_title = event = None
@@ -413,8 +417,8 @@ def raw_to_record(raw: TaggedRecord) -> tuple[Record, list[str]]:
         else:
             extra.append(("T2" if value is secondary else "T3", value))
     journal_full = raw.first("JF", "JO")
-    journal_abbr = raw.first("JA", "J2", "J1") or (raw.first("JO") if raw.first("JF") else None)
-    if journal_abbr is None and raw.first("JO") and not raw.first("JF"):
+    journal_abbr = raw.first("JA", "J2", "J1") or (raw.first("JO") if raw.peek("JF") else None)
+    if journal_abbr is None and raw.peek("JO") and not raw.peek("JF"):
         journal_abbr = raw.first("JO")
     if not container_title and rtype not in SERIES_IN_T2:
         container_title = journal_full or (journal_abbr if rtype.startswith("article") else None)
@@ -535,9 +539,6 @@ def raw_to_record(raw: TaggedRecord) -> tuple[Record, list[str]]:
             edition = None
     dp = raw.first("DP")
     provenance = Provenance(source_system="RIS", database=database, institution=dp) if (database or dp) else None
-    for tag, value in raw.pairs:
-        if tag not in CONSUMED and value and not (tag == "C3" and ty in C3_IS_CONTAINER):
-            extra.append((tag, value))
     record = Record(
         type=rtype,
         title=title,
@@ -567,7 +568,9 @@ def raw_to_record(raw: TaggedRecord) -> tuple[Record, list[str]]:
         provenance=provenance,
         extra=tuple(extra),
     )
-    return record, warnings
+    # every value no slot took is kept, under its tag (vendor tags, repeated tags, ...)
+    unread = [(t, v) for t, v in raw.unread() if t not in STRUCTURAL_TAGS]
+    return replace(record, extra=record.extra + tuple(unread)), warnings
 
 
 

@@ -2,6 +2,11 @@
 
 Values continued over many lines are collected as parts and joined once, so that a field
 of a million continuation lines costs linear, not quadratic, time.
+
+The record remembers which values a mapping read (:meth:`TaggedRecord.first`,
+:meth:`TaggedRecord.values`); :meth:`TaggedRecord.unread` gives the rest, which readers keep
+in ``Record.extra`` so that no value is lost, whatever tag it came under. Tests of a value
+that should not count as reading it use :meth:`TaggedRecord.peek`.
 """
 
 from __future__ import annotations
@@ -10,7 +15,7 @@ from __future__ import annotations
 class TaggedRecord:
     """The tag/value pairs of one record, in input order, with the line it starts on."""
 
-    __slots__ = ("_pairs", "_parts", "closed", "line", "wos")
+    __slots__ = ("_pairs", "_parts", "_read", "closed", "line", "wos")
 
     def __init__(self, line: int, pairs: list[tuple[str, str]] | None = None, closed: bool = False, wos: bool = False) -> None:
         self.line = line
@@ -18,6 +23,7 @@ class TaggedRecord:
         self.wos = wos
         self._pairs: list[tuple[str, str]] = list(pairs or [])
         self._parts: list[str] | None = None  # parts of the last value still being continued
+        self._read: set[int] = set()  # indexes of the values a mapping has read
 
     def add(self, tag: str, value: str) -> None:
         self._flush()
@@ -50,14 +56,46 @@ class TaggedRecord:
         return self._pairs
 
     def values(self, tag: str) -> list[str]:
-        return [v for t, v in self.pairs if t == tag and v]
+        """All non-empty values of a tag, marked as read."""
+        out = []
+        for i, (t, v) in enumerate(self.pairs):
+            if t == tag and v:
+                self._read.add(i)
+                out.append(v)
+        return out
 
     def first(self, *tags: str) -> str | None:
+        """The first non-empty value of the first tag that has one, marked as read."""
+        found = self._find(tags)
+        if found is None:
+            return None
+        self._read.add(found)
+        return self._pairs[found][1]
+
+    def take(self, tags: frozenset[str] | set[str]) -> list[tuple[str, str]]:
+        """The (tag, value) pairs of the given tags in input order, marked as read."""
+        out = []
+        for i, (t, v) in enumerate(self.pairs):
+            if t in tags and v:
+                self._read.add(i)
+                out.append((t, v))
+        return out
+
+    def peek(self, *tags: str) -> str | None:
+        """Like :meth:`first`, without marking the value as read (for tests and conditions)."""
+        found = self._find(tags)
+        return None if found is None else self._pairs[found][1]
+
+    def unread(self) -> list[tuple[str, str]]:
+        """The non-empty values no mapping has read, in input order."""
+        return [(t, v) for i, (t, v) in enumerate(self.pairs) if v and i not in self._read]
+
+    def _find(self, tags: tuple[str, ...]) -> int | None:
         pairs = self.pairs
         for tag in tags:
-            for t, v in pairs:
+            for i, (t, v) in enumerate(pairs):
                 if t == tag and v:
-                    return v
+                    return i
         return None
 
     def _flush(self) -> None:

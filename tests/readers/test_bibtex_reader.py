@@ -214,3 +214,10 @@ def test_crossref_cascades_xref_does_not_inherit_and_cycles_stop() -> None:
     assert linked.container is None and linked.publisher is None
     assert ("xref", "b") in linked.extra
     assert by_key["loop1"].issued is not None and by_key["loop1"].issued.iso() == "2001"
+
+
+def test_address_and_location_together() -> None:
+    records, _ = read_text("bibtex", "@inproceedings{k, title={T}, location={San Jose, CA}, address={New York, NY}, numpages={10}}")
+    (r,) = records
+    assert (r.place, r.event_place) == ("New York, NY", "San Jose, CA")
+    assert r.extra == (("numpages", "10"),)
