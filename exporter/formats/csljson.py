@@ -11,9 +11,8 @@ are lossless.
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable, Iterator
 from dataclasses import replace
-from typing import Any, TextIO
+from typing import Any, Iterable, Iterator, TextIO
 
 from ..model import (
     RECORD_TYPES,

@@ -9,9 +9,8 @@ before the break and then one error.
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
 from dataclasses import dataclass
-from typing import Any, TextIO
+from typing import Any, Iterator, TextIO
 
 from ..problems import Problem
 
@@ -74,7 +73,8 @@ def iter_json(stream: TextIO, source: str, docs_key: str | None = None) -> Itera
     ``docs_key`` names the wrapper to unwrap ("response.docs" for Solr).
     """
     text = stream.read()
-    text = text.removeprefix("\ufeff")
+    if text.startswith("\ufeff"):
+        text = text[1:]
     pos = _skip_ws(text, 0)
     if pos >= len(text):
         yield Problem(source=source, reason="empty input: no records")

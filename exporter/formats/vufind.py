@@ -21,9 +21,8 @@ What a VuFind document says only implicitly, and how it is recovered:
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
 from dataclasses import dataclass
-from typing import Any, TextIO
+from typing import Any, Iterator, TextIO
 
 from ..model import (
     Container,
@@ -117,11 +116,18 @@ INDEX_ONLY = re.compile(
 )
 
 MAPPED = frozenset(
-    ["id", "title", "title_short", "title_sub", "author", "author2", "author_corporate", "author_role", "author2_role", "author_corporate_role", "publisher", "publishDate", "format", "language", "isbn", "issn", "doi_str_mv", "url", "description", "topic", "genre", "geographic", "era", "series", "edition", "physical", "container_title", "container_volume", "container_issue", "container_start_page", "container_reference", "oclc_num", "institution", "collection", "record_format"]
+    """id title title_short title_sub author author2 author_corporate author_role author2_role
+    author_corporate_role publisher publishDate format language isbn issn doi_str_mv url
+    description topic genre geographic era series edition physical container_title
+    container_volume container_issue container_start_page container_reference oclc_num
+    institution collection record_format""".split()
 )
 
 _LIST_FIELDS = frozenset(
-    ["author", "author2", "author_corporate", "author_role", "author2_role", "author_corporate_role", "author_facet", "publisher", "publishDate", "format", "language", "isbn", "issn", "doi_str_mv", "url", "topic", "genre", "geographic", "era", "series", "edition", "physical", "oclc_num", "institution", "collection", "work_keys_str_mv", "spelling"]
+    """author author2 author_corporate author_role author2_role author_corporate_role
+    author_facet publisher publishDate format language isbn issn doi_str_mv url topic genre
+    geographic era series edition physical oclc_num institution collection
+    work_keys_str_mv spelling""".split()
 )
 
 
