@@ -658,13 +658,16 @@ class BibTeXReader(Reader):
         entries: list[RawEntry | Problem] = []
         by_key: dict[str, RawEntry] = {}
         number = 0
+        # @string macros first, in order: an entry may use a macro defined after it
+        # (BibTeX would not allow that; being lenient loses nothing)
         for block in library.blocks:
             if isinstance(block, String):
                 try:
                     macros[block.key.lower()] = evaluate(str(block.value), macros)
                 except FieldValueError as exc:
                     yield Problem(source=source, line=block.start_line + 1, reason=f"@string {block.key}: {exc}")
-            elif isinstance(block, ParsingFailedBlock):
+        for block in library.blocks:
+            if isinstance(block, ParsingFailedBlock):
                 number += 1
                 entries.append(_failed(block, source, number))
             elif isinstance(block, Entry):

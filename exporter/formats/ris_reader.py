@@ -136,6 +136,9 @@ M1_BY_TYPE: dict[str, str] = {
 #: Types whose M3 is a medium rather than a genre.
 M3_IS_MEDIUM = frozenset({"MPCT", "EBOOK", "BLOG", "WEB", "ADVS"})
 
+#: Types whose LA is a programming language, not the language of the text (kept in extra).
+LA_IS_NOT_LANGUAGE = frozenset({"COMP"})
+
 #: Types whose ET is the epub date rather than the edition.
 ET_IS_EPUB_DATE = frozenset({"JOUR", "EJOUR"})
 
@@ -562,7 +565,7 @@ def raw_to_record(raw: TaggedRecord) -> tuple[Record, list[str]]:
         links=tuple(links),
         abstract=abstract,
         subjects=keywords,
-        language=to_bcp47(raw.first("LA")),
+        language=None if ty in LA_IS_NOT_LANGUAGE else to_bcp47(raw.first("LA")),
         notes=tuple(notes),
         key=raw.first("ID"),
         provenance=provenance,

@@ -221,3 +221,9 @@ def test_address_and_location_together() -> None:
     (r,) = records
     assert (r.place, r.event_place) == ("New York, NY", "San Jose, CA")
     assert r.extra == (("numpages", "10"),)
+
+
+def test_macro_defined_after_its_use() -> None:
+    records, problems = read_text("bibtex", '@article{k, title={T}, journal = jbio}\n@string{jbio = "Journal of Biology"}')
+    assert records[0].container is not None and records[0].container.title == "Journal of Biology"
+    assert errors(problems) == []
