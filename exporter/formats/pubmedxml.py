@@ -110,27 +110,41 @@ _NOT_UTF8 = "input is not valid UTF-8; the rest was not read"
 
 
 def _pieces(stream: TextIO, source: str, max_chars: int) -> Iterator[Piece]:
+    """The scanner: ``buffer[pos:]`` is the text not yet given, ``line`` the line at ``pos``.
+    Positions move forward; the buffer is cut only when more text is read, so that many
+    small articles in one chunk cost linear time."""
     buffer = ""
-    line = 1  # line number at the start of ``buffer``
+    pos = 0
+    line = 1
     prolog_checked = False
     eof = False
     found = 0
     search_from = 0  # where to look for the open article's end tag in ``buffer``
+
+    def read_more() -> Piece | None:
+        nonlocal buffer, pos, eof, search_from
+        try:
+            chunk = stream.read(_CHUNK)
+        except UnicodeDecodeError:
+            return Piece(None, line, Problem(source=source, line=line, reason=_NOT_UTF8))
+        if isinstance(chunk, bytes):
+            chunk = chunk.decode("utf-8", errors="replace")
+        if not chunk:
+            eof = True
+        search_from = max(0, search_from - pos)
+        buffer = buffer[pos:] + chunk
+        pos = 0
+        return None
+
     while True:
-        if not eof and len(buffer) < _CHUNK:
-            try:
-                chunk = stream.read(_CHUNK)
-            except UnicodeDecodeError:
-                yield Piece(None, line, Problem(source=source, line=line, reason=_NOT_UTF8))
+        if not eof and len(buffer) - pos < _CHUNK:
+            problem = read_more()
+            if problem is not None:
+                yield problem
                 return
-            if isinstance(chunk, bytes):
-                chunk = chunk.decode("utf-8", errors="replace")
-            if not chunk:
-                eof = True
-            buffer += chunk
-        m = _START.search(buffer)
-        if not prolog_checked and (m or eof or len(buffer) > _CHUNK):
-            prolog = buffer[: m.start()] if m else buffer
+        m = _START.search(buffer, pos)
+        if not prolog_checked and (m or eof or len(buffer) - pos > _CHUNK):
+            prolog = buffer[pos: m.start()] if m else buffer[pos:]
             prolog_checked = True
             if "\x00" in prolog or (not m and "<" not in prolog):
                 yield Piece(None, 1, Problem(source=source, line=1, reason="not XML: no PubmedArticleSet found"))
@@ -142,46 +156,46 @@ def _pieces(stream: TextIO, source: str, max_chars: int) -> Iterator[Piece]:
                 if found == 0:
                     yield Piece(None, line, Problem(source=source, reason="no PubmedArticle or PubmedBookArticle element found"))
                 return
-            # keep a tail that may hold the start of a tag
-            keep = buffer[-40:]
-            line += buffer[:-40].count("\n")
-            buffer = keep
+            keep_from = max(pos, len(buffer) - 40)  # a tail that may hold the start of a tag
+            line += buffer.count("\n", pos, keep_from)
+            pos = keep_from
+            problem = read_more()
+            if problem is not None:
+                yield problem
+                return
             continue
         tag = m.group(1)
         end_tag = f"</{tag}>"
         end = buffer.find(end_tag, max(m.end(), search_from))
         if end < 0:
+            start_line = line + buffer.count("\n", pos, m.start())
             if eof:
-                start_line = line + buffer.count("\n", 0, m.start())
                 yield Piece(None, start_line, Problem(source=source, line=start_line, reason=f"{tag} is not closed: input truncated", raw=buffer[m.start():m.start() + 500]), is_article=True)
                 return
             if len(buffer) - m.start() > max_chars:
-                start_line = line + buffer.count("\n", 0, m.start())
                 yield Piece(None, start_line, Problem(source=source, line=start_line, reason=f"{tag} is larger than {max_chars} characters; skipped"), is_article=True)
-                # skip to the end of this article without keeping it
-                buffer, line, eof = _skip_past(stream, buffer, m.start(), end_tag, line)
+                buffer, line, eof = _skip_past(stream, buffer, m.start(), end_tag, start_line)
+                pos = search_from = 0
                 continue
-            try:
-                chunk = stream.read(_CHUNK)
-            except UnicodeDecodeError:
-                yield Piece(None, line, Problem(source=source, line=line, reason=_NOT_UTF8))
-                return
-            if not chunk:
-                eof = True
+            line = start_line
+            pos = m.start()
             search_from = max(m.end(), len(buffer) - len(end_tag))
-            buffer += chunk
+            problem = read_more()
+            if problem is not None:
+                yield problem
+                return
             continue
         search_from = 0
         stop = end + len(end_tag)
-        start_line = line + buffer.count("\n", 0, m.start())
+        start_line = line + buffer.count("\n", pos, m.start())
         found += 1
         yield Piece(buffer[m.start():stop], start_line)
-        line += buffer.count("\n", 0, stop)
-        buffer = buffer[stop:]
+        line = start_line + buffer.count("\n", m.start(), stop)
+        pos = stop
 
 
 def _skip_past(stream: TextIO, buffer: str, start: int, end_tag: str, line: int) -> tuple[str, int, bool]:
-    line += buffer.count("\n", 0, start)
+    """Read past the end of an oversized article, keeping none of it; ``line`` is its start."""
     tail = ""
     while True:
         chunk = stream.read(_CHUNK)

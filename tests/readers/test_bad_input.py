@@ -143,3 +143,24 @@ def test_deep_nesting_is_a_problem_not_a_crash(reader: str, deep: str) -> None:
     assert titles(records) == ["First", "Third"]
     (problem,) = errors(problems)
     assert problem.record == 2 and "nested too deeply" in problem.reason
+
+
+@pytest.mark.parametrize("reader", READERS)
+def test_many_records_in_linear_time(reader: str) -> None:
+    """20,000 records of 2 KB each (40 MB): the readers stream them in linear time."""
+    count = 20_000
+    one = BUILDERS[reader]("T " + "a" * 2000)
+    if reader == "pubmed-xml":
+        head, _, rest = one.partition("<PubmedArticle>")
+        body = "<PubmedArticle>" + rest.rsplit("</PubmedArticleSet>", 1)[0]
+        text = head + body * (count // 3) + "</PubmedArticleSet>\n"
+    elif reader == "bibtex":  # entry keys must differ
+        text = "".join(one.replace("{k", f"{{k{i}_") for i in range(count // 3))
+    else:
+        text = one * (count // 3)
+    started = time.monotonic()
+    records, problems = read_bytes(reader, text.encode())
+    elapsed = time.monotonic() - started
+    assert len(records) == 3 * (count // 3)
+    assert errors(problems) == []
+    assert elapsed < 60, f"{reader} took {elapsed:.0f} s"
