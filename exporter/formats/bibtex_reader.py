@@ -269,26 +269,27 @@ def _closing_quote(text: str, start: int) -> int:
 
 
 def split_top_level(text: str, separator: re.Pattern[str]) -> list[str]:
-    """Split at matches of ``separator`` that are outside braces."""
+    """Split at matches of ``separator`` that are outside braces (scanning with one regular
+    expression, so a huge name list costs linear time)."""
+    scanner = _SCANNERS.get(separator.pattern)
+    if scanner is None:
+        scanner = _SCANNERS[separator.pattern] = re.compile(rf"(\{{)|(\}})|(?:{separator.pattern})", separator.flags)
     out: list[str] = []
     depth = 0
     start = 0
-    i = 0
-    while i < len(text):
-        c = text[i]
-        if c == "{":
+    for m in scanner.finditer(text):
+        if m.group(1):
             depth += 1
-        elif c == "}":
+        elif m.group(2):
             depth = max(0, depth - 1)
-        elif depth == 0:
-            m = separator.match(text, i)
-            if m and m.end() > i:
-                out.append(text[start:i])
-                start = i = m.end()
-                continue
-        i += 1
+        elif depth == 0 and m.end() > m.start():
+            out.append(text[start:m.start()])
+            start = m.end()
     out.append(text[start:])
     return out
+
+
+_SCANNERS: dict[str, re.Pattern[str]] = {}
 
 
 _AND = re.compile(r"\s+and\s+", re.IGNORECASE)
