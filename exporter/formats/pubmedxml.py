@@ -12,7 +12,9 @@ Safety and memory:
   external entity is ever resolved, nothing is fetched from the network, and an entity
   bomb has nothing to expand. Entity declarations in the prolog (the DOCTYPE's internal
   subset) are refused with an error Problem; the articles that use them then fail alone.
-  (``defusedxml`` is not needed for this design and is not a dependency.)
+  (``defusedxml`` is not needed for this design and is not a dependency. As a second line
+  of defence, the expat bundled with Python 3.11 here, 2.5.0, itself refuses a billion-laughs
+  document with "limit on input amplification factor ... breached".)
 * Memory is bounded by the largest single article (a piece larger than
   ``max_article_chars`` is skipped with a Problem), not by the file.
 * A malformed article is reported with its line, and the articles around it still read.
