@@ -6,8 +6,16 @@ characters, padded to four, then ``- `` and the value; continuation lines are in
 six spaces; records are separated by blank lines (a ``PMID-`` line also starts a record).
 
 Authors: FAU (full name) is preferred to AU (abbreviated); an AU directly after its FAU is
-the same person. AD and AUID after an author belong to that author. Fields no slot holds
-(OWN, STAT, LR, PHST, SO, ...) are kept in ``Record.extra`` as ``(tag, value)``.
+the same person. AD and AUID after an author belong to that author; "AU - et al." is
+kept as ``extra`` ``("others", "author")``. Fields no slot holds (OWN, STAT, LR, PHST, SO,
+[pii] ids, ...) are kept in ``Record.extra`` as ``(tag, value)``.
+
+Repairs, the same as in the PubMed XML reader so that both PubMed formats give one record:
+the period NLM ends every title with is dropped, initials get their periods ("Hiles, I D"
+-> "I. D."), abbreviated page ranges are expanded ("1342-50" -> 1342-1350), and the ISSN-L
+(``IS ... (Linking)``) is kept as an ISSN. ERIC exports use this layout with their own
+publication types (``ERIC_TYPES``); their titles are kept as given. An input whose last line
+has no line end gets a warning (it may be truncated).
 """
 
 from __future__ import annotations
