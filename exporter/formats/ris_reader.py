@@ -15,9 +15,17 @@ Reading rules:
   by another ``TY``, is kept (with a warning);
 * a line that is not a tag line continues the previous value (joined with a space, or a new
   line in notes); ``ER  - TY  - ...`` on one line starts the next record;
-* repeated tags accumulate; tags no slot holds (RP, LB, CN, H1, U1..., vendor tags) are kept
-  in ``Record.extra`` as ``(tag, value)``;
+* repeated tags accumulate; every value no slot took (RP, LB, CN, H1, U1..., vendor tags,
+  a second TI) is kept in ``Record.extra`` as ``(tag, value)``;
 * text outside records is skipped with a warning Problem (severity "warning").
+
+Mapping: several tags mean different things for different reference types (A2 is the
+editor of a chapter but the series editor of a book, T2 the journal of an article but the
+series of a book, SP a page count for a book, ...). The tables ``*_BY_TYPE`` below follow
+the spec and EndNote's field labels. Names are "Last, First, Suffix"; a name without a comma
+is "Last Initials" ("Smith JA") or else kept whole as a literal (organisations). PubMed's
+flavour: ``AN`` is the PMID when ``DB`` names PubMed/MEDLINE, and ``C2`` holds the PMCID.
+Keywords are one per KW line, continuation line or semicolon-separated item.
 """
 
 from __future__ import annotations
