@@ -487,7 +487,11 @@ def raw_to_record(raw: TaggedRecord) -> tuple[Record, list[str]]:
             page_start=page_start, page_end=page_end, pages=pages, article_number=article_number,
         )
 
-    issued = _more_precise(parse_ris_date(raw.first("PY", "Y1")), parse_ris_date(raw.first("DA")))
+    da = raw.first("DA")
+    da_date = parse_ris_date(da)
+    issued = _more_precise(parse_ris_date(raw.first("PY", "Y1")), da_date)
+    if da and issued is not da_date and (da_date is None or da_date.iso() != (issued.iso() if issued else None)):
+        extra.append(("DA", da))  # a DA that says something else than PY is kept
     if issued and issued.literal:
         warnings.append(f"date {issued.literal!r} is not a date; kept as text")
 

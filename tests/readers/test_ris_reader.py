@@ -125,3 +125,10 @@ def test_web_of_science_tagged_file() -> None:
 def test_no_record_at_all_is_an_error() -> None:
     records, problems = read_text("ris", "just some text\n")
     assert records == [] and len(errors(problems)) == 1
+
+
+def test_values_no_slot_took_are_kept() -> None:
+    text = "TY  - JOUR\nTI  - One\nT1  - Other title\nPY  - 2001\nY1  - 2002\nDA  - 2003/05/01\nVL  - 1\nVL  - 2\nER  - \n"
+    (r,), _ = read_text("ris", text)
+    assert (r.title, r.issued.iso() if r.issued else None) == ("One", "2001")
+    assert r.extra == (("DA", "2003/05/01"), ("T1", "Other title"), ("Y1", "2002"), ("VL", "2"))
