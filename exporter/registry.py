@@ -34,6 +34,11 @@ _BUILTIN_READERS = {
     "vufind": "exporter.formats.vufind:VuFindSolrReader",
     "vufind-text": "exporter.formats.vufind:VuFindTextReader",
     "csl-json": "exporter.formats.csljson:CSLJSONReader",
+    "bibtex": "exporter.formats.bibtex_reader:BibTeXReader",
+    "biblatex": "exporter.formats.bibtex_reader:BibLaTeXReader",
+    "ris": "exporter.formats.ris_reader:RISReader",
+    "medline": "exporter.formats.medline:MedlineReader",
+    "pubmed-xml": "exporter.formats.pubmedxml:PubMedXMLReader",
 }
 
 _BUILTIN_WRITERS = {

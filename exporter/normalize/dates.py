@@ -97,3 +97,41 @@ def parse_date(text: str | None) -> DateValue | None:
 def first_year(text: str) -> int | None:
     m = re.search(r"(?<!\d)(\d{4})(?!\d)", text)
     return int(m.group(1)) if m else None
+
+
+_MEDLINE_RANGE = re.compile(
+    r"^(\d{4})(?:\s+([A-Za-z]+)(?:\s+(\d{1,2}))?)?\s*-\s*(?:(\d{4})\s*)?([A-Za-z]+)?(?:\s+(\d{1,2}))?$"
+)
+_COMPACT = re.compile(r"^(\d{4})(\d{2})(\d{2})$")
+
+
+def parse_medline_date(text: str | None) -> DateValue | None:
+    """PubMed's publication dates (https://www.nlm.nih.gov/bsd/mms/medlineelements.html#dp):
+    "2020 Jan 15", "2019 Mar-Apr", "1998 Dec-1999 Jan", "2020 Spring", "2000 Nov 30-Dec 6",
+    compact "20200115" (DEP); other text (a MedlineDate such as "1977-1978 Winter") falls
+    back to :func:`parse_date`."""
+    if text is None:
+        return None
+    text = " ".join(text.split())
+    m = _COMPACT.match(text)
+    if m:
+        start = parse_partial(f"{m.group(1)}-{m.group(2)}-{m.group(3)}")
+        if start:
+            return DateValue(start=start)
+    single = parse_partial(text)
+    if single:
+        return DateValue(start=single)
+    m = _MEDLINE_RANGE.match(text)
+    if m:
+        y1, w1, d1, y2, w2, d2 = m.groups()
+        start = _from_words(int(y1), w1, d1)
+        end_year = int(y2) if y2 else int(y1)
+        if w2 is None and w1 is not None and d2 is None and y2 is None:
+            end = None
+        else:
+            end = _from_words(end_year, w2 or (w1 if d2 else None), d2)
+        if start and end:
+            return DateValue(start=start, end=end)
+        if start:
+            return DateValue(start=start)
+    return parse_date(text)

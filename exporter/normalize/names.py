@@ -75,3 +75,30 @@ def _parse_natural(text: str, role: str) -> Contributor:
 def name_key(text: str) -> str:
     """Lowercase letters and digits only: how VuFind's work keys spell a name."""
     return "".join(ch for ch in text.lower() if ch.isalnum())
+
+
+_BARE_INITIAL = re.compile(r"(?<![\w.])([A-Z])(?=\s|$|-)")
+
+
+def dot_initials(given: str | None, run_together: bool = False) -> str | None:
+    """Initials with periods: NLM data omits them ("Peter O", "J Paul" -> "Peter O.", "J. Paul").
+
+    ``run_together=True`` also splits MEDLINE's abbreviated initials ("JM" -> "J. M.");
+    use it only where the whole value is known to be initials (MEDLINE ``AU``).
+    """
+    if not given:
+        return given
+    if run_together and re.fullmatch(r"[A-Z]{1,4}", given):
+        return " ".join(f"{c}." for c in given)
+    return _BARE_INITIAL.sub(r"\1.", given)
+
+
+def nlm_title(title: str | None) -> str | None:
+    """An NLM article title without the period NLM ends every title with
+    (https://www.nlm.nih.gov/bsd/licensee/elements_descriptions.html#articletitle);
+    an ellipsis or an abbreviation's period ("et al.") is kept only when doubled."""
+    if not title:
+        return title
+    if title.endswith(".") and not title.endswith(".."):
+        return title[:-1].rstrip()
+    return title

@@ -1,0 +1,105 @@
+"""Records of tagged-line formats (RIS, Web of Science, MEDLINE): tag/value pairs in order.
+
+Values continued over many lines are collected as parts and joined once, so that a field
+of a million continuation lines costs linear, not quadratic, time.
+
+The record remembers which values a mapping read (:meth:`TaggedRecord.first`,
+:meth:`TaggedRecord.values`); :meth:`TaggedRecord.unread` gives the rest, which readers keep
+in ``Record.extra`` so that no value is lost, whatever tag it came under. Tests of a value
+that should not count as reading it use :meth:`TaggedRecord.peek`.
+"""
+
+from __future__ import annotations
+
+
+class TaggedRecord:
+    """The tag/value pairs of one record, in input order, with the line it starts on."""
+
+    __slots__ = ("_pairs", "_parts", "_read", "closed", "line", "wos")
+
+    def __init__(self, line: int, pairs: list[tuple[str, str]] | None = None, closed: bool = False, wos: bool = False) -> None:
+        self.line = line
+        self.closed = closed
+        self.wos = wos
+        self._pairs: list[tuple[str, str]] = list(pairs or [])
+        self._parts: list[str] | None = None  # parts of the last value still being continued
+        self._read: set[int] = set()  # indexes of the values a mapping has read
+
+    def add(self, tag: str, value: str) -> None:
+        self._flush()
+        self._pairs.append((tag, value))
+
+    def continue_last(self, text: str, joiner: str = " ") -> None:
+        """Append a continuation line to the last value (``joiner`` between non-empty parts)."""
+        if not self._pairs:
+            raise IndexError("no value to continue")
+        if self._parts is None:
+            self._parts = [self._pairs[-1][1]] if self._pairs[-1][1] else []
+        if self._parts:
+            self._parts.append(joiner)
+        self._parts.append(text)
+
+    def __len__(self) -> int:
+        """The number of values, without joining a value still being continued."""
+        return len(self._pairs)
+
+    def has_tag(self, tag: str) -> bool:
+        return any(t == tag for t, _ in self._pairs)
+
+    @property
+    def last_tag(self) -> str | None:
+        return self._pairs[-1][0] if self._pairs else None
+
+    @property
+    def pairs(self) -> list[tuple[str, str]]:
+        self._flush()
+        return self._pairs
+
+    def values(self, tag: str) -> list[str]:
+        """All non-empty values of a tag, marked as read."""
+        out = []
+        for i, (t, v) in enumerate(self.pairs):
+            if t == tag and v:
+                self._read.add(i)
+                out.append(v)
+        return out
+
+    def first(self, *tags: str) -> str | None:
+        """The first non-empty value of the first tag that has one, marked as read."""
+        found = self._find(tags)
+        if found is None:
+            return None
+        self._read.add(found)
+        return self._pairs[found][1]
+
+    def take(self, tags: frozenset[str] | set[str]) -> list[tuple[str, str]]:
+        """The (tag, value) pairs of the given tags in input order, marked as read."""
+        out = []
+        for i, (t, v) in enumerate(self.pairs):
+            if t in tags and v:
+                self._read.add(i)
+                out.append((t, v))
+        return out
+
+    def peek(self, *tags: str) -> str | None:
+        """Like :meth:`first`, without marking the value as read (for tests and conditions)."""
+        found = self._find(tags)
+        return None if found is None else self._pairs[found][1]
+
+    def unread(self) -> list[tuple[str, str]]:
+        """The non-empty values no mapping has read, in input order."""
+        return [(t, v) for i, (t, v) in enumerate(self.pairs) if v and i not in self._read]
+
+    def _find(self, tags: tuple[str, ...]) -> int | None:
+        pairs = self.pairs
+        for tag in tags:
+            for i, (t, v) in enumerate(pairs):
+                if t == tag and v:
+                    return i
+        return None
+
+    def _flush(self) -> None:
+        if self._parts is not None:
+            tag = self._pairs[-1][0]
+            self._pairs[-1] = (tag, "".join(self._parts))
+            self._parts = None
