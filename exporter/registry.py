@@ -95,21 +95,22 @@ def _load(kind: str, name: str) -> type:
 
 
 def detect_format(path: str | None, head: str) -> str:
-    """The reader name for an input, from its extension, else from its first bytes."""
-    candidates = reader_names()
+    """The reader name for an input: among the readers claiming its extension, the first
+    whose sniffer recognises the content; else any reader that recognises it; else the only
+    reader claiming the extension (a .txt file may be a VuFind page or a PubMed export)."""
+    names = reader_names()
+    by_ext: list[str] = []
     if path and path != "-":
         suffixes = [s.lower() for s in PurePath(path).suffixes]
         if suffixes and suffixes[-1] == ".gz":
             suffixes.pop()
         ext = suffixes[-1] if suffixes else ""
-        by_ext = [n for n in candidates if ext and ext in reader_class(n).extensions]
-        if len(by_ext) == 1:
-            return by_ext[0]
-        if by_ext:
-            candidates = by_ext
-    for name in candidates:
+        by_ext = [n for n in names if ext and ext in reader_class(n).extensions]
+    for name in by_ext + [n for n in names if n not in by_ext]:
         if reader_class(name).sniff(head):
             return name
+    if len(by_ext) == 1:
+        return by_ext[0]
     where = path if path and path != "-" else "standard input"
     raise ExporterError(
         f"{where}: cannot tell the input format; give --from "

@@ -105,8 +105,8 @@ def test_binary_input(tmp_path):
 
 
 def test_undetectable_format(tmp_path):
-    path = tmp_path / "refs.bib"
-    path.write_text("@article{x, title={T}}\n", encoding="utf-8")
+    path = tmp_path / "refs.dat"
+    path.write_text("just some words\n", encoding="utf-8")
     proc = run("convert", str(path), "-t", "ris")
     assert proc.returncode == 1
     assert proc.stderr.startswith(f"{path}: cannot tell the input format; give --from (readers: ")
