@@ -49,6 +49,28 @@ def _parser() -> argparse.ArgumentParser:
         help="write every problem as JSON lines: bad records, and per record what the output format could not hold",
     )
 
+    d = sub.add_parser("dump", help="publish inputs as a linked-data dump: gzipped shards and a dataset description")
+    d.add_argument("inputs", nargs="+", metavar="INPUT", help="input files (VuFind JSON lines, Solr responses, ...); - for stdin")
+    d.add_argument("--out", required=True, metavar="DIR", help="folder for the shards and the description")
+    d.add_argument("-f", "--from", dest="from_format", metavar="FORMAT", help="input format (default: detected)")
+    d.add_argument("--format", dest="formats", action="append", choices=("nt", "jsonld-lines", "ttl"),
+                   help="shard format; repeat for several (default nt)")
+    d.add_argument("--base-iri", dest="base_iri", metavar="IRI", default=None, help="base IRI for record IRIs")
+    d.add_argument("--shard-records", type=int, default=100_000, metavar="N", help="input records per shard (default 100000)")
+    d.add_argument("--workers", type=int, default=1, metavar="N", help="parallel processes (or Dask workers for a local cluster)")
+    d.add_argument("--engine", choices=("local", "dask"), default="local", help="run shards here or on a Dask cluster")
+    d.add_argument("--scheduler", metavar="ADDRESS", help="Dask scheduler (tcp://host:8786); default: a local cluster")
+    d.add_argument("--resume", action="store_true", help="keep the complete shards in DIR and write the rest")
+    d.add_argument("--html", action="store_true", help="also write one HTML page per record into DIR/html")
+    d.add_argument("--title", help="dataset title for the description")
+    d.add_argument("--publisher", help="publisher (your library) for the description")
+    d.add_argument("--license", help="licence IRI of the data (default CC0 1.0)")
+    d.add_argument("--download-base", dest="download_base", metavar="URL",
+                   help="public address of DIR, for absolute download links (default: names relative to the description)")
+    d.add_argument("--date", help="publication date for the description (default today)")
+    d.add_argument("--progress", dest="progress", action="store_true", default=None, help="show progress even without a terminal")
+    d.add_argument("--quiet", dest="progress", action="store_false", help="no progress display")
+
     sub.add_parser("formats", help="list the readers and writers")
     return p
 
@@ -58,6 +80,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         if args.command == "formats":
             return _formats()
+        if args.command == "dump":
+            return _dump(args)
         return _convert(args)
     except ExporterError as exc:
         print(f"exporter: {exc}", file=sys.stderr)
@@ -148,6 +172,27 @@ def _convert(args: argparse.Namespace) -> int:
             print(path, file=sys.stderr)
         problems.close(args.report)
     return 1 if problems.errors else 0
+
+
+def _dump(args: argparse.Namespace) -> int:
+    from .linkeddata.dump import run_dump
+    from .linkeddata.schemaorg import DEFAULT_BASE_IRI
+
+    result = run_dump(
+        args.inputs, args.out, from_format=args.from_format, formats=args.formats or ["nt"],
+        base_iri=args.base_iri or DEFAULT_BASE_IRI, shard_records=args.shard_records, workers=args.workers,
+        engine=args.engine, scheduler=args.scheduler, resume=args.resume, html=args.html, progress=args.progress,
+        description={k: getattr(args, k) for k in ("title", "publisher", "license", "download_base", "date")},
+    )
+    for problem in result.input_problems:
+        print(str(problem), file=sys.stderr)
+    rate = result.records / result.seconds if result.seconds else 0
+    print(
+        f"exporter: dumped {result.records:,} records ({result.rejected:,} rejected) as {result.triples:,} triples "
+        f"in {len(result.shards)} shard(s) to {args.out} in {result.seconds:.1f} s ({rate:,.0f} records/s)",
+        file=sys.stderr,
+    )
+    return 1 if result.rejected else 0
 
 
 def _options_for(fmt: str, options: dict[str, Any], strict: bool) -> dict[str, Any]:

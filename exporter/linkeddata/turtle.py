@@ -34,9 +34,9 @@ def _name(iri: str) -> str:
     return out
 
 
-def _object(term: Term) -> str:
+def _object(term: Term, verb: str) -> str:
     if type(term) is IRI:
-        return f"<{term}>"
+        return _name(term) if verb == "a" else f"<{term}>"
     if type(term) is BNode:
         return f"_:{term}"
     assert isinstance(term, Literal)
@@ -56,9 +56,17 @@ def turtle_block(triples: Iterable[Triple]) -> str:
         if s not in spelled:
             spelled[s] = f"<{s}>" if type(s) is IRI else f"_:{s}"
         verb = "a" if p == RDF + "type" else _name(p)
-        groups.setdefault(s, []).append((verb, _object(o)))
+        groups.setdefault(s, []).append((verb, _object(o, verb)))
     out = []
     for s, pairs in groups.items():
-        body = " ;\n    ".join(f"{v} {o}" for v, o in pairs)
+        parts: list[str] = []
+        previous = None
+        for verb, obj in pairs:
+            if verb == previous:
+                parts[-1] += f", {obj}"  # the same predicate again: an object list
+            else:
+                parts.append(f"{verb} {obj}")
+            previous = verb
+        body = " ;\n    ".join(parts)
         out.append(f"{spelled[s]} {body} .\n")
     return "".join(out) + "\n"
