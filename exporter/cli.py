@@ -186,6 +186,9 @@ def _dump(args: argparse.Namespace) -> int:
     )
     for problem in result.input_problems:
         print(str(problem), file=sys.stderr)
+    for shard in result.shards:
+        for warning in shard.get("warnings", []):
+            print(f"{warning['source']}:record {warning['record']}: {warning['reason']} [warning]", file=sys.stderr)
     rate = result.records / result.seconds if result.seconds else 0
     print(
         f"exporter: dumped {result.records:,} records ({result.rejected:,} rejected) as {result.triples:,} triples "

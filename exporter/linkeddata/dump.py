@@ -118,6 +118,7 @@ def write_shard(task: ShardTask, config: DumpConfig) -> dict[str, Any]:
     iris = RecordIRIs(config.base_iri)
     records = triples_count = 0
     rejects: list[dict[str, Any]] = []
+    warnings: list[dict[str, Any]] = []
     pages: list[tuple[str, Record]] = []
     context_json = json.dumps(CONTEXT, separators=(",", ":"))
     for unit in task.units:
@@ -129,6 +130,9 @@ def write_shard(task: ShardTask, config: DumpConfig) -> dict[str, Any]:
         for record in mapped:
             records += 1
             iri, changed = iris.allocate(record, unit.number)
+            if changed:
+                warnings.append({"source": unit.source, "record": unit.number,
+                                 "reason": f"another record in this shard has the same id; written as <{iri}>"})
             ts = list(triples(record, config.base_iri, unit.number, iri))
             triples_count += len(ts)
             if "nt" in writers:
@@ -151,7 +155,7 @@ def write_shard(task: ShardTask, config: DumpConfig) -> dict[str, Any]:
     if config.html:
         _write_pages(out, pages, config)
     sidecar = {"shard": task.index, "records": records, "triples": triples_count,
-               "rejected": len(rejects), "files": files, "rejects": rejects}
+               "rejected": len(rejects), "files": files, "rejects": rejects, "warnings": warnings}
     _atomic_write(out / f"{stem}.json", json.dumps(sidecar, ensure_ascii=False, indent=1) + "\n")
     return sidecar
 
