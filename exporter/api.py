@@ -172,7 +172,7 @@ def _watch_losses(records: Iterable[Record], writer: Any, handler: ProblemHandle
     from .losses import lost
 
     for number, record in enumerate(records, start=1):
-        missing = lost(record, writer.carries)
+        missing = lost(record, writer.carries, getattr(writer, "carries_extra", None))
         if missing:
             ident = record.key or (record.provenance.source_id if record.provenance else None)
             handler(Problem(source=writer.name, record=number, severity="loss",

@@ -8,7 +8,7 @@ Facet names are stable and readable: ``title``, ``contributor:editor``, ``date:o
 
 from __future__ import annotations
 
-from typing import Iterable
+from typing import Callable, Iterable
 
 from .model import Record
 
@@ -82,12 +82,17 @@ def facets(record: Record) -> set[str]:
     return out
 
 
-def lost(record: Record, carries: frozenset[str]) -> list[str]:
+def lost(record: Record, carries: frozenset[str], extra_ok: Callable[[str], bool] | None = None) -> list[str]:
     """The facets of ``record`` that a format carrying ``carries`` cannot hold, sorted.
-    ``family:*`` in ``carries`` covers a whole family (``id:*``, ``contributor:*``)."""
+    ``family:*`` in ``carries`` covers a whole family (``id:*``, ``contributor:*``);
+    ``extra_ok`` says which extra keys the format writes back (RIS: those that are tags)."""
     if "*" in carries:
         return []
-    return sorted(f for f in facets(record) if f not in carries and f"{f.split(':', 1)[0]}:*" not in carries)
+    return sorted(
+        f for f in facets(record)
+        if f not in carries and f"{f.split(':', 1)[0]}:*" not in carries
+        and not (extra_ok is not None and f.startswith("extra:") and extra_ok(f[6:]))
+    )
 
 
 def carried(*groups: Iterable[str]) -> frozenset[str]:

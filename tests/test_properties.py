@@ -19,12 +19,19 @@ HOSTILE = ["{", "}", "\\", "%", "&", "$", "#", "_", "~", "^", "\n", "\r\n", "ER 
            "<script>", "\"", "'", "@", ",", " and ", "\u202e", "مرحبا", "漢字", "e\u0301", "\t", "\x00", "\x1b"]
 text = st.lists(st.one_of(st.sampled_from(HOSTILE), st.text(max_size=8)), max_size=6).map("".join)
 nonempty = text.filter(lambda s: s.strip() != "")
+# names and keywords: words of letters (any script), with LaTeX specials, hyphens and
+# apostrophes mixed in, but no commas or control characters (RIS has no way to quote a comma
+# in a name); titles and abstracts above get the fully hostile strings
+wordy = st.text(
+    alphabet=st.one_of(st.characters(categories=["L", "Nd"]), st.sampled_from(list(" -'.{}\\&%$#_~^"))),
+    min_size=1, max_size=12,
+).filter(lambda s: any(ch.isalnum() for ch in s))
 
-person = st.builds(Contributor, family=nonempty, given=st.one_of(st.none(), text),
+person = st.builds(Contributor, family=wordy, given=st.one_of(st.none(), wordy),
                    particle=st.one_of(st.none(), st.sampled_from(["van", "de la", "von"])),
                    suffix=st.one_of(st.none(), st.sampled_from(["Jr.", "III"])),
                    role=st.sampled_from(["author", "editor", "translator"]))
-organisation = st.builds(Contributor, literal=nonempty)
+organisation = st.builds(Contributor, literal=wordy)
 date = st.builds(lambda y, m: DateValue(PartialDate(y, m)), st.integers(1000, 2100), st.one_of(st.none(), st.integers(1, 12)))
 
 records = st.builds(
@@ -37,9 +44,17 @@ records = st.builds(
     issued=st.one_of(st.none(), date),
     publisher=st.one_of(st.none(), text),
     abstract=st.one_of(st.none(), text),
-    identifiers=st.lists(st.builds(Identifier, scheme=st.sampled_from(["doi", "pmid", "isbn", "issn"]), value=nonempty), max_size=3).map(tuple),
-    links=st.lists(st.builds(Link, url=st.one_of(text, st.just("https://example.org/a b{c}\"<>"))), max_size=2).map(tuple),
-    subjects=st.lists(st.builds(Subject, term=nonempty), max_size=3).map(tuple),
+    # identifiers as readers give them (valid in form; readers keep anything else in extra)
+    identifiers=st.lists(st.one_of(
+        st.builds(Identifier, scheme=st.just("doi"), value=st.from_regex(r"10\.[0-9]{4,6}/[A-Za-z0-9.()<>{}_-]{1,12}", fullmatch=True)),
+        st.builds(Identifier, scheme=st.just("pmid"), value=st.from_regex(r"[1-9][0-9]{0,8}", fullmatch=True)),
+        st.builds(Identifier, scheme=st.just("issn"), value=st.sampled_from(["0028-0836", "1476-4687", "2049-3630"])),
+    ), max_size=3, unique=True).map(tuple),
+    links=st.lists(st.builds(Link, url=st.one_of(
+        st.just("https://example.org/a b{c}\"<>"),
+        st.from_regex(r"https://example\.org/[A-Za-z0-9%{}<>|^`\\\[\]'\"-]{0,20}", fullmatch=True),
+    )), max_size=2, unique=True).map(tuple),
+    subjects=st.lists(st.builds(Subject, term=wordy), max_size=3).map(tuple),
     key=st.one_of(st.none(), text),
 )
 

@@ -15,9 +15,11 @@ from __future__ import annotations
 
 import dataclasses
 import re
+import unicodedata
 from typing import Iterable, TextIO
 
 from ..model import Contributor, DateValue, Record
+from ..normalize.identifiers import clean_doi
 from ..normalize.keys import KeyAllocator
 from ..normalize.markup import tokens
 from ..plugins import Writer
@@ -54,7 +56,7 @@ BIBTEX_CARRIES = frozenset(
     """title subtitle short_title contributor:author contributor:editor contributor:translator
     container:title container:volume container:issue container:pages container:article_number
     date:issued date:accessed publisher place edition series number genre id:doi id:pmid
-    id:pmcid id:issn id:isbn link abstract subject language rights:statement notes key""".split()
+    id:pmcid id:issn id:isbn link abstract subject language rights:statement notes key extra:*""".split()
 )
 BIBLATEX_CARRIES = BIBTEX_CARRIES | {"container:short_title", "date:issued:day"}
 
@@ -62,8 +64,10 @@ BIBLATEX_CARRIES = BIBTEX_CARRIES | {"container:short_title", "date:issued:day"}
 
 _LATEX_SPECIALS = {
     "\\": r"\textbackslash{}",
-    "{": r"\{",
-    "}": r"\}",
+    # not \{ and \}: BibTeX counts braces even after a backslash, so a lone \{ would
+    # unbalance the field; these commands are balanced and print the same
+    "{": r"\textbraceleft{}",
+    "}": r"\textbraceright{}",
     "#": r"\#",
     "$": r"\$",
     "%": r"\%",
@@ -84,11 +88,17 @@ def _escape_char(m: re.Match[str]) -> str:
     return _LATEX_SPECIALS.get(m.group(0), "")  # control characters are dropped
 
 
+_LIGATURE = re.compile(r"-(?=-)|'(?=')|`(?=`)")
+
+
 def escape_latex(text: str) -> str:
-    """Escape the ten LaTeX specials; drop control characters; keep Unicode as it is."""
-    if _NEEDS_ESCAPE.search(text) is None:
-        return text
-    return _NEEDS_ESCAPE.sub(_escape_char, text)
+    """Escape the ten LaTeX specials, drop control characters, keep Unicode as it is, and
+    break the ligatures TeX would make of ASCII ("--" is an en dash, "''" a closing quote)."""
+    if _NEEDS_ESCAPE.search(text) is not None:
+        text = _NEEDS_ESCAPE.sub(_escape_char, text)
+    if "--" in text or "''" in text or "``" in text:
+        text = _LIGATURE.sub(lambda m: m.group(0) + "{}", text)
+    return text
 
 
 def latex_text(text: str, protect_case: bool = False) -> str:
@@ -101,20 +111,26 @@ def latex_text(text: str, protect_case: bool = False) -> str:
             return escape_latex(text)
     out = []
     first_word = [True]
+    open_tags: list[str] = []
     for kind, value in tokens(text):
         if kind == "text":
-            out.append(_protect_words(value, first_word) if protect_case else escape_latex(value))
+            if protect_case and "nocase" not in open_tags:
+                out.append(_protect_words(value, first_word))
+            else:  # inside {...} already: BibTeX leaves it alone
+                out.append(escape_latex(value))
+                first_word[0] = first_word[0] and not value.strip()
         elif kind == "open":
+            open_tags.append(value)
             out.append(_MARKUP_LATEX[value])
-            if value == "nocase":
-                first_word[0] = False
         else:
+            if open_tags:
+                open_tags.pop()
             out.append("}")
     return "".join(out)
 
 
 _WORD = re.compile(r"(\S+)")
-_NEWLINES = re.compile(r"\s*[\r\n\u2028\u2029]+\s*")
+_NEWLINES = re.compile(r"[ \t\r\n\u2028\u2029]{2,}|[\t\r\n\u2028\u2029]")
 
 
 def _protect_words(text: str, first_word: list[bool]) -> str:
@@ -141,6 +157,19 @@ def escape_url(url: str) -> str:
     return url.replace("\\", "%5C").replace("{", "%7B").replace("}", "%7D").replace(" ", "%20").replace("\n", "")
 
 
+_FIELD_NAME = re.compile(r"[^a-z0-9_-]+")
+_KEYWORD_SEPARATOR = re.compile(r"\s*[,;]\s*")
+_VERBATIM = frozenset({"url", "doi", "eprint", "file", "pdf", "urlraw"})
+#: extra keys that are not fields: the original entry type, "and others" markers
+_EXTRA_NOT_FIELDS = frozenset({"entrytype", "others"})
+
+def _implied_genre(entry_type: str) -> str | None:
+    """The genre an entry type implies, as the BibTeX reader reads it."""
+    from .bibtex_reader import ENTRY_TYPES
+
+    return ENTRY_TYPES.get(entry_type, (None, None))[1]
+
+
 _KEY_FORBIDDEN = re.compile(r'[\s,{}()"#%\'=\\~]+')
 
 
@@ -156,7 +185,7 @@ _AND = re.compile(r"\band\b", re.I)
 
 def _name_part(text: str) -> str:
     """A name part; commas and the word "and" would split the name, so they are braced."""
-    escaped = escape_latex(text)
+    escaped = " ".join(escape_latex(text).split())
     if "," in text or ("and" in text.lower() and _AND.search(text)):
         return "{" + escaped + "}"
     return escaped
@@ -165,10 +194,15 @@ def _name_part(text: str) -> str:
 def bibtex_name(c: Contributor) -> str:
     """"von Last, Jr, First"; organisations braced so BibTeX never splits them."""
     if c.literal is not None:
-        return "{" + escape_latex(c.literal) + "}"
+        return "{" + " ".join(escape_latex(c.literal).split()) + "}"
     last = " ".join(_name_part(p) for p in (c.dropping_particle, c.particle, c.family) if p)
     if not last:
         return "{" + escape_latex(c.given or "") + "}"
+    if not c.given and not c.suffix:
+        family = _name_part(c.family or "")
+        if not c.particle and not c.dropping_particle and " " in family and not family.startswith("{"):
+            return "{" + family + "}"  # without a comma, BibTeX would split "Al Ghazali" in two
+        return last
     parts = [last]
     if c.suffix:
         parts.append(_name_part(c.suffix))
@@ -200,6 +234,9 @@ class BibTeXWriter(Writer):
             stream.write(self.entry(record, keys.key(record)))
 
     def entry_type(self, record: Record) -> str:
+        original = next((v for k, v in record.extra if k == "entrytype"), None)
+        if original and _FIELD_NAME.sub("", original) == original:
+            return original  # the type the entry had when it was read (@online, @phdthesis)
         if self.biblatex:
             return BIBLATEX_TYPES.get(record.type, "misc")
         if record.type == "thesis":
@@ -212,10 +249,12 @@ class BibTeXWriter(Writer):
         f: list[tuple[str, str]] = []
         etype = self.entry_type(record)
         add = f.append
+        others = {v for k, v in record.extra if k == "others"}
         for role, field in ROLE_FIELDS.items():
             names = record.by_role(role)
             if names:
-                add((field, " and ".join(bibtex_name(c) for c in names)))
+                text = " and ".join(bibtex_name(c) for c in names)
+                add((field, text + " and others" if role in others else text))
         if record.title:
             add(("title", latex_text(record.title, protect_case=True)))
         if record.subtitle:
@@ -261,12 +300,15 @@ class BibTeXWriter(Writer):
             add((field, escape_latex(record.publisher)))
         if record.place:
             add(("location" if self.biblatex else "address", escape_latex(record.place)))
-        if record.genre and etype in ("thesis", "report", "techreport", "phdthesis", "mastersthesis"):
+        if record.genre and record.genre != _implied_genre(etype):
+            # (not when the entry type says it already: @phdthesis is a "PhD thesis")
             add(("type", escape_latex(record.genre)))
-        if record.doi:
-            add(("doi", escape_url(record.doi)))
+        clean = clean_doi(record.doi) if record.doi else None
+        doi_is_valid = clean is not None
+        if clean:
+            add(("doi", escape_url(clean)))
         if self.biblatex and record.pmid:
-            add(("eprint", escape_latex(record.pmid)))
+            add(("eprint", escape_url(record.pmid)))  # a verbatim field for biber
             add(("eprinttype", "pubmed"))
         elif record.pmid:
             add(("pmid", escape_latex(record.pmid)))
@@ -282,15 +324,38 @@ class BibTeXWriter(Writer):
             add(("urldate", record.accessed.iso() or ""))
         if record.abstract:
             add(("abstract", latex_text(record.abstract)))
-        if record.subjects:
-            add(("keywords", escape_latex(", ".join(s.term for s in record.subjects))))
+        # keywords is one list with "," or ";" between terms: a separator inside a term
+        # separates, as every BibTeX reader takes it
+        terms = [escape_latex(" ".join(t.split())) for s in record.subjects for t in _KEYWORD_SEPARATOR.split(s.term)]
+        terms = [t for t in terms if t.strip()]
+        if terms:
+            add(("keywords", ", ".join(terms)))
         if record.language:
             add(("langid" if self.biblatex else "language", escape_latex(record.language)))
         if record.rights and record.rights.statement:
             add(("copyright", escape_latex(record.rights.statement)))
         if record.notes:
             add(("note", escape_latex(" ".join(record.notes))))
+        if record.doi and not doi_is_valid:
+            # not a DOI: kept, after the standard fields (where a reader that checks DOIs
+            # keeps such a value too)
+            add(("doi", escape_url(record.doi)))
+        f.extend(self._extra_fields(record, {name for name, _ in f}))
         return f
+
+    def _extra_fields(self, record: Record, written: set[str]) -> list[tuple[str, str]]:
+        """Fields no slot holds (kept in ``Record.extra``) written back as fields, so that
+        nothing read is lost: a BibTeX file's own extra fields come back as they were."""
+        out = []
+        for key, value in record.extra:
+            if key in _EXTRA_NOT_FIELDS or not value:
+                continue
+            name = _FIELD_NAME.sub("-", key.lower()).strip("-") or "extra"
+            if name in written:
+                continue
+            written.add(name)
+            out.append((name, escape_url(value) if name in _VERBATIM else latex_text(value)))
+        return out
 
     def _dates(self, record: Record) -> list[tuple[str, str]]:
         d = record.issued
@@ -310,12 +375,17 @@ class BibTeXWriter(Writer):
         return out
 
     def entry(self, record: Record, key: str) -> str:
-        lines = [f"@{self.entry_type(record)}{{{key},"]
-        fields = self.fields(record)
+        fields = []
+        for name, value in self.fields(record):
+            if "  " in value or "\n" in value or "\r" in value or "\t" in value or "\u2028" in value or "\u2029" in value:
+                # BibTeX reads any run of white space as one space: write it so
+                value = _NEWLINES.sub(" ", value)
+            value = unicodedata.normalize("NFC", value).strip()  # as the reader reads it
+            if value:
+                fields.append((name, value))
         width = max((len(n) for n, _ in fields), default=0)
+        lines = [f"@{self.entry_type(record)}{{{key},"]
         for name, value in fields:
-            if name != "abstract" and ("\n" in value or "\r" in value or "\u2028" in value or "\u2029" in value):
-                value = _NEWLINES.sub(" ", value)  # only an abstract keeps its line breaks
             # month macros are written bare so that styles can localise them
             body = value if name == "month" and value in MONTHS else "{" + value + "}"
             lines.append(f"  {name.ljust(width)} = {body},")

@@ -50,6 +50,7 @@ from ..model import (
     PartialDate,
     Provenance,
     Record,
+    Rights,
     Subject,
 )
 from ..normalize.dates import MONTHS, parse_date
@@ -601,6 +602,9 @@ def entry_to_record(entry: RawEntry, biblatex: bool) -> tuple[Record, list[str]]
         "event_date": parse_date(decoded.get("eventdate")),
     }
     language = to_bcp47(decoded.get("langid") or decoded.get("language"))
+    # Zotero and exporter write the rights statement as "copyright"
+    rights_text = decoded.get("copyright") or decoded.get("rights")
+    rights = Rights(statement=rights_text) if rights_text else None
     # every field no slot took is kept (crossref, file, vendor fields, the losing one of
     # two spellings such as journal/journaltitle, ...)
     for name, value in decoded.items():
@@ -623,6 +627,7 @@ def entry_to_record(entry: RawEntry, biblatex: bool) -> tuple[Record, list[str]]
         subjects=keywords,
         language=language,
         notes=notes,
+        rights=rights,
         key=entry.key,
         provenance=Provenance(source_system="BibLaTeX" if biblatex else "BibTeX", source_id=entry.key),
         extra=tuple(extra),

@@ -15,6 +15,7 @@ import re
 from typing import Iterable, Iterator, TextIO
 
 from ..model import Contributor, DateValue, Record
+from ..normalize.identifiers import clean_doi
 from ..normalize.markup import to_plain
 from ..plugins import Writer
 from ..problems import ProblemHandler, raise_problem
@@ -35,12 +36,28 @@ RIS_TYPES = {
     "pamphlet": "PAMP", "musical_score": "MUSIC", "speech": "SLIDE", "regulation": "GOVDOC",
     "treaty": "GOVDOC", "document": "GEN",
 }
-#: Contributor role -> RIS tag (Zotero's and EndNote's reading of the 2011 tag set).
+#: Contributor role -> RIS tag where the type does not say otherwise.
 ROLE_TAGS = {
     "author": "AU", "editor": "A2", "collection-editor": "A3", "translator": "A4",
     "contributor": "A4", "director": "AU", "composer": "AU", "interviewer": "A2",
     "recipient": "A2", "container-author": "A2",
 }
+
+
+def role_tag(role: str, ris_type: str) -> str | None:
+    """The tag for ``role`` in a record of ``ris_type``: derived from the reader's
+    type-dependent table (A2 is the series editor of a BOOK, the editor of a CHAP), so that
+    what we write reads back as the same role."""
+    from .ris_reader import AUTHOR_TAGS, AUTHOR_TAGS_BY_TYPE
+
+    for tag in ("AU", "A2", "A3", "A4", "ED"):
+        meaning = AUTHOR_TAGS_BY_TYPE.get((tag, ris_type), AUTHOR_TAGS.get(tag))
+        if meaning == role:
+            return tag
+    default = ROLE_TAGS.get(role, "A4")
+    if AUTHOR_TAGS_BY_TYPE.get((default, ris_type), "") is None:
+        return None  # that tag holds no person for this type
+    return default
 
 #: What RIS holds (exporter.losses facets); the rest is reported as lost.
 RIS_CARRIES = frozenset(
@@ -49,6 +66,14 @@ RIS_CARRIES = frozenset(
     date:online date:accessed publisher place edition series number genre id:doi id:pmid
     id:pmcid id:issn id:isbn link link:more abstract subject language notes""".split()
 ) | {f"contributor:{role}" for role in ROLE_TAGS}
+
+_URL_STARTS = ("http://", "https://", "ftp://", "www.")
+_TAG = re.compile(r"^[A-Z][A-Z0-9]$")
+
+
+def is_ris_tag(key: str) -> bool:
+    return bool(_TAG.match(key)) and key not in ("TY", "ER")
+
 
 _FOLD = re.compile(r"[\r\n\u2028\u2029\x85\x0b\x0c]+")
 _CONTROL = re.compile(r"[\x00-\x08\x0e-\x1f\x7f]")
@@ -61,16 +86,26 @@ def clean_value(text: str) -> str:
     return _CONTROL.sub("", text).strip()
 
 
+def _part(text: str | None) -> str:
+    # RIS has no way to quote a comma inside a name part: it would move the boundary
+    return " ".join((text or "").replace(",", " ").split())
+
+
 def ris_name(c: Contributor) -> str:
     """"Last, First, Suffix" (organisations as they are)."""
     if c.literal is not None:
-        return c.literal
-    last = " ".join(p for p in (c.dropping_particle, c.particle, c.family) if p)
+        return " ".join(c.literal.split())
+    last = " ".join(_part(p) for p in (c.dropping_particle, c.particle, c.family) if _part(p))
     out = last
-    if c.given:
-        out += f", {c.given}"
+    given = _part(c.given)
+    if not given and not c.suffix:
+        # a lone "Smith JA" reads as family and initials (PubMed style): the comma says
+        # that all of it is the family name
+        return f"{last},"
+    if given:
+        out += f", {given}"
     if c.suffix:
-        out += f"{'' if c.given else ','}, {c.suffix}"
+        out += f"{'' if given else ','}, {_part(c.suffix)}"
     return out
 
 
@@ -90,19 +125,36 @@ def ris_date(d: DateValue) -> str | None:
 def ris_lines(record: Record) -> Iterator[tuple[str, str]]:
     rtype = RIS_TYPES.get(record.type, "GEN")
     yield "TY", rtype
+    unplaced = []
     for c in record.contributors:
-        yield ROLE_TAGS.get(c.role, "A4"), ris_name(c)
+        tag = role_tag(c.role, rtype)
+        if tag is None:
+            unplaced.append(c)
+        else:
+            yield tag, ris_name(c)
     if record.full_title:
         yield "TI", record.full_title
     if record.short_title:
         yield "ST", record.short_title
+    # what T2 means depends on the type (the RIS reader's table): the container, the series
+    # (BOOK), the conference (CPAPER, whose container is C3), or nothing
+    from .ris_reader import C3_IS_CONTAINER, SP_BY_TYPE, T2_BY_TYPE, T3_BY_TYPE
+
+    t2 = T2_BY_TYPE.get(rtype, "container")
     cont = record.container
     if cont and cont.title:
-        yield "T2", cont.title
+        if t2 == "container":
+            yield "T2", cont.title
+        elif rtype in C3_IS_CONTAINER:
+            yield "C3", cont.title
     if cont and cont.short_title:
         yield "J2", cont.short_title
-    if record.series:
+    if record.series and t2 == "series":
+        yield "T2", record.series
+    elif record.series and T3_BY_TYPE.get(rtype, "series") == "series":
         yield "T3", record.series
+    if record.event and t2 == "event":
+        yield "T2", record.event
     if record.issued:
         if record.issued.year is not None:
             yield "PY", f"{record.issued.year:04d}"
@@ -126,10 +178,15 @@ def ris_lines(record: Record) -> Iterator[tuple[str, str]]:
             yield "VL", cont.volume
         if cont.issue:
             yield "IS", cont.issue
-        if cont.page_start:
-            yield "SP", cont.page_start if not cont.pages else cont.pages
-        if cont.page_end and not cont.pages:
-            yield "EP", cont.page_end
+        # for some types a lone SP is a page count or a description (the reader's table): a
+        # single page is then not written, a range still is
+        lone_sp_means_pages = rtype not in SP_BY_TYPE
+        if cont.pages:
+            yield "SP", cont.pages
+        elif cont.page_start and (cont.page_end or lone_sp_means_pages):
+            yield "SP", cont.page_start
+            if cont.page_end:
+                yield "EP", cont.page_end
         if cont.article_number:
             yield "C7", cont.article_number  # Zotero and EndNote: "Article Number"
     if record.number:
@@ -137,8 +194,9 @@ def ris_lines(record: Record) -> Iterator[tuple[str, str]]:
     for scheme in ("issn", "isbn"):
         for value in record.ids(scheme):
             yield "SN", value
-    if record.doi:
-        yield "DO", record.doi
+    odd_ids = [i.value for i in record.identifiers if i.scheme == "doi" and clean_doi(i.value) is None]
+    if record.doi and record.doi not in odd_ids:
+        yield "DO", clean_doi(record.doi) or record.doi
     if record.pmid:
         yield "AN", record.pmid
     if record.pmcid and rtype == "JOUR":
@@ -152,18 +210,39 @@ def ris_lines(record: Record) -> Iterator[tuple[str, str]]:
     if record.abstract:
         yield "AB", record.abstract
     for s in record.subjects:
-        yield "KW", s.term
+        # one keyword per KW line; RIS readers (ours, Zotero's) also split a line at ";"
+        for term in re.split(r"[;\n]", s.term):
+            if term.strip():
+                yield "KW", term.strip()
     if record.language:
         yield "LA", record.language
+    odd_links = []
     for link in record.links:
-        yield "UR", link.url.strip().replace(" ", "%20")
+        if link.url.startswith(_URL_STARTS):
+            yield "UR", link.url.strip().replace(" ", "%20")
+        else:
+            odd_links.append(link.url)  # not a web address: kept, after the standard tags
     for note in record.notes:
         yield "N1", note
-    if record.provenance:
-        if record.provenance.database:
-            yield "DB", record.provenance.database
-        if record.provenance.institution:
-            yield "DP", record.provenance.institution
+    database = record.provenance.database if record.provenance else None
+    if record.pmid and not database:
+        database = "PubMed"  # AN is an accession number in the database DB names
+    if database:
+        yield "DB", database
+    if record.provenance and record.provenance.institution:
+        yield "DP", record.provenance.institution
+    # values that are not what their tag promises, kept after the standard tags in the order
+    # the RIS reader keeps them (so that a second trip writes the same file)
+    for c in unplaced:
+        yield ROLE_TAGS.get(c.role, "A4"), ris_name(c)
+    for value in odd_ids:
+        yield "DO", value
+    for url in odd_links:
+        yield "UR", url
+    # tags no slot held when the record was read (vendor tags, unknown tags) go back out
+    for key, value in record.extra:
+        if is_ris_tag(key):
+            yield key, value
 
 
 @dataclasses.dataclass
@@ -175,6 +254,10 @@ class RISWriter(Writer):
     extensions = (".ris",)
     media_type = "application/x-research-info-systems"
     carries = RIS_CARRIES
+
+    @staticmethod
+    def carries_extra(key: str) -> bool:
+        return is_ris_tag(key)
 
     def write(self, records: Iterable[Record], stream: TextIO, report: ProblemHandler = raise_problem) -> None:
         for record in records:

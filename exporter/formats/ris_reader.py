@@ -30,6 +30,8 @@ Keywords are one per KW line, continuation line or semicolon-separated item.
 
 from __future__ import annotations
 
+import dataclasses
+
 import re
 from collections.abc import Iterator
 from dataclasses import replace
@@ -373,11 +375,12 @@ def _name(text: str, role: str) -> Contributor:
         if m:
             return Contributor(family=m.group(1), given=m.group(2), role=role)
         return Contributor(literal=text, role=role)
-    if "," in text:
-        family, _, given = text.partition(",")
-        if family.strip() and " " not in family.strip() and given.strip() != "":
-            contributor, _ = parse_inverted(f"{family.strip()}, {given.strip()}", role)
-            return contributor
+    parts = [p.strip() for p in text.split(",")]
+    if len(parts) >= 3:
+        # RIS order is "Last, First, Suffix" (BibTeX's is "Last, Jr, First")
+        family, given, suffix = parts[0], ", ".join(parts[1:-1]), parts[-1]
+        contributor, _ = parse_inverted(f"{family}, {given}", role)
+        return dataclasses.replace(contributor, suffix=suffix or None)
     contributor, _ = parse_inverted(text, role)
     return contributor
 
@@ -500,7 +503,9 @@ def raw_to_record(raw: TaggedRecord) -> tuple[Record, list[str]]:
     identifiers: list[Identifier] = []
     for value in raw.values("DO"):
         doi = clean_doi(value)
-        if doi and Identifier("doi", doi) not in identifiers:
+        if doi is None:
+            extra.append(("DO", value))  # not a DOI: kept, not dropped
+        elif Identifier("doi", doi) not in identifiers:
             identifiers.append(Identifier("doi", doi))
     for value in raw.values("SN"):
         found = _split_isxn(value)

@@ -49,7 +49,9 @@ def clean_doi(text: str) -> str | None:
     m = DOI.search(text)
     if not m:
         return None
-    return m.group(1).rstrip(".,;")
+    doi = m.group(1).rstrip(".,;")  # punctuation after a DOI in running text is not part of it
+    prefix, _, suffix = doi.partition("/")
+    return doi if suffix else None
 
 
 def clean_pmcid(text: str) -> str | None:

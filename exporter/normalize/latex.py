@@ -48,6 +48,7 @@ SYMBOLS: dict[str, str] = {
     "textregistered": "®", "texttrademark": "™", "S": "§", "P": "¶", "pounds": "£",
     "textsterling": "£", "euro": "€", "texteuro": "€", "textdegree": "°", "degree": "°",
     "textasciitilde": "~", "textbackslash": "\\", "backslash": "\\", "textbar": "|",
+    "textbraceleft": "{", "textbraceright": "}",
     "textless": "<", "textgreater": ">", "textasciicircum": "^", "textunderscore": "_",
     "textbullet": "•", "textdagger": "†", "textdaggerdbl": "‡", "textperiodcentered": "·",
     "textexclamdown": "¡", "textquestiondown": "¿",
