@@ -70,7 +70,7 @@ def test_bibtex_reparses_with_bibtexparser(fmt):
     assert seed["author"] == "Alidina, Shehnaz and Martelli, Peter F. and Singer, Sara J. and Aveling, Emma-Louise"
     assert seed["doi"] == "10.1097/HMR.0000000000000250"
     hostile = lib.entries[1]
-    assert hostile["title"].startswith(r"50\% of {\{Braces\}} \& \$math\$")
+    assert hostile["title"].startswith(r"50\% of {\textbraceleft{}Braces\textbraceright{}} \& \$math\$")
     split = bibtexparser.parse_string(out, append_middleware=[SeparateCoAuthors(), SplitNameParts()])
     names = [(n.von, n.last, n.jr, n.first) for n in split.entries[1]["author"]]
     assert names == [

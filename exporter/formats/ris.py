@@ -50,14 +50,11 @@ def role_tag(role: str, ris_type: str) -> str | None:
     what we write reads back as the same role."""
     from .ris_reader import AUTHOR_TAGS, AUTHOR_TAGS_BY_TYPE
 
-    for tag in ("AU", "A2", "A3", "A4", "ED"):
-        meaning = AUTHOR_TAGS_BY_TYPE.get((tag, ris_type), AUTHOR_TAGS.get(tag))
-        if meaning == role:
-            return tag
-    default = ROLE_TAGS.get(role, "A4")
-    if AUTHOR_TAGS_BY_TYPE.get((default, ris_type), "") is None:
-        return None  # that tag holds no person for this type
-    return default
+    for wanted in (role, "contributor"):  # a role the type has no tag for: a contributor
+        for tag in ("AU", "A2", "A3", "A4", "ED"):
+            if AUTHOR_TAGS_BY_TYPE.get((tag, ris_type), AUTHOR_TAGS.get(tag)) == wanted:
+                return tag
+    return None
 
 #: What RIS holds (exporter.losses facets); the rest is reported as lost.
 RIS_CARRIES = frozenset(
@@ -68,6 +65,9 @@ RIS_CARRIES = frozenset(
 ) | {f"contributor:{role}" for role in ROLE_TAGS}
 
 _URL_STARTS = ("http://", "https://", "ftp://", "www.")
+_TAG_ORDER = {tag: i for i, tag in enumerate(
+    "TY AU A1 A2 A3 A4 ED TI T1 ST T2 C3 J2 T3 PY DA ET Y2 VL IS SP EP C7 M1 SN DO AN C2 PB CY M3 AB KW LA UR N1 DB DP".split()
+)}
 _TAG = re.compile(r"^[A-Z][A-Z0-9]$")
 
 
@@ -125,12 +125,9 @@ def ris_date(d: DateValue) -> str | None:
 def ris_lines(record: Record) -> Iterator[tuple[str, str]]:
     rtype = RIS_TYPES.get(record.type, "GEN")
     yield "TY", rtype
-    unplaced = []
     for c in record.contributors:
         tag = role_tag(c.role, rtype)
-        if tag is None:
-            unplaced.append(c)
-        else:
+        if tag is not None:  # else this type has no tag for any person but its authors
             yield tag, ris_name(c)
     if record.full_title:
         yield "TI", record.full_title
@@ -233,8 +230,6 @@ def ris_lines(record: Record) -> Iterator[tuple[str, str]]:
         yield "DP", record.provenance.institution
     # values that are not what their tag promises, kept after the standard tags in the order
     # the RIS reader keeps them (so that a second trip writes the same file)
-    for c in unplaced:
-        yield ROLE_TAGS.get(c.role, "A4"), ris_name(c)
     for value in odd_ids:
         yield "DO", value
     for url in odd_links:
@@ -262,7 +257,10 @@ class RISWriter(Writer):
     def write(self, records: Iterable[Record], stream: TextIO, report: ProblemHandler = raise_problem) -> None:
         for record in records:
             chunks = []
-            for tag, value in ris_lines(record):
+            # tags in one fixed order (stable: authors keep theirs), wherever a value came
+            # from, so that a value a reader kept under its tag comes back to the same place
+            lines = sorted(ris_lines(record), key=lambda tv: _TAG_ORDER.get(tv[0], len(_TAG_ORDER)))
+            for tag, value in lines:
                 value = clean_value(value)
                 if value:
                     chunks.append(f"{tag}  - {value}\r\n")
