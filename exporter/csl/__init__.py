@@ -24,6 +24,7 @@ from citeproc.source.json import CiteProcJSON
 from . import patches  # noqa: F401  (applies the citeproc-py corrections)
 from .items import prepare_items
 from .markup import MARKUPS, intermediate, serialize
+from .patches.punctuation import finalize
 from .styles import StyleNotFound, available_styles, load_style, render_lock, resolve_style
 
 __all__ = ['CitationProcessor', 'StyleNotFound', 'available_styles']
@@ -48,6 +49,16 @@ class CitationProcessor:
         self.style_path = path
         self.locale = locale or default_locale or 'en-US'
         self._style = load_style(path, self.locale)
+        root = self._style.root
+        self._quotes = tuple(str(root.get_single_term(name)) for name in (
+            'open-quote', 'close-quote', 'open-inner-quote', 'close-inner-quote'))
+        piq = root.get_locale_option('punctuation-in-quote')
+        self._punctuation_in_quote = str(piq).lower() == 'true'
+
+    def _finish(self, text: object) -> str:
+        """Intermediate string -> final output in the requested markup."""
+        return serialize(finalize(str(text), self._quotes, self._punctuation_in_quote),
+                         self.markup)
 
     # -- public API ---------------------------------------------------------------
     def bibliography(self, items: list[dict]) -> list[str]:
@@ -56,7 +67,7 @@ class CitationProcessor:
             return []
         with render_lock():
             bib, _ = self._engine(items)
-            return [serialize(str(entry), self.markup) for entry in self._render_entries(bib)]
+            return [self._finish(entry) for entry in self._render_entries(bib)]
 
     def bibliography_entries(self, items: list[dict]) -> list[tuple[str, str]]:
         """Like :meth:`bibliography`, as (caller's item id, entry) pairs."""
@@ -65,7 +76,7 @@ class CitationProcessor:
         with render_lock():
             bib, keys = self._engine(items)
             back = {v: k for k, v in keys.items()}
-            return [(back[item.key], serialize(str(entry), self.markup))
+            return [(back[item.key], self._finish(entry))
                     for item, entry in zip(bib.items, self._render_entries(bib))]
 
     def citations(self, items: list[dict], clusters: list[list[dict]]) -> list[str]:
@@ -83,7 +94,7 @@ class CitationProcessor:
                 citation = Citation(cites)
                 bib.register(citation)
                 text = bib.cite(citation, _missing)
-                out.append(serialize(str(text), self.markup))
+                out.append(self._finish(text))
             return out
 
     # -- internals ---------------------------------------------------------------

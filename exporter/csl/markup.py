@@ -32,12 +32,14 @@ LIGHT = ('\ue010', '\ue011')
 # second-field-align: the first field is enclosed in LEFT_MARGIN, the rest in RIGHT_INLINE
 LEFT_MARGIN = ('\ue012', '\ue013')
 RIGHT_INLINE = ('\ue014', '\ue015')
-# marks the closing quotation mark produced by quotes="true" (punctuation-in-quote)
-QUOTE_END = '\ue016'
+# quotation marks, from quotes="true" or from straight quotes in the data; resolved
+# to the locale's outer or inner quotation marks by nesting depth (punctuation.py)
+QUOTE_OPEN = '\ue016'
+QUOTE_CLOSE = '\ue017'
 
 MARKERS = ''.join(ITALIC + BOLD + SUPERSCRIPT + SUBSCRIPT + SMALL_CAPS + UNDERLINE
                   + NORMAL_STYLE + NORMAL_VARIANT + LIGHT + LEFT_MARGIN + RIGHT_INLINE
-                  + (QUOTE_END,))
+                  + (QUOTE_OPEN, QUOTE_CLOSE))
 OPENERS = ''.join(p[0] for p in (ITALIC, BOLD, SUPERSCRIPT, SUBSCRIPT, SMALL_CAPS,
                                  UNDERLINE, NORMAL_STYLE, NORMAL_VARIANT, LIGHT))
 CLOSERS = ''.join(p[1] for p in (ITALIC, BOLD, SUPERSCRIPT, SUBSCRIPT, SMALL_CAPS,
@@ -160,7 +162,6 @@ _HTML = {
     LIGHT[0]: '<span style="font-weight:lighter;">', LIGHT[1]: '</span>',
     LEFT_MARGIN[0]: '<div class="csl-left-margin">', LEFT_MARGIN[1]: '</div>',
     RIGHT_INLINE[0]: '<div class="csl-right-inline">', RIGHT_INLINE[1]: '</div>',
-    QUOTE_END: '',
 }
 
 

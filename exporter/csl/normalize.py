@@ -1,9 +1,73 @@
-"""Normalisation of CSL-JSON values that the CSL 1.0.2 specification prescribes.
+"""Normalisation of CSL-JSON values before citeproc-py sees them.
 
-https://docs.citationstyles.org/en/stable/specification.html#appendix-iv-variables
+CSL 1.0.2 (https://docs.citationstyles.org/en/stable/specification.html):
+
+* "Quotes" (#quotes) and Appendix VI "Rich Text Markup": straight quotation marks
+  in field values are quotation marks, rendered with the locale's quote terms.
+  Like citeproc-js, a pair of straight double or single quotes becomes a
+  quotation (outer or inner marks are chosen later by nesting depth, see
+  :mod:`exporter.csl.patches.punctuation`), and any other straight single quote
+  is an apostrophe, rendered as the typographic apostrophe U+2019.
 """
 from __future__ import annotations
 
+from .markup import MARKERS, QUOTE_CLOSE, QUOTE_OPEN
+
+APOSTROPHE = '\u2019'
+# fields whose values are identifiers, numbers or URLs: never touched
+_LITERAL_FIELDS = frozenset({
+    'id', 'type', 'language', 'URL', 'DOI', 'ISBN', 'ISSN', 'PMID', 'PMCID', 'page',
+    'page-first', 'volume', 'issue', 'number', 'edition', 'locator', 'citation-key',
+    'number-of-pages', 'number-of-volumes', 'chapter-number', 'collection-number',
+    'version', 'call-number', 'archive_location', 'archive-location',
+})
+_OPEN_BEFORE = frozenset(' \t\n([{\u2014\u2013-/')
+
+
+def _classify(value: str, index: int) -> str:
+    """'open', 'close', 'inner' (between letters) or 'other' for the quote at index."""
+    before = value[index - 1] if index > 0 else ' '
+    after = value[index + 1] if index + 1 < len(value) else ' '
+    if before in MARKERS and index > 1:
+        before = value[index - 2]
+    if before.isalnum() and after.isalnum():
+        return 'inner'
+    if (before in _OPEN_BEFORE or index == 0) and not after.isspace():
+        return 'open'
+    if not before.isspace():
+        return 'close'
+    return 'other'
+
+
+def smart_quotes(value: str) -> str:
+    """Straight quotes -> quotation markers / typographic apostrophes."""
+    if '"' not in value and "'" not in value:
+        return value
+    chars = list(value)
+    for quote in ('"', "'"):
+        positions = [i for i, c in enumerate(chars) if c == quote]
+        open_at = None
+        for i in positions:
+            kind = _classify(value, i)
+            if kind == 'open' and open_at is None:
+                open_at = i
+            elif kind in ('close', 'other') and open_at is not None:
+                chars[open_at], chars[i] = QUOTE_OPEN, QUOTE_CLOSE
+                open_at = None
+            elif quote == "'":
+                chars[i] = APOSTROPHE
+        if open_at is not None and quote == "'":
+            chars[open_at] = APOSTROPHE
+    return ''.join(chars)
+
 
 def normalize_item(item: dict) -> dict:
+    for field, value in list(item.items()):
+        if field in _LITERAL_FIELDS:
+            continue
+        if isinstance(value, str):
+            item[field] = smart_quotes(value)
+        elif isinstance(value, list) and value and isinstance(value[0], dict):
+            item[field] = [{k: smart_quotes(v) if isinstance(v, str) else v
+                            for k, v in name.items()} for name in value]
     return item

@@ -28,6 +28,8 @@ def initialize_given(given: str, mark: str, with_hyphen: bool = True,
                      initialize: bool = True) -> str:
     """Initialize a given name following CSL 1.0.2 (see module docstring)."""
     tokens: list[tuple[str, bool]] = []  # (text, is_initial)
+    if not with_hyphen:
+        given = given.replace('-', ' ')
     for word in given.replace('.', '. ').split():
         parts = word.split('-')
         initials: list[str] = []
