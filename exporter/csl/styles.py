@@ -130,6 +130,8 @@ def load_style(path: str, locale: str) -> CitationStylesStyle:
             style = _styles.get(key)
             if style is None:
                 style = CitationStylesStyle(path, locale=locale, validate=False)
+                from .markup import intermediate
+                style.root.formatter = intermediate  # the only formatter we render with
                 _styles[key] = style
     return style
 
