@@ -68,11 +68,35 @@ def _wrapper(name: str, markers: tuple[str, str]) -> type[_Wrapper]:
     return type(name, (_Wrapper,), {'markers': markers})
 
 
+_CJK_RANGES = ((0x1100, 0x11FF), (0x2E80, 0x2FDF), (0x3000, 0x30FF), (0x3130, 0x318F),
+               (0x3400, 0x4DBF), (0x4E00, 0x9FFF), (0xAC00, 0xD7AF), (0xF900, 0xFAFF),
+               (0xFF00, 0xFFEF), (0x20000, 0x2FA1F))
+
+
+def is_cjk_text(text: str) -> bool:
+    """True if every letter of text is Chinese, Japanese or Korean."""
+    letters = [c for c in text if c.isalpha()]
+    return bool(letters) and all(any(lo <= ord(c) <= hi for lo, hi in _CJK_RANGES)
+                                 for c in letters)
+
+
+class _Italic(_Wrapper):
+    """Italics are not applied to text in CJK scripts, which have no italic forms
+    (citeproc-js behaviour; CSL 1.0.2 leaves script-specific formatting to processors)."""
+
+    markers = ITALIC
+
+    def __new__(cls, text: object) -> '_Wrapper':
+        if is_cjk_text(str(text)):
+            return str.__new__(cls, str(text))
+        return super().__new__(cls, text)
+
+
 class IntermediateFormatter:
     """Stands in for a ``citeproc.formatter`` module (``plain``, ``html``...)."""
 
-    Italic = _wrapper('Italic', ITALIC)
-    Oblique = _wrapper('Oblique', ITALIC)
+    Italic = _Italic
+    Oblique = _Italic
     Bold = _wrapper('Bold', BOLD)
     Light = _wrapper('Light', LIGHT)
     Underline = _wrapper('Underline', UNDERLINE)
