@@ -22,6 +22,7 @@ from citeproc import Citation, CitationItem, CitationStylesBibliography, Locator
 from citeproc.source.json import CiteProcJSON
 
 from . import patches  # noqa: F401  (applies the citeproc-py corrections)
+from .disambiguation import assign_year_suffixes
 from .items import prepare_items
 from .markup import MARKUPS, intermediate, serialize
 from .patches.punctuation import finalize
@@ -108,6 +109,7 @@ class CitationProcessor:
             bib.register(Citation([CitationItem(item['id'])]))
         if self._style.has_bibliography():
             bib.sort()
+        assign_year_suffixes(self._style, bib)
         return bib, keys
 
     def _render_entries(self, bib) -> list[str]:

@@ -62,7 +62,11 @@ _original_date_part_process = model.Date_Part.process
 
 def date_part_process(self, date, context=None):
     # the override attributes are applied by date_part_render; never mutate here
-    return _original_date_part_process(self, date, None)
+    text = _original_date_part_process(self, date, None)
+    if self.get('name') == 'year' and 'year_suffix' in date and text:
+        # implicit year-suffix (CSL 1.0.2 "Disambiguation", see exporter.csl.disambiguation)
+        text = str(text) + date['year_suffix']
+    return text
 
 
 def date_part_render(self, date, context=None, strip_prefix=False, strip_suffix=False):
