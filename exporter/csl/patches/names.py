@@ -108,6 +108,14 @@ def join_parts(*parts) -> str:
     return out
 
 
+def _in_citation(element, context) -> bool:
+    try:
+        layout = (context if context is not None else element).get_layout()
+    except IndexError:
+        return False
+    return layout.getparent().tag.endswith('}citation')
+
+
 def name_process(self, item, variable, context=None, sort_options=None, **kwargs):
     def get_option(name):
         return self.get_option(name, context, sort_options)
@@ -142,6 +150,14 @@ def name_process(self, item, variable, context=None, sort_options=None, **kwargs
             return min(len(names), et_al_use_first)
         return len(names)
 
+    in_citation = _in_citation(self, context)
+    if in_citation:
+        # CSL 1.0.2 "Disambiguation": add-names (exporter.csl.disambiguation)
+        extra = item.reference.get('_add_names')
+        if extra and et_al_min and len(names) >= et_al_min:
+            et_al_use_first = max(et_al_use_first, extra)
+            if et_al_use_first >= len(names):
+                et_al_min = 0
     et_al = self.et_al()
     et_al_truncate = len(names) > 1 and et_al_min and len(names) >= et_al_min
     et_al_last = et_al_use_last and et_al_use_first <= et_al_min - 2
@@ -155,7 +171,10 @@ def name_process(self, item, variable, context=None, sort_options=None, **kwargs
         given, family, dp, ndp, suffix = name.parts()
         if is_cjk_name(family, given):
             given, family = format_name_parts(given, family)
-            output.append(join_parts(family) + (str(given) if given else ''))
+            if form == 'short':
+                output.append(str(family))
+            else:
+                output.append(join_parts(family) + (str(given) if given else ''))
             continue
         if given is not None and initialize_with is not None:
             given = self.initialize(given, initialize_with, context)
@@ -181,8 +200,15 @@ def name_process(self, item, variable, context=None, sort_options=None, **kwargs
                 del comma
         else:  # short
             family = join_parts(ndp, family)
-            given, family = format_name_parts(given, family)
-            text = str(family)
+            if in_citation and i == 0 and given and item.reference.get('_add_givenname'):
+                # CSL 1.0.2 "Disambiguation", add-givenname: the initials of the
+                # primary name are added ("M. Lindqvist")
+                init = initialize_given(str(name.parts()[0]), initialize_with or '. ')
+                given, family = format_name_parts(init, family)
+                text = join_parts(given, family)
+            else:
+                given, family = format_name_parts(given, family)
+                text = str(family)
         output.append(text)
 
     if et_al_truncate and et_al:
