@@ -36,10 +36,13 @@ RIGHT_INLINE = ('\ue014', '\ue015')
 # to the locale's outer or inner quotation marks by nesting depth (punctuation.py)
 QUOTE_OPEN = '\ue016'
 QUOTE_CLOSE = '\ue017'
+# an opening quote that was a straight single quote in the data (title case treats
+# the word after it differently, as citeproc-js does); otherwise like QUOTE_OPEN
+QUOTE_OPEN_SINGLE = '\ue018'
 
 MARKERS = ''.join(ITALIC + BOLD + SUPERSCRIPT + SUBSCRIPT + SMALL_CAPS + UNDERLINE
                   + NORMAL_STYLE + NORMAL_VARIANT + LIGHT + LEFT_MARGIN + RIGHT_INLINE
-                  + (QUOTE_OPEN, QUOTE_CLOSE))
+                  + (QUOTE_OPEN, QUOTE_CLOSE, QUOTE_OPEN_SINGLE))
 OPENERS = ''.join(p[0] for p in (ITALIC, BOLD, SUPERSCRIPT, SUBSCRIPT, SMALL_CAPS,
                                  UNDERLINE, NORMAL_STYLE, NORMAL_VARIANT, LIGHT))
 CLOSERS = ''.join(p[1] for p in (ITALIC, BOLD, SUPERSCRIPT, SUBSCRIPT, SMALL_CAPS,

@@ -11,7 +11,7 @@ CSL 1.0.2 (https://docs.citationstyles.org/en/stable/specification.html):
 """
 from __future__ import annotations
 
-from .markup import MARKERS, QUOTE_CLOSE, QUOTE_OPEN
+from .markup import MARKERS, QUOTE_CLOSE, QUOTE_OPEN, QUOTE_OPEN_SINGLE
 
 APOSTROPHE = '\u2019'
 # fields whose values are identifiers, numbers or URLs: never touched
@@ -52,7 +52,8 @@ def smart_quotes(value: str) -> str:
             if kind == 'open' and open_at is None:
                 open_at = i
             elif kind in ('close', 'other') and open_at is not None:
-                chars[open_at], chars[i] = QUOTE_OPEN, QUOTE_CLOSE
+                chars[open_at] = QUOTE_OPEN if quote == '"' else QUOTE_OPEN_SINGLE
+                chars[i] = QUOTE_CLOSE
                 open_at = None
             elif quote == "'":
                 chars[i] = APOSTROPHE

@@ -9,8 +9,8 @@ CSL 1.0.2 (https://docs.citationstyles.org/en/stable/specification.html):
   "true" (en-US), a comma or period that follows a closing quotation mark is
   moved inside it (“Title,”).  Stock citeproc-py reads the option and ignores it.
 * "Affixes"/"Delimiter" and citeproc-js's punctuation rules: a period directly
-  after a "?", "!" or "." (also across closing markup or quotes) is dropped
-  ("happiness?." -> "happiness?", "U.S.." -> "U.S.").
+  after a "?", "!", ".", ";" or ":" (also across closing markup or quotes) is
+  dropped ("happiness?." -> "happiness?", "U.S.." -> "U.S.", "2001;." -> "2001;").
 """
 from __future__ import annotations
 
@@ -18,7 +18,7 @@ import re
 
 from citeproc import model
 
-from ..markup import CLOSERS, OPENERS, QUOTE_CLOSE, QUOTE_OPEN
+from ..markup import CLOSERS, QUOTE_CLOSE, QUOTE_OPEN, QUOTE_OPEN_SINGLE
 
 
 def quote(self, string):
@@ -31,7 +31,7 @@ model.Quoted.quote = quote
 
 _MARKS = re.escape(CLOSERS + QUOTE_CLOSE)
 _MOVE_IN = re.compile(f'([{_MARKS}]*{QUOTE_CLOSE}[{_MARKS}]*)([.,])')
-_DOUBLED_PERIOD = re.compile(f'(?<!\\.)([.?!][{_MARKS}]*)\\.(?!\\.)')
+_DOUBLED_PERIOD = re.compile(f'(?<!\\.)([.?!;:][{_MARKS}]*)\\.(?!\\.)')
 _PUNCT_AFTER_QUERY = re.compile(f'([?!])([{_MARKS}]*)([.,])')
 
 
@@ -45,6 +45,7 @@ def finalize(text: str, quotes: tuple[str, str, str, str], punctuation_in_quote:
         # moved inside after "?"/"!": a period is dropped (“Lottery?”), a comma kept
         text = re.sub(f'([?!])([{_MARKS}]*)\\.(?=[{_MARKS}]*{QUOTE_CLOSE})', r'\1\2', text)
     text = _DOUBLED_PERIOD.sub(r'\1', text)
+    text = text.replace(QUOTE_OPEN_SINGLE, QUOTE_OPEN)
     if QUOTE_OPEN in text or QUOTE_CLOSE in text:
         out = []
         depth = 0

@@ -3,12 +3,13 @@
 CSL 1.0.2, "Text-case" (https://docs.citationstyles.org/en/stable/specification.html#text-case):
 
 * ``title``: (English items only) lowercase words are capitalized, except stop
-  words (the specification's list, below), which stay lowercase unless they
+  words (the specification's list plus citeproc-js's "about", "above"), which stay lowercase unless they
   are the first word or follow a colon.  Words containing uppercase letters
   are left alone.  Each part of a hyphenated compound counts as a word
   ("Self-Reported", "Cross-Sectional").
-* ``capitalize-first``, ``capitalize-all``, ``uppercase``, ``lowercase``,
-  ``sentence``: as in the specification.  Formatting markup at the start of a
+* ``capitalize-first`` / ``capitalize-all``: the first character of the first /
+  every word is capitalized *if the word is lowercase* ("arXiv" stays).
+* ``uppercase``, ``lowercase``, ``sentence``: as in the specification.  Formatting markup at the start of a
   word is skipped ("<i>word</i>" -> "<i>Word</i>"; stock citeproc-py tried to
   uppercase the markup), and text in ``<span class="nocase">`` is never changed
   (Appendix VI).
@@ -20,10 +21,10 @@ import re
 from citeproc import model
 from citeproc.string import MixedString, NoCase, String
 
-from ..markup import MARKERS
+from ..markup import MARKERS, QUOTE_OPEN_SINGLE
 
 STOP_WORDS = frozenset("""
-a according across afore after against ahead along alongside amid amidst among amongst an
+about above a according across afore after against ahead along alongside amid amidst among amongst an
 and anenst apart apropos apud around as aside astride at athwart atop barring before behind
 below beneath beside besides between beyond but by circa despite down due during except for
 forenenst from given in inside into lest like modulo near next nor notwithstanding of off on
@@ -91,11 +92,15 @@ def apply_case(text, text_case: str):
         for i in range(len(chars)):
             lower(i)
     elif text_case == 'capitalize-first':
-        i = _first_letter(chars, 0, len(chars))
-        if i is not None:
-            upper(i)
+        m = _WORD.search(plain)
+        if m and _is_lower_word(m.group()):
+            i = _first_letter(chars, m.start(), m.end())
+            if i is not None:
+                upper(i)
     elif text_case == 'capitalize-all':
         for m in _WORD.finditer(plain):
+            if not _is_lower_word(m.group()):
+                continue
             i = _first_letter(chars, m.start(), m.end())
             if i is not None:
                 upper(i)
@@ -112,6 +117,14 @@ def apply_case(text, text_case: str):
     elif text_case == 'title':
         _title_case(chars, flags, plain)
     return _rebuild(chars, flags)
+
+
+def _is_lower_word(word: str) -> bool:
+    letters = [c for c in word if c.isalpha()]
+    return bool(letters) and all(c.islower() for c in letters)
+
+
+_QUOTE_START = frozenset("'" + QUOTE_OPEN_SINGLE)
 
 
 def _title_case(chars: list[str], flags: list[bool], plain: str) -> None:
@@ -134,6 +147,14 @@ def _title_case(chars: list[str], flags: list[bool], plain: str) -> None:
                         chars[i] = chars[i].lower()
             elif not letters.islower():
                 continue  # has capitals: leave it alone
+            visible = ''.join(c for c in part if c not in MARKERS or c == QUOTE_OPEN_SINGLE)
+            if not (first and n == 0):
+                # citeproc-js leaves single lowercase letters ("p < 0.05") and words
+                # after a straight single quote in the data (‘ability Grouping’) alone
+                if len(letters) == 1 and len(visible.strip('.,;:!?()')) == 1:
+                    continue
+                if visible[:1] in _QUOTE_START and n == 0:
+                    continue
             bare = ''.join(c for c in part if c not in MARKERS).strip('.,;:!?()[]{}"\'\u2018\u2019\u201c\u201d')
             is_stop = bare.lower() in STOP_WORDS and not (first and n == 0)
             if is_stop and '-' not in core:
