@@ -1,0 +1,88 @@
+"""cs:substitute suppresses the variables it used.
+
+CSL 1.0.2, "Substitute" (https://docs.citationstyles.org/en/stable/specification.html#substitute):
+"Substituted variables are suppressed in the rest of the output to prevent
+duplication."  An editor-only book whose editors replace the author is not
+followed by "(A. Ferrand & K. Oduya, Eds.)"; a title that replaces a missing
+author is not printed a second time.
+
+Stock citeproc-py only suppressed ``cs:text`` variables named directly in the
+substitute (not names, dates, numbers, or variables reached through a macro).
+Here every variable that renders output while a substitute child is rendered
+is recorded, and suppressed for the rest of the entry or cite.  The state is
+reset whenever citeproc-py starts a new entry/cite (it assigns
+``layout.repressed = {}`` each time).
+"""
+from __future__ import annotations
+
+from citeproc import model
+from citeproc.source import VariableError
+
+_state: dict = {'by_tag': {}, 'vars': set()}
+_recorders: list[set[str]] = []
+
+
+def _get_repressed(self) -> dict:
+    return _state['by_tag']
+
+
+def _set_repressed(self, value: dict) -> None:
+    _state['by_tag'] = value
+    _state['vars'] = set()
+
+
+model.Layout.repressed = property(_get_repressed, _set_repressed)
+
+
+def _variables(element) -> list[str]:
+    value = element.get('variable')
+    if not value:
+        return []
+    names = value.split()
+    return names + [n[:-6] for n in names if n.endswith('-short')]
+
+
+def _record(element, text) -> None:
+    if _recorders and text is not None and str(text) != '':
+        for recorder in _recorders:
+            recorder.update(_variables(element))
+
+
+def _suppressing(render):
+    def wrapper(self, *args, **kwargs):
+        variables = self.get('variable')
+        if variables and _state['vars'] and all(v in _state['vars'] for v in variables.split()):
+            return None
+        text = render(self, *args, **kwargs)
+        _record(self, text)
+        return text
+    wrapper.__wrapped__ = render
+    return wrapper
+
+
+for _cls in (model.Text, model.Names, model.Date, model.Number):
+    _cls.render = _suppressing(_cls.render)
+
+
+def substitute_render(self, item, context=None, **kwargs):
+    text = None
+    for child in self.getchildren():
+        _recorders.append(set())
+        try:
+            if isinstance(child, model.Names) and child.name is None:
+                names = self.xpath_search('./parent::cs:names[1]')[0]
+                text = child.render(item, names_context=names, context=context, **kwargs)
+            else:
+                text = child.render(item, context=context, **kwargs)
+        except VariableError:
+            text = None
+        finally:
+            used = _recorders.pop()
+        if text:
+            _state['vars'].update(used)
+            _state['vars'].update(_variables(child))
+            return text
+    return None
+
+
+model.Substitute.render = substitute_render
