@@ -26,27 +26,18 @@ from ..markup import strip_markers
 EN_DASH = '\u2013'
 
 
-def _first_names_element(element):
-    """The first cs:names element reached from element (following macros)."""
-    for el in element.iter():
-        if isinstance(el, model.Names):
-            return el
-        if isinstance(el, model.Text) and el.get('macro'):
-            found = _first_names_element(el.get_macro(el.get('macro')))
-            if found is not None:
-                return found
-    return None
+_capture: list[list[str]] = []  # first non-empty cs:names output of the cite being rendered
+_original_names_render = model.Names.render
 
 
-def _names_text(layout, item) -> str | None:
-    names = _first_names_element(layout)
-    if names is None:
-        return None
-    try:
-        text = names.render(item, context=layout)
-    except VariableError:
-        return None
-    return str(text) if text else None
+def names_render(self, *args, **kwargs):
+    text = _original_names_render(self, *args, **kwargs)
+    if _capture and not _capture[-1] and text is not None and str(text):
+        _capture[-1].append(str(text))
+    return text
+
+
+model.Names.render = names_render
 
 
 def render_citation(self, citation, callback):
@@ -60,12 +51,15 @@ def render_citation(self, citation, callback):
         self.repressed = {}
         prefix = item.get('prefix', '')
         suffix = item.get('suffix', '')
+        _capture.append([])
         try:
             output = self.render_children(item)
         except VariableError:
             output = None
+        finally:
+            names = _capture.pop()
         if output is not None:
-            rendered.append((item, prefix + output + suffix))
+            rendered.append((item, prefix + output + suffix, names[0] if names else None))
             citation_el.cites.append(item)
     collapse = citation_el.get('collapse')
     delimiter = self.get('delimiter', '')
@@ -75,7 +69,7 @@ def render_citation(self, citation, callback):
         group_delimiter = citation_el.get('cite-group-delimiter', ', ')
         out = _group_by_names(self, rendered, group_delimiter)
     else:
-        out = [text for _, text in rendered]
+        out = [text for _, text, _ in rendered]
     for item in bad_cites:
         callback_value = callback(item)
         out.append(callback_value or '{}?'.format(item.key))
@@ -105,7 +99,7 @@ def _collapse_numbers(rendered):
 
 
 def _plain_number(entry) -> bool:
-    item, text = entry
+    item, text, _ = entry
     return (not item.has_locator and not item.get('prefix') and not item.get('suffix')
             and strip_markers(str(text)).strip('[]()., ') == str(item.number))
 
@@ -113,8 +107,7 @@ def _plain_number(entry) -> bool:
 def _group_by_names(layout, rendered, group_delimiter):
     out = []
     last_names = None
-    for item, text in rendered:
-        names = _names_text(layout, item)
+    for item, text, names in rendered:
         text_str = str(text)
         if (names and names == last_names and out and not item.get('prefix')
                 and text_str.startswith(names)):

@@ -51,8 +51,19 @@ def _record(element, text) -> None:
 def _suppressing(render):
     def wrapper(self, *args, **kwargs):
         variables = self.get('variable')
-        if variables and _state['vars'] and all(v in _state['vars'] for v in variables.split()):
-            return None
+        if variables and _state['vars']:
+            names = variables.split()
+            kept = [v for v in names if v not in _state['vars']]
+            if not kept:
+                return None
+            if len(kept) < len(names):  # cs:names with several variables
+                self.set('variable', ' '.join(kept))
+                try:
+                    text = render(self, *args, **kwargs)
+                finally:
+                    self.set('variable', variables)
+                _record(self, text)
+                return text
         text = render(self, *args, **kwargs)
         _record(self, text)
         return text
