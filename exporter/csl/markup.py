@@ -140,7 +140,7 @@ def rich_text_to_markers(value: str) -> str:
     if '<' not in value:
         return value
     out: list[str] = []
-    stack: list[str] = []  # closing string for each open span / tag
+    stack: list[tuple[str, int, str]] = []  # (closing string, index in out, literal tag)
     pos = 0
     for m in _RICH_RE.finditer(value):
         out.append(value[pos:m.start()])
@@ -149,24 +149,26 @@ def rich_text_to_markers(value: str) -> str:
         if m.group(2):
             markers = _RICH_TAGS['<' + m.group(2).lower() + '>']
             if m.group(1):  # closing tag
-                if stack and stack[-1] == markers[1]:
-                    out.append(stack.pop())
+                if stack and stack[-1][0] == markers[1]:
+                    out.append(stack.pop()[0])
                 else:
                     out.append(tag)
             else:
-                stack.append(markers[1])
+                stack.append((markers[1], len(out), tag))
                 out.append(markers[0])
         elif tag.lower().startswith('<span') and 'nocase' in tag.lower():
-            stack.append('</span>')
+            stack.append(('</span>', len(out), tag))
             out.append('<span class="nocase">')
         elif tag.lower().startswith('<span'):
-            stack.append(SMALL_CAPS[1])
+            stack.append((SMALL_CAPS[1], len(out), tag))
             out.append(SMALL_CAPS[0])
         else:  # </span>
-            if stack and stack[-1] in ('</span>', SMALL_CAPS[1]):
-                out.append(stack.pop())
+            if stack and stack[-1][0] in ('</span>', SMALL_CAPS[1]):
+                out.append(stack.pop()[0])
             else:
                 out.append(tag)
+    for _, index, literal in stack:  # unclosed tags are literal text, not markup
+        out[index] = literal
     out.append(value[pos:])
     return ''.join(out)
 
@@ -194,7 +196,28 @@ _HTML = {
 
 def to_html(text: str) -> str:
     # quote=False: quotation marks are typographic data, not attribute values
-    return _replace_markers(html.escape(text, quote=False), _HTML)
+    text = html.escape(text, quote=False)
+    if ITALIC[0] not in text:
+        return _replace_markers(text, _HTML)
+    # italics inside italics flip back to roman (as citeproc-js renders them)
+    out: list[str] = []
+    closers: list[str] = []
+    depth = 0
+    for ch in text:
+        if ch == ITALIC[0]:
+            depth += 1
+            if depth % 2 == 0:
+                out.append('<span style="font-style:normal;">')
+                closers.append('</span>')
+            else:
+                out.append('<i>')
+                closers.append('</i>')
+        elif ch == ITALIC[1] and closers:
+            depth -= 1
+            out.append(closers.pop())
+        else:
+            out.append(_HTML.get(ch, ch))
+    return ''.join(out)
 
 
 def to_text(text: str) -> str:
