@@ -145,5 +145,7 @@ _render_lock = threading.RLock()
 
 def clear_caches() -> None:
     """Forget parsed styles and locales (tests, benchmarks)."""
+    from .patches import performance
     _styles.clear()
     _locales.clear()
+    performance.clear()
