@@ -68,7 +68,9 @@ class CitationProcessor:
             return []
         with render_lock():
             bib, _ = self._engine(items)
-            return [self._finish(entry) for entry in self._render_entries(bib)]
+            # like citeproc-js, entries that render empty are left out
+            entries = (self._finish(entry) for entry in self._render_entries(bib))
+            return [entry for entry in entries if entry.strip()]
 
     def bibliography_entries(self, items: list[dict]) -> list[tuple[str, str]]:
         """Like :meth:`bibliography`, as (caller's item id, entry) pairs."""

@@ -6,7 +6,9 @@ CSL 1.0.2 (https://docs.citationstyles.org/en/stable/specification.html):
   "verb-short" to "verb", and "short"/"verb" to the long form ("Spring" for
   ``season-01`` when a style asks for the short month form).
 * "Label" (#label): ``cs:label`` renders only when its variable is non-empty
-  (stock citeproc-py printed "p." for items without pages).
+  (stock citeproc-py printed "p." for items without pages); "number-of-*"
+  variables are plural when greater than one ("vols.").
+* "Choose", ``is-numeric``: numbers with affixes and range/list separators.
 * "Number" / Appendix IV numeric variables (#numbers): a numeric range in a
   number variable rendered with ``cs:text`` uses an en dash ("7(3–4)"), as for
   ``cs:number``.
@@ -52,10 +54,38 @@ def label_process(self, item, variable=None, plural=None, context=None, **kwargs
                 return None
             if value is None or str(value) == '':
                 return None
+        if plural is None and var.startswith('number-of'):
+            # "number-of-*" variables are plural when greater than one (stock
+            # citeproc-py looked them up on the cite instead of the item and raised)
+            try:
+                plural = int(str(value)) > 1
+            except ValueError:
+                plural = False
     return _original_label_process(self, item, variable, plural, context, **kwargs)
 
 
 model.Label.process = label_process
+
+# --- is-numeric ------------------------------------------------------------------
+# CSL 1.0.2 "Choose", is-numeric (#choose): numbers with optional letter prefixes or
+# suffixes ("D2", "2b", "S45"), separated by "-", ",", "&" (and, like citeproc-js,
+# "/" as in "4/2012").  Stock citeproc-py accepted a single number only.
+_NUMERIC = re.compile(r'^\s*[A-Za-z]*\d+[A-Za-z]*(?:\s*(?:[-,&/\u2013]|and)\s*[A-Za-z]*\d+[A-Za-z]*)*\s*$')
+
+
+def is_numeric(self, item):
+    results = []
+    for var in self.get('is-numeric').split():
+        try:
+            value = item.reference[var.replace('-', '_')]
+        except VariableError:
+            results.append(False)
+            continue
+        results.append(bool(_NUMERIC.match(str(value))))
+    return results
+
+
+model.If._is_numeric = is_numeric
 
 # --- numeric ranges in cs:text ---------------------------------------------------
 NUMBER_VARIABLES = frozenset({
@@ -119,3 +149,41 @@ def format_last_page(self, first, last):
 
 
 model.FormatNumber._format_last_page = format_last_page
+
+# --- plural detection -------------------------------------------------------------
+# CSL 1.0.2 "Label", plural="contextual": plural when the variable holds several
+# numbers (a range or a list).  "4/2012" is one report number, not two.
+model.Label.RE_MULTIPLE_NUMBERS = re.compile(r'\d+[A-Za-z]*\s*(?:[-,&\u2013]|and)\s*[A-Za-z]*\d+')
+
+# --- terms new in CSL 1.0.1/1.0.2 ------------------------------------------------------
+# "page-range-delimiter" and "year-range-delimiter" default to an en dash when the
+# locale file does not define them (CSL 1.0.2, Appendix II "Terms").
+_DEFAULT_TERMS = {'page-range-delimiter': '\u2013', 'year-range-delimiter': '\u2013'}
+_original_get_single_term = model.CitationStylesElement.get_single_term
+
+
+def get_single_term(self, name, *args, **kwargs):
+    text = _original_get_single_term(self, name, *args, **kwargs)
+    if not text and name in _DEFAULT_TERMS:
+        from citeproc.string import String
+        return String(_DEFAULT_TERMS[name])
+    return text
+
+
+model.CitationStylesElement.get_single_term = get_single_term
+
+# --- cs:number with hyphenated variable names ---------------------------------------------
+# CSL 1.0.2 "Number" (#number): any number variable, e.g. "number-of-volumes".  Stock
+# citeproc-py looked up "number-of-volumes" instead of its "number_of_volumes" key.
+_original_number_process = model.Number.process
+
+
+def number_process(self, item, context=None, **kwargs):
+    variable = self.get('variable')
+    if variable and '-' in variable and variable not in ('page-first',):
+        value = item.reference[variable.replace('-', '_')]
+        return self._process(value, variable)
+    return _original_number_process(self, item, context=context, **kwargs)
+
+
+model.Number.process = number_process
