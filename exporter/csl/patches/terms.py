@@ -153,7 +153,7 @@ model.FormatNumber._format_last_page = format_last_page
 # --- plural detection -------------------------------------------------------------
 # CSL 1.0.2 "Label", plural="contextual": plural when the variable holds several
 # numbers (a range or a list).  "4/2012" is one report number, not two.
-model.Label.RE_MULTIPLE_NUMBERS = re.compile(r'\d+[A-Za-z]*\s*(?:[-,&\u2013]|and)\s*[A-Za-z]*\d+')
+model.Label.RE_MULTIPLE_NUMBERS = re.compile(r'\d+[^\d./]+\d+')
 
 # --- terms new in CSL 1.0.1/1.0.2 ------------------------------------------------------
 # "page-range-delimiter" and "year-range-delimiter" default to an en dash when the
