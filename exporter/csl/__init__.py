@@ -25,6 +25,7 @@ from . import patches  # noqa: F401  (applies the citeproc-py corrections)
 from .disambiguation import assign_year_suffixes
 from .items import prepare_items
 from .markup import MARKUPS, intermediate, serialize
+from .patches.citation import capture_names
 from .patches.punctuation import finalize
 from .styles import StyleNotFound, available_styles, load_style, render_lock, resolve_style
 
@@ -115,10 +116,30 @@ class CitationProcessor:
         return bib, keys
 
     def _render_entries(self, bib) -> list[str]:
+        """Entries in bibliography order, with subsequent-author-substitute applied.
+
+        CSL 1.0.2 "Reference Grouping" (#reference-grouping): with
+        ``subsequent-author-substitute``, the names of the first cs:names element of
+        an entry that are identical to those of the preceding entry are replaced by
+        the substitute string (rule "complete-all", the default; "complete-each"
+        replaces them the same way here).
+        """
+        bibliography_el = self._style.root.bibliography
+        substitute = bibliography_el.get('subsequent-author-substitute')
         entries = []
+        previous = None
         for item in bib.items:
-            out = self._style.render_bibliography([item])
-            entries.append(out[0] if out and out[0] is not None else '')
+            capture_names.append([])
+            try:
+                out = self._style.render_bibliography([item])
+            finally:
+                names = capture_names.pop()
+            entry = str(out[0]) if out and out[0] is not None else ''
+            first = names[0] if names else None
+            if substitute is not None and first and first == previous and first in entry:
+                entry = entry.replace(first, substitute, 1)
+            previous = first
+            entries.append(entry)
         return entries
 
     @staticmethod

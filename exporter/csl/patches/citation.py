@@ -27,6 +27,7 @@ EN_DASH = '\u2013'
 
 
 _capture: list[list[str]] = []  # first non-empty cs:names output of the cite being rendered
+capture_names = _capture  # also used for subsequent-author-substitute (exporter.csl)
 _original_names_render = model.Names.render
 
 
