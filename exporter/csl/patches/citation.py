@@ -123,27 +123,37 @@ def _group_by_names(layout, rendered, group_delimiter):
 model.Layout.render_citation = render_citation
 
 # --- disambiguate="true" -------------------------------------------------------------
-_original_if_render = model.If.render
-
-
 def if_render(self, item, context=None, delimiter='', **kwargs):
+    results = []
+    if 'type' in self.attrib:
+        results += self._type(item)
+    if 'variable' in self.attrib:
+        results += self._variable(item)
+    if 'is-numeric' in self.attrib:
+        results += self._is_numeric(item)
+    if 'is-uncertain-date' in self.attrib:
+        results += self._is_uncertain_date(item)
+    if 'locator' in self.attrib:
+        results += self._locator(item)
+    if 'position' in self.attrib:
+        results += self._position(item, context)
     if 'disambiguate' in self.attrib:
-        wanted = self.get('disambiguate').lower() == 'true'
         try:
             ambiguous = bool(item.reference.get('_ambiguous', False))
         except (AttributeError, VariableError):
             ambiguous = False
-        others = [a for a in ('type', 'variable', 'is-numeric', 'is-uncertain-date',
-                              'locator', 'position') if a in self.attrib]
-        match = self.get('match', 'all')
-        if not others:
-            if ambiguous != wanted:
-                raise model.ConditionFailed
-        elif match == 'all' and ambiguous != wanted:
-            raise model.ConditionFailed
-        elif match == 'any' and ambiguous == wanted:
-            return self.render_children(item, context=context, delimiter=delimiter, **kwargs)
-    return _original_if_render(self, item, context=context, delimiter=delimiter, **kwargs)
+        wanted = self.get('disambiguate').lower() == 'true'
+        results.append(ambiguous if wanted else not ambiguous)
+    match = self.get('match', 'all')
+    if match == 'any':
+        result = any(results)
+    elif match == 'none':
+        result = not any(results)
+    else:
+        result = all(results)
+    if not result:
+        raise model.ConditionFailed
+    return self.render_children(item, context=context, delimiter=delimiter, **kwargs)
 
 
 model.If.render = if_render
