@@ -181,7 +181,9 @@ def name_process(self, item, variable, context=None, sort_options=None, **kwargs
         if form == 'long':
             if (name_as_sort_order == 'all' or
                     (name_as_sort_order == 'first' and i == 0)):
-                if demote_ndp in ('never', 'sort-only'):
+                # demote-non-dropping-particle="sort-only" demotes in sort keys only
+                # (CSL 1.0.2 "Name Particles"); sort keys are rendered with sort_options
+                if demote_ndp == 'never' or (demote_ndp == 'sort-only' and sort_options is None):
                     family = join_parts(ndp, family)
                     given = join_parts(given, dp)
                 else:

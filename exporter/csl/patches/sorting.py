@@ -40,3 +40,28 @@ def sort_keys(self, items, context):
 
 
 model.Key.sort_keys = sort_keys
+
+
+# CSL 1.0.2 "Sorting": names in a sort key rendered through a macro are in sort order
+# ("name-as-sort-order" all) and, with demote-non-dropping-particle="sort-only", with
+# the particle demoted -- also when the names are reached through nested macros
+# (<text macro=.../> inside the key's macro).  Stock citeproc-py dropped the sort
+# options at every nested cs:text macro call.
+_original_text_process = model.Text.process
+
+
+def text_process(self, item, context=None, **kwargs):
+    sort_options = kwargs.get('sort_options')
+    if sort_options is None or 'macro' not in self.attrib:
+        return _original_text_process(self, item, context=context, **kwargs)
+    if context is None:
+        context = self
+    try:
+        language = item.reference.language[:2]
+    except Exception:  # noqa: BLE001 - no language variable
+        language = self.get_root().get('default-locale', 'en')[:2]
+    text = self.get_macro(self.get('macro')).render(item, context, sort_options=sort_options)
+    return text, language
+
+
+model.Text.process = text_process
