@@ -151,8 +151,9 @@ def name_process(self, item, variable, context=None, sort_options=None, **kwargs
         return len(names)
 
     in_citation = _in_citation(self, context)
-    if in_citation:
-        # CSL 1.0.2 "Disambiguation": add-names (exporter.csl.disambiguation)
+    if sort_options is None:
+        # CSL 1.0.2 "Disambiguation": add-names (exporter.csl.disambiguation); like
+        # citeproc-js, the added names also show in the bibliography entry
         extra = item.reference.get('_add_names')
         if extra and et_al_min and len(names) >= et_al_min:
             et_al_use_first = max(et_al_use_first, extra)
