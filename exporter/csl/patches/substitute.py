@@ -18,6 +18,8 @@ from __future__ import annotations
 from citeproc import model
 from citeproc.source import VariableError
 
+from .dates import suffix_shown
+
 _state: dict = {'by_tag': {}, 'vars': set()}
 _recorders: list[set[str]] = []
 
@@ -27,8 +29,10 @@ def _get_repressed(self) -> dict:
 
 
 def _set_repressed(self, value: dict) -> None:
+    # citeproc-py assigns layout.repressed = {} when it starts an entry or a cite
     _state['by_tag'] = value
     _state['vars'] = set()
+    suffix_shown.clear()
 
 
 model.Layout.repressed = property(_get_repressed, _set_repressed)
