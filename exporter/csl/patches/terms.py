@@ -102,8 +102,11 @@ def text_variable(self, item, context):
     if text is not None and variable in NUMBER_VARIABLES:
         m = _RANGE.match(str(text))
         if m:
-            return type(text)(m.group(1) + '\u2013' + m.group(2)) \
-                if isinstance(text, str) else m.group(1) + '\u2013' + m.group(2)
+            # the style's page-range-delimiter term, if it defines one (citeproc-js
+            # uses it for every numeric range), else an en dash
+            dash = str(self.get_single_term('page-range-delimiter') or '\u2013')
+            return type(text)(m.group(1) + dash + m.group(2)) \
+                if isinstance(text, str) else m.group(1) + dash + m.group(2)
     return text
 
 
@@ -129,7 +132,7 @@ def abbreviate_range(first: str, last: str, range_format: str | None) -> str:
     first_number = int(f)
     if range_format in ('chicago', 'chicago-15', 'chicago-16'):
         if first_number < 100 or first_number % 100 == 0:
-            return prefix + l if m2.group(1) else l
+            return l  # a prefix shared with the first number is not repeated ("S45–52")
         if first_number % 100 < 10:
             range_format = 'minimal'
         elif range_format != 'chicago-16' and len(f) == 4 and common < 2:
@@ -187,3 +190,51 @@ def number_process(self, item, context=None, **kwargs):
 
 
 model.Number.process = number_process
+
+# --- ordinals ---------------------------------------------------------------------------
+# CSL 1.0.2 "Ordinal Suffixes" (#ordinal-suffixes) and "Locale Fallback": the ordinal
+# terms of a locale form a set -- the first locale in the fallback chain that defines
+# any ordinal term is used on its own ("3." in German, never German "." mixed with
+# the English "rd").  Within it: "ordinal-NN" for the whole number (00-99), then the
+# last digit ("ordinal-0N", unless limited by match="whole-number"), then "ordinal".
+_XML_NS = '{http://purl.org/net/xbiblio/csl}'
+
+
+def _ordinal_terms(locale) -> dict[str, object]:
+    terms = locale.find(f'{_XML_NS}terms')
+    if terms is None:
+        return {}
+    return {t.get('name'): t for t in terms.iterchildren(f'{_XML_NS}term')
+            if (t.get('name') or '').startswith('ordinal') and t.get('form') in (None, 'long')}
+
+
+def to_ordinal(number, context):
+    root = context.get_root()
+    locales = getattr(root, 'locales', None) or [root]
+    n = int(number)
+    for locale in locales:
+        terms = _ordinal_terms(locale)
+        if not terms:
+            continue
+        candidates = []
+        if n < 100:
+            candidates.append(('ordinal-%02d' % n, None))
+        else:
+            candidates.append(('ordinal-%02d' % (n % 100), 'last-two-digits'))
+        candidates.append(('ordinal-%02d' % (n % 10), 'last-digit'))
+        for name, how in candidates:
+            term = terms.get(name)
+            if term is None:
+                continue
+            match = term.get('match', 'last-two-digits' if int(name[-2:]) > 9 else 'last-digit')
+            if how == 'last-digit' and match == 'whole-number' and n != int(name[-2:]):
+                continue
+            if how == 'last-digit' and (n % 100) in (11, 12, 13) and 'ordinal-%02d' % (n % 100) not in terms and match != 'last-digit':
+                continue
+            return str(number) + str(term.single)
+        if 'ordinal' in terms:
+            return str(number) + str(terms['ordinal'].single)
+    return str(number)
+
+
+model.to_ordinal = to_ordinal
