@@ -116,6 +116,14 @@ def _in_citation(element, context) -> bool:
     return layout.getparent().tag.endswith('}citation')
 
 
+def _citation_option(element, context, option):
+    try:
+        layout = (context if context is not None else element).get_layout()
+    except IndexError:
+        return None
+    return layout.getparent().get(option)
+
+
 def name_process(self, item, variable, context=None, sort_options=None, **kwargs):
     def get_option(name):
         return self.get_option(name, context, sort_options)
@@ -204,11 +212,20 @@ def name_process(self, item, variable, context=None, sort_options=None, **kwargs
         else:  # short
             family = join_parts(ndp, family)
             if in_citation and i == 0 and given and item.reference.get('_add_givenname'):
-                # CSL 1.0.2 "Disambiguation", add-givenname: the initials of the
-                # primary name are added ("M. Lindqvist")
-                init = initialize_given(str(name.parts()[0]), initialize_with or '. ')
-                given, family = format_name_parts(init, family)
+                # CSL 1.0.2 "Disambiguation", add-givenname / givenname-disambiguation-
+                # rule: the primary name gets its initials ("M. Lindqvist") when the
+                # rule asks for initials or the name has initialize-with, otherwise the
+                # full given name ("Magnus Lindqvist")
+                rule = _citation_option(self, context, 'givenname-disambiguation-rule')
+                raw_given = str(name.parts()[0])
+                if (rule or '').endswith('with-initials') or initialize_with is not None:
+                    raw_given = initialize_given(raw_given, initialize_with or '. ')
+                given, family = format_name_parts(raw_given, family)
                 text = join_parts(given, family)
+            elif sort_options is not None and ndp and demote_ndp != 'never':
+                # sort keys of short names demote the particle too ("Bosch van den")
+                given, family = format_name_parts(given, join_parts(name.parts()[1], ndp))
+                text = str(family)
             else:
                 given, family = format_name_parts(given, family)
                 text = str(family)

@@ -97,8 +97,11 @@ _original_text_variable = model.Text._variable
 
 
 def text_variable(self, item, context):
-    text = _original_text_variable(self, item, context)
     variable = self.get('variable')
+    if variable == 'locator' and item.has_locator and item.locator.label == 'page':
+        # CSL 1.0.2 Appendix V: page-range-format applies to page locators too
+        return self._process(str(item.locator.identifier), 'page')
+    text = _original_text_variable(self, item, context)
     if text is not None and variable in NUMBER_VARIABLES:
         m = _RANGE.match(str(text))
         if m:
