@@ -84,7 +84,10 @@ def substitute_render(self, item, context=None, **kwargs):
     for child in self.getchildren():
         _recorders.append(set())
         try:
-            if isinstance(child, model.Names) and child.name is None:
+            if ((isinstance(child, model.Names) and child.name is None)
+                    or isinstance(child, model.Choose)):
+                # a cs:names in cs:substitute without its own cs:name uses the name
+                # (and label) of the enclosing cs:names -- also inside a cs:choose
                 names = self.xpath_search('./parent::cs:names[1]')[0]
                 text = child.render(item, names_context=names, context=context, **kwargs)
             else:
@@ -101,3 +104,16 @@ def substitute_render(self, item, context=None, **kwargs):
 
 
 model.Substitute.render = substitute_render
+
+
+_original_names_process = model.Names.process
+
+
+def names_process(self, item, names_context=None, context=None, **kwargs):
+    if names_context is not None and names_context is not self and self.name is not None:
+        names_context = self  # a cs:names with its own cs:name keeps it
+    return _original_names_process(self, item, names_context=names_context, context=context,
+                                   **kwargs)
+
+
+model.Names.process = names_process
