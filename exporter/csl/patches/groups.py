@@ -12,6 +12,10 @@ every branch of a ``cs:choose`` -- so a group whose only output is a constant
 (``<text value="publication"/>``) from a taken branch was printed when another,
 untaken branch mentioned a variable.  Here variable calls are recorded while
 rendering, in a stack of frames (one per group being rendered).
+
+A ``<text macro="..."/>`` call is treated the same way (as citeproc-js does; the
+specification is silent): a macro whose variables are all empty prints nothing,
+not even its terms ("In " before absent editors).
 """
 from __future__ import annotations
 
@@ -57,6 +61,20 @@ def text_render(self, *args, **kwargs):
         text = _original_text_render(self, *args, **kwargs)
         note_variable(_nonempty(text))
         return text
+    if self.get('macro') is not None:
+        # citeproc-js treats a macro call like an implicit cs:group: when the macro
+        # calls variables and all of them are empty, its terms and values are not
+        # printed either ("In " before absent editors).
+        frame = [False, False]
+        _frames.append(frame)
+        try:
+            text = _original_text_render(self, *args, **kwargs)
+        finally:
+            _frames.pop()
+        suppressed = frame[0] and not frame[1]
+        if frame[0] or (text is not None and str(text) != ''):
+            note_variable(not suppressed and _nonempty(text))
+        return None if suppressed else text
     if variable is None or variable == 'year-suffix':
         return _original_text_render(self, *args, **kwargs)
     return _recording(_original_text_render)(self, *args, **kwargs)
