@@ -63,7 +63,6 @@ def render_citation(self, citation, callback):
             rendered.append((item, prefix + output + suffix, names[0] if names else None))
             citation_el.cites.append(item)
     collapse = citation_el.get('collapse')
-    delimiter = self.get('delimiter', '')
     if collapse == 'citation-number':
         out = _collapse_numbers(rendered)
     elif collapse in ('year', 'year-suffix', 'year-suffix-ranged'):
@@ -77,7 +76,6 @@ def render_citation(self, citation, callback):
     text = self.join(out) if out else None
     if text is None:
         return None
-    del delimiter
     return self.format(self.wrap(text))
 
 

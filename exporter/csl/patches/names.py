@@ -203,12 +203,9 @@ def name_process(self, item, variable, context=None, sort_options=None, **kwargs
             else:
                 family = join_parts(dp, ndp, family)
                 given, family = format_name_parts(given, family)
-                comma = name.get('comma-suffix') or (
-                    suffix and str(suffix).lower().rstrip('.') in ('jr', 'sr'))
                 text = join_parts(given, family)
                 if suffix:
                     text += (', ' if name.get('comma-suffix') else ' ') + str(suffix)
-                del comma
         else:  # short
             family = join_parts(ndp, family)
             if in_citation and i == 0 and given and item.reference.get('_add_givenname'):
