@@ -14,7 +14,8 @@ CSL 1.0.2 (https://docs.citationstyles.org/en/stable/specification.html):
     "(Haverkamp, 2003, 2007b)".
 * "Choose" (#choose), ``disambiguate="true"``: true only for cites that are
   still ambiguous (see exporter.csl.disambiguation).  Stock citeproc-py
-  ignored the attribute, so the branch was always taken.
+  ignored the attribute, so the branch was always taken.  The values of one
+  ``type`` test are alternatives (an item has exactly one type), as in citeproc-js.
 """
 from __future__ import annotations
 
@@ -124,7 +125,9 @@ model.Layout.render_citation = render_citation
 def if_render(self, item, context=None, delimiter='', **kwargs):
     results = []
     if 'type' in self.attrib:
-        results += self._type(item)
+        # an item has one type, so the values of a type test are alternatives
+        # (citeproc-js): <if type="thesis manuscript"> is true for a thesis
+        results.append(any(self._type(item)))
     if 'variable' in self.attrib:
         results += self._variable(item)
     if 'is-numeric' in self.attrib:
