@@ -22,7 +22,7 @@ from citeproc import Citation, CitationItem, CitationStylesBibliography, Locator
 from citeproc.source.json import CiteProcJSON
 
 from . import patches  # noqa: F401  (applies the citeproc-py corrections)
-from .disambiguation import assign_year_suffixes
+from .disambiguation import disambiguate
 from .items import prepare_items
 from .markup import MARKUPS, intermediate, serialize
 from .patches.citation import capture_names
@@ -40,6 +40,9 @@ class CitationProcessor:
             default-locale.
     locale: e.g. "en-GB"; None -> the style's default-locale, else en-US.
     markup: "text", "html", "markdown", "rtf" or "latex".
+
+    Parsed styles and locales are cached per process and shared by processors, so
+    rendering is serialised by one lock (see exporter.csl.styles.render_lock).
     """
 
     def __init__(self, style: str | os.PathLike, locale: str | None = None,
@@ -91,13 +94,18 @@ class CitationProcessor:
             lower = {}
             for caller_id, key in keys.items():
                 lower.setdefault(caller_id.lower(), []).append(key)
+            missing: dict[str, str] = {}
+
+            def unknown(cite: CitationItem) -> str:
+                return f'{missing.get(cite.key, cite.key)}?'
+
             out = []
             for cluster in clusters:
                 bib._cites = []
-                cites = [self._cite_item(cite, keys, lower) for cite in cluster]
+                cites = [self._cite_item(cite, keys, lower, missing) for cite in cluster]
                 citation = Citation(cites)
                 bib.register(citation)
-                text = bib.cite(citation, _missing)
+                text = bib.cite(citation, unknown)
                 out.append(self._finish(text))
             return out
 
@@ -112,7 +120,7 @@ class CitationProcessor:
             bib.register(Citation([CitationItem(item['id'])]))
         if self._style.has_bibliography():
             bib.sort()
-        assign_year_suffixes(self._style, bib)
+        disambiguate(self._style, bib)
         return bib, keys
 
     def _render_entries(self, bib) -> list[str]:
@@ -144,12 +152,18 @@ class CitationProcessor:
 
     @staticmethod
     def _cite_item(cite: Mapping[str, Any], keys: dict[str, str],
-                   lower: dict[str, list[str]]) -> CitationItem:
+                   lower: dict[str, list[str]], missing: dict[str, str]) -> CitationItem:
+        """A citeproc-py CitationItem for a cite; ids match exactly, else
+        case-insensitively when that is unambiguous.  Unknown ids render as "id?"."""
         cid = str(cite['id'])
         key = keys.get(cid)
         if key is None:
             matches = lower.get(cid.lower(), [])
-            key = matches[0] if len(matches) == 1 else f'_missing:{cid}'
+            if len(matches) == 1:
+                key = matches[0]
+            else:
+                key = f'_missing{len(missing)}'
+                missing[key] = cid
         kwargs: dict[str, Any] = {}
         if cite.get('locator') not in (None, ''):
             kwargs['locator'] = Locator(cite.get('label') or 'page', str(cite['locator']))
@@ -158,6 +172,3 @@ class CitationProcessor:
                 kwargs[affix] = cite[affix]
         return CitationItem(key, **kwargs)
 
-
-def _missing(cite: CitationItem) -> str:
-    return f'{cite.key.removeprefix("_missing:")}?'

@@ -1,4 +1,4 @@
-"""Year-suffix disambiguation.
+"""Disambiguation of cites: add-names, add-givenname, year-suffix, disambiguate="true".
 
 CSL 1.0.2, "Disambiguation" (https://docs.citationstyles.org/en/stable/specification.html#disambiguation):
 cites that render identically are *ambiguous*.  With
@@ -43,6 +43,10 @@ def _names_key(reference, variables: tuple[str, ...]) -> tuple:
     return ()
 
 
+def _tests_disambiguate(style) -> bool:
+    return bool(style.root.xpath_search('.//cs:if[@disambiguate] | .//cs:else-if[@disambiguate]'))
+
+
 def style_has_year_suffix_variable(style) -> bool:
     root = style.root
     return bool(root.xpath_search('.//cs:text[@variable="year-suffix"]'))
@@ -67,7 +71,7 @@ def _family_names(reference) -> list[str]:
     return []
 
 
-def assign_year_suffixes(style, bib) -> None:
+def disambiguate(style, bib) -> None:
     """Disambiguate the cites of a registered bibliography (CSL 1.0.2 order of methods):
 
     1. add-names: show more names where the names beyond et-al differ
@@ -83,6 +87,8 @@ def assign_year_suffixes(style, bib) -> None:
     add_suffix = citation_el.get('disambiguate-add-year-suffix', 'false').lower() == 'true'
     add_names = citation_el.get('disambiguate-add-names', 'false').lower() == 'true'
     add_given = citation_el.get('disambiguate-add-givenname', 'false').lower() == 'true'
+    if not (add_suffix or add_names or add_given or _tests_disambiguate(style)):
+        return  # nothing in the style depends on ambiguity: skip the extra rendering
     groups: dict[str, list] = defaultdict(list)
     saved = bib._cites
     for item in bib.items:

@@ -63,7 +63,7 @@ class _Wrapper(str):
 
     markers: tuple[str, str] = ('', '')
 
-    def __new__(cls, text: object) -> '_Wrapper':
+    def __new__(cls, text: object) -> _Wrapper:
         return super().__new__(cls, cls.markers[0] + str(text) + cls.markers[1])
 
 
@@ -89,7 +89,7 @@ class _Italic(_Wrapper):
 
     markers = ITALIC
 
-    def __new__(cls, text: object) -> '_Wrapper':
+    def __new__(cls, text: object) -> _Wrapper:
         if is_cjk_text(str(text)):
             return str.__new__(cls, str(text))
         return super().__new__(cls, text)
@@ -127,7 +127,7 @@ _RICH_TAGS: dict[str, tuple[str, str]] = {
 }
 _RICH_RE = re.compile(
     r'<(/?)(i|b|sup|sub)>|<span\s+style="font-variant:\s*small-caps;?">|'
-    r'<span\s+class="nocase">|</span>', re.I)
+    r'<span\s+class="nocase">|</span>', re.IGNORECASE)
 
 
 def rich_text_to_markers(value: str) -> str:
@@ -260,10 +260,10 @@ def to_rtf(text: str) -> str:
             code = ord(ch)
             if code > 0xFFFF:  # RTF \u takes signed 16-bit code units
                 code -= 0x10000
-                out.append(r'\u%d?\u%d?' % (0xD800 + (code >> 10) - 65536,
-                                            0xDC00 + (code & 0x3FF) - 65536))
+                high, low = 0xD800 + (code >> 10) - 65536, 0xDC00 + (code & 0x3FF) - 65536
+                out.append(f'\\u{high}?\\u{low}?')
             else:
-                out.append(r'\u%d?' % (code if code < 32768 else code - 65536))
+                out.append(f'\\u{code if code < 32768 else code - 65536}?')
         else:
             out.append(ch)
     return ''.join(out)

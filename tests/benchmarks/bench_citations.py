@@ -32,8 +32,8 @@ KIT = REPO_ROOT.parent / 'shared' / 'csl-conformance'
 if str(REPO_ROOT) not in sys.path:
     sys.path.insert(0, str(REPO_ROOT))
 
-from exporter.csl import CitationProcessor  # noqa: E402
-from exporter.csl.styles import clear_caches, resolve_style  # noqa: E402
+from exporter.csl import CitationProcessor
+from exporter.csl.styles import clear_caches, resolve_style
 
 STYLES = ('apa', 'american-medical-association', 'ieee')
 

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import json
 import sys
-from functools import lru_cache
+from functools import cache
 from pathlib import Path
 
 import pytest
@@ -25,17 +25,17 @@ def _norm(s: str | None) -> str:
     return ' '.join((s or '').split())
 
 
-@lru_cache(maxsize=None)
+@cache
 def kit_items() -> list[dict]:
     return json.loads((KIT / 'items.json').read_text(encoding='utf-8'))
 
 
-@lru_cache(maxsize=None)
+@cache
 def kit_reference(style: str) -> dict:
     return json.loads((KIT / 'reference' / f'{style}.json').read_text(encoding='utf-8'))
 
 
-@lru_cache(maxsize=None)
+@cache
 def rendered_bibliography(style: str, markup: str = 'text') -> dict[str, str]:
     from exporter.csl import CitationProcessor
     proc = CitationProcessor(style, markup=markup)

@@ -7,7 +7,7 @@ import re
 import tempfile
 from pathlib import Path
 
-_SECTION = re.compile(r'>>=+ ([A-Z-]+) =+>>\n(.*?)\n<<=+ \1 =+<<', re.S)
+_SECTION = re.compile(r'>>=+ ([A-Z-]+) =+>>\n(.*?)\n<<=+ \1 =+<<', re.DOTALL)
 
 
 def read_fixture(path: Path) -> dict[str, str]:
@@ -16,7 +16,7 @@ def read_fixture(path: Path) -> dict[str, str]:
 
 def _strip_bib(result: str) -> list[str]:
     entries = re.findall(r'<div class="csl-entry">(.*?)</div>\s*(?=<div class="csl-entry">|</div>\s*$)',
-                         result.strip(), flags=re.S)
+                         result.strip(), flags=re.DOTALL)
     return [' '.join(e.split()) for e in entries]
 
 

@@ -9,7 +9,6 @@ import importlib.util
 import json
 
 import pytest
-
 from conftest import KIT, REPO_ROOT
 
 # style: (bibliography text, bibliography html, clusters text) identical, out of 66/66/13

@@ -11,7 +11,6 @@ fixtures of those families that pass today; it is a regression guard.
 from __future__ import annotations
 
 import pytest
-
 from csl_fixture import run_fixture
 
 PASSING = [

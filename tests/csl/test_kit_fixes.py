@@ -6,7 +6,6 @@ it exercises; the expected strings are read from the kit's reference/ (citeproc-
 from __future__ import annotations
 
 import pytest
-
 from conftest import actual_entry, expected_entry
 
 CASES = [
@@ -76,8 +75,9 @@ HTML_CASES = [
 
 @pytest.mark.parametrize('rule,style,item_id', HTML_CASES, ids=[c[0] for c in HTML_CASES])
 def test_html_entry_matches_citeproc_js(kit, rule, style, item_id):
-    from conftest import KIT, kit_reference, rendered_bibliography
     import importlib.util
+
+    from conftest import KIT, kit_reference, rendered_bibliography
     spec = importlib.util.spec_from_file_location('kit_compare', KIT / 'compare.py')
     compare = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(compare)
@@ -106,7 +106,9 @@ CLUSTERS = [
 @pytest.mark.parametrize('rule,style,index', CLUSTERS, ids=[c[0] for c in CLUSTERS])
 def test_cluster_matches_citeproc_js(kit, rule, style, index):
     import json
+
     from conftest import kit_items, kit_reference
+
     from exporter.csl import CitationProcessor
     clusters = json.loads((kit / 'clusters.json').read_text(encoding='utf-8'))
     proc = CitationProcessor(style)

@@ -73,7 +73,7 @@ def render_citation(self, citation, callback):
         out = [text for _, text, _ in rendered]
     for item in bad_cites:
         callback_value = callback(item)
-        out.append(callback_value or '{}?'.format(item.key))
+        out.append(callback_value or f'{item.key}?')
     text = self.join(out) if out else None
     if text is None:
         return None

@@ -84,7 +84,7 @@ model.Name.initialize = name_initialize
 # CSL 1.0.2 "Name Delimiter" / "and" (#name): the names before "and" are separated by
 # the name delimiter (stock citeproc-py hard-codes ", ").
 
-import re as _re  # noqa: E402
+import re as _re
 
 _CJK = _re.compile(r'^[\u1100-\u11ff\u2e80-\u2fdf\u3000-\u30ff\u3130-\u318f\u3400-\u4dbf'
                    r'\u4e00-\u9fff\uac00-\ud7af\uf900-\ufaff\uff00-\uffef\U00020000-\U0002fa1f]+$')
@@ -249,7 +249,7 @@ def name_process(self, item, variable, context=None, sort_options=None, **kwargs
             text = text + delimiter
         else:
             text += ' '
-        return text + '{} '.format(and_term) + output[-1]
+        return text + f'{and_term} ' + output[-1]
     return self.join(output, delimiter)
 
 

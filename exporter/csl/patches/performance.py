@@ -69,7 +69,7 @@ def _get_formatter(self):
     return _intermediate
 
 
-from ..markup import intermediate as _intermediate  # noqa: E402
+from ..markup import intermediate as _intermediate
 
 model.CitationStylesElement.get_formatter = _get_formatter
 model.Locale.get_formatter = _get_formatter

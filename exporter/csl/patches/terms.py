@@ -126,7 +126,7 @@ def abbreviate_range(first: str, last: str, range_format: str | None) -> str:
     m2 = re.fullmatch(r'([^\d]*)(\d+)', last)
     if not (m1 and m2) or (m2.group(1) and m2.group(1) != m1.group(1)):
         return last
-    prefix, f, l = m1.group(1), m1.group(2), m2.group(2)
+    f, l = m1.group(2), m2.group(2)
     if len(f) != len(l) or int(l) <= int(f):
         return last
     common = 0
@@ -221,10 +221,10 @@ def to_ordinal(number, context):
             continue
         candidates = []
         if n < 100:
-            candidates.append(('ordinal-%02d' % n, None))
+            candidates.append((f'ordinal-{n:02d}', None))
         else:
-            candidates.append(('ordinal-%02d' % (n % 100), 'last-two-digits'))
-        candidates.append(('ordinal-%02d' % (n % 10), 'last-digit'))
+            candidates.append((f'ordinal-{n % 100:02d}', 'last-two-digits'))
+        candidates.append((f'ordinal-{n % 10:02d}', 'last-digit'))
         for name, how in candidates:
             term = terms.get(name)
             if term is None:
@@ -232,7 +232,7 @@ def to_ordinal(number, context):
             match = term.get('match', 'last-two-digits' if int(name[-2:]) > 9 else 'last-digit')
             if how == 'last-digit' and match == 'whole-number' and n != int(name[-2:]):
                 continue
-            if how == 'last-digit' and (n % 100) in (11, 12, 13) and 'ordinal-%02d' % (n % 100) not in terms and match != 'last-digit':
+            if how == 'last-digit' and (n % 100) in (11, 12, 13) and f'ordinal-{n % 100:02d}' not in terms and match != 'last-digit':
                 continue
             return str(number) + str(term.single)
         if 'ordinal' in terms:

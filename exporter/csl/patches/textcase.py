@@ -23,14 +23,7 @@ from citeproc.string import MixedString, NoCase, String
 
 from ..markup import MARKERS, QUOTE_OPEN_SINGLE
 
-STOP_WORDS = frozenset("""
-about above a according across afore after against ahead along alongside amid amidst among amongst an
-and anenst apart apropos apud around as aside astride at athwart atop barring before behind
-below beneath beside besides between beyond but by circa despite down due during except for
-forenenst from given in inside into lest like modulo near next nor notwithstanding of off on
-onto or out over per plus pro qua sans since so than the through thru throughout thruout till
-to toward towards under underneath until unto up upon versus vs. v. vs v via vis-à-vis with
-within without yet""".split())
+STOP_WORDS = frozenset(["about", "above", "a", "according", "across", "afore", "after", "against", "ahead", "along", "alongside", "amid", "amidst", "among", "amongst", "an", "and", "anenst", "apart", "apropos", "apud", "around", "as", "aside", "astride", "at", "athwart", "atop", "barring", "before", "behind", "below", "beneath", "beside", "besides", "between", "beyond", "but", "by", "circa", "despite", "down", "due", "during", "except", "for", "forenenst", "from", "given", "in", "inside", "into", "lest", "like", "modulo", "near", "next", "nor", "notwithstanding", "of", "off", "on", "onto", "or", "out", "over", "per", "plus", "pro", "qua", "sans", "since", "so", "than", "the", "through", "thru", "throughout", "thruout", "till", "to", "toward", "towards", "under", "underneath", "until", "unto", "up", "upon", "versus", "vs.", "v.", "vs", "v", "via", "vis-à-vis", "with", "within", "without", "yet"])
 
 _WORD = re.compile(r'\S+')
 
