@@ -83,23 +83,11 @@ def is_cjk_text(text: str) -> bool:
                                  for c in letters)
 
 
-class _Italic(_Wrapper):
-    """Italics are not applied to text in CJK scripts, which have no italic forms
-    (citeproc-js behaviour; CSL 1.0.2 leaves script-specific formatting to processors)."""
-
-    markers = ITALIC
-
-    def __new__(cls, text: object) -> _Wrapper:
-        if is_cjk_text(str(text)):
-            return str.__new__(cls, str(text))
-        return super().__new__(cls, text)
-
-
 class IntermediateFormatter:
     """Stands in for a ``citeproc.formatter`` module (``plain``, ``html``...)."""
 
-    Italic = _Italic
-    Oblique = _Italic
+    Italic = _wrapper('Italic', ITALIC)
+    Oblique = _wrapper('Oblique', ITALIC)
     Bold = _wrapper('Bold', BOLD)
     Light = _wrapper('Light', LIGHT)
     Underline = _wrapper('Underline', UNDERLINE)

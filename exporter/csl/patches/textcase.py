@@ -170,3 +170,26 @@ def case(self, text, language=None):
 
 
 model.TextCased.case = case
+
+
+# CJK scripts have no italic forms: citeproc-js does not italicise CJK text through the
+# font-style of the cs:text element that renders it (<text variable="container-title"
+# font-style="italic"/> gives "地理学报"), while italics set on an enclosing cs:group
+# still apply (APA 7: "<i>地理学报</i>").
+from ..markup import is_cjk_text  # noqa: E402
+from .dates import _Overridden  # noqa: E402
+
+_original_text_markup = model.Text.markup
+
+
+def text_markup(self, text, language):
+    if (text and self.get('font-style') in ('italic', 'oblique')
+            and is_cjk_text(str(text))):
+        attrib = dict(self.attrib)
+        del attrib['font-style']
+        with _Overridden(self, attrib):
+            return _original_text_markup(self, text, language)
+    return _original_text_markup(self, text, language)
+
+
+model.Text.markup = text_markup
