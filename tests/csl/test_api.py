@@ -108,3 +108,18 @@ def test_bibliography_in_style_without_bibliography_is_empty(tmp_path):
     proc = CitationProcessor(csl)
     assert proc.bibliography(ITEMS) == []
     assert proc.citations(ITEMS, [[{'id': 'Smith2020'}]]) == ['A study of things']
+
+
+def test_edited_style_file_is_parsed_again(tmp_path):
+    import os
+    csl = tmp_path / 'edit.csl'
+    template = '''<?xml version="1.0" encoding="utf-8"?>
+<style xmlns="http://purl.org/net/xbiblio/csl" class="in-text" version="1.0">
+  <info><title>t</title><id>t</id><updated>2020-01-01T00:00:00+00:00</updated></info>
+  <citation><layout><text value="{}"/></layout></citation>
+</style>'''
+    csl.write_text(template.format('first'), encoding='utf-8')
+    assert CitationProcessor(csl).citations(ITEMS, [[{'id': 'Smith2020'}]]) == ['first']
+    csl.write_text(template.format('second version'), encoding='utf-8')
+    os.utime(csl, ns=(1, 2_000_000_000_000_000_000))
+    assert CitationProcessor(csl).citations(ITEMS, [[{'id': 'Smith2020'}]]) == ['second version']
