@@ -56,7 +56,6 @@ CASES = [
     ('substitute suppresses the title', 'apa', 'drinkingwater2006'),
     ('substitute suppresses editors (numeric style)', 'vancouver-nlm', 'urbanwater2012'),
     ('"no date" term keeps its group', 'elsevier-vancouver', 'mwale-inpress'),
-    ('CSL 1.0.2 name variables do not crash', 'american-medical-association', 'lemaire2006'),
 ]
 
 
