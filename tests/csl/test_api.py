@@ -123,3 +123,16 @@ def test_edited_style_file_is_parsed_again(tmp_path):
     csl.write_text(template.format('second version'), encoding='utf-8')
     os.utime(csl, ns=(1, 2_000_000_000_000_000_000))
     assert CitationProcessor(csl).citations(ITEMS, [[{'id': 'Smith2020'}]]) == ['second version']
+
+
+def test_json_numbers_missing_type_raw_dates_and_season_words():
+    items = [{'id': 1, 'type': 'book', 'title': 'Numbers', 'volume': 5,
+              'issued': {'raw': '2001-02-03'}},
+             {'id': 'nt', 'title': 'No type', 'issued': {'date-parts': [[2003]]}},
+             {'id': 's', 'type': 'article-journal', 'title': 'Season',
+              'container-title': 'J', 'issued': {'date-parts': [[2002]], 'season': 'Winter'}}]
+    proc = CitationProcessor('ieee')
+    entries = dict(proc.bibliography_entries(items))
+    assert 'vol. 5' in entries['1'] and '2001' in entries['1']
+    assert '2003' in entries['nt']
+    assert 'Winter 2002' in entries['s']

@@ -49,3 +49,11 @@ def test_nocase_span_is_not_output():
             'issued': {'date-parts': [[2010]]}}
     out = CitationProcessor('chicago-author-date', markup='html').bibliography([item])[0]
     assert 'iPhone Apps' in out and 'nocase' not in out
+
+
+def test_private_use_marker_characters_in_data_cannot_make_markup():
+    item = {'id': 'p', 'type': 'book', 'title': 'A \ue000 B \ue002 C',
+            'author': [{'family': 'X\ue004', 'given': 'Y'}], 'issued': {'date-parts': [[2001]]}}
+    out = CitationProcessor('apa', markup='html').bibliography([item])[0]
+    assert '<b>' not in out and '<sup>' not in out
+    assert out.count('<i>') == out.count('</i>')
