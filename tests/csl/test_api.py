@@ -45,6 +45,11 @@ def test_dependent_style_resolves_to_parent_and_keeps_its_default_locale():
     assert resolve_style('nature')[1] == 'en-GB'
     assert CitationProcessor('nature').locale == 'en-GB'
     assert CitationProcessor('nature', locale='de-DE').locale == 'de-DE'
+    # dependent style declaring en-GB whose parent declares en-US keeps en-GB
+    path, locale = resolve_style('american-journal-of-gastroenterology-supplements')
+    assert path.endswith('the-american-journal-of-gastroenterology.csl')
+    assert locale == 'en-GB'
+    assert resolve_style('the-american-journal-of-gastroenterology')[1] == 'en-US'
 
 
 def test_style_by_path(tmp_path):
