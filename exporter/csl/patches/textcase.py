@@ -1,0 +1,195 @@
+"""Text-case transformations.
+
+CSL 1.0.2, "Text-case" (https://docs.citationstyles.org/en/stable/specification.html#text-case):
+
+* ``title``: (English items only) lowercase words are capitalized, except stop
+  words (the specification's list plus citeproc-js's "about", "above"), which stay lowercase unless they
+  are the first word or follow a colon.  Words containing uppercase letters
+  are left alone.  Each part of a hyphenated compound counts as a word
+  ("Self-Reported", "Cross-Sectional").
+* ``capitalize-first`` / ``capitalize-all``: the first character of the first /
+  every word is capitalized *if the word is lowercase* ("arXiv" stays).
+* ``uppercase``, ``lowercase``, ``sentence``: as in the specification.  Formatting markup at the start of a
+  word is skipped ("<i>word</i>" -> "<i>Word</i>"; stock citeproc-py tried to
+  uppercase the markup), and text in ``<span class="nocase">`` is never changed
+  (Appendix VI).
+"""
+from __future__ import annotations
+
+import re
+
+from citeproc import model
+from citeproc.string import MixedString, NoCase, String
+
+from ..markup import MARKERS, QUOTE_OPEN_SINGLE
+
+STOP_WORDS = frozenset(["about", "above", "a", "according", "across", "afore", "after", "against", "ahead", "along", "alongside", "amid", "amidst", "among", "amongst", "an", "and", "anenst", "apart", "apropos", "apud", "around", "as", "aside", "astride", "at", "athwart", "atop", "barring", "before", "behind", "below", "beneath", "beside", "besides", "between", "beyond", "but", "by", "circa", "despite", "down", "due", "during", "except", "for", "forenenst", "from", "given", "in", "inside", "into", "lest", "like", "modulo", "near", "next", "nor", "notwithstanding", "of", "off", "on", "onto", "or", "out", "over", "per", "plus", "pro", "qua", "sans", "since", "so", "than", "the", "through", "thru", "throughout", "thruout", "till", "to", "toward", "towards", "under", "underneath", "until", "unto", "up", "upon", "versus", "vs.", "v.", "vs", "v", "via", "vis-à-vis", "with", "within", "without", "yet"])
+
+_WORD = re.compile(r'\S+')
+
+
+def _segments(text) -> list[tuple[str, bool]]:
+    """(string, is_nocase) pieces of a String / MixedString / str."""
+    if isinstance(text, MixedString):
+        return [(str(s), isinstance(s, NoCase)) for s in text]
+    return [(str(text), isinstance(text, NoCase))]
+
+
+def _rebuild(chars: list[str], flags: list[bool]) -> MixedString | String:
+    out: list = []
+    buf = ''
+    current = None
+    for ch, flag in zip(chars, flags):
+        if current is not None and flag != current:
+            out.append(NoCase(buf) if current else String(buf))
+            buf = ''
+        buf += ch
+        current = flag
+    if buf:
+        out.append(NoCase(buf) if current else String(buf))
+    if len(out) == 1:
+        return out[0]
+    return MixedString(out)
+
+
+def _first_letter(chars: list[str], start: int, end: int) -> int | None:
+    for i in range(start, end):
+        if chars[i].isalnum():
+            return i
+        if chars[i] not in MARKERS and chars[i] not in '([{\u201c\u2018"\'¿¡':
+            return None
+    return None
+
+
+def apply_case(text, text_case: str):
+    segs = _segments(text)
+    chars: list[str] = []
+    flags: list[bool] = []
+    for s, nocase in segs:
+        chars.extend(s)
+        flags.extend([nocase] * len(s))
+    plain = ''.join(chars)
+
+    def upper(i):
+        if not flags[i]:
+            chars[i] = chars[i].upper()
+
+    def lower(i):
+        if not flags[i]:
+            chars[i] = chars[i].lower()
+
+    if text_case == 'uppercase':
+        for i in range(len(chars)):
+            upper(i)
+    elif text_case == 'lowercase':
+        for i in range(len(chars)):
+            lower(i)
+    elif text_case == 'capitalize-first':
+        m = _WORD.search(plain)
+        if m and _is_lower_word(m.group()):
+            i = _first_letter(chars, m.start(), m.end())
+            if i is not None:
+                upper(i)
+    elif text_case == 'capitalize-all':
+        for m in _WORD.finditer(plain):
+            if not _is_lower_word(m.group()):
+                continue
+            i = _first_letter(chars, m.start(), m.end())
+            if i is not None:
+                upper(i)
+    elif text_case == 'sentence':
+        is_upper = plain.isupper()
+        for m in _WORD.finditer(plain):
+            word = m.group()
+            if is_upper or not word.isupper():
+                for i in range(m.start(), m.end()):
+                    lower(i)
+        i = _first_letter(chars, 0, len(chars))
+        if i is not None:
+            upper(i)
+    elif text_case == 'title':
+        _title_case(chars, flags, plain)
+    return _rebuild(chars, flags)
+
+
+def _is_lower_word(word: str) -> bool:
+    letters = [c for c in word if c.isalpha()]
+    return bool(letters) and all(c.islower() for c in letters)
+
+
+_QUOTE_START = frozenset("'" + QUOTE_OPEN_SINGLE)
+
+
+def _title_case(chars: list[str], flags: list[bool], plain: str) -> None:
+    all_upper = plain.isupper()
+    first = True
+    for m in _WORD.finditer(plain):
+        word = m.group()
+        core = ''.join(c for c in word if c not in MARKERS)
+        # each hyphen-separated part is a word of its own
+        pos = m.start()
+        for n, part in enumerate(word.split('-')):
+            part_start = pos
+            pos += len(part) + 1
+            letters = ''.join(c for c in part if c.isalpha())
+            if not letters:
+                continue
+            if all_upper:
+                for i in range(part_start, part_start + len(part)):
+                    if not flags[i]:
+                        chars[i] = chars[i].lower()
+            elif not letters.islower():
+                continue  # has capitals: leave it alone
+            visible = ''.join(c for c in part if c not in MARKERS or c == QUOTE_OPEN_SINGLE)
+            if not (first and n == 0):
+                # citeproc-js leaves single lowercase letters ("p < 0.05") and words
+                # after a straight single quote in the data (‘ability Grouping’) alone
+                if len(letters) == 1 and len(visible.strip('.,;:!?()')) == 1:
+                    continue
+                if visible[:1] in _QUOTE_START and n == 0:
+                    continue
+            bare = ''.join(c for c in part if c not in MARKERS).strip('.,;:!?()[]{}"\'\u2018\u2019\u201c\u201d')
+            is_stop = bare.lower() in STOP_WORDS and not (first and n == 0)
+            if is_stop and '-' not in core:
+                continue
+            if is_stop and n > 0:
+                continue
+            i = _first_letter(chars, part_start, part_start + len(part))
+            if i is not None and not flags[i]:
+                chars[i] = chars[i].upper()
+        first = core.rstrip(''.join(MARKERS)).endswith((':', '?', '!'))
+
+
+def case(self, text, language=None):
+    text_case = self.get('text-case')
+    if text_case is None or not text:
+        return text
+    if text_case == 'title' and language not in (None, '', 'en'):
+        return text  # title case applies to English items only
+    return apply_case(text, text_case)
+
+
+model.TextCased.case = case
+
+
+# CJK scripts have no italic forms: citeproc-js does not italicise CJK text through the
+# font-style of the cs:text element that renders it (<text variable="container-title"
+# font-style="italic"/> gives "地理学报"), while italics set on an enclosing cs:group
+# still apply (APA 7: "<i>地理学报</i>").
+from ..markup import is_cjk_text
+from .dates import _Overridden
+
+_original_text_markup = model.Text.markup
+
+
+def text_markup(self, text, language):
+    if (text and self.get('font-style') in ('italic', 'oblique')
+            and is_cjk_text(str(text))):
+        attrib = dict(self.attrib)
+        del attrib['font-style']
+        with _Overridden(self, attrib):
+            return _original_text_markup(self, text, language)
+    return _original_text_markup(self, text, language)
+
+
+model.Text.markup = text_markup

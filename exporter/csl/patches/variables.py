@@ -1,0 +1,33 @@
+"""CSL 1.0.2 variables unknown to citeproc-py 0.11.1.
+
+CSL 1.0.2, Appendix IV "Variables" (https://docs.citationstyles.org/en/stable/specification.html#appendix-iv-variables):
+1.0.2 added name variables (chair, compiler, contributor, curator, director,
+editor-translator, executive-producer, guest, host, narrator, organizer,
+performer, producer, reviewed-author, script-writer, series-creator) and the date
+variable available-date.  citeproc-py's CSL-JSON reader parses any variable it
+does not list as a string, so a style that renders e.g. ``<names
+variable="compiler">`` crashed (AttributeError) on an item with such a name --
+8 of the 32 kit styles (apa, modern-language-association, the chicago and
+turabian family, taylor-and-francis-chicago-author-date).  The lists are
+extended in place (the reader and the Reference class read them at call time).
+"""
+from __future__ import annotations
+
+import citeproc
+
+NAME_VARIABLES_1_0_2 = (
+    'chair', 'compiler', 'contributor', 'curator', 'director', 'editor_translator',
+    'executive_producer', 'guest', 'host', 'narrator', 'organizer', 'performer',
+    'producer', 'reviewed_author', 'script_writer', 'series_creator',
+)
+DATE_VARIABLES_1_0_2 = ('available_date',)
+
+for _name in NAME_VARIABLES_1_0_2:
+    if _name not in citeproc.NAMES:
+        citeproc.NAMES.append(_name)
+for _name in DATE_VARIABLES_1_0_2:
+    if _name not in citeproc.DATES:
+        citeproc.DATES.append(_name)
+for _name in NAME_VARIABLES_1_0_2 + DATE_VARIABLES_1_0_2:
+    if _name not in citeproc.VARIABLES:
+        citeproc.VARIABLES.append(_name)

@@ -1,0 +1,143 @@
+"""The public interface of exporter.csl (no shared kit needed)."""
+from __future__ import annotations
+
+import pytest
+
+from exporter.csl import CitationProcessor, StyleNotFound, available_styles
+from exporter.csl.styles import load_style, resolve_style
+
+ITEMS = [
+    {'id': 'Smith2020', 'type': 'article-journal', 'title': 'A study of things',
+     'author': [{'family': 'Smith', 'given': 'Jane'}], 'container-title': 'Journal of Stuff',
+     'volume': '3', 'page': '10-20', 'issued': {'date-parts': [[2020]]}},
+    {'id': 'smith2020', 'type': 'book', 'title': 'Another book',
+     'author': [{'family': 'Adams', 'given': 'John'}], 'publisher': 'Press',
+     'issued': {'date-parts': [[2019]]}},
+]
+
+
+def test_available_styles_lists_independent_and_dependent_styles():
+    names = available_styles()
+    assert 'apa' in names and 'ieee' in names and 'vancouver-nlm' in names
+
+
+def test_unknown_style_raises_style_not_found_with_hint():
+    with pytest.raises(StyleNotFound) as err:
+        CitationProcessor('no-such-style-xyz')
+    assert 'available_styles' in str(err.value)
+    assert isinstance(err.value, LookupError)
+
+
+def test_missing_style_file_raises_style_not_found(tmp_path):
+    with pytest.raises(StyleNotFound):
+        CitationProcessor(tmp_path / 'missing.csl')
+
+
+def test_unknown_markup_raises_value_error():
+    with pytest.raises(ValueError, match='markup'):
+        CitationProcessor('apa', markup='pdf')
+
+
+def test_dependent_style_resolves_to_parent_and_keeps_its_default_locale():
+    path, _locale = resolve_style('vancouver-nlm')
+    assert path.endswith('nlm-citation-sequence.csl')
+    # nature's own default-locale is en-GB
+    assert resolve_style('nature')[1] == 'en-GB'
+    assert CitationProcessor('nature').locale == 'en-GB'
+    assert CitationProcessor('nature', locale='de-DE').locale == 'de-DE'
+    # dependent style declaring en-GB whose parent declares en-US keeps en-GB
+    path, locale = resolve_style('american-journal-of-gastroenterology-supplements')
+    assert path.endswith('the-american-journal-of-gastroenterology.csl')
+    assert locale == 'en-GB'
+    assert resolve_style('the-american-journal-of-gastroenterology')[1] == 'en-US'
+
+
+def test_style_by_path(tmp_path):
+    path, _ = resolve_style('apa')
+    proc = CitationProcessor(path)
+    assert proc.bibliography(ITEMS[:1])[0].startswith('Smith, J. (2020).')
+
+
+def test_parsed_styles_are_cached():
+    path, _ = resolve_style('apa')
+    assert load_style(path, 'en-US') is load_style(path, 'en-US')
+    assert CitationProcessor('apa')._style is CitationProcessor('apa')._style
+
+
+def test_ids_differing_only_in_case_stay_distinct():
+    proc = CitationProcessor('apa')
+    entries = dict(proc.bibliography_entries(ITEMS))
+    assert set(entries) == {'Smith2020', 'smith2020'}
+    assert entries['Smith2020'].startswith('Smith')
+    assert entries['smith2020'].startswith('Adams')
+    cites = proc.citations(ITEMS, [[{'id': 'Smith2020'}], [{'id': 'smith2020'}]])
+    assert cites == ['(Smith, 2020)', '(Adams, 2019)']
+
+
+def test_case_insensitive_id_fallback_and_missing_ids():
+    items = [dict(ITEMS[0], id='OnlyOne')]
+    proc = CitationProcessor('apa')
+    assert proc.citations(items, [[{'id': 'onlyone'}]]) == ['(Smith, 2020)']
+    assert proc.citations(items, [[{'id': 'Nope'}]]) == ['(Nope?)']
+
+
+def test_locator_label_prefix_suffix():
+    proc = CitationProcessor('apa')
+    out = proc.citations(ITEMS, [[{'id': 'Smith2020', 'locator': '12-14', 'label': 'page',
+                                   'prefix': 'see ', 'suffix': ', emphasis added'}]])
+    assert out == ['(see Smith, 2020, pp. 12–14, emphasis added)']
+
+
+def test_numbered_style_text_has_number_one_space_entry():
+    proc = CitationProcessor('ieee')
+    entry = proc.bibliography(ITEMS[:1])[0]
+    assert entry.startswith('[1] J. Smith, “A study of things,”')
+
+
+def test_markdown_rtf_latex_markups():
+    md = CitationProcessor('apa', markup='markdown').bibliography(ITEMS[:1])[0]
+    assert '*Journal of Stuff*' in md
+    rtf = CitationProcessor('apa', markup='rtf').bibliography(ITEMS[:1])[0]
+    assert r'{\i Journal of Stuff}' in rtf
+    tex = CitationProcessor('apa', markup='latex').bibliography(ITEMS[:1])[0]
+    assert r'\textit{Journal of Stuff}' in tex
+
+
+def test_bibliography_in_style_without_bibliography_is_empty(tmp_path):
+    csl = tmp_path / 'cite-only.csl'
+    csl.write_text('''<?xml version="1.0" encoding="utf-8"?>
+<style xmlns="http://purl.org/net/xbiblio/csl" class="in-text" version="1.0">
+  <info><title>t</title><id>t</id><updated>2020-01-01T00:00:00+00:00</updated></info>
+  <citation><layout><text variable="title"/></layout></citation>
+</style>''', encoding='utf-8')
+    proc = CitationProcessor(csl)
+    assert proc.bibliography(ITEMS) == []
+    assert proc.citations(ITEMS, [[{'id': 'Smith2020'}]]) == ['A study of things']
+
+
+def test_edited_style_file_is_parsed_again(tmp_path):
+    import os
+    csl = tmp_path / 'edit.csl'
+    template = '''<?xml version="1.0" encoding="utf-8"?>
+<style xmlns="http://purl.org/net/xbiblio/csl" class="in-text" version="1.0">
+  <info><title>t</title><id>t</id><updated>2020-01-01T00:00:00+00:00</updated></info>
+  <citation><layout><text value="{}"/></layout></citation>
+</style>'''
+    csl.write_text(template.format('first'), encoding='utf-8')
+    assert CitationProcessor(csl).citations(ITEMS, [[{'id': 'Smith2020'}]]) == ['first']
+    csl.write_text(template.format('second version'), encoding='utf-8')
+    os.utime(csl, ns=(1, 2_000_000_000_000_000_000))
+    assert CitationProcessor(csl).citations(ITEMS, [[{'id': 'Smith2020'}]]) == ['second version']
+
+
+def test_json_numbers_missing_type_raw_dates_and_season_words():
+    items = [{'id': 1, 'type': 'book', 'title': 'Numbers', 'volume': 5,
+              'issued': {'raw': '2001-02-03'}},
+             {'id': 'nt', 'title': 'No type', 'issued': {'date-parts': [[2003]]}},
+             {'id': 's', 'type': 'article-journal', 'title': 'Season',
+              'container-title': 'J', 'issued': {'date-parts': [[2002]], 'season': 'Winter'}}]
+    proc = CitationProcessor('ieee')
+    entries = dict(proc.bibliography_entries(items))
+    assert 'vol. 5' in entries['1'] and '2001' in entries['1']
+    assert '2003' in entries['nt']
+    assert 'Winter 2002' in entries['s']

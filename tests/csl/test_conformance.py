@@ -1,0 +1,46 @@
+"""Conformance regression: the kit's identical-entry counts must not drop.
+
+Thresholds are the counts measured when they were set (not targets).  The kit is
+found at <repo root>/../shared/csl-conformance; the test is skipped without it.
+"""
+from __future__ import annotations
+
+import importlib.util
+import json
+
+import pytest
+from conftest import KIT, REPO_ROOT
+
+# style: (bibliography text, bibliography html, clusters text) identical, out of 66/66/13
+THRESHOLDS = {
+    'apa': (66, 66, 13),
+    'ieee': (66, 66, 13),
+    'vancouver-nlm': (65, 65, 13),
+    'chicago-author-date': (66, 66, 13),
+    'modern-language-association': (66, 66, 13),
+}
+
+
+def _load(name, path):
+    spec = importlib.util.spec_from_file_location(name, path)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+@pytest.mark.parametrize('style', sorted(THRESHOLDS))
+def test_kit_identical_counts(kit, style):
+    compare = _load('kit_compare', KIT / 'compare.py')
+    script = _load('csl_conformance', REPO_ROOT / 'tests' / 'conformance' / 'csl_conformance.py')
+    actual = script.render_kit(kit, [style])[style]
+    assert not [e for e in actual['errors'] if not e.startswith('Traceback')]
+    ref = json.loads((kit / 'reference' / f'{style}.json').read_text(encoding='utf-8'))
+    counts = []
+    for fmt, norm in (('text', compare.norm_text), ('html', compare.norm_html)):
+        exp = ref['bibliography'][fmt]
+        got = actual['bibliography'][fmt]
+        counts.append(sum(norm(v) == norm(got.get(k)) for k, v in exp.items()))
+    counts.append(sum(compare.norm_text(e) == compare.norm_text(g) for e, g in
+                      zip(ref['citations']['text'], actual['citations']['text'])))
+    assert tuple(counts) >= THRESHOLDS[style] and all(
+        c >= t for c, t in zip(counts, THRESHOLDS[style])), counts
