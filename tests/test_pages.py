@@ -15,10 +15,22 @@ from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
-
-from exporter import Contributor, Container, DateValue, Identifier, Link, PartialDate, Record, Rights, Subject, read, write
-from exporter.linkeddata.pages import DEFAULT_FORMATS, render_page
 from support import REPO
+
+from exporter import (
+    Container,
+    Contributor,
+    DateValue,
+    Identifier,
+    Link,
+    PartialDate,
+    Record,
+    Rights,
+    Subject,
+    read,
+    write,
+)
+from exporter.linkeddata.pages import DEFAULT_FORMATS, render_page
 
 BASE = "https://example.org/records/"
 
@@ -201,6 +213,8 @@ def test_record_iri_and_base_iri(seed):
     assert 'href="pubmed-7919701-2.bib"' in page
     with pytest.raises(ValueError):
         render_page(seed, "not an iri")
+    with pytest.raises(ValueError):
+        render_page(seed, BASE, record_iri='https://example.org/r/a"b')
 
 
 def test_template_can_be_overridden(seed, tmp_path, monkeypatch):
@@ -321,7 +335,7 @@ def browser_dom(page: Path, tmp_path: Path) -> str:
     ]
     env = dict(os.environ, HOME=str(tmp_path))  # chromium writes caches under $HOME
     try:
-        done = subprocess.run(cmd, capture_output=True, text=True, timeout=90, env=env)
+        done = subprocess.run(cmd, capture_output=True, text=True, timeout=90, env=env, check=False)
     except subprocess.TimeoutExpired:
         pytest.fail("chromium did not finish within 90 s")
     assert done.returncode == 0, done.stderr[-2000:]

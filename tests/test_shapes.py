@@ -13,11 +13,11 @@ import rdflib
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from rdflib import RDF, Literal, URIRef
+from support import REPO, shared_path
+from test_properties import records  # the project's strategy of hostile records
 
 import exporter.linkeddata
 from exporter import read, write
-from support import REPO, shared_path
-from test_properties import records  # the project's strategy of hostile records
 
 pyshacl = pytest.importorskip("pyshacl")
 
@@ -152,7 +152,18 @@ def test_generated_records_conform(shapes, data):
 def test_full_record_conforms(shapes):
     """Every branch of the mapping at once: issue and volume chain, series, event, ORCID,
     affiliations, organisation authors, editors, licence, provenance, ranges and literal dates."""
-    from exporter import Container, Contributor, DateValue, Identifier, Link, PartialDate, Provenance, Record, Rights, Subject
+    from exporter import (
+        Container,
+        Contributor,
+        DateValue,
+        Identifier,
+        Link,
+        PartialDate,
+        Provenance,
+        Record,
+        Rights,
+        Subject,
+    )
 
     records = [
         Record(

