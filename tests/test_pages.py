@@ -303,6 +303,17 @@ def test_hostile_cases_file():
     assert "<h1 id=\"title\">A chapter on <i>E. coli</i> and CO<sub>2</sub></h1>" in page
 
 
+def test_author_names_in_meta_tags():
+    record = Record(title="T", contributors=(
+        Contributor(given="Plato"), Contributor(literal="World Health Organization"),
+        Contributor(family="Gogh", particle="van", given="Vincent"), Contributor(family="Smith", role="editor")))
+    p = parse(render_page(record, BASE, styles=()))
+    assert p.values("citation_author") == ["Plato", "World Health Organization", "van Gogh, Vincent"]
+    assert p.values("citation_editor") == ["Smith"]
+    assert p.values("DC.creator") == ["Plato", "World Health Organization", "van Gogh, Vincent"]
+    assert p.values("DC.contributor") == ["Smith"]
+
+
 def test_empty_record_renders():
     p = parse(render_page(Record(), BASE, styles=()))
     assert p.h1 == "Untitled record"

@@ -35,7 +35,7 @@ from ..model import Contributor, DateValue, PartialDate, Record
 from ..normalize.identifiers import doi_url, identifier_from_url, pmc_url, pubmed_url
 from ..normalize.markup import to_plain, tokens
 from ..resources import template_path
-from .terms import IRI, make_iri
+from .terms import make_iri
 
 __all__ = ["DEFAULT_FORMATS", "DEFAULT_STYLES", "Download", "download_links", "render_page"]
 
@@ -299,6 +299,13 @@ def _fields(record: Record) -> Iterator[tuple[str, str]]:
         yield "Rights", escape(rights.statement)
 
 
+def _inverted(c: Contributor) -> str:
+    """"Family, Given" as Highwire and DC want it; a one-part name as it is."""
+    if c.literal is None and not (c.family or c.particle):
+        return c.display_name()  # Contributor.sort_name() would give ", Plato"
+    return c.sort_name()
+
+
 def _highwire_date(d: PartialDate) -> str:
     """Google Scholar's form: "2010/05/12", "2010/05" or "2010"."""
     return "/".join(f"{p:02d}" if i else f"{p:04d}" for i, p in enumerate(d.parts()))
@@ -318,13 +325,13 @@ def _meta_tags(record: Record) -> list[str]:
     # -- Highwire Press
     add(_meta("citation_title", title))
     for c in record.authors:
-        add(_meta("citation_author", c.sort_name()))
+        add(_meta("citation_author", _inverted(c)))
         if c.orcid:
             add(_meta("citation_author_orcid", c.orcid))
         for aff in c.affiliations:
             add(_meta("citation_author_institution", aff))
     for c in record.by_role("editor"):
-        add(_meta("citation_editor", c.sort_name()))
+        add(_meta("citation_editor", _inverted(c)))
     if record.issued and record.issued.start:
         date = _highwire_date(record.issued.start)
         add(_meta("citation_publication_date", date))
@@ -363,7 +370,7 @@ def _meta_tags(record: Record) -> list[str]:
     # -- Dublin Core
     add(_meta("DC.title", title))
     for c in record.contributors:
-        add(_meta("DC.creator" if c.role == "author" else "DC.contributor", c.sort_name()))
+        add(_meta("DC.creator" if c.role == "author" else "DC.contributor", _inverted(c)))
     add(_meta("DC.date", record.issued.iso() if record.issued else None))
     for ident in record.identifiers:
         to_url = ID_URLS.get(ident.scheme)
