@@ -31,6 +31,7 @@ from exporter import (
     write,
 )
 from exporter.linkeddata.pages import DEFAULT_FORMATS, render_page
+from exporter.normalize.markup import to_plain
 
 BASE = "https://example.org/records/"
 
@@ -222,6 +223,9 @@ def test_template_can_be_overridden(seed, tmp_path, monkeypatch):
     monkeypatch.setenv("EXPORTER_TEMPLATES", str(tmp_path))
     page = render_page(seed, BASE)
     assert page.startswith("<!DOCTYPE html><title>Optimizing patient partnership")
+    (tmp_path / "record.html").write_text("<title>$titel</title>", encoding="utf-8")
+    with pytest.raises(ValueError, match=r"unknown placeholder 'titel'"):
+        render_page(seed, BASE)
 
 
 # -- hostile data ---------------------------------------------------------------------------
@@ -296,8 +300,7 @@ def test_hostile_cases_file():
         page = render_page(record, BASE)
         p = parse(page)
         assert len(p.scripts) == 1
-        assert p.values("citation_title") == [record.full_title.replace("<i>", "").replace("</i>", "")
-                                              .replace("<sub>", "").replace("</sub>", "")]
+        assert p.values("citation_title") == [to_plain(record.full_title)]
         assert_same_graph(embedded_graph(p), dump_graph(record))
     # rich text in titles is shown as markup, anything else as text
     assert "<h1 id=\"title\">A chapter on <i>E. coli</i> and CO<sub>2</sub></h1>" in page
@@ -312,6 +315,33 @@ def test_author_names_in_meta_tags():
     assert p.values("citation_editor") == ["Smith"]
     assert p.values("DC.creator") == ["Plato", "World Health Organization", "van Gogh, Vincent"]
     assert p.values("DC.contributor") == ["Smith"]
+
+
+@pytest.mark.parametrize(("rtype", "tag"), [
+    ("article-journal", "citation_journal_title"), ("paper-conference", "citation_conference_title"),
+    ("chapter", "citation_inbook_title"), ("book", None)])
+def test_container_tag_by_type(rtype, tag):
+    record = Record(type=rtype, title="T", container=Container(title="C", volume="4", issue="2", page_start="10", page_end="19"))
+    p = parse(render_page(record, BASE, styles=()))
+    for t in ("citation_journal_title", "citation_conference_title", "citation_inbook_title"):
+        assert p.values(t) == (["C"] if t == tag else [])
+    assert (p.values("citation_volume"), p.values("citation_issue")) == (["4"], ["2"])
+    assert (p.values("citation_firstpage"), p.values("citation_lastpage")) == (["10"], ["19"])
+
+
+def test_thesis_report_and_links():
+    thesis = Record(type="thesis", title="T", publisher="Uni", identifiers=(Identifier("isbn", "9780306406157"),),
+                    links=(Link("https://example.org/landing", relation="landing-page"), Link("https://example.org/t.pdf")))
+    p = parse(render_page(thesis, BASE, styles=()))
+    assert p.values("citation_dissertation_institution") == ["Uni"]
+    assert p.values("citation_isbn") == ["9780306406157"]
+    assert p.values("DC.identifier") == ["urn:isbn:9780306406157"]
+    assert p.values("citation_abstract_html_url") == ["https://example.org/landing"]
+    assert p.values("citation_pdf_url") == ["https://example.org/t.pdf"]
+    report = Record(type="report", title="R", publisher="Agency", number="TR-1")
+    p = parse(render_page(report, BASE, styles=()))
+    assert p.values("citation_technical_report_institution") == ["Agency"]
+    assert p.values("citation_technical_report_number") == ["TR-1"]
 
 
 def test_empty_record_renders():

@@ -19,6 +19,15 @@ record is escaped here before it reaches the template, and ``string.Template`` d
 re-read what it substitutes, so data can never become markup or a placeholder. In the JSON-LD,
 ``<``, ``>`` and ``&`` are written as JSON ``\\u`` escapes, so no data can end the script
 element (``</script>``) or switch the HTML parser into its escaped-script states (``<!--``).
+
+Template placeholders (all already HTML; ``$$`` is a dollar sign): ``$title`` (plain text),
+``$title_html`` (with the title's italics, sub- and superscripts), ``$lang`` (`` lang="…"`` for
+elements in the record's language, or nothing), ``$meta`` (the Highwire and DC meta tags),
+``$alternates`` (``<link rel="alternate">`` tags), ``$jsonld`` (the script element's content),
+``$contributors``, ``$fields`` (``<dt>``/``<dd>`` rows), ``$abstract``, ``$keywords``
+(``<li>`` items), ``$citations`` (one ``<figure>`` per style), ``$downloads`` (``<li>`` items),
+``$record_iri``, and ``$abstract_hidden``, ``$keywords_hidden``, ``$citations_hidden``,
+``$downloads_hidden`` (`` hidden`` when the section would be empty).
 """
 
 from __future__ import annotations
@@ -151,7 +160,14 @@ def render_page(
         "downloads_hidden": "" if downloads else " hidden",
         "record_iri": escape(root),
     }
-    return _template().substitute(values)
+    template = _template()
+    try:
+        return template.substitute(values)
+    except (KeyError, ValueError) as exc:
+        raise ValueError(
+            f"template {TEMPLATE}: bad or unknown placeholder {exc} (write $$ for a dollar sign); "
+            f"known: {', '.join('$' + k for k in values)}"
+        ) from exc
 
 
 def download_links(stem: str, formats: Iterable[str] = DEFAULT_FORMATS,
@@ -175,14 +191,9 @@ def json_for_script(data: object) -> str:
 # -- pieces ---------------------------------------------------------------------------------
 
 
-@lru_cache(maxsize=4)
-def _template_text(path: str) -> str:
-    with open(path, encoding="utf-8") as f:
-        return f.read()
-
-
 def _template() -> Template:
-    return Template(_template_text(str(template_path(TEMPLATE))))
+    # read for every page: a user editing an overriding template sees the change at once
+    return Template(template_path(TEMPLATE).read_text(encoding="utf-8"))
 
 
 def _stem(root: str) -> str:
