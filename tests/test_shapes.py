@@ -6,7 +6,7 @@ pyshacl is a test dependency; these tests skip when it is not installed.
 
 from __future__ import annotations
 
-from pathlib import Path
+from importlib.resources import files
 
 import pytest
 import rdflib
@@ -16,12 +16,11 @@ from rdflib import RDF, Literal, URIRef
 from support import REPO, shared_path
 from test_properties import records  # the project's strategy of hostile records
 
-import exporter.linkeddata
 from exporter import read, write
 
 pyshacl = pytest.importorskip("pyshacl")
 
-SHAPES_PATH = Path(exporter.linkeddata.__file__).parent / "shapes.ttl"
+SHAPES = files("exporter.linkeddata") / "shapes.ttl"  # ships inside the package
 SH = rdflib.Namespace("http://www.w3.org/ns/shacl#")
 SCHEMA = rdflib.Namespace("http://schema.org/")
 BIBO = rdflib.Namespace("http://purl.org/ontology/bibo/")
@@ -32,7 +31,7 @@ SEED = URIRef(BASE + "pubmed-7919701")
 
 @pytest.fixture(scope="module")
 def shapes() -> rdflib.Graph:
-    return rdflib.Graph().parse(SHAPES_PATH, format="turtle")
+    return rdflib.Graph().parse(data=SHAPES.read_text(encoding="utf-8"), format="turtle")
 
 
 def dump(records, fmt: str = "ntriples") -> rdflib.Graph:
