@@ -102,7 +102,7 @@ class Contributor:
         if self.suffix:
             out += f", {self.suffix}"
         if given:
-            out += f", {given}"
+            out = f"{out}, {given}" if out else given
         return out
 
 

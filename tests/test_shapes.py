@@ -472,6 +472,5 @@ def _gap_records():
 
 
 @pytest.mark.parametrize("name", list(_gap_records()))
-@pytest.mark.xfail(strict=True, raises=AssertionError, reason="mapping gap: exporter/linkeddata/schemaorg.py, see the pages branch report")
 def test_mapping_gap(shapes, name):
     assert_conforms(dump([_gap_records()[name]]), shapes)

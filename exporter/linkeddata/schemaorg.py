@@ -127,8 +127,8 @@ def date_value(d: DateValue | None) -> Literal | None:
         return None
     if d.start is not None and d.end is None and not d.circa and d.start.season is None:
         return date_literal(d.start)
-    iso = d.iso()
-    return Literal(iso or d.literal or "")
+    value = d.iso() or d.literal
+    return Literal(value) if value else None
 
 
 def text(value: str) -> Literal:
@@ -142,8 +142,7 @@ def triples(
     record's IRI (see :class:`RecordIRIs`)."""
     rec = iri or record_iri(record, base_iri, number)
     yield rec, _TYPE, s(SCHEMA_TYPES.get(record.type, "CreativeWork"))
-    if record.full_title:
-        yield rec, S.name, text(record.full_title)
+    yield rec, S.name, _name(record)  # every record has a name (the SHACL shapes say so)
     if record.subtitle:
         yield rec, S.alternativeHeadline, text(record.subtitle)
     if record.short_title:
@@ -232,15 +231,24 @@ def triples(
             yield org, S.name, Literal(prov.institution)
 
 
+def _name(record: Record) -> Literal:
+    for value in (record.full_title, record.short_title):
+        plain = to_plain(value)
+        if plain and plain.strip():
+            return Literal(plain)
+    return Literal("[untitled]")
+
+
 def _person(node: IRI, c: Contributor) -> Iterator[Triple]:
     if c.literal is not None:
         yield node, _TYPE, S.Organization
         yield node, S.name, Literal(c.literal)
         return
     yield node, _TYPE, S.Person
-    if c.given:
+    # a one-part name is a family name, as in CSL ("Plato")
+    family = " ".join(p for p in (c.particle, c.family) if p) or c.given
+    if c.given and family != c.given:
         yield node, S.givenName, Literal(c.given)
-    family = " ".join(p for p in (c.particle, c.family) if p)
     if family:
         yield node, S.familyName, Literal(family)
     if c.suffix:
@@ -250,7 +258,7 @@ def _person(node: IRI, c: Contributor) -> Iterator[Triple]:
         orcid = make_iri(c.orcid if c.orcid.startswith("http") else "https://orcid.org/" + c.orcid)
         if orcid:
             yield node, S.sameAs, orcid
-    for i, aff in enumerate(c.affiliations, start=1):
+    for i, aff in enumerate((a for a in c.affiliations if a.strip()), start=1):
         org = IRI(f"{node}-affiliation-{i}")
         yield node, S.affiliation, org
         yield org, _TYPE, S.Organization
@@ -261,6 +269,8 @@ def _contributors(record: Record, rec: IRI) -> Iterator[Triple]:
     authors: list[IRI] = []
     counters: dict[str, int] = {}
     for c in record.contributors:
+        if not (c.literal or c.family or c.particle or c.given):
+            continue  # no name at all: nothing to say about this person
         prop = ROLE_PROPERTIES.get(c.role, "contributor")
         counters[c.role] = counters.get(c.role, 0) + 1
         node = IRI(f"{rec}#{c.role}-{counters[c.role]}")
@@ -289,7 +299,7 @@ def _container(record: Record, rec: IRI) -> Iterator[Triple]:
         chain.append(("issue", "PublicationIssue", cont.issue))
     if cont.volume:
         chain.append(("volume", "PublicationVolume", cont.volume))
-    if cont.title or issns:
+    if cont.title or cont.short_title or issns:
         container_class = CONTAINER_TYPES.get(record.type)
         if container_class is None:
             container_class = "Periodical" if record.type.startswith("article") else "CreativeWork"
@@ -328,6 +338,8 @@ def _container(record: Record, rec: IRI) -> Iterator[Triple]:
 def _identifiers(record: Record, rec: IRI) -> Iterator[Triple]:
     counters: dict[str, int] = {}
     for ident in record.identifiers:
+        if not ident.value.strip():
+            continue
         if ident.scheme == "issn" and record.type.startswith("article") and record.container is not None:
             continue  # the periodical's ISSN, written on the periodical
         counters[ident.scheme] = counters.get(ident.scheme, 0) + 1
@@ -345,7 +357,8 @@ def _identifiers(record: Record, rec: IRI) -> Iterator[Triple]:
             if iri:
                 yield rec, S.sameAs, iri
     if record.provenance and record.provenance.source_id:
-        node = IRI(rec + "#id-local")
+        n = counters["local"] = counters.get("local", 0) + 1
+        node = IRI(rec + "#id-local" + (f"-{n}" if n > 1 else ""))
         yield rec, S.identifier, node
         yield node, _TYPE, S.PropertyValue
         yield node, S.propertyID, Literal(record.provenance.source_system or "local")

@@ -9,7 +9,7 @@ import importlib.util
 import json
 
 import pytest
-from conftest import KIT, REPO_ROOT
+from csl_support import KIT, REPO_ROOT
 
 # style: (bibliography text, bibliography html, clusters text) identical, out of 66/66/13
 THRESHOLDS = {

@@ -6,7 +6,7 @@ it exercises; the expected strings are read from the kit's reference/ (citeproc-
 from __future__ import annotations
 
 import pytest
-from conftest import actual_entry, expected_entry
+from csl_support import actual_entry, expected_entry
 
 CASES = [
     # (rule, style, item id)
@@ -76,7 +76,7 @@ HTML_CASES = [
 def test_html_entry_matches_citeproc_js(kit, rule, style, item_id):
     import importlib.util
 
-    from conftest import KIT, kit_reference, rendered_bibliography
+    from csl_support import KIT, kit_reference, rendered_bibliography
     spec = importlib.util.spec_from_file_location('kit_compare', KIT / 'compare.py')
     compare = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(compare)
@@ -86,7 +86,7 @@ def test_html_entry_matches_citeproc_js(kit, rule, style, item_id):
 
 
 def test_bibliography_order_matches_citeproc_js(kit):
-    from conftest import kit_reference, rendered_bibliography
+    from csl_support import kit_reference, rendered_bibliography
     for style in ('apa', 'ieee'):
         assert list(rendered_bibliography(style)) == kit_reference(style)['bibliography']['order']
 
@@ -106,7 +106,7 @@ CLUSTERS = [
 def test_cluster_matches_citeproc_js(kit, rule, style, index):
     import json
 
-    from conftest import kit_items, kit_reference
+    from csl_support import kit_items, kit_reference
 
     from exporter.csl import CitationProcessor
     clusters = json.loads((kit / 'clusters.json').read_text(encoding='utf-8'))

@@ -12,7 +12,7 @@ import tracemalloc
 from collections.abc import Callable
 
 import pytest
-from conftest import errors, read_bytes, warnings
+from reader_support import errors, read_bytes, warnings
 
 
 #: reader -> function building a file of three records, the middle one holding ``value``.

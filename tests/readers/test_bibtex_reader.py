@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from conftest import errors, read_bytes, read_text, warnings
+from reader_support import errors, read_bytes, read_text, warnings
 
 from exporter.formats.bibtex_reader import parse_bibtex_name, parse_name_list
 from exporter.model import Contributor

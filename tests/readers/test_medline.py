@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from conftest import errors, read_text
+from reader_support import errors, read_text
 
 NBIB = """PMID- 23439512
 OWN - NLM

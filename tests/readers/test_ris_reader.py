@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from conftest import errors, read_bytes, read_text, warnings
+from reader_support import errors, read_bytes, read_text, warnings
 
 ARTICLE = """TY  - JOUR
 ID  - 12345
