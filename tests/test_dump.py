@@ -167,3 +167,18 @@ def test_cli_summary_line(source, tmp_path):
     last = proc.stderr.strip().splitlines()[-1]
     assert last.startswith("exporter: dumped 300 records (2 rejected) as ")
     assert "in 4 shard(s)" in last  # 302 input records, 100 per shard
+
+
+def test_html_pages_beside_the_dump(tmp_path):
+    from support import SEED_SOLR
+
+    out = tmp_path / "d"
+    run_dump([str(SEED_SOLR)], out, html=True, progress=False)
+    page = (out / "html" / "pubmed-7919701.html").read_text(encoding="utf-8")
+    start = page.index('<script type="application/ld+json">') + len('<script type="application/ld+json">')
+    embedded = rdflib.Graph().parse(data=page[start:page.index("</script>", start)], format="json-ld")
+    dumped = rdflib.Graph().parse(data=gzip.decompress((out / "part-00000.nt.gz").read_bytes()).decode(), format="nt")
+    assert isomorphic(embedded, dumped)
+    for suffix in (".bib", ".ris", ".csl.json", ".jsonld", ".ttl", ".nt"):
+        assert f'href="pubmed-7919701{suffix}"' in page
+        assert (out / "html" / f"pubmed-7919701{suffix}").stat().st_size > 100

@@ -41,6 +41,7 @@ from typing import Any, Callable, Iterable, Iterator
 from ..model import Record
 from ..problems import ExporterError, Problem
 from .schemaorg import DEFAULT_BASE_IRI, RecordIRIs, triples
+from .terms import IRI
 
 #: dump format -> (file suffix, media type, description)
 FORMATS = {
@@ -160,15 +161,37 @@ def write_shard(task: ShardTask, config: DumpConfig) -> dict[str, Any]:
     return sidecar
 
 
+#: per-record downloads beside each HTML page: writer name -> file suffix
+PAGE_DOWNLOADS = {"bibtex": ".bib", "ris": ".ris", "csl-json": ".csl.json", "jsonld": ".jsonld",
+                  "turtle": ".ttl", "ntriples": ".nt"}
+
+
 def _write_pages(out: Path, pages: list[tuple[str, Record]], config: DumpConfig) -> None:
+    """One HTML page per record in ``html/``, with the record in each format beside it."""
+    from ..api import write
+    from .jsonld import CONTEXT, record_tree
     from .pages import render_page  # noqa: PLC0415 - HTML support is loaded only when asked for
+    from .terms import nt_document
+    from .turtle import HEADER, turtle_block
 
     folder = out / "html"
     folder.mkdir(exist_ok=True)
     for iri, record in pages:
         name = iri[len(config.base_iri):] if iri.startswith(config.base_iri) else hashlib.sha1(iri.encode()).hexdigest()
         safe = "".join(ch if ch.isalnum() or ch in "-_." else "_" for ch in name)[:200] or "record"
-        _atomic_write(folder / f"{safe}.html", render_page(record, config.base_iri, record_iri=iri))
+        ts = list(triples(record, config.base_iri, None, IRI(iri)))
+        files = {
+            "bibtex": write([record], "bibtex"),
+            "ris": write([record], "ris"),
+            "csl-json": write([record], "csl-json"),
+            "jsonld": json.dumps({"@context": CONTEXT, **record_tree(IRI(iri), ts)}, ensure_ascii=False, indent=2) + "\n",
+            "turtle": HEADER + turtle_block(ts),
+            "ntriples": nt_document(ts),
+        }
+        links = {fmt: safe + suffix for fmt, suffix in PAGE_DOWNLOADS.items()}
+        for fmt, text in files.items():
+            _atomic_write(folder / links[fmt], text)
+        _atomic_write(folder / f"{safe}.html", render_page(record, config.base_iri, record_iri=iri, links=links))
 
 
 def _reason(exc: BaseException) -> str:
