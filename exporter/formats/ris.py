@@ -11,6 +11,7 @@ a new tag or end a record.
 from __future__ import annotations
 
 import dataclasses
+import functools
 import re
 from typing import Iterable, Iterator, TextIO
 
@@ -44,6 +45,7 @@ ROLE_TAGS = {
 }
 
 
+@functools.lru_cache(maxsize=1024)
 def role_tag(role: str, ris_type: str) -> str | None:
     """The tag for ``role`` in a record of ``ris_type``: derived from the reader's
     type-dependent table (A2 is the series editor of a BOOK, the editor of a CHAP), so that
@@ -79,8 +81,13 @@ _FOLD = re.compile(r"[\r\n\u2028\u2029\x85\x0b\x0c]+")
 _CONTROL = re.compile(r"[\x00-\x08\x0e-\x1f\x7f]")
 
 
+_UNCLEAN = re.compile(r"[\x00-\x1f\x7f\u2028\u2029\x85<]")
+
+
 def clean_value(text: str) -> str:
     """One line of plain text: markup removed, newlines folded, control characters dropped."""
+    if _UNCLEAN.search(text) is None:  # the common case: nothing to do
+        return text.strip()
     text = to_plain(text) or ""
     text = _FOLD.sub(" ", text)
     return _CONTROL.sub("", text).strip()

@@ -24,12 +24,24 @@ _FIRST, _REST, _NIL, _TYPE = RDF + "first", RDF + "rest", RDF + "nil", RDF + "ty
 
 
 def compact_iri(iri: str) -> str:
+    """Predicate and class IRIs as context terms; a small fixed set, so cached."""
+    term = _COMPACT.get(iri)
+    if term is not None:
+        return term
+    term = iri
     if iri.startswith(SCHEMA):
-        return iri[len(SCHEMA):]
-    for prefix, ns in (("bibo", BIBO), ("dcterms", DCTERMS), ("xsd", XSD)):
-        if iri.startswith(ns):
-            return f"{prefix}:{iri[len(ns):]}"
-    return iri
+        term = iri[len(SCHEMA):]
+    else:
+        for prefix, ns in (("bibo", BIBO), ("dcterms", DCTERMS), ("xsd", XSD)):
+            if iri.startswith(ns):
+                term = f"{prefix}:{iri[len(ns):]}"
+                break
+    if len(_COMPACT) < 10_000:
+        _COMPACT[iri] = term
+    return term
+
+
+_COMPACT: dict[str, str] = {}
 
 
 def _literal(lit: Literal) -> Any:
