@@ -72,9 +72,3 @@ class Writer(Plugin):
     ) -> None:
         raise NotImplementedError
 
-
-def record_label(record: Record, number: int) -> str:
-    """How problems name a record: its key or source id when it has one."""
-    ident = record.key or (record.provenance.source_id if record.provenance else None)
-    return f"record {number}" + (f" ({ident})" if ident else "")
-

@@ -18,7 +18,7 @@ import re
 import unicodedata
 from typing import Iterable, TextIO
 
-from ..model import Contributor, DateValue, Record
+from ..model import Contributor, Record
 from ..normalize.identifiers import clean_doi
 from ..normalize.keys import KeyAllocator
 from ..normalize.markup import tokens

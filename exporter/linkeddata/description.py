@@ -13,7 +13,7 @@ import json
 from datetime import date
 from pathlib import Path
 from string import Template
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from ..problems import ExporterError
 from ..resources import template_path

@@ -34,7 +34,6 @@ import os
 import sys
 import time
 from collections import deque
-from datetime import date
 from pathlib import Path
 from typing import Any, Callable, Iterable, Iterator
 
@@ -72,10 +71,48 @@ class Unit:
     payload: Any
 
 
+@dataclasses.dataclass(frozen=True)
+class LineRef:
+    """Where one JSON line is in a plain file: the main process only finds line boundaries."""
+
+    path: str
+    start: int
+    end: int
+    number: int
+    line: int
+
+
+@dataclasses.dataclass
+class Segment:
+    """Consecutive lines of one file, which the worker reads itself: a task carries byte
+    offsets, not data, so memory stays small however large the shards."""
+
+    path: str
+    start: int
+    end: int
+    first_number: int
+    first_line: int
+
+
 @dataclasses.dataclass
 class ShardTask:
     index: int
-    units: list[Unit]
+    items: list[Unit | Segment]
+
+    def units(self) -> Iterator[Unit]:
+        for item in self.items:
+            if isinstance(item, Unit):
+                yield item
+                continue
+            with open(item.path, "rb") as f:
+                f.seek(item.start)
+                data = f.read(item.end - item.start)
+            lines = data.split(b"\n")
+            if lines and not lines[-1]:
+                lines.pop()
+            for i, raw in enumerate(lines):
+                line = raw.decode("utf-8", errors="replace").strip().lstrip("\ufeff")
+                yield Unit(item.path, item.first_number + i, item.first_line + i, line)
 
 
 # -- the per-shard work (runs anywhere) ------------------------------------------------------
@@ -120,9 +157,8 @@ def write_shard(task: ShardTask, config: DumpConfig) -> dict[str, Any]:
     records = triples_count = 0
     rejects: list[dict[str, Any]] = []
     warnings: list[dict[str, Any]] = []
-    pages: list[tuple[str, Record]] = []
     context_json = json.dumps(CONTEXT, separators=(",", ":"))
-    for unit in task.units:
+    for unit in task.units():
         try:
             mapped = list(_records_of(unit))
         except (ValueError, TypeError, KeyError, RecursionError) as exc:
@@ -145,7 +181,7 @@ def write_shard(task: ShardTask, config: DumpConfig) -> dict[str, Any]:
             if "ttl" in writers:
                 writers["ttl"][2].write(turtle_block(ts))
             if config.html:
-                pages.append((iri, record))
+                _write_page(out, iri, record, ts, config)
     files: dict[str, dict[str, Any]] = {}
     for fmt, (tmp, raw, text) in writers.items():
         text.close()
@@ -153,8 +189,6 @@ def write_shard(task: ShardTask, config: DumpConfig) -> dict[str, Any]:
         final = out / f"{stem}{FORMATS[fmt][0]}"
         files[final.name] = {"format": fmt, "bytes": tmp.stat().st_size, "sha256": _sha256(tmp)}
         os.replace(tmp, final)
-    if config.html:
-        _write_pages(out, pages, config)
     sidecar = {"shard": task.index, "records": records, "triples": triples_count,
                "rejected": len(rejects), "files": files, "rejects": rejects, "warnings": warnings}
     _atomic_write(out / f"{stem}.json", json.dumps(sidecar, ensure_ascii=False, indent=1) + "\n")
@@ -166,8 +200,8 @@ PAGE_DOWNLOADS = {"bibtex": ".bib", "ris": ".ris", "csl-json": ".csl.json", "jso
                   "turtle": ".ttl", "ntriples": ".nt"}
 
 
-def _write_pages(out: Path, pages: list[tuple[str, Record]], config: DumpConfig) -> None:
-    """One HTML page per record in ``html/``, with the record in each format beside it."""
+def _write_page(out: Path, iri: str, record: Record, ts: list[Any], config: DumpConfig) -> None:
+    """The record's HTML page in ``html/``, with the record in each format beside it."""
     from ..api import write
     from .jsonld import CONTEXT, record_tree
     from .pages import render_page  # noqa: PLC0415 - HTML support is loaded only when asked for
@@ -176,22 +210,20 @@ def _write_pages(out: Path, pages: list[tuple[str, Record]], config: DumpConfig)
 
     folder = out / "html"
     folder.mkdir(exist_ok=True)
-    for iri, record in pages:
-        name = iri[len(config.base_iri):] if iri.startswith(config.base_iri) else hashlib.sha1(iri.encode()).hexdigest()
-        safe = "".join(ch if ch.isalnum() or ch in "-_." else "_" for ch in name)[:200] or "record"
-        ts = list(triples(record, config.base_iri, None, IRI(iri)))
-        files = {
-            "bibtex": write([record], "bibtex"),
-            "ris": write([record], "ris"),
-            "csl-json": write([record], "csl-json"),
-            "jsonld": json.dumps({"@context": CONTEXT, **record_tree(IRI(iri), ts)}, ensure_ascii=False, indent=2) + "\n",
-            "turtle": HEADER + turtle_block(ts),
-            "ntriples": nt_document(ts),
-        }
-        links = {fmt: safe + suffix for fmt, suffix in PAGE_DOWNLOADS.items()}
-        for fmt, text in files.items():
-            _atomic_write(folder / links[fmt], text)
-        _atomic_write(folder / f"{safe}.html", render_page(record, config.base_iri, record_iri=iri, links=links))
+    name = iri[len(config.base_iri):] if iri.startswith(config.base_iri) else hashlib.sha1(iri.encode()).hexdigest()
+    safe = "".join(ch if ch.isalnum() or ch in "-_." else "_" for ch in name)[:200] or "record"
+    files = {
+        "bibtex": write([record], "bibtex"),
+        "ris": write([record], "ris"),
+        "csl-json": write([record], "csl-json"),
+        "jsonld": json.dumps({"@context": CONTEXT, **record_tree(IRI(iri), ts)}, ensure_ascii=False, indent=2) + "\n",
+        "turtle": HEADER + turtle_block(ts),
+        "ntriples": nt_document(ts),
+    }
+    links = {fmt: safe + suffix for fmt, suffix in PAGE_DOWNLOADS.items()}
+    for fmt, text in files.items():
+        _atomic_write(folder / links[fmt], text)
+    _atomic_write(folder / f"{safe}.html", render_page(record, config.base_iri, record_iri=iri, links=links))
 
 
 def _reason(exc: BaseException) -> str:
@@ -258,7 +290,7 @@ def iter_units(inputs: list[str], from_format: str | None, problems: Callable[[P
                 problems(Problem(source=path, reason=str(exc).split(": ", 1)[-1]))
                 continue
         if fmt == "vufind" and path != "-" and _is_json_lines(path):
-            yield from _raw_lines(path, progress)
+            yield from (_line_refs(path, progress) if not path.endswith(".gz") else _raw_lines(path, progress))
             continue
         number = 0
         for record in read(path, fmt, on_problem=problems):
@@ -268,7 +300,21 @@ def iter_units(inputs: list[str], from_format: str | None, problems: Callable[[P
             progress(os.path.getsize(path))
 
 
+def _line_refs(path: str, progress: Callable[[int], None]) -> Iterator[LineRef]:
+    number = 0
+    offset = 0
+    with open(path, "rb") as f:
+        for lineno, raw in enumerate(f, start=1):
+            start, offset = offset, offset + len(raw)
+            progress(len(raw))
+            if not raw.strip():
+                continue
+            number += 1
+            yield LineRef(path, start, offset, number, lineno)
+
+
 def _raw_lines(path: str, progress: Callable[[int], None]) -> Iterator[Unit]:
+    """Lines of a gzipped file (no seeking into gzip): sent to the workers as data."""
     opener = gzip.open if path.endswith(".gz") else open
     number = 0
     with opener(path, "rb") as f:  # type: ignore[operator]
@@ -281,15 +327,26 @@ def _raw_lines(path: str, progress: Callable[[int], None]) -> Iterator[Unit]:
             yield Unit(path, number, lineno, line.lstrip("\ufeff"))
 
 
-def iter_tasks(units: Iterable[Unit], shard_records: int) -> Iterator[ShardTask]:
-    batch: list[Unit] = []
+def iter_tasks(units: Iterable[Unit | LineRef], shard_records: int) -> Iterator[ShardTask]:
+    """Shards of ``shard_records`` input records; runs of adjacent lines become Segments."""
+    batch: list[Unit | Segment] = []
+    count = 0
     index = 0
     for unit in units:
-        batch.append(unit)
-        if len(batch) >= shard_records:
+        if isinstance(unit, LineRef):
+            last = batch[-1] if batch else None
+            if isinstance(last, Segment) and last.path == unit.path and last.end == unit.start:
+                last.end = unit.end
+            else:
+                batch.append(Segment(unit.path, unit.start, unit.end, unit.number, unit.line))
+        else:
+            batch.append(unit)
+        count += 1
+        if count >= shard_records:
             yield ShardTask(index, batch)
             index += 1
             batch = []
+            count = 0
     if batch:
         yield ShardTask(index, batch)
 
@@ -448,7 +505,7 @@ def _run_local(tasks: Iterable[ShardTask], config: DumpConfig, workers: int,
         pending: deque[Any] = deque()
         for task in tasks:
             pending.append(pool.submit(write_shard, task, config))
-            while len(pending) >= 2 * workers:  # bounded: memory stays flat
+            while len(pending) >= 2 * workers:  # bounded: tasks are small (offsets), memory flat
                 collect(pending.popleft().result())
         while pending:
             collect(pending.popleft().result())
