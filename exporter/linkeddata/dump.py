@@ -106,13 +106,16 @@ class ShardTask:
                 continue
             with open(item.path, "rb") as f:
                 f.seek(item.start)
-                data = f.read(item.end - item.start)
-            lines = data.split(b"\n")
-            if lines and not lines[-1]:
-                lines.pop()
-            for i, raw in enumerate(lines):
-                line = raw.decode("utf-8", errors="replace").strip().lstrip("\ufeff")
-                yield Unit(item.path, item.first_number + i, item.first_line + i, line)
+                position = item.start
+                i = 0
+                while position < item.end:  # line by line: one record in memory at a time
+                    raw = f.readline()
+                    if not raw:
+                        break
+                    position += len(raw)
+                    line = raw.decode("utf-8", errors="replace").strip().lstrip("\ufeff")
+                    yield Unit(item.path, item.first_number + i, item.first_line + i, line)
+                    i += 1
 
 
 # -- the per-shard work (runs anywhere) ------------------------------------------------------
