@@ -42,7 +42,7 @@ def _parser() -> argparse.ArgumentParser:
     c.add_argument("-o", "--output", metavar="PATH", help="output file (a directory for several formats); default: standard output")
     c.add_argument("--style", help="CSL style name or .csl file (citation); default apa")
     c.add_argument("--locale", help="CSL locale such as en-US, de-DE (citation)")
-    c.add_argument("--markup", choices=("text", "html"), help="citation markup (default text)")
+    c.add_argument("--markup", choices=("text", "html", "markdown"), help="citation markup (default text)")
     c.add_argument("--base-iri", dest="base_iri", metavar="IRI", help="base IRI for record IRIs (linked-data formats)")
     c.add_argument(
         "--report", metavar="FILE",
