@@ -175,21 +175,13 @@ def triples(
         yield rec, S.inLanguage, Literal(record.language)
     if record.publisher:
         pub = IRI(rec + "#publisher")
-        yield rec, S.publisher, pub
-        yield pub, _TYPE, S.Organization
-        yield pub, S.name, Literal(record.publisher)
+        yield from _named(rec, S.publisher, pub, S.Organization, Literal(record.publisher))
         if record.place:
-            place = IRI(rec + "#publisher-place")
-            yield pub, S.location, place
-            yield place, _TYPE, S.Place
-            yield place, S.name, Literal(record.place)
+            yield from _named(pub, S.location, IRI(rec + "#publisher-place"), S.Place, Literal(record.place))
     if record.edition:
         yield rec, S.bookEdition if record.type == "book" else S.version, Literal(record.edition)
     if record.series:
-        series = IRI(rec + "#series")
-        yield rec, S.isPartOf, series
-        yield series, _TYPE, S.CreativeWorkSeries
-        yield series, S.name, text(record.series)
+        yield from _named(rec, S.isPartOf, IRI(rec + "#series"), S.CreativeWorkSeries, text(record.series))
         if record.series_number:
             yield rec, S.position, Literal(record.series_number)
     if record.number:
@@ -200,9 +192,7 @@ def triples(
         yield rec, S.materialExtent, Literal(record.physical_description)
     if record.event:
         event = IRI(rec + "#event")
-        yield rec, S.recordedAt, event
-        yield event, _TYPE, S.Event
-        yield event, S.name, text(record.event)
+        yield from _named(rec, S.recordedAt, event, S.Event, text(record.event))
         if record.event_place:
             yield event, S.location, Literal(record.event_place)
         event_date = date_value(record.event_date)
@@ -225,10 +215,14 @@ def triples(
         if prov.database:
             yield src, S.name, Literal(prov.database)
         if prov.institution:
-            org = IRI(rec + "#source-provider")
-            yield src, S.provider, org
-            yield org, _TYPE, S.Organization
-            yield org, S.name, Literal(prov.institution)
+            yield from _named(src, S.provider, IRI(rec + "#source-provider"), S.Organization, Literal(prov.institution))
+
+
+def _named(subject: IRI, prop: IRI, node: IRI, cls: IRI, name: Literal) -> Iterator[Triple]:
+    """A part of the record with a class and a name (publisher, series, event, ...)."""
+    yield subject, prop, node
+    yield node, _TYPE, cls
+    yield node, S.name, name
 
 
 def _name(record: Record) -> Literal:
@@ -259,10 +253,7 @@ def _person(node: IRI, c: Contributor) -> Iterator[Triple]:
         if orcid:
             yield node, S.sameAs, orcid
     for i, aff in enumerate((a for a in c.affiliations if a.strip()), start=1):
-        org = IRI(f"{node}-affiliation-{i}")
-        yield node, S.affiliation, org
-        yield org, _TYPE, S.Organization
-        yield org, S.name, Literal(aff)
+        yield from _named(node, S.affiliation, IRI(f"{node}-affiliation-{i}"), S.Organization, Literal(aff))
 
 
 def _contributors(record: Record, rec: IRI) -> Iterator[Triple]:
