@@ -20,6 +20,8 @@ _STOP = frozenset(
 
 
 def ascii_fold(text: str) -> str:
+    if text.isascii():
+        return text
     text = text.replace("ß", "ss").replace("æ", "ae").replace("ø", "o").replace("đ", "d")
     decomposed = unicodedata.normalize("NFKD", text)
     return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
