@@ -21,7 +21,7 @@ from .problems import ExporterError, Problem
 from .registry import reader_class, reader_names, writer_class, writer_names
 
 #: CLI flags that map to writer options (flag dest -> option name).
-WRITER_OPTIONS = ("style", "locale", "markup", "base_iri")
+WRITER_OPTIONS = ("style", "locale", "markup", "base_iri", "mode", "clusters")
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -43,6 +43,9 @@ def _parser() -> argparse.ArgumentParser:
     c.add_argument("--style", help="CSL style name or .csl file (citation); default apa")
     c.add_argument("--locale", help="CSL locale such as en-US, de-DE (citation)")
     c.add_argument("--markup", choices=("text", "html", "markdown"), help="citation markup (default text)")
+    c.add_argument("--mode", choices=("bibliography", "citation"),
+                   help="citation: in-text citations, one per record (or per cluster of --clusters) instead of a bibliography")
+    c.add_argument("--clusters", metavar="FILE", help="JSON list of citation clusters ([[{\"id\": key, \"locator\": \"12\"}], ...]) for --mode citation")
     c.add_argument("--base-iri", dest="base_iri", metavar="IRI", help="base IRI for record IRIs (linked-data formats)")
     c.add_argument(
         "--report", metavar="FILE",
@@ -149,6 +152,12 @@ def _records(inputs: list[str], from_format: str | None, problems: _Problems) ->
 def _convert(args: argparse.Namespace) -> int:
     targets = writer_names() if args.to == "all" else [t.strip() for t in args.to.split(",") if t.strip()]
     options = {k: getattr(args, k) for k in WRITER_OPTIONS if getattr(args, k) is not None}
+    if "clusters" in options:
+        try:
+            with open(options["clusters"], encoding="utf-8") as f:
+                options["clusters"] = json.load(f)
+        except (OSError, ValueError) as exc:
+            raise ExporterError(f"{args.clusters}: cannot read clusters: {exc}") from exc
     if args.from_format:
         reader_class(args.from_format)  # unknown reader: usage error before reading
     problems = _Problems(args.report)

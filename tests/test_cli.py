@@ -159,3 +159,11 @@ def test_report_lists_losses_per_record(tmp_path):
 def test_lossless_format_reports_nothing():
     proc = run("convert", str(SEED_SOLR), "-t", "csl-json")
     assert proc.returncode == 0 and proc.stderr == ""
+
+
+def test_citation_mode_with_clusters_file(tmp_path):
+    clusters = tmp_path / "clusters.json"
+    clusters.write_text('[[{"id": "alidina2021optimizing", "locator": "3-5"}]]', encoding="utf-8")
+    proc = run("convert", str(SEED_SOLR), "-t", "citation", "--mode", "citation", "--clusters", str(clusters))
+    assert proc.returncode == 0, proc.stderr
+    assert proc.stdout == "(Alidina et al., 2021, pp. 3–5)\n"

@@ -229,3 +229,14 @@ def test_unknown_style_is_a_clear_error():
 
     with pytest.raises(ExporterError, match="unknown CSL style 'no-such-style'"):
         write(records(), "citation", style="no-such-style")
+
+
+def test_in_text_citations_one_cluster_per_record():
+    out = write(records(), "citation", style="apa", mode="citation")
+    assert out.splitlines() == ["(Alidina et al., 2021)", "(Johnson and Johnson et al., 2019)", "(Zhang, 2020)"]
+
+
+def test_in_text_citation_clusters_with_locator_prefix():
+    clusters = [[{"id": "alidina2021optimizing", "locator": "12", "prefix": "see "}, {"id": "chapter-2"}]]
+    out = write(records(), "citation", style="chicago-author-date", mode="citation", clusters=clusters)
+    assert out == "(see Alidina et al. 2021, 12; Zhang 2020)\n"

@@ -34,8 +34,15 @@ class CitationWriter(Writer):
     style: str = "apa"
     locale: str | None = None
     markup: str = "text"
+    #: "bibliography", or "citation": in-text citation clusters, one line each
+    mode: str = "bibliography"
+    #: for mode "citation": clusters of cites {"id", "locator"?, "label"?, "prefix"?, "suffix"?}
+    #: whose ids are record keys (as in the CSL-JSON output); default one cluster per record
+    clusters: list[list[dict]] | None = None
 
     def __post_init__(self) -> None:
+        if self.mode not in ("bibliography", "citation"):
+            raise ValueError(f"mode must be bibliography or citation, not {self.mode!r}")
         if self.markup not in MARKUPS:
             raise ValueError(f"markup must be one of {', '.join(MARKUPS)}, not {self.markup!r}")
         from ..csl import CitationProcessor, StyleNotFound  # citeproc is imported only here
@@ -53,6 +60,11 @@ class CitationWriter(Writer):
     def write(self, records: Iterable[Record], stream: TextIO, report: ProblemHandler = raise_problem) -> None:
         keys = KeyAllocator()
         items = [to_csl(r, keys.key(r)) for r in records]
+        if self.mode == "citation":
+            clusters = self.clusters if self.clusters is not None else [[{"id": item["id"]}] for item in items]
+            for line in (self._processor.citations(items, clusters) if items else []):
+                stream.write(_one_line(line) + "\n")
+            return
         entries: list[str] = []
         if items:
             try:
