@@ -203,5 +203,5 @@ def convert(
     **options: Any,
 ) -> str | None:
     """Read ``source`` and write it as ``to``: ``convert("seed.json", "bibtex")``."""
-    make_writer(to, **options)  # fail on bad options before reading anything
-    return write(read(source, from_format, on_problem=on_problem), to, destination, on_problem=on_problem, **options)
+    writer = make_writer(to, **options)  # bad options fail before anything is read
+    return write_with(writer, read(source, from_format, on_problem=on_problem), destination, on_problem)

@@ -110,7 +110,7 @@ def _iter_values(lines: Iterable[str], source: str, docs_key: str | None) -> Ite
             continue
         buf = []
         for value in values:
-            for item in _records_of(value, docs_key):
+            for item in records_in(value, docs_key):
                 number += 1
                 yield JSONItem(item, number, start)
     if buf:
@@ -136,7 +136,8 @@ def _decode_all(text: str) -> list[Any]:
     return out
 
 
-def _records_of(value: Any, docs_key: str | None) -> list[Any]:
+def records_in(value: Any, docs_key: str | None) -> list[Any]:
+    """The records one JSON value holds: the docs of a wrapper such as a Solr response, or itself."""
     if docs_key and isinstance(value, dict):
         docs = _unwrap(value, docs_key)
         if isinstance(docs, list):

@@ -19,6 +19,7 @@ from ..model import Contributor, DateValue, Record
 from ..normalize.identifiers import clean_doi
 from ..normalize.markup import to_plain
 from ..plugins import Writer
+from .ris_reader import AUTHOR_TAGS, AUTHOR_TAGS_BY_TYPE
 from ..problems import ProblemHandler, raise_problem
 
 # -- mapping tables -------------------------------------------------------------------------
@@ -37,12 +38,6 @@ RIS_TYPES = {
     "pamphlet": "PAMP", "musical_score": "MUSIC", "speech": "SLIDE", "regulation": "GOVDOC",
     "treaty": "GOVDOC", "document": "GEN",
 }
-#: Contributor role -> RIS tag where the type does not say otherwise.
-ROLE_TAGS = {
-    "author": "AU", "editor": "A2", "collection-editor": "A3", "translator": "A4",
-    "contributor": "A4", "director": "AU", "composer": "AU", "interviewer": "A2",
-    "recipient": "A2", "container-author": "A2",
-}
 
 
 @functools.lru_cache(maxsize=1024)
@@ -50,8 +45,6 @@ def role_tag(role: str, ris_type: str) -> str | None:
     """The tag for ``role`` in a record of ``ris_type``: derived from the reader's
     type-dependent table (A2 is the series editor of a BOOK, the editor of a CHAP), so that
     what we write reads back as the same role."""
-    from .ris_reader import AUTHOR_TAGS, AUTHOR_TAGS_BY_TYPE
-
     for wanted in (role, "contributor"):  # a role the type has no tag for: a contributor
         for tag in ("AU", "A2", "A3", "A4", "ED"):
             if AUTHOR_TAGS_BY_TYPE.get((tag, ris_type), AUTHOR_TAGS.get(tag)) == wanted:
@@ -64,7 +57,7 @@ RIS_CARRIES = frozenset(
     container:issue container:pages container:article_number date:issued date:issued:day
     date:online date:accessed publisher place edition series number genre id:doi id:pmid
     id:pmcid id:issn id:isbn link link:more abstract subject language notes""".split()
-) | {f"contributor:{role}" for role in ROLE_TAGS}
+) | {f"contributor:{role}" for role in (*AUTHOR_TAGS.values(), *AUTHOR_TAGS_BY_TYPE.values()) if role}
 
 _URL_STARTS = ("http://", "https://", "ftp://", "www.")
 _TAG_ORDER = {tag: i for i, tag in enumerate(

@@ -132,14 +132,11 @@ def _records_of(unit: Unit) -> Iterator[Record]:
     if isinstance(unit.payload, Record):
         yield unit.payload
         return
+    from ..formats.jsonio import records_in
     from ..formats.vufind import doc_to_record
 
-    value = json.loads(unit.payload)
-    if isinstance(value, dict) and isinstance(value.get("response"), dict) and isinstance(value["response"].get("docs"), list):
-        for doc in value["response"]["docs"]:
-            yield doc_to_record(doc)
-    else:
-        yield doc_to_record(value)
+    for doc in records_in(json.loads(unit.payload), "response.docs"):
+        yield doc_to_record(doc)
 
 
 def write_shard(task: ShardTask, config: DumpConfig) -> dict[str, Any]:
