@@ -240,3 +240,37 @@ def test_in_text_citation_clusters_with_locator_prefix():
     clusters = [[{"id": "alidina2021optimizing", "locator": "12", "prefix": "see "}, {"id": "chapter-2"}]]
     out = write(records(), "citation", style="chicago-author-date", mode="citation", clusters=clusters)
     assert out == "(see Alidina et al. 2021, 12; Zhang 2020)\n"
+
+
+def _manuscript() -> Record:
+    return Record(type="manuscript", title="Notes toward a grammar of Shetland dialect",
+                  contributors=(Contributor(role="author", family="Carver", given="Imogen"),),
+                  genre="Unpublished manuscript", key="carver-nd")
+
+
+def test_citation_record_the_style_leaves_out_is_reported_not_lost():
+    """chicago-notes-bibliography leaves unpublished manuscripts out of the bibliography
+    (CMOS18 14.114); citeproc-js renders nothing for them and so do we, with a warning."""
+    problems = []
+    out = write([_manuscript(), *records()[:1]], "citation", style="chicago-notes-bibliography",
+                on_problem=problems.append)
+    assert out.startswith("Alidina, Shehnaz") and "Carver" not in out
+    assert [(p.severity, p.record) for p in problems] == [("warning", 1)]
+    assert "carver-nd: the style leaves this record out of its bibliography" in problems[0].reason
+    # a style that does list manuscripts writes it, and reports nothing
+    problems.clear()
+    out = write([_manuscript()], "citation", style="apa", on_problem=problems.append)
+    assert out.startswith("Carver, I.") and problems == []
+
+
+def test_citation_only_style_refuses_a_bibliography(tmp_path):
+    from exporter import ExporterError
+
+    style = tmp_path / "cites-only.csl"
+    style.write_text(
+        '<style xmlns="http://purl.org/net/xbiblio/csl" class="in-text" version="1.0">'
+        "<info><id>x</id><title>x</title><updated>2020-01-01T00:00:00+00:00</updated></info>"
+        '<citation><layout><text variable="title"/></layout></citation></style>', encoding="utf-8")
+    with pytest.raises(ExporterError, match="defines no bibliography, only citations: use --mode citation"):
+        write(records(), "citation", style=str(style))
+    assert write(records()[:1], "citation", style=str(style), mode="citation").startswith("Optimizing")

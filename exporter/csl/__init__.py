@@ -66,6 +66,11 @@ class CitationProcessor:
                          self.markup)
 
     # -- public API ---------------------------------------------------------------
+    @property
+    def has_bibliography(self) -> bool:
+        """Whether the style defines a bibliography (some define only citations)."""
+        return bool(self._style.has_bibliography())
+
     def bibliography(self, items: list[dict]) -> list[str]:
         """Formatted entries in bibliography order (the style's sort, or registration order)."""
         if not self._style.has_bibliography():
@@ -77,14 +82,19 @@ class CitationProcessor:
             return [entry for entry in entries if entry.strip()]
 
     def bibliography_entries(self, items: list[dict]) -> list[tuple[str, str]]:
-        """Like :meth:`bibliography`, as (caller's item id, entry) pairs."""
+        """Like :meth:`bibliography`, as (caller's item id, entry) pairs.
+
+        Items the style renders as nothing are left out, as citeproc-js leaves them out
+        (e.g. chicago-notes-bibliography omits unpublished manuscripts, CMOS18 14.114);
+        callers find them by comparing ids with their items."""
         if not self._style.has_bibliography():
             return []
         with render_lock():
             bib, keys = self._engine(items)
             back = {v: k for k, v in keys.items()}
-            return [(back[item.key], self._finish(entry))
-                    for item, entry in zip(bib.items, self._render_entries(bib))]
+            pairs = ((back[item.key], self._finish(entry))
+                     for item, entry in zip(bib.items, self._render_entries(bib)))
+            return [(key, entry) for key, entry in pairs if entry.strip()]
 
     def citations(self, items: list[dict], clusters: list[list[dict]]) -> list[str]:
         """One rendered string per cluster; cites are {"id", "locator"?, "label"?,

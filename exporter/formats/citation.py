@@ -53,6 +53,9 @@ class CitationWriter(Writer):
             raise ExporterError(str(exc)) from exc
         except (OSError, ValueError) as exc:
             raise ExporterError(f"style {self.style!r}: {exc}") from exc
+        if self.mode == "bibliography" and not self._processor.has_bibliography:
+            raise ExporterError(f"style {self.style!r} defines no bibliography, only citations: "
+                                f"use --mode citation")
 
     def file_suffix(self) -> str:
         return {"html": ".citation.html", "markdown": ".citation.md"}.get(self.markup, ".citation.txt")
@@ -67,10 +70,13 @@ class CitationWriter(Writer):
             return
         entries: list[str] = []
         if items:
+            failed: set[str] = set()
             try:
-                entries = self._processor.bibliography(items)
+                pairs = self._processor.bibliography_entries(items)
             except Exception:  # noqa: BLE001 - a style bug must not lose the other records
-                entries = self._one_by_one(items, report)
+                pairs = self._one_by_one(items, report, failed)
+            entries = [entry for _, entry in pairs]
+            self._report_omitted(items, pairs, failed, report)
         if self.markup == "html":
             stream.write('<div class="csl-bib-body">\n')
             for entry in entries:
@@ -81,16 +87,28 @@ class CitationWriter(Writer):
                 stream.write(_one_line(entry) + "\n")
 
 
-    def _one_by_one(self, items: list[dict], report: ProblemHandler) -> list[str]:
+    def _one_by_one(self, items: list[dict], report: ProblemHandler, failed: set[str]) -> list[tuple[str, str]]:
         """Render each item alone, so that one item the engine cannot format is reported
         and the others are still written (sorted as a group is then no longer possible)."""
-        entries = []
+        pairs: list[tuple[str, str]] = []
         for number, item in enumerate(items, start=1):
             try:
-                entries.extend(self._processor.bibliography([item]))
+                pairs.extend(self._processor.bibliography_entries([item]))
             except Exception as exc:  # noqa: BLE001
+                failed.add(item["id"])
                 report(Problem(source=f"style {self.style}", record=number, reason=f"cannot format {item['id']}: {type(exc).__name__}: {exc}"))
-        return entries
+        return pairs
+
+    def _report_omitted(self, items: list[dict], pairs: list[tuple[str, str]], failed: set[str],
+                        report: ProblemHandler) -> None:
+        """A style may render a record as nothing (chicago-notes-bibliography leaves unpublished
+        manuscripts out of the bibliography, CMOS18 14.114); citeproc-js then omits the entry,
+        and so do we, but the record is reported, not silently lost."""
+        written = {key for key, _ in pairs} | failed
+        for number, item in enumerate(items, start=1):
+            if item["id"] not in written:
+                report(Problem(source=f"style {self.style}", record=number, severity="warning",
+                               reason=f"{item['id']}: the style leaves this record out of its bibliography (it renders as nothing)"))
 
 
 def _one_line(text: str) -> str:

@@ -3,6 +3,7 @@
 
     python tests/conformance/csl_conformance.py [--style apa ...] [--out ACTUAL.json]
                                                 [--kit PATH] [--show N]
+                                                [--reference DIR]
 
 The kit (items.json, clusters.json, styles.txt, reference/, compare.py) is found at
 <repo root>/../shared/csl-conformance unless --kit is given.  The ACTUAL.json written
@@ -73,6 +74,9 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument('--out', type=Path, help='ACTUAL.json to write (default: a temp file)')
     ap.add_argument('--show', type=int, help='pass --show N to compare.py (needs one --style)')
     ap.add_argument('--format', choices=('text', 'html'), help='with --show')
+    ap.add_argument('--reference', type=Path,
+                    help='compare with this reference folder instead of the kit\'s (e.g. one '
+                         'written by citeproc_js_reference.py)')
     args = ap.parse_args(argv)
     if not (args.kit / 'compare.py').is_file():
         ap.error(f'no conformance kit at {args.kit} (use --kit PATH)')
@@ -88,6 +92,8 @@ def main(argv: list[str] | None = None) -> int:
         cmd += ['--show', str(args.show)]
     if args.format:
         cmd += ['--format', args.format]
+    if args.reference:
+        cmd += ['--reference', str(args.reference)]
     return subprocess.call(cmd)
 
 
