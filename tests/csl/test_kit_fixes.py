@@ -56,6 +56,10 @@ CASES = [
     ('substitute suppresses the title', 'apa', 'drinkingwater2006'),
     ('substitute suppresses editors (numeric style)', 'vancouver-nlm', 'urbanwater2012'),
     ('"no date" term keeps its group', 'elsevier-vancouver', 'mwale-inpress'),
+    ('name suffix under initialize-with="": "Crawford TE Jr (1998)"',
+     'springer-basic-author-date', 'crawford1998'),
+    ('name suffix under initialize-with=".": "Crawford, T.E., Jr."', 'cell', 'crawford1998'),
+    ('name suffix "III" is not an abbreviation', 'vancouver-nlm', 'castellanos2009'),
 ]
 
 
@@ -113,3 +117,20 @@ def test_cluster_matches_citeproc_js(kit, rule, style, index):
     proc = CitationProcessor(style)
     got = proc.citations(kit_items(), [clusters[index]['cites']])[0]
     assert ' '.join(got.split()) == ' '.join(kit_reference(style)['citations']['text'][index].split())
+
+
+@pytest.mark.parametrize('style', ['chicago-notes-bibliography', 'turabian-notes-bibliography'])
+def test_entry_the_style_leaves_out_is_omitted_as_in_citeproc_js(kit, style):
+    """These styles leave unpublished manuscripts out of the bibliography (CMOS18 14.114):
+    citeproc-js renders nothing for carver-nd and leaves it out of its entries.  The kit's
+    reference pairs citeproc-js's ids with its entries by position, so from carver-nd on
+    each id carries the next item's entry and the last id an empty one.  In bibliography
+    order, our entries are exactly citeproc-js's entries."""
+    from exporter.csl import CitationProcessor
+    from csl_support import kit_items, kit_reference
+    reference = kit_reference(style)['bibliography']
+    js_entries = [reference['text'][i] for i in reference['order']]
+    assert js_entries[-1] == '' and 'Carver' not in ' '.join(js_entries)
+    ours = CitationProcessor(style).bibliography_entries(kit_items())
+    assert 'carver-nd' not in [key for key, _ in ours]
+    assert [' '.join(e.split()) for _, e in ours] == js_entries[:-1]

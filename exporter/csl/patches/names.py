@@ -12,6 +12,10 @@ CSL 1.0.2, "Name" (https://docs.citationstyles.org/en/stable/specification.html#
   hyphenated given name keeps its hyphen between initials ("Anne-Sophie" ->
   "A.-S."); a lowercase part after the hyphen is not a separate name and
   contributes no initial ("Hye-jin" -> "H.", as citeproc-js does).
+* Name suffixes under ``initialize-with``: abbreviations in the suffix take the
+  ``initialize-with`` value in place of their period, as in citeproc-js
+  (``CSL.NameOutput._nameSuffix``): "Jr." -> "Jr" with ``initialize-with=""``
+  (vancouver, springer: "Crawford TE Jr"), unchanged with ``". "``; "III" stays.
 """
 from __future__ import annotations
 
@@ -63,6 +67,25 @@ def initialize_given(given: str, mark: str, with_hyphen: bool = True,
             out += ' '
         out += text + mark if is_initial else text + ' '
     return out.strip()
+
+
+def normalize_suffix(suffix: str, mark: str) -> str:
+    """A name suffix with its abbreviations ending in ``mark`` (see module docstring).
+
+    Follows citeproc-js's ``CSL.Util.Names.initializeWith(..., normalizeOnly=true)``:
+    a word longer than one character that ends in a period loses its last period and
+    takes ``mark``; the result loses trailing spaces.  Suffixes that do not start with a
+    Latin letter, and "Lord"/"Lady", are left alone.
+    """
+    if not suffix or suffix in ('Lord', 'Lady') or not suffix[0].isalpha() or not suffix[0].isascii():
+        return suffix
+    words = suffix.split()
+    out = []
+    for k, word in enumerate(words):
+        if len(word) > 1 and word.endswith('.'):
+            word = word[:-1] + (mark if k == len(words) - 1 else mark.rstrip())
+        out.append(word)
+    return ' '.join(out).rstrip()
 
 
 def name_initialize(self, given, mark, context):
@@ -187,6 +210,8 @@ def name_process(self, item, variable, context=None, sort_options=None, **kwargs
             continue
         if given is not None and initialize_with is not None:
             given = self.initialize(given, initialize_with, context)
+        if suffix and initialize_with is not None:
+            suffix = normalize_suffix(str(suffix), initialize_with)
         if form == 'long':
             if (name_as_sort_order == 'all' or
                     (name_as_sort_order == 'first' and i == 0)):
