@@ -103,6 +103,8 @@ CLUSTERS = [
     ('disambiguate="true" only when ambiguous', 'modern-language-association', 0),
     ('cites keep the given order without cs:sort', 'chicago-notes-bibliography', 10),
     ('CJK short names in citations', 'apa', 10),
+    ('after-collapse-delimiter: layout delimiter inside a group "(Haverkamp 2003; 2007a)"',
+     'iso690-author-date-en', 3),
 ]
 
 

@@ -67,8 +67,7 @@ def render_citation(self, citation, callback):
     if collapse == 'citation-number':
         out = _collapse_numbers(rendered)
     elif collapse in ('year', 'year-suffix', 'year-suffix-ranged'):
-        group_delimiter = citation_el.get('cite-group-delimiter', ', ')
-        out = _group_by_names(self, rendered, group_delimiter)
+        out = _group_by_names(self, rendered, citation_el, collapse)
     else:
         out = [text for _, text, _ in rendered]
     for item in bad_cites:
@@ -104,19 +103,121 @@ def _plain_number(entry) -> bool:
             and strip_markers(str(text)).strip('[]()., ') == str(item.number))
 
 
-def _group_by_names(layout, rendered, group_delimiter):
-    out = []
+def _group_by_names(layout, rendered, citation_el, collapse):
+    """Cite grouping and year / year-suffix collapsing, with citeproc-js's delimiters.
+
+    Cites with the same names as the preceding cite print the names once.  With
+    ``collapse="year-suffix"`` (``"year-suffix-ranged"``), a cite whose year equals the
+    preceding one's shows its year-suffix only ("2000a,b"; ranged: "2000a–c"), joined by
+    ``year-suffix-delimiter`` (default: the layout delimiter).
+
+    Delimiters follow citeproc-js (``CSL.getSpliceDelimiter``).  With
+    ``after-collapse-delimiter``, it goes after a cite with a locator, after the last cite
+    of a collapsed group, and between two cites that are not collapsed (except with
+    ``collapse="year-suffix"``); inside a group the layout delimiter applies
+    ("(Haverkamp 2003; 2007a)" in iso690-author-date, whose layout delimiter is "; ").
+    Without it, cites inside a group are joined by ``cite-group-delimiter`` (default ", "
+    in in-text styles; in note styles citeproc-js uses the layout delimiter) and groups by
+    the layout delimiter.
+    """
+    after_collapse = citation_el.get('after-collapse-delimiter')
+    layout_delimiter = layout.get('delimiter', '')
+    group_delimiter = citation_el.get('cite-group-delimiter')
+    if group_delimiter is None:  # citeproc-js: ", " in in-text styles, else the layout's
+        in_text = citation_el.getparent().get('class') == 'in-text'
+        group_delimiter = ', ' if in_text else layout_delimiter
+    suffix_delimiter = citation_el.get('year-suffix-delimiter', layout_delimiter)
+    by_suffix = collapse in ('year-suffix', 'year-suffix-ranged')
+    pieces = []  # [text, collapsed, item, year base for suffix collapsing, suffix-only]
     last_names = None
     for item, text, names in rendered:
         text_str = str(text)
-        if (names and names == last_names and out and not item.get('prefix')
-                and text_str.startswith(names)):
-            rest = text_str[len(names):].lstrip(' ,;:')
-            out[-1] = out[-1] + group_delimiter + rest
-        else:
-            out.append(text)
+        collapsed = bool(names and names == last_names and pieces and not item.get('prefix')
+                         and text_str.startswith(names))
+        if not collapsed:
             last_names = names if names and text_str.startswith(names) else None
-    return out
+            pieces.append([text, False, item, _year_base(item, text_str, names), False])
+            continue
+        rest = text_str[len(names):].lstrip(' ,;:')
+        if not strip_markers(rest).strip():
+            continue  # only the names, which the group already shows (citeproc-js)
+        base = _year_base(item, rest, None)
+        previous = pieces[-1]
+        if by_suffix and base is not None and previous[3] is not None and base[0] == previous[3][0]:
+            pieces.append([base[1], True, item, base, True])
+        else:
+            pieces.append([rest, True, item, base, False])
+    out = ''
+    k = 0
+    while k < len(pieces):
+        text, collapsed, item, base, _ = pieces[k]
+        if k > 0:
+            prev_collapsed = pieces[k - 1][1]
+            last_locator = pieces[k - 1][2].has_locator
+            if after_collapse is not None:
+                if last_locator or (prev_collapsed and not collapsed) or (
+                        not prev_collapsed and not collapsed and collapse != 'year-suffix'):
+                    delimiter = after_collapse
+                else:
+                    delimiter = layout_delimiter
+            else:
+                delimiter = group_delimiter if collapsed else layout_delimiter
+            out += delimiter
+        end = k + 1
+        while end < len(pieces) and pieces[end][4]:
+            end += 1
+        if end == k + 1:
+            out += str(text)
+            k += 1
+            continue
+        # a year followed by cites that show their year-suffix only
+        letters = [base[1]] + [str(piece[0]) for piece in pieces[k + 1:end]]
+        runs = _suffix_runs(letters, collapse == 'year-suffix-ranged')
+        first = runs[0]
+        out += str(text) + (EN_DASH + letters[first[1]] if first[1] > first[0] else '')
+        for start, stop in runs[1:]:
+            out += suffix_delimiter + letters[start] + (EN_DASH + letters[stop] if stop > start else '')
+        k = end
+    return [out] if pieces else []
+
+
+def _year_base(item, text: str, names):
+    """(text without its year-suffix, the suffix) for a plain author-year cite, else None."""
+    try:
+        suffix = item.reference.get('year_suffix')
+    except (AttributeError, VariableError):
+        suffix = None
+    if not suffix or item.has_locator or item.get('prefix') or item.get('suffix'):
+        return None
+    rest = text[len(names):] if names and text.startswith(names) else text
+    core = strip_markers(rest).strip(" ,;:")
+    if not core.endswith(suffix):
+        return None
+    return core[:-len(suffix)], suffix
+
+
+def _suffix_runs(letters: list[str], ranged: bool) -> list[tuple[int, int]]:
+    """(first, last) index of each printed unit: with ranges, 3 or more consecutive letters
+    make one unit "a–c" (as citeproc-js's NumericBlob ranges); otherwise one per letter."""
+    runs = []
+    i = 0
+    while i < len(letters):
+        j = i
+        if ranged:
+            while j + 1 < len(letters) and _next_letter(letters[j]) == letters[j + 1]:
+                j += 1
+        if j - i >= 2:
+            runs.append((i, j))
+            i = j + 1
+        else:
+            runs.append((i, i))
+            i += 1
+    return runs
+
+
+def _next_letter(letter) -> str:
+    letter = str(letter)
+    return chr(ord(letter) + 1) if len(letter) == 1 and letter < 'z' else ''
 
 
 model.Layout.render_citation = render_citation
