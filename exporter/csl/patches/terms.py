@@ -5,9 +5,14 @@ CSL 1.0.2 (https://docs.citationstyles.org/en/stable/specification.html):
 * "Terms" (#terms): a missing term form falls back -- "symbol" to "short",
   "verb-short" to "verb", and "short"/"verb" to the long form ("Spring" for
   ``season-01`` when a style asks for the short month form).
-* "Label" (#label): ``cs:label`` renders only when its variable is non-empty
-  (stock citeproc-py printed "p." for items without pages); "number-of-*"
-  variables are plural when greater than one ("vols.").
+* "Label" (#label): the spec renders ``cs:label`` only for a non-empty variable;
+  citeproc-js renders the singular term anyway ("page" for an empty locator or
+  number-of-pages) and relies on implicit group suppression, which drops a group
+  whose variables are all empty -- so "(3 vol)" in harvard-cite-them-right, from
+  ``<group><text variable="number-of-volumes"/><label variable="volume"/></group>``
+  on an item without a volume.  We do as citeproc-js; the term does not count as
+  a rendered variable.  "number-of-*" variables are plural when greater than one
+  ("vols.").
 * "Choose", ``is-numeric``: numbers with affixes and range/list separators.
 * "Number" / Appendix IV numeric variables (#numbers): a numeric range in a
   number variable rendered with ``cs:text`` uses an en dash ("7(3–4)"), as for
@@ -46,14 +51,14 @@ def label_process(self, item, variable=None, plural=None, context=None, **kwargs
         var = self.get('variable')
         if var == 'locator':
             if not item.has_locator:
-                return None
+                return self.get_single_term('page', form=_form(self))
         else:
             try:
                 value = item.reference[var.replace('-', '_')]
             except VariableError:
-                return None
+                value = None
             if value is None or str(value) == '':
-                return None
+                return self.get_single_term(_LABEL_TERM.get(var, var), form=_form(self))
         if plural is None and var.startswith('number-of'):
             # "number-of-*" variables are plural when greater than one (stock
             # citeproc-py looked them up on the cite instead of the item and raised)
@@ -65,6 +70,13 @@ def label_process(self, item, variable=None, plural=None, context=None, **kwargs
 
 
 model.Label.process = label_process
+
+_LABEL_TERM = {'number-of-pages': 'page'}
+
+
+def _form(label):
+    form = label.get('form', 'long')
+    return None if form == 'long' else form
 
 # --- is-numeric ------------------------------------------------------------------
 # CSL 1.0.2 "Choose", is-numeric (#choose): numbers with optional letter prefixes or
