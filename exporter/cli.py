@@ -42,7 +42,7 @@ def _parser() -> argparse.ArgumentParser:
     c.add_argument("-o", "--output", metavar="PATH", help="output file (a directory for several formats); default: standard output")
     c.add_argument("--style", help="CSL style name or .csl file (citation); default apa")
     c.add_argument("--locale", help="CSL locale such as en-US, de-DE (citation)")
-    c.add_argument("--markup", choices=("text", "html", "markdown"), help="citation markup (default text)")
+    c.add_argument("--markup", choices=("text", "html", "markdown", "rtf", "latex"), help="citation markup (default text)")
     c.add_argument("--mode", choices=("bibliography", "citation"),
                    help="citation: in-text citations, one per record (or per cluster of --clusters) instead of a bibliography")
     c.add_argument("--clusters", metavar="FILE", help="JSON list of citation clusters ([[{\"id\": key, \"locator\": \"12\"}], ...]) for --mode citation")

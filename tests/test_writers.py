@@ -274,3 +274,41 @@ def test_citation_only_style_refuses_a_bibliography(tmp_path):
     with pytest.raises(ExporterError, match="defines no bibliography, only citations: use --mode citation"):
         write(records(), "citation", style=str(style))
     assert write(records()[:1], "citation", style=str(style), mode="citation").startswith("Optimizing")
+
+
+def _balanced(text: str, escape: str = "\\") -> bool:
+    depth = 0
+    i = 0
+    while i < len(text):
+        if text[i] == escape:
+            i += 2
+            continue
+        depth += {"{": 1, "}": -1}.get(text[i], 0)
+        if depth < 0:
+            return False
+        i += 1
+    return depth == 0
+
+
+HOSTILE_TITLE = "50% of {x} & $y_1$ -- a \\par}{\\rtf1 ''quoted'' #1 ~ ^ \u00e9\U0001d11e"
+
+
+def test_citation_rtf_is_one_document_with_data_escaped():
+    r = [Record(type="book", title=HOSTILE_TITLE, key="k1",
+                contributors=(Contributor(role="author", family="Ng", given="Al"),)), *records()[:1]]
+    out = write(r, "citation", style="apa", markup="rtf")
+    assert out.startswith("{\\rtf1\\ansi") and out.endswith("}\n")
+    assert _balanced(out)
+    assert out.count("\\par}") == 2  # one paragraph per entry, none injected by the data
+    assert "\\{x\\}" in out and "\\\\par\\}\\{\\\\rtf1" in out
+    assert "\\u233?" in out and "\\u-10188?\\u-8930?" in out  # é; U+1D11E as UTF-16 D834 DD1E, signed
+    assert all(ord(c) < 128 for c in out)
+
+
+def test_citation_latex_escapes_specials_and_ligatures():
+    r = [Record(type="book", title=HOSTILE_TITLE, key="k1",
+                contributors=(Contributor(role="author", family="Ng", given="Al"),))]
+    out = write(r, "citation", style="apa", markup="latex")
+    assert "50\\% of \\{x\\} \\& \\$y\\_1\\$ -{}- a \\textbackslash{}par\\}\\{\\textbackslash{}rtf1" in out
+    assert "\\#1 \\textasciitilde{} \\textasciicircum{}" in out
+    assert "\\textit{" in out and _balanced(out)

@@ -271,8 +271,10 @@ _LATEX.update({c: '}' for c in CLOSERS})
 
 def to_latex(text: str) -> str:
     out = []
-    for ch in text:
-        if ch in _LATEX_SPECIAL:
+    for i, ch in enumerate(text):
+        if ch in '-`\'' and i + 1 < len(text) and text[i + 1] == ch:
+            out.append(ch + '{}')  # no TeX ligature: "--" stays two hyphens, "''" two quotes
+        elif ch in _LATEX_SPECIAL:
             out.append(_LATEX_SPECIAL[ch])
         elif ch in _LATEX:
             out.append(_LATEX[ch])

@@ -3,7 +3,8 @@
 The bibliography is sorted by the style, so this writer holds all records before it writes:
 it does not stream. In text markup each entry is one line (newlines inside an entry are
 folded); in HTML each entry is a ``<div class="csl-entry">`` inside ``<div class="csl-bib-body">``,
-with every character from the data escaped.
+with every character from the data escaped. RTF is a whole document, one paragraph per entry
+(non-ASCII as \\uN); LaTeX is a fragment for ``\\input``, one paragraph per entry, specials escaped.
 """
 
 from __future__ import annotations
@@ -18,7 +19,9 @@ from ..plugins import Writer
 from ..problems import ExporterError, Problem, ProblemHandler, raise_problem
 from .csljson import to_csl
 
-MARKUPS = ("text", "html", "markdown")
+MARKUPS = ("text", "html", "markdown", "rtf", "latex")
+#: RTF document around the entries: one paragraph per entry (data is escaped by exporter.csl)
+RTF_HEAD = "{\\rtf1\\ansi\\deff0{\\fonttbl{\\f0 Times New Roman;}}\n"
 
 
 @dataclasses.dataclass
@@ -58,15 +61,15 @@ class CitationWriter(Writer):
                                 f"use --mode citation")
 
     def file_suffix(self) -> str:
-        return {"html": ".citation.html", "markdown": ".citation.md"}.get(self.markup, ".citation.txt")
+        return {"html": ".citation.html", "markdown": ".citation.md", "rtf": ".citation.rtf",
+                "latex": ".citation.tex"}.get(self.markup, ".citation.txt")
 
     def write(self, records: Iterable[Record], stream: TextIO, report: ProblemHandler = raise_problem) -> None:
         keys = KeyAllocator()
         items = [to_csl(r, keys.key(r)) for r in records]
         if self.mode == "citation":
             clusters = self.clusters if self.clusters is not None else [[{"id": item["id"]}] for item in items]
-            for line in (self._processor.citations(items, clusters) if items else []):
-                stream.write(_one_line(line) + "\n")
+            self._write_entries(self._processor.citations(items, clusters) if items else [], stream)
             return
         entries: list[str] = []
         if items:
@@ -82,6 +85,17 @@ class CitationWriter(Writer):
             for entry in entries:
                 stream.write(f'  <div class="csl-entry">{_one_line(entry)}</div>\n')
             stream.write("</div>\n")
+        else:
+            self._write_entries(entries, stream)
+
+    def _write_entries(self, entries: list[str], stream: TextIO) -> None:
+        if self.markup == "rtf":
+            stream.write(RTF_HEAD)
+            for entry in entries:
+                stream.write(f"{{\\pard {_one_line(entry)}\\par}}\n")
+            stream.write("}\n")
+        elif self.markup == "latex":
+            stream.write("\n\n".join(_one_line(entry) for entry in entries) + ("\n" if entries else ""))
         else:
             for entry in entries:
                 stream.write(_one_line(entry) + "\n")
