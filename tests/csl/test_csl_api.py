@@ -141,3 +141,20 @@ def test_json_numbers_missing_type_raw_dates_and_season_words():
     assert 'vol. 5' in entries['1'] and '2001' in entries['1']
     assert '2003' in entries['nt']
     assert 'Winter 2002' in entries['s']
+
+
+def test_season_with_numeric_month_form_prints_the_season_term(tmp_path):
+    """Stock citeproc-py asserted on a season under form="numeric" (apa-eu, bio-protocol and
+    8 more styles crashed on every item with a season); citeproc-js 2.4.63 prints the term."""
+    style = tmp_path / 'numeric-month.csl'
+    style.write_text(
+        '<style xmlns="http://purl.org/net/xbiblio/csl" class="in-text" version="1.0">'
+        '<info><id>x</id><title>x</title><updated>2020-01-01T00:00:00+00:00</updated></info>'
+        '<citation><layout><text variable="title"/></layout></citation><bibliography><layout>'
+        '<date variable="issued" delimiter="/"><date-part name="year"/>'
+        '<date-part name="month" form="numeric"/></date></layout></bibliography></style>',
+        encoding='utf-8')
+    item = {'id': 'a', 'type': 'book', 'issued': {'date-parts': [[1999]], 'season': 1}}
+    assert CitationProcessor(str(style)).bibliography([item]) == ['1999/Spring']  # citeproc-js
+    item['issued'] = {'date-parts': [[1999, 3]]}
+    assert CitationProcessor(str(style)).bibliography([item]) == ['1999/3']

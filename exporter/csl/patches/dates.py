@@ -81,6 +81,11 @@ def date_part_render(self, date, context=None, strip_prefix=False, strip_suffix=
         attrib.pop('prefix', None)
     if strip_suffix:
         attrib.pop('suffix', None)
+    if (attrib.get('name') == 'month' and attrib.get('form', '').startswith('numeric')
+            and 'month' not in date and 'season' in date):
+        # a season has no number: citeproc-js prints its term ("1999/Spring") where
+        # stock citeproc-py asserted (apa-eu, bio-protocol, ... crashed on seasons)
+        attrib['form'] = 'long'
     with _Overridden(self, attrib):
         try:
             text = date_part_process(self, date, context)
