@@ -158,3 +158,16 @@ def test_season_with_numeric_month_form_prints_the_season_term(tmp_path):
     assert CitationProcessor(str(style)).bibliography([item]) == ['1999/Spring']  # citeproc-js
     item['issued'] = {'date-parts': [[1999, 3]]}
     assert CitationProcessor(str(style)).bibliography([item]) == ['1999/3']
+
+
+def test_term_missing_from_a_styles_own_locale_falls_back_to_the_locale_files():
+    """instituto-de-pesquisas-tecnologicas defines its date formats in its own cs:locale,
+    which has no season terms; stock citeproc-py raised IndexError on every season.
+    Expected string: citeproc-js 2.4.63 on the same item and style."""
+    item = {'id': 'r', 'type': 'article-journal', 'title': 'Migrant remittances',
+            'author': [{'family': 'Reyes', 'given': 'Marisol'}],
+            'container-title': 'Latin American Research Review', 'volume': '34',
+            'issue': '2', 'page': '87-112', 'issued': {'date-parts': [[1999]], 'season': 1}}
+    out = CitationProcessor('instituto-de-pesquisas-tecnologicas').bibliography([item])
+    assert out == ['REYES, M. Migrant remittances. Latin American Research Review, v. 34, '
+                   'n. 2, p. 87–112, Primavera de 1999.']

@@ -32,11 +32,25 @@ _FALLBACK = {'symbol': 'short', 'verb-short': 'verb', 'short': None, 'verb': Non
 _original_get_term = model.CitationStylesElement.get_term
 
 
+def _lookup(element, name, form, fallback_locale, zero_padded):
+    try:
+        return _original_get_term(element, name, form, fallback_locale, zero_padded)
+    except IndexError:
+        # An element inside a style's own cs:locale (a localized date format there) looked
+        # the term up in that cs:locale only, and raised when it lacked it ("season-01" in
+        # instituto-de-pesquisas-tecnologicas).  CSL 1.0.2 "Locale Fallback": go on with
+        # the style's other locales and the locale files.
+        style = getattr(element.get_root(), 'style', None)
+        if style is None:
+            return None
+        return _original_get_term(style, name, form, fallback_locale, zero_padded)
+
+
 def get_term(self, name, form=None, fallback_locale=True, zero_padded=False):
-    term = _original_get_term(self, name, form, fallback_locale, zero_padded)
+    term = _lookup(self, name, form, fallback_locale, zero_padded)
     while term is None and form in _FALLBACK:
         form = _FALLBACK[form]
-        term = _original_get_term(self, name, form, fallback_locale, zero_padded)
+        term = _lookup(self, name, form, fallback_locale, zero_padded)
     return term
 
 
