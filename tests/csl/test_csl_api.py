@@ -171,3 +171,10 @@ def test_term_missing_from_a_styles_own_locale_falls_back_to_the_locale_files():
     out = CitationProcessor('instituto-de-pesquisas-tecnologicas').bibliography([item])
     assert out == ['REYES, M. Migrant remittances. Latin American Research Review, v. 34, '
                    'n. 2, p. 87–112, Primavera de 1999.']
+
+
+def test_strip_periods_on_the_citation_number():
+    """revista-da-sociedade-brasileira-de-medicina-tropical strips periods from the
+    citation number; citeproc-py keeps it as an int and raised AttributeError."""
+    out = CitationProcessor('revista-da-sociedade-brasileira-de-medicina-tropical').bibliography(ITEMS[:1])
+    assert out[0].startswith('(1)') or out[0].startswith('1'), out

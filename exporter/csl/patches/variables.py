@@ -31,3 +31,20 @@ for _name in DATE_VARIABLES_1_0_2:
 for _name in NAME_VARIABLES_1_0_2 + DATE_VARIABLES_1_0_2:
     if _name not in citeproc.VARIABLES:
         citeproc.VARIABLES.append(_name)
+
+# --- strip-periods on a number -------------------------------------------------------
+# CSL 1.0.2 "Formatting", strip-periods applies to any rendered text.  citeproc-py keeps
+# citation-number as an int, so <text variable="citation-number" strip-periods="true">
+# (revista-da-sociedade-brasileira-de-medicina-tropical) raised AttributeError.
+from citeproc import model  # noqa: E402
+
+_original_strip_periods = model.StrippedPeriods.strip_periods
+
+
+def strip_periods(self, string):
+    if isinstance(string, int):
+        string = str(string)
+    return _original_strip_periods(self, string)
+
+
+model.StrippedPeriods.strip_periods = strip_periods
