@@ -250,11 +250,11 @@ def test_citation_clusters_in_notes_print_ibid_and_short_forms():
     out = write(records(), "citation", style="chicago-notes-bibliography-subsequent-ibid", mode="citation", clusters=clusters)
     # expected: citeproc-js 2.4.63 (processCitationCluster with the same items and notes)
     assert out.splitlines() == [
-        "Shehnaz Alidina et al., “Optimizing Patient Partnership in Primary Care Improvement: A Qualitative Study,” "
-        "Health Care Manage Rev, 2021, https://doi.org/10.1097/HMR.0000000000000250.",
+        ("Shehnaz Alidina et al., “Optimizing Patient Partnership in Primary Care Improvement: A Qualitative Study,” "
+         "Health Care Manage Rev, 2021, https://doi.org/10.1097/HMR.0000000000000250."),
         "Ibid., 4.",
-        "Wei Zhang, “A Chapter on E. Coli and CO2,” in Handbook of Things, ed. Jane Smith (Springer, 2020), "
-        "https://doi.org/10.1000/xyz{1}.",
+        ("Wei Zhang, “A Chapter on E. Coli and CO2,” in Handbook of Things, ed. Jane Smith (Springer, 2020), "
+         "https://doi.org/10.1000/xyz{1}."),
         "Alidina et al., “Optimizing Patient Partnership in Primary Care Improvement: A Qualitative Study,” 4.",
     ]
 

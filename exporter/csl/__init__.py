@@ -29,7 +29,13 @@ from .items import prepare_items
 from .markup import MARKUPS, intermediate, serialize
 from .patches.citation import capture_names, sorted_cites
 from .patches.punctuation import finalize
-from .positions import DEFAULT_NEAR_NOTE_DISTANCE, Cite, assign_positions, locator_key, read_clusters
+from .positions import (
+    DEFAULT_NEAR_NOTE_DISTANCE,
+    Cite,
+    assign_positions,
+    locator_key,
+    read_clusters,
+)
 from .styles import StyleNotFound, available_styles, load_style, render_lock, resolve_style
 
 __all__ = ['CitationProcessor', 'StyleNotFound', 'available_styles', 'read_clusters', 'unknown_ids']

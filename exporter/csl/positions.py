@@ -173,7 +173,7 @@ def read_clusters(clusters: Any) -> list[Cluster]:
     message that says which cluster and cite is wrong.
     """
     if isinstance(clusters, (str, bytes, Mapping)) or not isinstance(clusters, Sequence):
-        raise ValueError(f'clusters must be a list of clusters, not {_kind(clusters)}')
+        raise ValueError(f'clusters must be a list of clusters, not {_kind(clusters)}')  # noqa: TRY004
     out = []
     for number, cluster in enumerate(clusters, start=1):
         where = f'cluster {number}'
@@ -194,7 +194,7 @@ def read_clusters(clusters: Any) -> list[Cluster]:
         else:
             cites = cluster
         if isinstance(cites, (str, bytes, Mapping)) or not isinstance(cites, Sequence):
-            raise ValueError(f'{where}: cites must be a list of cites like {{"id": "key"}}, '
+            raise ValueError(f'{where}: cites must be a list of cites like {{"id": "key"}}, '  # noqa: TRY004
                              f'not {_kind(cites)}')
         if not cites:
             raise ValueError(f'{where} has no cites')
@@ -207,7 +207,7 @@ def read_clusters(clusters: Any) -> list[Cluster]:
 
 def _read_cite(cite: Any, where: str) -> dict:
     if not isinstance(cite, Mapping):
-        raise ValueError(f'{where}: a cite must be an object like {{"id": "key"}}, '
+        raise ValueError(f'{where}: a cite must be an object like {{"id": "key"}}, '  # noqa: TRY004
                          f'not {_kind(cite)}')
     cid = cite.get('id')
     if isinstance(cid, bool) or not isinstance(cid, (str, int)) or cid == '':

@@ -49,7 +49,11 @@ class CitationWriter(Writer):
             raise ValueError(f"mode must be bibliography or citation, not {self.mode!r}")
         if self.markup not in MARKUPS:
             raise ValueError(f"markup must be one of {', '.join(MARKUPS)}, not {self.markup!r}")
-        from ..csl import CitationProcessor, StyleNotFound, read_clusters  # citeproc is imported only here
+        from ..csl import (  # citeproc is imported only here
+            CitationProcessor,
+            StyleNotFound,
+            read_clusters,
+        )
 
         if self.clusters is not None:
             read_clusters(self.clusters)  # malformed clusters: ValueError before anything is read

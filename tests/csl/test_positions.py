@@ -268,8 +268,8 @@ def test_note_numbers_prefixes_and_several_cites():
         'Thomas S. Kuhn, The Structure of Scientific Revolutions (University of Chicago Press, 1962).',
         'Kuhn, The Structure of Scientific Revolutions.',
         'see ibid.',      # a term after a prefix keeps its case
-        'Alan M. Turing, “Computing Machinery and Intelligence,” Mind 59, no. 236 (1950): 433–60; '
-        'Kuhn, The Structure of Scientific Revolutions, 7.',
+        ('Alan M. Turing, “Computing Machinery and Intelligence,” Mind 59, no. 236 (1950): 433–60; '
+         'Kuhn, The Structure of Scientific Revolutions, 7.'),
         'Kuhn, The Structure of Scientific Revolutions, 7.',
     ]
 

@@ -192,7 +192,7 @@ model.If.render = if_render
 class _CiteState:
     """The cite being rendered by render_citation."""
 
-    __slots__ = ('position', 'capitalize', 'printed')
+    __slots__ = ('capitalize', 'position', 'printed')
 
     def __init__(self, position: CitePosition, capitalize: bool, printed: bool) -> None:
         self.position = position
@@ -314,7 +314,7 @@ def _ends_sentence(prefix: str) -> bool:
 
 
 def capitalize_first_word(text: str) -> str:
-    """"ibid." -> "Ibid."; a first word that has capitals already is left alone."""
+    """Capitalise the first word ("ibid." -> "Ibid.") unless it has capitals already."""
     words = text.split(None, 1)
     if not words or words[0] != words[0].lower():
         return text
