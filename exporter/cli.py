@@ -44,8 +44,8 @@ def _parser() -> argparse.ArgumentParser:
     c.add_argument("--locale", help="CSL locale such as en-US, de-DE (citation)")
     c.add_argument("--markup", choices=("text", "html", "markdown", "rtf", "latex"), help="citation markup (default text)")
     c.add_argument("--mode", choices=("bibliography", "citation"),
-                   help="citation: in-text citations, one per record (or per cluster of --clusters) instead of a bibliography")
-    c.add_argument("--clusters", metavar="FILE", help="JSON list of citation clusters ([[{\"id\": key, \"locator\": \"12\"}], ...]) for --mode citation")
+                   help="citation: citations, one line per record (or per cluster of --clusters, in document order) instead of a bibliography")
+    c.add_argument("--clusters", metavar="FILE", help="JSON list of a document's citation clusters, in order, for --mode citation: [[{\"id\": key, \"locator\": \"12\"}], ...], or [{\"cites\": [...], \"note\": N}, ...] with footnote numbers; repeated cites get ibid/subsequent forms")
     c.add_argument("--base-iri", dest="base_iri", metavar="IRI", help="base IRI for record IRIs (linked-data formats)")
     c.add_argument(
         "--report", metavar="FILE",

@@ -167,3 +167,42 @@ def test_citation_mode_with_clusters_file(tmp_path):
     proc = run("convert", str(SEED_SOLR), "-t", "citation", "--mode", "citation", "--clusters", str(clusters))
     assert proc.returncode == 0, proc.stderr
     assert proc.stdout == "(Alidina et al., 2021, pp. 3–5)\n"
+
+
+def test_citation_clusters_with_notes(tmp_path):
+    clusters = tmp_path / "clusters.json"
+    clusters.write_text('[{"cites": [{"id": "alidina2021optimizing"}], "note": 1},'
+                        ' {"cites": [{"id": "alidina2021optimizing", "locator": "4"}], "note": 2}]', encoding="utf-8")
+    proc = run("convert", str(SEED_SOLR), "-t", "citation", "--mode", "citation", "--style",
+               "chicago-notes-bibliography-subsequent-ibid", "--clusters", str(clusters))
+    assert proc.returncode == 0, proc.stderr
+    assert proc.stdout.splitlines()[1] == "Ibid., 4."  # citeproc-js 2.4.63
+
+
+@pytest.mark.parametrize("content, message", [
+    ('{"cites": []}', "exporter: citation: clusters must be a list of clusters, not an object"),
+    ('[[{"locator": "3"}]]', 'exporter: citation: cluster 1, cite 1: a cite needs an "id" (the key of a record)'),
+    ('[{"cites": [{"id": "alidina2021optimizing"}], "note": 1.5}]',
+     'exporter: citation: cluster 1: "note" must be a note number (an integer, 0 for the running text), not 1.5'),
+    ('[{"cite": [{"id": "alidina2021optimizing"}]}]',
+     "exporter: citation: cluster 1: unknown key 'cite' (a cluster object has \"cites\" and optionally \"note\")"),
+    ('[[', "cannot read clusters"),
+])
+def test_malformed_clusters_file_is_one_line_no_traceback(tmp_path, content, message):
+    clusters = tmp_path / "clusters.json"
+    clusters.write_text(content, encoding="utf-8")
+    proc = run("convert", str(SEED_SOLR), "-t", "citation", "--mode", "citation", "--clusters", str(clusters))
+    assert proc.returncode == 2
+    assert proc.stdout == ""
+    assert len(proc.stderr.splitlines()) == 1 and message in proc.stderr
+    assert "Traceback" not in proc.stderr
+
+
+def test_clusters_citing_an_unknown_id(tmp_path):
+    clusters = tmp_path / "clusters.json"
+    clusters.write_text('[[{"id": "alidina2021optimizing"}], [{"id": "nope"}]]', encoding="utf-8")
+    proc = run("convert", str(SEED_SOLR), "-t", "citation", "--mode", "citation", "--clusters", str(clusters))
+    assert proc.returncode == 1
+    assert proc.stdout == "(Alidina et al., 2021)\n(nope?)\n"
+    assert errors(proc.stderr) == [
+        "clusters: cluster 2 cites 'nope', which is not the key of any record (printed as 'nope?')"]

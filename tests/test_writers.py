@@ -312,3 +312,39 @@ def test_citation_latex_escapes_specials_and_ligatures():
     assert "50\\% of \\{x\\} \\& \\$y\\_1\\$ -{}- a \\textbackslash{}par\\}\\{\\textbackslash{}rtf1" in out
     assert "\\#1 \\textasciitilde{} \\textasciicircum{}" in out
     assert "\\textit{" in out and _balanced(out)
+
+
+def test_citation_clusters_in_notes_print_ibid_and_short_forms():
+    clusters = [{"cites": [{"id": "alidina2021optimizing"}], "note": 1},
+                {"cites": [{"id": "alidina2021optimizing", "locator": "4"}], "note": 2},
+                {"cites": [{"id": "chapter-2"}], "note": 3},
+                {"cites": [{"id": "alidina2021optimizing", "locator": "4"}], "note": 4}]
+    out = write(records(), "citation", style="chicago-notes-bibliography-subsequent-ibid", mode="citation", clusters=clusters)
+    # expected: citeproc-js 2.4.63 (processCitationCluster with the same items and notes)
+    assert out.splitlines() == [
+        ("Shehnaz Alidina et al., “Optimizing Patient Partnership in Primary Care Improvement: A Qualitative Study,” "
+         "Health Care Manage Rev, 2021, https://doi.org/10.1097/HMR.0000000000000250."),
+        "Ibid., 4.",
+        ("Wei Zhang, “A Chapter on E. Coli and CO2,” in Handbook of Things, ed. Jane Smith (Springer, 2020), "
+         "https://doi.org/10.1000/xyz{1}."),
+        "Alidina et al., “Optimizing Patient Partnership in Primary Care Improvement: A Qualitative Study,” 4.",
+    ]
+
+
+def test_malformed_citation_clusters_are_a_clear_error():
+    from exporter import ExporterError
+
+    with pytest.raises(ExporterError, match=r"citation: cluster 2: \"note\" must be a note number"):
+        write(records(), "citation", mode="citation", clusters=[[{"id": "chapter-2"}], {"cites": [{"id": "chapter-2"}], "note": "x"}])
+
+
+def test_citation_cluster_with_an_unknown_id_is_a_problem():
+    from exporter import ExporterError
+
+    clusters = [[{"id": "chapter-2"}], [{"id": "nope"}]]
+    with pytest.raises(ExporterError, match="cluster 2 cites 'nope', which is not the key of any record"):
+        write(records(), "citation", mode="citation", clusters=clusters)
+    problems = []
+    out = write(records(), "citation", mode="citation", clusters=clusters, on_problem=problems.append)
+    assert out == "(Zhang, 2020)\n(nope?)\n"
+    assert [(p.source, p.severity) for p in problems] == [("clusters", "error")]

@@ -10,6 +10,8 @@ citeproc-py (each one names the specification rule it implements).
     >>> proc = CitationProcessor("ieee")
     >>> proc.bibliography(items)            # ["[1] F. Achterberg and ...", ...]
     >>> proc.citations(items, [[{"id": "x", "locator": "12"}]])
+    >>> proc.citations(items, [{"cites": [{"id": "x"}], "note": 1},   # note styles:
+    ...                        {"cites": [{"id": "x"}], "note": 2}])  # [..., "Ibid."]
 """
 from __future__ import annotations
 
@@ -25,11 +27,18 @@ from . import patches  # noqa: F401  (applies the citeproc-py corrections)
 from .disambiguation import disambiguate
 from .items import prepare_items
 from .markup import MARKUPS, intermediate, serialize
-from .patches.citation import capture_names
+from .patches.citation import capture_names, sorted_cites
 from .patches.punctuation import finalize
+from .positions import (
+    DEFAULT_NEAR_NOTE_DISTANCE,
+    Cite,
+    assign_positions,
+    locator_key,
+    read_clusters,
+)
 from .styles import StyleNotFound, available_styles, load_style, render_lock, resolve_style
 
-__all__ = ['CitationProcessor', 'StyleNotFound', 'available_styles']
+__all__ = ['CitationProcessor', 'StyleNotFound', 'available_styles', 'read_clusters', 'unknown_ids']
 
 
 class CitationProcessor:
@@ -96,9 +105,21 @@ class CitationProcessor:
                      for item, entry in zip(bib.items, self._render_entries(bib)))
             return [(key, entry) for key, entry in pairs if entry.strip()]
 
-    def citations(self, items: list[dict], clusters: list[list[dict]]) -> list[str]:
-        """One rendered string per cluster; cites are {"id", "locator"?, "label"?,
-        "prefix"?, "suffix"?}.  Every cluster is rendered as a fresh citation."""
+    def citations(self, items: list[dict], clusters: list) -> list[str]:
+        """One rendered string per cluster, the clusters being a document's citations in
+        document order.
+
+        A cluster is a list of cites ``{"id", "locator"?, "label"?, "prefix"?, "suffix"?}``
+        or an object ``{"cites": [...], "note": N}`` giving the number of the footnote it
+        is in (0: in the running text).  Without "note", a cluster is in note
+        ``index + 1`` in a note style and in the running text in other styles.
+
+        Each cite gets its position -- first, subsequent, ibid, ibid-with-locator,
+        near-note -- and ``first-reference-note-number`` from the clusters before it
+        (see exporter.csl.positions), so note styles print "Ibid." and short forms for
+        repeated cites.  Clusters that cite different items are independent.
+        Malformed clusters raise ValueError; unknown ids render as "id?"."""
+        checked = read_clusters(clusters)
         with render_lock():
             bib, keys = self._engine(items)
             lower = {}
@@ -109,14 +130,20 @@ class CitationProcessor:
             def unknown(cite: CitationItem) -> str:
                 return f'{missing.get(cite.key, cite.key)}?'
 
-            out = []
-            for cluster in clusters:
-                bib._cites = []
-                cites = [self._cite_item(cite, keys, lower, missing) for cite in cluster]
-                citation = Citation(cites)
+            layout = self._style.root.citation.layout
+            citations = []
+            for cluster in checked:
+                citation = Citation([self._cite_item(cite, keys, lower, missing)
+                                     for cite in cluster.cites])
                 bib.register(citation)
+                citation.__dict__['_sorted_cites'] = sorted_cites(layout, citation)
+                citations.append(citation)
+            self._set_positions(citations, [cluster.note for cluster in checked])
+            out = []
+            for citation in citations:
+                bib._cites = []
                 text = bib.cite(citation, unknown)
-                out.append(self._finish(text))
+                out.append(self._finish(text) if text is not None else '')
             return out
 
     # -- internals ---------------------------------------------------------------
@@ -132,6 +159,24 @@ class CitationProcessor:
             bib.sort()
         disambiguate(self._style, bib)
         return bib, keys
+
+    def _set_positions(self, citations: list[Citation], notes: list[int | None]) -> None:
+        """Store each cite's position on it (read by the position="..." condition)."""
+        root = self._style.root
+        in_notes = root.get('class') == 'note'
+        notes = [note if note is not None else (index + 1 if in_notes else 0)
+                 for index, note in enumerate(notes)]
+        try:
+            distance = int(root.citation.get('near-note-distance', DEFAULT_NEAR_NOTE_DISTANCE))
+        except ValueError:
+            distance = DEFAULT_NEAR_NOTE_DISTANCE
+        cites = [citation.__dict__['_sorted_cites'] for citation in citations]
+        positions = assign_positions(
+            [[Cite(item.key, item.__dict__.get('_locator_key')) for item in group]
+             for group in cites], notes, distance)
+        for group, group_positions in zip(cites, positions):
+            for item, position in zip(group, group_positions):
+                item.__dict__['_position'] = position
 
     def _render_entries(self, bib) -> list[str]:
         """Entries in bibliography order, with subsequent-author-substitute applied.
@@ -166,19 +211,41 @@ class CitationProcessor:
         """A citeproc-py CitationItem for a cite; ids match exactly, else
         case-insensitively when that is unambiguous.  Unknown ids render as "id?"."""
         cid = str(cite['id'])
-        key = keys.get(cid)
+        key = _match_id(cid, keys, lower)
         if key is None:
-            matches = lower.get(cid.lower(), [])
-            if len(matches) == 1:
-                key = matches[0]
-            else:
-                key = f'_missing{len(missing)}'
-                missing[key] = cid
+            key = f'_missing{len(missing)}'
+            missing[key] = cid
         kwargs: dict[str, Any] = {}
         if cite.get('locator') not in (None, ''):
             kwargs['locator'] = Locator(cite.get('label') or 'page', str(cite['locator']))
         for affix in ('prefix', 'suffix'):
             if cite.get(affix):
                 kwargs[affix] = cite[affix]
-        return CitationItem(key, **kwargs)
+        item = CitationItem(key, **kwargs)
+        item.__dict__['_locator_key'] = locator_key(cite)
+        return item
 
+
+def _match_id(cid: str, keys: Mapping[str, str], lower: Mapping[str, list[str]]) -> str | None:
+    """The key of the item a cite id names: the exact id, else the one id equal to it
+    ignoring case; None when there is no such item."""
+    key = keys.get(cid)
+    if key is None:
+        matches = lower.get(cid.lower(), [])
+        if len(matches) == 1:
+            key = matches[0]
+    return key
+
+
+def unknown_ids(items: Sequence[Mapping[str, Any]], clusters: Any) -> list[tuple[int, str]]:
+    """(cluster number from 1, id) of the cites whose id names none of ``items`` (they
+    render as "id?").  Malformed clusters raise ValueError, as in
+    :meth:`CitationProcessor.citations`."""
+    ids = [str(item.get('id')) for item in items]
+    keys = {cid: cid for cid in ids}
+    lower: dict[str, list[str]] = {}
+    for cid in ids:
+        lower.setdefault(cid.lower(), []).append(cid)
+    return [(number, str(cite['id']))
+            for number, cluster in enumerate(read_clusters(clusters), start=1)
+            for cite in cluster.cites if _match_id(str(cite['id']), keys, lower) is None]

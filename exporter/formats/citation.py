@@ -37,18 +37,29 @@ class CitationWriter(Writer):
     style: str = "apa"
     locale: str | None = None
     markup: str = "text"
-    #: "bibliography", or "citation": in-text citation clusters, one line each
+    #: "bibliography", or "citation": citation clusters, one line each
     mode: str = "bibliography"
-    #: for mode "citation": clusters of cites {"id", "locator"?, "label"?, "prefix"?, "suffix"?}
-    #: whose ids are record keys (as in the CSL-JSON output); default one cluster per record
-    clusters: list[list[dict]] | None = None
+    #: for mode "citation": a document's citation clusters in document order, each a list
+    #: of cites {"id", "locator"?, "label"?, "prefix"?, "suffix"?} whose ids are record keys
+    #: (as in the CSL-JSON output), or {"cites": [...], "note": N} with the number of the
+    #: footnote it is in (0: the running text; default: cluster number in note styles).
+    #: Repeated cites get their positions (note styles print "Ibid." and short forms).
+    #: Default: one cluster per record.
+    clusters: list | None = None
 
     def __post_init__(self) -> None:
         if self.mode not in ("bibliography", "citation"):
             raise ValueError(f"mode must be bibliography or citation, not {self.mode!r}")
         if self.markup not in MARKUPS:
             raise ValueError(f"markup must be one of {', '.join(MARKUPS)}, not {self.markup!r}")
-        from ..csl import CitationProcessor, StyleNotFound  # citeproc is imported only here
+        from ..csl import (  # citeproc is imported only here
+            CitationProcessor,
+            StyleNotFound,
+            read_clusters,
+        )
+
+        if self.clusters is not None:
+            read_clusters(self.clusters)  # malformed clusters: ValueError before anything is read
 
         try:
             self._processor = CitationProcessor(self.style, locale=self.locale, markup=self.markup)
@@ -69,6 +80,11 @@ class CitationWriter(Writer):
         items = [to_csl(r, keys.key(r)) for r in records]
         if self.mode == "citation":
             clusters = self.clusters if self.clusters is not None else [[{"id": item["id"]}] for item in items]
+            if self.clusters is not None and items:
+                from ..csl import unknown_ids
+
+                for number, cid in unknown_ids(items, clusters):
+                    report(Problem(source="clusters", reason=f"cluster {number} cites {cid!r}, which is not the key of any record (printed as {cid + '?'!r})"))
             self._write_entries(self._processor.citations(items, clusters) if items else [], stream)
             return
         entries: list[str] = []

@@ -1,5 +1,10 @@
 """Reader for CSL test-suite fixtures (processor-tests/humans/*.txt) and a runner
-that renders them with exporter.csl in HTML markup."""
+that renders them with exporter.csl in HTML markup.
+
+Citation fixtures give their clusters as CITATION-ITEMS (rendered in order; a
+precomputed "position" on a cite is ignored, exporter.csl computes positions) or as
+CITATIONS, the calls of a document made to citeproc-js processCitationCluster (see
+document_clusters)."""
 from __future__ import annotations
 
 import json
@@ -20,6 +25,25 @@ def _strip_bib(result: str) -> list[str]:
     return [' '.join(e.split()) for e in entries]
 
 
+_RESULT_LINE = re.compile(r'^(?:\.\.|>>)\[(\d+)\] ?', re.MULTILINE)
+
+
+def document_clusters(citations: list) -> list[dict]:
+    """The final document of a CITATIONS section, as exporter.csl clusters.
+
+    Each entry is ``[citation, citationsPre, citationsPost]`` as given to citeproc-js
+    processCitationCluster; the document after the last call is the last entry's
+    citationsPre + its citation + its citationsPost, with the note numbers given there
+    and each citation's latest citationItems."""
+    by_id = {}
+    for citation, _pre, _post in citations:
+        by_id[citation['citationID']] = citation
+    last, pre, post = citations[-1]
+    order = list(pre) + [[last['citationID'], last.get('properties', {}).get('noteIndex', 0)]]
+    order += list(post)
+    return [{'cites': by_id[cid]['citationItems'], 'note': int(note or 0)} for cid, note in order]
+
+
 def run_fixture(path: Path) -> tuple[str, str]:
     """(expected, actual) for one fixture, both whitespace-normalised."""
     from exporter.csl import CitationProcessor
@@ -35,12 +59,20 @@ def run_fixture(path: Path) -> tuple[str, str]:
             expected = '\n'.join(_strip_bib(fx['RESULT']))
             actual = '\n'.join(' '.join(e.split()) for e in proc.bibliography(items))
         else:
-            if 'CITATION-ITEMS' in fx:
-                clusters = json.loads(fx['CITATION-ITEMS'])
-            else:
-                clusters = [[{'id': item['id']} for item in items]]
             expected = fx['RESULT'].strip()
-            actual = '\n'.join(proc.citations(items, clusters))
+            if 'CITATIONS' in fx:
+                # "..[0] text" / ">>[1] text": every citation of the final document
+                # (">>": changed by the last call); compared as "[0] text"
+                clusters = document_clusters(json.loads(fx['CITATIONS']))
+                expected = _RESULT_LINE.sub(lambda m: f'[{m.group(1)}] ', expected)
+                actual = '\n'.join(f'[{i}] {text}'
+                                    for i, text in enumerate(proc.citations(items, clusters)))
+            else:
+                if 'CITATION-ITEMS' in fx:
+                    clusters = json.loads(fx['CITATION-ITEMS'])
+                else:
+                    clusters = [[{'id': item['id']} for item in items]]
+                actual = '\n'.join(proc.citations(items, clusters))
     finally:
         Path(csl_path).unlink()
     return expected.replace('&#38;', '&amp;'), actual

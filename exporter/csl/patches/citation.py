@@ -16,13 +16,24 @@ CSL 1.0.2 (https://docs.citationstyles.org/en/stable/specification.html):
   still ambiguous (see exporter.csl.disambiguation).  Stock citeproc-py
   ignored the attribute, so the branch was always taken.  The values of one
   ``type`` test are alternatives (an item has exactly one type), as in citeproc-js.
+* "Choose", ``position`` (#choose), and the ``first-reference-note-number`` variable
+  (Appendix IV, "Number Variables"): the position of each cite is computed for the
+  whole document before rendering (exporter.csl.positions) and stored on the cite;
+  the condition reads it.  A cite without a stored position (disambiguation
+  renderings) is "first"; in the bibliography every position test is false.  Stock
+  citeproc-py compared Locator objects by identity (so a repeated locator was
+  "ibid-with-locator"), did not make ibid-with-locator pass ``position="ibid"``, and
+  did not know notes.
 """
 from __future__ import annotations
+
+import re
 
 from citeproc import model
 from citeproc.source import VariableError
 
 from ..markup import strip_markers
+from ..positions import FIRST, FIRST_POSITION, CitePosition
 
 EN_DASH = '\u2013'
 
@@ -42,24 +53,39 @@ def names_render(self, *args, **kwargs):
 model.Names.render = names_render
 
 
+def sorted_cites(layout, citation) -> list:
+    """The known cites of a citation in the order of the style's citation sort."""
+    good_cites = [cite for cite in citation.cites if not cite.is_bad()]
+    sort = layout.getparent().sort
+    return sort.sort(good_cites, layout) if sort is not None else good_cites
+
+
 def render_citation(self, citation, callback):
     citation_el = self.getparent()
-    good_cites = [cite for cite in citation.cites if not cite.is_bad()]
+    good_cites = citation.__dict__.get('_sorted_cites')  # set by exporter.csl (positions)
+    if good_cites is None:
+        good_cites = sorted_cites(self, citation)
     bad_cites = [cite for cite in citation.cites if cite.is_bad()]
-    if citation_el.sort is not None:
-        good_cites = citation_el.sort.sort(good_cites, self)
     rendered = []  # (item, text)
+    capitalize = self.get_root().get('class') != 'in-text'
+    printed = False  # has the citation printed anything a term could follow?
     for item in good_cites:
         self.repressed = {}
         prefix = item.get('prefix', '')
         suffix = item.get('suffix', '')
+        if prefix:
+            printed = not _ends_sentence(prefix)
+        state = _CiteState(cite_position(item), capitalize, printed)
         _capture.append([])
+        _cite_state.append(state)
         try:
             output = self.render_children(item)
         except VariableError:
             output = None
         finally:
             names = _capture.pop()
+            _cite_state.pop()
+            printed = state.printed
         if output is not None:
             rendered.append((item, prefix + output + suffix, names[0] if names else None))
             citation_el.cites.append(item)
@@ -259,3 +285,172 @@ def if_render(self, item, context=None, delimiter='', **kwargs):
 
 
 model.If.render = if_render
+
+
+# --- cite positions ---------------------------------------------------------------------
+# position="...", first-reference-note-number and et-al-subsequent-*, read from the
+# position exporter.csl stores on each cite (see exporter.csl.positions).
+class _CiteState:
+    """The cite being rendered by render_citation."""
+
+    __slots__ = ('capitalize', 'position', 'printed')
+
+    def __init__(self, position: CitePosition, capitalize: bool, printed: bool) -> None:
+        self.position = position
+        self.capitalize = capitalize  # capitalise a term printed first (not in-text styles)
+        self.printed = printed
+
+
+_cite_state: list[_CiteState] = []
+
+
+def cite_position(item) -> CitePosition:
+    """The position stored on a cite by exporter.csl (first when there is none)."""
+    return getattr(item, '__dict__', {}).get('_position', FIRST_POSITION)
+
+
+def if_position(self, item, context=None):
+    if context is None:
+        context = self
+    if context.xpath_search('./ancestor::*[self::cs:bibliography]'):
+        return [False]  # CSL 1.0.2: position tests are always false in the bibliography
+    position = cite_position(item)
+    return [position.test(value) for value in self.get('position').split()]
+
+
+model.If._position = if_position
+
+FIRST_REFERENCE_NOTE_NUMBER = 'first-reference-note-number'
+_original_if_variable = model.If._variable
+
+
+def if_variable(self, item):
+    variables = self.get('variable').split()
+    if FIRST_REFERENCE_NOTE_NUMBER not in variables:
+        return _original_if_variable(self, item)
+    results = []
+    for variable in variables:
+        if variable == FIRST_REFERENCE_NOTE_NUMBER:
+            results.append(bool(cite_position(item).first_reference_note_number))
+        elif variable == 'locator':
+            results.append('locator' in item)
+        else:
+            results.append(variable.replace('-', '_') in item.reference)
+    return results
+
+
+model.If._variable = if_variable
+_original_text_variable = model.Text._variable
+
+
+def text_variable(self, item, context):
+    if self.get('variable') == FIRST_REFERENCE_NOTE_NUMBER:
+        number = cite_position(item).first_reference_note_number
+        if not number:
+            raise VariableError(FIRST_REFERENCE_NOTE_NUMBER)
+        return str(number)
+    return _original_text_variable(self, item, context)
+
+
+model.Text._variable = text_variable
+_original_label_render = model.Label.render
+
+
+def label_render(self, item, *args, **kwargs):
+    if self.get('variable') == FIRST_REFERENCE_NOTE_NUMBER:
+        if not cite_position(item).first_reference_note_number:
+            return None
+        form = self.get('form', 'long')
+        get_term = self.get_plural_term if self.get('plural') == 'always' else self.get_single_term
+        return self.markup(get_term(name=FIRST_REFERENCE_NOTE_NUMBER,
+                                    form=form if form != 'long' else None))
+    return _original_label_render(self, item, *args, **kwargs)
+
+
+model.Label.render = label_render
+
+# CSL 1.0.2 "Name" (#name): et-al-subsequent-min / et-al-subsequent-use-first replace
+# et-al-min / et-al-use-first for cites that are not first (citeproc-js: when set
+# anywhere in the inheritance chain: cs:name, cs:citation, cs:style).
+_SUBSEQUENT_OPTIONS = {'et-al-min': 'et-al-subsequent-min',
+                       'et-al-use-first': 'et-al-subsequent-use-first'}
+_original_name_get_option = model.Name.get_option
+
+
+def name_get_option(self, name, context=None, sort_options=None):
+    subsequent = _SUBSEQUENT_OPTIONS.get(name)
+    if (subsequent is not None and sort_options is None and _cite_state
+            and _cite_state[-1].position.position != FIRST
+            and _inherited_attribute(self, subsequent, context) is not None):
+        return _original_name_get_option(self, subsequent, context, sort_options)
+    return _original_name_get_option(self, name, context, sort_options)
+
+
+def _inherited_attribute(name_el, attribute: str, context) -> str | None:
+    value = name_el.get(attribute)
+    if value is None:
+        parents = (context if context is not None else name_el).xpath_search(
+            './ancestor::*[self::cs:citation or self::cs:bibliography][1]')
+        if parents and parents[0].tag.endswith('}citation'):
+            value = parents[0].get(attribute)
+            if value is None:
+                value = name_el.get_root().get(attribute)
+    return value or None
+
+
+model.Name.get_option = name_get_option
+
+# Not in CSL 1.0.2; citeproc-js behaviour that note styles rely on ("Ibid." opens a
+# footnote): a term (<text term="..."/>) that is the first thing printed in a citation
+# gets its first word capitalised when that word is all lowercase -- except in
+# in-text styles.  A cite prefix counts as printed text unless it ends a sentence
+# (terminal punctuation, and a space in it: "Book A. He said so. Ibid.").
+_TERMINAL = frozenset(':.;!?')
+
+
+def _ends_sentence(prefix: str) -> bool:
+    text = re.sub(r'<[^>]+>', '', strip_markers(prefix))
+    text = text.rstrip('"\'\u201d\u2019\u00bb\u202f\u00a0 ')
+    return bool(text) and text[-1] in _TERMINAL and ' ' in prefix.strip()
+
+
+def capitalize_first_word(text: str) -> str:
+    """Capitalise the first word ("ibid." -> "Ibid.") unless it has capitals already."""
+    words = text.split(None, 1)
+    if not words or words[0] != words[0].lower():
+        return text
+    for i, char in enumerate(text):
+        if char.isalpha():
+            return text[:i] + char.upper() + text[i + 1:]
+    return text
+
+
+def _marks_printed(render):
+    def wrapper(self, *args, **kwargs):
+        text = render(self, *args, **kwargs)
+        if _cite_state and text is not None and str(text) != '':
+            _cite_state[-1].printed = True
+        return text
+    wrapper.__wrapped__ = render
+    return wrapper
+
+
+for _cls in (model.Text, model.Names, model.Date, model.Number, model.Label):
+    _cls.render = _marks_printed(_cls.render)
+
+_original_text_term = model.Text._term
+
+
+def text_term(self, item):
+    text = _original_text_term(self, item)
+    if text and _cite_state and _cite_state[-1].capitalize and not _cite_state[-1].printed:
+        capitalized = capitalize_first_word(str(text))
+        if capitalized != str(text):
+            try:
+                return type(text)(capitalized)
+            except TypeError:
+                return capitalized
+    return text
+
+
+model.Text._term = text_term
