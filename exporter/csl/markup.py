@@ -32,6 +32,9 @@ LIGHT = ('\ue010', '\ue011')
 # second-field-align: the first field is enclosed in LEFT_MARGIN, the rest in RIGHT_INLINE
 LEFT_MARGIN = ('\ue012', '\ue013')
 RIGHT_INLINE = ('\ue014', '\ue015')
+# display="block" / "indent" on a child of the bibliography's cs:layout (see patches/layout.py)
+BLOCK = ('\ue019', '\ue01a')
+INDENT = ('\ue01b', '\ue01c')
 # quotation marks, from quotes="true" or from straight quotes in the data; resolved
 # to the locale's outer or inner quotation marks by nesting depth (punctuation.py)
 QUOTE_OPEN = '\ue016'
@@ -42,7 +45,7 @@ QUOTE_OPEN_SINGLE = '\ue018'
 
 MARKERS = ''.join(ITALIC + BOLD + SUPERSCRIPT + SUBSCRIPT + SMALL_CAPS + UNDERLINE
                   + NORMAL_STYLE + NORMAL_VARIANT + LIGHT + LEFT_MARGIN + RIGHT_INLINE
-                  + (QUOTE_OPEN, QUOTE_CLOSE, QUOTE_OPEN_SINGLE))
+                  + BLOCK + INDENT + (QUOTE_OPEN, QUOTE_CLOSE, QUOTE_OPEN_SINGLE))
 OPENERS = ''.join(p[0] for p in (ITALIC, BOLD, SUPERSCRIPT, SUBSCRIPT, SMALL_CAPS,
                                  UNDERLINE, NORMAL_STYLE, NORMAL_VARIANT, LIGHT))
 CLOSERS = ''.join(p[1] for p in (ITALIC, BOLD, SUPERSCRIPT, SUBSCRIPT, SMALL_CAPS,
@@ -179,6 +182,8 @@ _HTML = {
     LIGHT[0]: '<span style="font-weight:lighter;">', LIGHT[1]: '</span>',
     LEFT_MARGIN[0]: '<div class="csl-left-margin">', LEFT_MARGIN[1]: '</div>',
     RIGHT_INLINE[0]: '<div class="csl-right-inline">', RIGHT_INLINE[1]: '</div>',
+    BLOCK[0]: '<div class="csl-block">', BLOCK[1]: '</div>',
+    INDENT[0]: '<div class="csl-indent">', INDENT[1]: '</div>',
 }
 
 
@@ -208,16 +213,20 @@ def to_html(text: str) -> str:
     return ''.join(out)
 
 
+# display in plain text, as citeproc-js 2.4.63's text format: a block starts a new line,
+# an indented block a new line and four spaces; a space separates the left margin
+_TEXT_DISPLAY = {BLOCK[0]: '\n', INDENT[0]: '\n    ', LEFT_MARGIN[1]: ' '}
+
+
 def to_text(text: str) -> str:
-    text = text.replace(LEFT_MARGIN[1], LEFT_MARGIN[1] + ' ')
-    return strip_markers(text)
+    return strip_markers(_replace_markers(text, _TEXT_DISPLAY))
 
 
 _MD_ESCAPE = re.compile(r'([\\`*_\[\]<>])')
 _MARKDOWN = {
     ITALIC[0]: '*', ITALIC[1]: '*', BOLD[0]: '**', BOLD[1]: '**',
     SUPERSCRIPT[0]: '^', SUPERSCRIPT[1]: '^', SUBSCRIPT[0]: '~', SUBSCRIPT[1]: '~',
-    LEFT_MARGIN[1]: ' ',
+    LEFT_MARGIN[1]: ' ', BLOCK[0]: '\n', BLOCK[1]: '\n', INDENT[0]: '\n', INDENT[1]: '\n',
 }
 
 
@@ -230,7 +239,8 @@ _RTF = {
     ITALIC[0]: r'{\i ', BOLD[0]: r'{\b ', SUPERSCRIPT[0]: r'{\super ',
     SUBSCRIPT[0]: r'{\sub ', SMALL_CAPS[0]: r'{\scaps ', UNDERLINE[0]: r'{\ul ',
     NORMAL_STYLE[0]: r'{\i0 ', NORMAL_VARIANT[0]: r'{\scaps0 ', LIGHT[0]: '{',
-    LEFT_MARGIN[1]: r'\tab ',
+    LEFT_MARGIN[1]: r'\tab ', BLOCK[0]: r'\line ', BLOCK[1]: r'\line ', INDENT[0]: r'\line ',
+    INDENT[1]: r'\line ',
 }
 _RTF.update({c: '}' for c in CLOSERS})
 
@@ -264,7 +274,7 @@ _LATEX = {
     ITALIC[0]: r'\textit{', BOLD[0]: r'\textbf{', SUPERSCRIPT[0]: r'\textsuperscript{',
     SUBSCRIPT[0]: r'\textsubscript{', SMALL_CAPS[0]: r'\textsc{', UNDERLINE[0]: r'\underline{',
     NORMAL_STYLE[0]: r'\textup{', NORMAL_VARIANT[0]: r'\textup{', LIGHT[0]: '{',
-    LEFT_MARGIN[1]: ' ',
+    LEFT_MARGIN[1]: ' ', BLOCK[0]: ' ', BLOCK[1]: ' ', INDENT[0]: ' ', INDENT[1]: ' ',
 }
 _LATEX.update({c: '}' for c in CLOSERS})
 

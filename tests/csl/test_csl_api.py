@@ -178,3 +178,41 @@ def test_strip_periods_on_the_citation_number():
     citation number; citeproc-py keeps it as an int and raised AttributeError."""
     out = CitationProcessor('revista-da-sociedade-brasileira-de-medicina-tropical').bibliography(ITEMS[:1])
     assert out[0].startswith('(1)') or out[0].startswith('1'), out
+
+
+def _inline_style(tmp_path, layout: str) -> str:
+    path = tmp_path / 'inline.csl'
+    path.write_text(
+        '<style xmlns="http://purl.org/net/xbiblio/csl" class="in-text" version="1.0">'
+        '<info><id>x</id><title>x</title><updated>2020-01-01T00:00:00+00:00</updated></info>'
+        '<citation><layout><text value="c"/></layout></citation>'
+        f'<bibliography><layout>{layout}</layout></bibliography></style>', encoding='utf-8')
+    return str(path)
+
+
+def test_display_block_left_margin_right_inline(tmp_path):
+    """CSL 1.0.2 "Display"; expected strings from citeproc-js 2.4.63 on the same style:
+    text "\\nTX Y", html <div class="csl-block">T</div><div class="csl-left-margin">X</div>..."""
+    style = _inline_style(tmp_path, '<group display="block"><text variable="title"/></group>'
+                                    '<group display="left-margin"><text value="X"/></group>'
+                                    '<group display="right-inline"><text value="Y"/></group>')
+    item = {'id': 'a', 'type': 'book', 'title': 'T'}
+    assert CitationProcessor(style).bibliography([item]) == ['\nTX Y']
+    assert CitationProcessor(style, markup='html').bibliography([item]) == [
+        '<div class="csl-block">T</div><div class="csl-left-margin">X</div>'
+        '<div class="csl-right-inline">Y</div>']
+
+
+def test_display_inside_a_group_is_ignored_as_in_citeproc_js(tmp_path):
+    style = _inline_style(tmp_path, '<group delimiter=", "><text variable="title" display="block"/>'
+                                    '<text value="X" display="block"/></group>')
+    assert CitationProcessor(style).bibliography([{'id': 'a', 'type': 'book', 'title': 'T'}]) == ['T, X']
+
+
+def test_character_references_in_a_style_are_decoded_but_not_in_data(tmp_path):
+    """"&amp;#160;" in the style XML is a no-break space (citeproc-js); the same text in
+    an item's title stays literal (and is escaped in HTML)."""
+    style = _inline_style(tmp_path, '<text variable="title" suffix="&amp;#160;"/><text value="X"/>')
+    item = {'id': 'a', 'type': 'book', 'title': 'A&#160;B'}
+    assert CitationProcessor(style).bibliography([item]) == ['A&#160;B\u00a0X']
+    assert CitationProcessor(style, markup='html').bibliography([item]) == ['A&amp;#160;B\u00a0X']

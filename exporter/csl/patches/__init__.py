@@ -18,3 +18,5 @@ from . import (  # noqa: F401
                textcase,
                variables,
 )
+
+layout.install_display()  # wraps the patched render methods, so it comes last

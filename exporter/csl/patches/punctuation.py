@@ -18,7 +18,7 @@ import re
 
 from citeproc import model
 
-from ..markup import CLOSERS, QUOTE_CLOSE, QUOTE_OPEN, QUOTE_OPEN_SINGLE
+from ..markup import BLOCK, CLOSERS, INDENT, QUOTE_CLOSE, QUOTE_OPEN, QUOTE_OPEN_SINGLE, RIGHT_INLINE
 
 
 def quote(self, string):
@@ -29,7 +29,8 @@ def quote(self, string):
 
 model.Quoted.quote = quote
 
-_MARKS = re.escape(CLOSERS + QUOTE_CLOSE)
+# closing markers punctuation looks through (formatting, quotes, display blocks)
+_MARKS = re.escape(CLOSERS + QUOTE_CLOSE + BLOCK[1] + INDENT[1] + RIGHT_INLINE[1])
 _MOVE_IN = re.compile(f'([{_MARKS}]*{QUOTE_CLOSE}[{_MARKS}]*)([.,])')
 _DOUBLED_PERIOD = re.compile(f'(?<!\\.)([.?!;:][{_MARKS}]*)\\.(?!\\.)')
 _PUNCT_AFTER_QUERY = re.compile(f'([?!])([{_MARKS}]*)([.,])')
