@@ -216,3 +216,18 @@ def test_character_references_in_a_style_are_decoded_but_not_in_data(tmp_path):
     item = {'id': 'a', 'type': 'book', 'title': 'A&#160;B'}
     assert CitationProcessor(style).bibliography([item]) == ['A&#160;B\u00a0X']
     assert CitationProcessor(style, markup='html').bibliography([item]) == ['A&amp;#160;B\u00a0X']
+
+
+def test_text_case_on_a_macro_call_has_no_effect_as_in_citeproc_js(tmp_path):
+    """citeproc-js 2.4.63 renders <text macro="t" text-case="uppercase"/> unchanged ("the
+    title"), while text-case on the cs:text that renders the variable applies ("THE TITLE")."""
+    path = tmp_path / 'tc.csl'
+    path.write_text(
+        '<style xmlns="http://purl.org/net/xbiblio/csl" class="in-text" version="1.0">'
+        '<info><id>x</id><title>x</title><updated>2020-01-01T00:00:00+00:00</updated></info>'
+        '<macro name="t"><text variable="title"/></macro>'
+        '<citation><layout><text value="c"/></layout></citation><bibliography><layout delimiter="|">'
+        '<text macro="t" text-case="uppercase"/><text variable="title" text-case="uppercase"/>'
+        '</layout></bibliography></style>', encoding='utf-8')
+    item = {'id': 'a', 'type': 'book', 'title': 'the title'}
+    assert CitationProcessor(str(path)).bibliography([item]) == ['the title|THE TITLE']

@@ -164,6 +164,12 @@ def case(self, text, language=None):
     text_case = self.get('text-case')
     if text_case is None or not text:
         return text
+    if 'macro' in self.attrib:
+        # citeproc-js 2.4.63 applies text-case only where text is rendered (a variable,
+        # value or term; a date, label, number or name-part); on a cs:text that calls a
+        # macro it has no effect (<text macro="author" text-case="uppercase"/> leaves
+        # "Aaberg N." as is in anthropologie-et-societes; 205 styles set it there)
+        return text
     if text_case == 'title' and language not in (None, '', 'en'):
         return text  # title case applies to English items only
     return apply_case(text, text_case)
