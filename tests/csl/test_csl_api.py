@@ -226,8 +226,8 @@ def test_text_case_on_a_macro_call_has_no_effect_as_in_citeproc_js(tmp_path):
         '<style xmlns="http://purl.org/net/xbiblio/csl" class="in-text" version="1.0">'
         '<info><id>x</id><title>x</title><updated>2020-01-01T00:00:00+00:00</updated></info>'
         '<macro name="t"><text variable="title"/></macro>'
-        '<citation><layout><text value="c"/></layout></citation><bibliography><layout delimiter="|">'
+        '<citation><layout><text value="c"/></layout></citation><bibliography><layout><group delimiter="|">'
         '<text macro="t" text-case="uppercase"/><text variable="title" text-case="uppercase"/>'
-        '</layout></bibliography></style>', encoding='utf-8')
+        '</group></layout></bibliography></style>', encoding='utf-8')
     item = {'id': 'a', 'type': 'book', 'title': 'the title'}
     assert CitationProcessor(str(path)).bibliography([item]) == ['the title|THE TITLE']
