@@ -231,3 +231,21 @@ def test_text_case_on_a_macro_call_has_no_effect_as_in_citeproc_js(tmp_path):
         '</group></layout></bibliography></style>', encoding='utf-8')
     item = {'id': 'a', 'type': 'book', 'title': 'the title'}
     assert CitationProcessor(str(path)).bibliography([item]) == ['the title|THE TITLE']
+
+
+def test_second_field_align_takes_the_layout_prefix_into_the_margin(tmp_path):
+    """citeproc-js 2.4.63 (expected strings below are its output on this style): <layout
+    prefix="["> with the citation number's suffix "] " gives
+    "[1] T." -- the prefix opens the left margin, the layout suffix closes the rest."""
+    path = tmp_path / 'sfa.csl'
+    path.write_text(
+        '<style xmlns="http://purl.org/net/xbiblio/csl" class="in-text" version="1.0">'
+        '<info><id>x</id><title>x</title><updated>2020-01-01T00:00:00+00:00</updated></info>'
+        '<citation><layout><text variable="citation-number"/></layout></citation>'
+        '<bibliography second-field-align="flush"><layout prefix="[" suffix=".">'
+        '<text variable="citation-number" suffix="] "/><text variable="title"/>'
+        '</layout></bibliography></style>', encoding='utf-8')
+    item = {'id': 'a', 'type': 'book', 'title': 'T'}
+    assert CitationProcessor(str(path)).bibliography([item]) == ['[1]  T.']
+    assert CitationProcessor(str(path), markup='html').bibliography([item]) == [
+        '<div class="csl-left-margin">[1] </div><div class="csl-right-inline">T.</div>']

@@ -37,7 +37,11 @@ def render_bibliography(self, citation_items):
         if not rendered:
             continue
         first, rest = rendered[0], rendered[1:]
-        rest_text = self.format(self.wrap(join(rest, self.get('delimiter', ''))))
+        # the layout's prefix opens the first field and its suffix closes the rest, as in
+        # citeproc-js (<layout prefix="["><text variable="citation-number" suffix="] "/>
+        # gives "[1] Achterberg F ...", nist-technical-publication-journal-of-research-of-nist)
+        rest_text = str(self.format(join(rest, self.get('delimiter', '')))) + self.get('suffix', '')
+        first = self.get('prefix', '') + str(first)
         text = (LEFT_MARGIN[0] + str(first) + LEFT_MARGIN[1]
                 + RIGHT_INLINE[0] + str(rest_text) + RIGHT_INLINE[1])
         output_items.append(text)
