@@ -52,6 +52,10 @@ def style_has_year_suffix_variable(style) -> bool:
     return bool(root.xpath_search('.//cs:text[@variable="year-suffix"]'))
 
 
+def style_has_citation_label(style) -> bool:
+    return bool(style.root.xpath_search('.//cs:text[@variable="citation-label"]'))
+
+
 def _render_cite(style, bib, item) -> str | None:
     bib._cites = []
     citation = Citation([CitationItem(item.key)])
@@ -96,7 +100,9 @@ def disambiguate(style, bib) -> None:
         if text is not None:
             groups[text].append(item)
     bib._cites = saved
-    explicit = style_has_year_suffix_variable(style)
+    # a label style carries the year-suffix on its label ("[Have07a]"), as citeproc-js
+    label = style_has_citation_label(style)
+    explicit = style_has_year_suffix_variable(style) or label
     for members in groups.values():
         if len(members) < 2:
             continue
@@ -120,16 +126,21 @@ def disambiguate(style, bib) -> None:
                     m.reference['_add_givenname'] = True
                 remaining = []
         if remaining and add_suffix:
-            _set_suffixes(remaining, explicit)
+            _set_suffixes(remaining, explicit, label)
             remaining = []
         for m in remaining:
             m.reference['_ambiguous'] = True
 
 
-def _set_suffixes(members, explicit: bool) -> None:
+def _set_suffixes(members, explicit: bool, label: bool = False) -> None:
     for n, item in enumerate(members):
         suffix = suffix_for(n)
         item.reference['year_suffix'] = suffix
+        if label:
+            try:
+                item.reference['citation_label'] = str(item.reference['citation_label']) + suffix
+            except VariableError:
+                pass
         if not explicit:
             try:
                 issued = item.reference['issued']

@@ -11,12 +11,15 @@ CSL 1.0.2, Appendix IV "Variables" and Appendix VI "Rich Text Markup"
   produce markup.
 * Numbers given as JSON numbers ("volume": 5) are strings in CSL-JSON terms.
 * An item without "type" is rendered as "article" (a generic CSL type).
+* "citation-label", unless the item has one, is generated as citeproc-js does
+  (:mod:`exporter.csl.labels`), for label styles ("[AcOu09]").
 """
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from typing import Any
 
+from .labels import citation_label
 from .markup import rich_text_to_markers, strip_markers
 from .normalize import normalize_item
 
@@ -39,6 +42,8 @@ def prepare_items(items: Iterable[Mapping[str, Any]]) -> tuple[list[dict], dict[
         keys[caller_id] = key
         data = _markup_fields(item)
         data['id'] = key
+        if not data.get('citation-label'):
+            data['citation-label'] = citation_label(item)
         prepared.append(normalize_item(data))
     return prepared, keys
 

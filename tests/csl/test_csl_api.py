@@ -249,3 +249,28 @@ def test_second_field_align_takes_the_layout_prefix_into_the_margin(tmp_path):
     assert CitationProcessor(str(path)).bibliography([item]) == ['[1]  T.']
     assert CitationProcessor(str(path), markup='html').bibliography([item]) == [
         '<div class="csl-left-margin">[1] </div><div class="csl-right-inline">T.</div>']
+
+
+@pytest.mark.parametrize('item,label', [
+    ({'author': [{'family': 'Smith', 'given': 'J'}], 'issued': {'date-parts': [[2009]]}}, 'Smit09'),
+    ({'author': [{'family': 'van den Bosch'}, {'family': 'de Wit'}, {'family': 'Lee'},
+                 {'family': 'Ng'}, {'family': 'Xu'}], 'issued': {'date-parts': [[1887]]}}, 'BWLN87'),
+    ({'title': 'The History of Everything'}, 'Theh00'),
+    ({'title': 'X', 'editor': [{'literal': 'The World Bank'}],
+      'issued': {'date-parts': [[2012, 3]]}}, 'Worl12'),
+    ({'title': 'X', 'author': [{'family': '赵', 'given': '建国'}],
+      'issued': {'date-parts': [[2006]]}}, 'X06'),
+])
+def test_citation_label_as_citeproc_js(item, label):
+    """Expected labels: citeproc-js 2.4.63 rendering <text variable="citation-label"/>."""
+    from exporter.csl.labels import citation_label
+    assert citation_label({'id': 'a', 'type': 'book', **item}) == label
+
+
+def test_label_style_end_to_end():
+    """american-mathematical-society-label: "[AcOu09]" (citeproc-js 2.4.63 on the kit item)."""
+    item = {'id': 'x', 'type': 'article-journal', 'title': 'T', 'container-title': 'J',
+            'author': [{'family': 'Achterberg', 'given': 'Femke'},
+                       {'family': 'Ouedraogo', 'given': 'Salif'}],
+            'issued': {'date-parts': [[2009]]}}
+    assert CitationProcessor('american-mathematical-society-label').bibliography([item])[0].startswith('[AcOu09] ')
