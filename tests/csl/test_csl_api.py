@@ -274,3 +274,18 @@ def test_label_style_end_to_end():
                        {'family': 'Ouedraogo', 'given': 'Salif'}],
             'issued': {'date-parts': [[2009]]}}
     assert CitationProcessor('american-mathematical-society-label').bibliography([item])[0].startswith('[AcOu09] ')
+
+
+@pytest.mark.parametrize('name_attrs,count,expected', [
+    ('suffix="." initialize-with="" and="text" delimiter=", "', 3, 'J Smith., J Doe., and R Roe.'),
+    ('prefix="[" suffix="]" and="text" delimiter=", "', 3, '[John Smith], [Jane Doe], and [Rick Roe]'),
+    ('suffix="." et-al-min="3" et-al-use-first="1" initialize-with=""', 3, 'J Smith. et al.'),
+    ('suffix="!" name-as-sort-order="all" initialize-with=""', 1, 'Smith, J!'),
+])
+def test_name_affixes_go_around_each_name(tmp_path, name_attrs, count, expected):
+    """Expected strings: citeproc-js 2.4.63 on the same style and names."""
+    style = _inline_style(tmp_path, f'<names variable="author"><name {name_attrs}/></names>')
+    authors = [{'family': 'Smith', 'given': 'John'}, {'family': 'Doe', 'given': 'Jane'},
+               {'family': 'Roe', 'given': 'Rick'}][:count]
+    item = {'id': 'a', 'type': 'book', 'title': 'T', 'author': authors}
+    assert CitationProcessor(style).bibliography([item]) == [expected]
