@@ -289,3 +289,18 @@ def test_name_affixes_go_around_each_name(tmp_path, name_attrs, count, expected)
                {'family': 'Roe', 'given': 'Rick'}][:count]
     item = {'id': 'a', 'type': 'book', 'title': 'T', 'author': authors}
     assert CitationProcessor(style).bibliography([item]) == [expected]
+
+
+def test_locale_option_not_set_by_the_style_comes_from_the_locale_file(tmp_path):
+    """A style's cs:locale that sets another option keeps en-US punctuation-in-quote="true";
+    citeproc-js 2.4.63 gives "“T,” X" for this style."""
+    path = tmp_path / 'opts.csl'
+    path.write_text(
+        '<style xmlns="http://purl.org/net/xbiblio/csl" class="in-text" version="1.0">'
+        '<info><id>x</id><title>x</title><updated>2020-01-01T00:00:00+00:00</updated></info>'
+        '<locale><style-options limit-day-ordinals-to-day-1="true"/></locale>'
+        '<citation><layout><text value="c"/></layout></citation><bibliography><layout>'
+        '<group delimiter=", "><text variable="title" quotes="true"/><text value="X"/></group>'
+        '</layout></bibliography></style>', encoding='utf-8')
+    item = {'id': 'a', 'type': 'book', 'title': 'T'}
+    assert CitationProcessor(str(path)).bibliography([item]) == ['“T,” X']

@@ -267,3 +267,32 @@ def to_ordinal(number, context):
 
 
 model.to_ordinal = to_ordinal
+
+
+# --- locale options ------------------------------------------------------------------
+# CSL 1.0.2 "Locale Fallback": an option comes from the first locale that sets it.
+# Stock citeproc-py took the first cs:style-options element it found and, when that
+# element did not set the option, answered the default ("false") instead of going on:
+# a style's <locale><style-options limit-day-ordinals-to-day-1="true"/></locale> turned
+# off the en-US locale file's punctuation-in-quote="true" (anabases,
+# institut-francais-darcheologie-orientale-en).
+def locale_get_option(self, name):
+    options = self.find('cs:style-options', self.nsmap)
+    if options is None or name not in options.attrib:
+        raise IndexError(name)
+    return options.get(name)
+
+
+def get_locale_option(self, name):
+    root = self.get_root()
+    locales = getattr(root, 'locales', None)
+    for locale in (locales if locales is not None else [root]):
+        try:
+            return locale_get_option(locale, name)
+        except IndexError:
+            continue
+    return model.Locale._default_options.get(name)
+
+
+model.Locale.get_option = locale_get_option
+model.CitationStylesElement.get_locale_option = get_locale_option
