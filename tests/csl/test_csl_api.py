@@ -304,3 +304,19 @@ def test_locale_option_not_set_by_the_style_comes_from_the_locale_file(tmp_path)
         '</layout></bibliography></style>', encoding='utf-8')
     item = {'id': 'a', 'type': 'book', 'title': 'T'}
     assert CitationProcessor(str(path)).bibliography([item]) == ['“T,” X']
+
+
+def test_strip_periods_on_a_macro_call_strips_the_text_not_the_affixes(tmp_path):
+    """citeproc-js 2.4.63: "AB c." for <text macro="t" strip-periods="true"/> with the macro
+    <text variable="title" suffix="."/> on "A.B. c"; "AB c" on the variable itself."""
+    path = tmp_path / 'sp.csl'
+    path.write_text(
+        '<style xmlns="http://purl.org/net/xbiblio/csl" class="in-text" version="1.0">'
+        '<info><id>x</id><title>x</title><updated>2020-01-01T00:00:00+00:00</updated></info>'
+        '<macro name="t"><text variable="title" suffix="."/></macro>'
+        '<citation><layout><text value="c"/></layout></citation><bibliography><layout>'
+        '<group delimiter="|"><text macro="t" strip-periods="true"/>'
+        '<text variable="title" strip-periods="true"/></group>'
+        '</layout></bibliography></style>', encoding='utf-8')
+    item = {'id': 'a', 'type': 'book', 'title': 'A.B. c'}
+    assert CitationProcessor(str(path)).bibliography([item]) == ['AB c.|AB c']

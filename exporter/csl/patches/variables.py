@@ -41,10 +41,38 @@ from citeproc import model  # noqa: E402
 _original_strip_periods = model.StrippedPeriods.strip_periods
 
 
+# strip-periods on a cs:text that calls a macro strips the periods of the text the macro
+# renders, not of the affixes inside it, as citeproc-js 2.4.63 does ("AB c." for a macro
+# <text variable="title" suffix="."/> on "A.B. c"; journal-of-biomedical-materials-
+# research-part-a keeps "World Dev." so; 19 styles set it on a macro call).
+_strip_inside: list[bool] = []
+
+
 def strip_periods(self, string):
     if isinstance(string, int):
         string = str(string)
+    if 'macro' in self.attrib:
+        return string  # applied inside the macro (see text_render_strip)
+    if _strip_inside and _strip_inside[-1] and string is not None:
+        return string.replace('.', '')
     return _original_strip_periods(self, string)
 
 
 model.StrippedPeriods.strip_periods = strip_periods
+
+_original_text_render = model.Text.render
+
+
+def text_render_strip(self, *args, **kwargs):
+    if 'macro' not in self.attrib:
+        return _original_text_render(self, *args, **kwargs)
+    inside = self.get('strip-periods', 'false').lower() == 'true' or bool(
+        _strip_inside and _strip_inside[-1])
+    _strip_inside.append(inside)
+    try:
+        return _original_text_render(self, *args, **kwargs)
+    finally:
+        _strip_inside.pop()
+
+
+model.Text.render = text_render_strip
