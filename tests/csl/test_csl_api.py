@@ -320,3 +320,12 @@ def test_strip_periods_on_a_macro_call_strips_the_text_not_the_affixes(tmp_path)
         '</layout></bibliography></style>', encoding='utf-8')
     item = {'id': 'a', 'type': 'book', 'title': 'A.B. c'}
     assert CitationProcessor(str(path)).bibliography([item]) == ['AB c.|AB c']
+
+
+def test_label_of_an_empty_variable_with_plural_always(tmp_path):
+    """citeproc-js 2.4.63: <label plural="always" variable="locator" form="short"/> in a
+    bibliography (no locator) prints "pp." before the pages."""
+    style = _inline_style(tmp_path, '<group><label plural="always" variable="locator" form="short"/>'
+                                    '<text variable="page"/></group>')
+    item = {'id': 'a', 'type': 'book', 'title': 'T', 'page': '1789-1801'}
+    assert CitationProcessor(style).bibliography([item]) == ['pp.1789–1801']

@@ -65,14 +65,14 @@ def label_process(self, item, variable=None, plural=None, context=None, **kwargs
         var = self.get('variable')
         if var == 'locator':
             if not item.has_locator:
-                return self.get_single_term('page', form=_form(self))
+                return _empty_label(self, 'page')
         else:
             try:
                 value = item.reference[var.replace('-', '_')]
             except VariableError:
                 value = None
             if value is None or str(value) == '':
-                return self.get_single_term(_LABEL_TERM.get(var, var), form=_form(self))
+                return _empty_label(self, _LABEL_TERM.get(var, var))
         if plural is None and var.startswith('number-of'):
             # "number-of-*" variables are plural when greater than one (stock
             # citeproc-py looked them up on the cite instead of the item and raised)
@@ -86,6 +86,13 @@ def label_process(self, item, variable=None, plural=None, context=None, **kwargs
 model.Label.process = label_process
 
 _LABEL_TERM = {'number-of-pages': 'page'}
+
+
+def _empty_label(label, term):
+    # singular, unless plural="always" ("pp." in united-nations-framework-convention-...)
+    if label.get('plural') == 'always':
+        return label.get_plural_term(term, form=_form(label))
+    return label.get_single_term(term, form=_form(label))
 
 
 def _form(label):
