@@ -329,3 +329,21 @@ def test_label_of_an_empty_variable_with_plural_always(tmp_path):
                                     '<text variable="page"/></group>')
     item = {'id': 'a', 'type': 'book', 'title': 'T', 'page': '1789-1801'}
     assert CitationProcessor(style).bibliography([item]) == ['pp.1789–1801']
+
+
+def test_macro_whose_names_fall_back_to_a_term_only_is_suppressed(tmp_path):
+    """citeproc-js 2.4.63 on this style gives ["Al Zed. Book", "Annual review"]: the
+    substitute term "Anonymous" is no variable, so the author macro prints nothing for the
+    unsigned report, and its empty sort key sorts last."""
+    path = tmp_path / 'anon.csl'
+    path.write_text(
+        '<style xmlns="http://purl.org/net/xbiblio/csl" class="in-text" version="1.0">'
+        '<info><id>x</id><title>x</title><updated>2020-01-01T00:00:00+00:00</updated></info>'
+        '<macro name="author"><names variable="author" suffix=". "><name/><substitute>'
+        '<names variable="editor"/><text term="anonymous" text-case="capitalize-first"/>'
+        '</substitute></names></macro><citation><layout><text value="c"/></layout></citation>'
+        '<bibliography><sort><key macro="author"/></sort><layout><text macro="author"/>'
+        '<text variable="title"/></layout></bibliography></style>', encoding='utf-8')
+    items = [{'id': 'a', 'type': 'report', 'title': 'Annual review'},
+             {'id': 'b', 'type': 'book', 'title': 'Book', 'author': [{'family': 'Zed', 'given': 'Al'}]}]
+    assert CitationProcessor(str(path)).bibliography(items) == ['Al Zed. Book', 'Annual review']

@@ -81,7 +81,39 @@ def text_render(self, *args, **kwargs):
 
 
 model.Text.render = text_render
-model.Names.render = _recording(model.Names.render)
+_original_names_render = model.Names.render
+
+
+def _has_names(self, item) -> bool:
+    for variable in (self.get('variable') or '').split():
+        try:
+            if item.reference.get(variable.replace('-', '_')):
+                return True
+        except (AttributeError, VariableError):
+            continue
+    return False
+
+
+def names_render(self, item, *args, **kwargs):
+    """cs:names counts as a rendered variable when it prints names -- its own, or those
+    of a substitute.  A substitute that prints only a term or a value ("Anonymous") is no
+    variable, as in citeproc-js: a macro or group holding nothing else is suppressed
+    (journal-of-periodontal-research leaves "Anonymous" out of an unsigned report)."""
+    frame = [False, False]
+    _frames.append(frame)
+    try:
+        text = _original_names_render(self, item, *args, **kwargs)
+    except VariableError:
+        _frames.pop()
+        note_variable(False)
+        raise
+    _frames.pop()
+    own = _has_names(self, item)
+    note_variable(_nonempty(text) and (own or frame[1]))
+    return text
+
+
+model.Names.render = names_render
 model.Date.render = _recording(model.Date.render)
 model.Number.render = _recording(model.Number.render)
 
@@ -117,3 +149,26 @@ def group_process(self, item, context=None, **kwargs):
 
 
 model.Group.process = group_process
+
+
+# A sort key rendered through a macro follows the same rule: a macro whose variables are
+# all empty gives no key (sorted last, as citeproc-js does), not its terms ("Anonymous").
+_original_macro_render = model.Macro.render
+
+
+def macro_render(self, item, context=None, sort_options=None):
+    if sort_options is None:
+        return _original_macro_render(self, item, context=context, sort_options=sort_options)
+    frame = [False, False]
+    _frames.append(frame)
+    try:
+        text = _original_macro_render(self, item, context=context, sort_options=sort_options)
+    finally:
+        _frames.pop()
+    suppressed = frame[0] and not frame[1]
+    if frame[0] or _nonempty(text):
+        note_variable(not suppressed and _nonempty(text))
+    return None if suppressed else text
+
+
+model.Macro.render = macro_render
