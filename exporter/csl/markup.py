@@ -214,8 +214,9 @@ def to_html(text: str) -> str:
 
 
 # display in plain text, as citeproc-js 2.4.63's text format: a block starts a new line,
-# an indented block a new line and four spaces; a space separates the left margin
-_TEXT_DISPLAY = {BLOCK[0]: '\n', INDENT[0]: '\n    ', LEFT_MARGIN[1]: ' '}
+# an indented block a new line and four spaces; a right-inline part starts with a space
+# (a left margin with nothing after it ends without one: "Oslo." not "Oslo .")
+_TEXT_DISPLAY = {BLOCK[0]: '\n', INDENT[0]: '\n    ', RIGHT_INLINE[0]: ' '}
 
 
 def to_text(text: str) -> str:
@@ -226,7 +227,7 @@ _MD_ESCAPE = re.compile(r'([\\`*_\[\]<>])')
 _MARKDOWN = {
     ITALIC[0]: '*', ITALIC[1]: '*', BOLD[0]: '**', BOLD[1]: '**',
     SUPERSCRIPT[0]: '^', SUPERSCRIPT[1]: '^', SUBSCRIPT[0]: '~', SUBSCRIPT[1]: '~',
-    LEFT_MARGIN[1]: ' ', BLOCK[0]: '\n', BLOCK[1]: '\n', INDENT[0]: '\n', INDENT[1]: '\n',
+    RIGHT_INLINE[0]: ' ', BLOCK[0]: '\n', BLOCK[1]: '\n', INDENT[0]: '\n', INDENT[1]: '\n',
 }
 
 
@@ -274,7 +275,7 @@ _LATEX = {
     ITALIC[0]: r'\textit{', BOLD[0]: r'\textbf{', SUPERSCRIPT[0]: r'\textsuperscript{',
     SUBSCRIPT[0]: r'\textsubscript{', SMALL_CAPS[0]: r'\textsc{', UNDERLINE[0]: r'\underline{',
     NORMAL_STYLE[0]: r'\textup{', NORMAL_VARIANT[0]: r'\textup{', LIGHT[0]: '{',
-    LEFT_MARGIN[1]: ' ', BLOCK[0]: ' ', BLOCK[1]: ' ', INDENT[0]: ' ', INDENT[1]: ' ',
+    RIGHT_INLINE[0]: ' ', BLOCK[0]: ' ', BLOCK[1]: ' ', INDENT[0]: ' ', INDENT[1]: ' ',
 }
 _LATEX.update({c: '}' for c in CLOSERS})
 
