@@ -22,6 +22,7 @@ from __future__ import annotations
 import re
 
 from citeproc import model
+from citeproc.string import normalize_seam
 
 model.CitationStylesElement._default_options.setdefault('initialize', 'true')
 
@@ -257,7 +258,9 @@ def name_process(self, item, variable, context=None, sort_options=None, **kwargs
                 given, family = format_name_parts(given, family)
                 text = str(family)
         if sort_options is None and (name_prefix or name_suffix):
-            text = name_prefix + text + name_suffix
+            # joined as citeproc-py's Affixed.wrap joins affixes: "O." + "." is "O."
+            text = name_prefix + normalize_seam(name_prefix, text)
+            text = text + normalize_seam(text, name_suffix)
         output.append(text)
 
     if et_al_truncate and et_al:
