@@ -30,7 +30,7 @@ def quote(self, string):
 model.Quoted.quote = quote
 
 # closing markers punctuation looks through (formatting, quotes, display blocks)
-_MARKS = re.escape(CLOSERS + QUOTE_CLOSE + BLOCK[1] + INDENT[1] + RIGHT_INLINE[1])
+_MARKS = re.escape(CLOSERS + QUOTE_CLOSE + BLOCK[1] + INDENT[1] + RIGHT_INLINE[1] + BLOCK[0] + INDENT[0])
 _MOVE_IN = re.compile(f'([{_MARKS}]*{QUOTE_CLOSE}[{_MARKS}]*)([.,])')
 _DOUBLED_PERIOD = re.compile(f'(?<!\\.)([.?!;:][{_MARKS}]*)\\.(?!\\.)')
 _PUNCT_AFTER_QUERY = re.compile(f'([?!])([{_MARKS}]*)([.,])')
