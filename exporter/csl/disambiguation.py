@@ -19,6 +19,7 @@ from collections import defaultdict
 from citeproc import Citation, CitationItem
 from citeproc.source import VariableError
 
+from .labels import GENERATED_LABEL
 from .markup import strip_markers
 
 
@@ -132,15 +133,18 @@ def disambiguate(style, bib) -> None:
             m.reference['_ambiguous'] = True
 
 
+GENERATED_KEY = GENERATED_LABEL.replace('-', '_')
+
+
 def _set_suffixes(members, explicit: bool, label: bool = False) -> None:
     for n, item in enumerate(members):
         suffix = suffix_for(n)
         item.reference['year_suffix'] = suffix
         if label:
-            try:
-                item.reference['citation_label'] = str(item.reference['citation_label']) + suffix
-            except VariableError:
-                pass
+            for key in ('citation_label', GENERATED_KEY):
+                if dict.get(item.reference, key):
+                    item.reference[key] = str(dict.get(item.reference, key)) + suffix
+                    break
         if not explicit:
             try:
                 issued = item.reference['issued']

@@ -19,7 +19,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from typing import Any
 
-from .labels import citation_label
+from .labels import GENERATED_LABEL, citation_label
 from .markup import rich_text_to_markers, strip_markers
 from .normalize import normalize_item
 
@@ -43,7 +43,9 @@ def prepare_items(items: Iterable[Mapping[str, Any]]) -> tuple[list[dict], dict[
         data = _markup_fields(item)
         data['id'] = key
         if not data.get('citation-label'):
-            data['citation-label'] = citation_label(item)
+            # rendered by <text variable="citation-label"/>, but not an item variable in
+            # conditions (<if variable="citation-label"> is false, as in citeproc-js)
+            data[GENERATED_LABEL] = citation_label(item)
         prepared.append(normalize_item(data))
     return prepared, keys
 

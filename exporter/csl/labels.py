@@ -16,6 +16,8 @@ import re
 from collections.abc import Mapping
 from typing import Any
 
+#: where exporter.csl.items keeps a generated label (read by patches/variables.py)
+GENERATED_LABEL = '_generated-citation-label'
 # citeproc-js CSL.NAME_VARIABLES, in its order
 NAME_VARIABLES = (
     'author', 'chair', 'collection-editor', 'compiler', 'composer', 'container-author',

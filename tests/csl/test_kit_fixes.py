@@ -139,3 +139,21 @@ def test_entry_the_style_leaves_out_is_omitted_as_in_citeproc_js(kit, style):
     ours = CitationProcessor(style).bibliography_entries(kit_items())
     assert 'carver-nd' not in [key for key, _ in ours]
     assert [' '.join(e.split()) for _, e in ours] == js_entries[:-1]
+
+
+def test_label_style_citations_as_citeproc_js(kit):
+    """din-1505-2-alphanumeric: cites sorted by the generated citation-label and, printing
+    no names, joined by ", " (citeproc-js 2.4.63: "[CaIP09, JeBL06]", "[ArVi07, Bosc01,
+    Hohe87]"); instituto-universitario-militar tests <if variable="citation-label">, which
+    stays false for a generated label ("(Achterberg & Ouedraogo, 2009)")."""
+    import json
+
+    from csl_support import kit_items
+
+    from exporter.csl import CitationProcessor
+    clusters = json.loads((kit / 'clusters.json').read_text(encoding='utf-8'))
+    din = CitationProcessor('din-1505-2-alphanumeric')
+    got = din.citations(kit_items(), [clusters[2]['cites'], clusters[11]['cites']])
+    assert got == ['[CaIP09, JeBL06]', '[ArVi07, Bosc01, Hohe87]']
+    imm = CitationProcessor('instituto-universitario-militar')
+    assert imm.citations(kit_items(), [clusters[0]['cites']]) == ['(Achterberg & Ouedraogo, 2009)']

@@ -148,13 +148,17 @@ def _group_by_names(layout, rendered, citation_el, collapse):
     """
     after_collapse = citation_el.get('after-collapse-delimiter')
     layout_delimiter = layout.get('delimiter', '')
+    in_text = citation_el.getparent().get('class') == 'in-text'
     group_delimiter = citation_el.get('cite-group-delimiter')
     if group_delimiter is None:  # citeproc-js: ", " in in-text styles, else the layout's
-        in_text = citation_el.getparent().get('class') == 'in-text'
         group_delimiter = ', ' if in_text else layout_delimiter
     suffix_delimiter = citation_el.get('year-suffix-delimiter', layout_delimiter)
     by_suffix = collapse in ('year-suffix', 'year-suffix-ranged')
-    pieces = []  # [text, collapsed, item, year base for suffix collapsing, suffix-only]
+    # [text, collapsed, item, year base for suffix collapsing, suffix-only, prints no names]
+    pieces = []
+    # citeproc-js: when the cites print no names at all (a label style such as
+    # din-1505-2-alphanumeric, "[CaIP09, JeBL06]"), each cite is in the collapsed state
+    no_names = not any(names for _, _, names in rendered)
     last_names = None
     for item, text, names in rendered:
         text_str = str(text)
@@ -162,7 +166,8 @@ def _group_by_names(layout, rendered, citation_el, collapse):
                          and text_str.startswith(names))
         if not collapsed:
             last_names = names if names and text_str.startswith(names) else None
-            pieces.append([text, False, item, _year_base(item, text_str, names), False])
+            pieces.append([text, False, item, _year_base(item, text_str, names), False,
+                           no_names])
             continue
         rest = text_str[len(names):].lstrip(' ,;:')
         if not strip_markers(rest).strip():
@@ -170,24 +175,30 @@ def _group_by_names(layout, rendered, citation_el, collapse):
         base = _year_base(item, rest, None)
         previous = pieces[-1]
         if by_suffix and base is not None and previous[3] is not None and base[0] == previous[3][0]:
-            pieces.append([base[1], True, item, base, True])
+            pieces.append([base[1], True, item, base, True, False])
         else:
-            pieces.append([rest, True, item, base, False])
+            pieces.append([rest, True, item, base, False, False])
     out = ''
     k = 0
     while k < len(pieces):
-        text, collapsed, item, base, _ = pieces[k]
+        text, collapsed, item, base, _, nameless = pieces[k]
         if k > 0:
-            prev_collapsed = pieces[k - 1][1]
+            # citeproc-js: a cite that prints no names leaves the "collapsed" state on
+            prev_collapsed = pieces[k - 1][1] or pieces[k - 1][5]
+            current = collapsed or nameless
             last_locator = pieces[k - 1][2].has_locator
             if after_collapse is not None:
-                if last_locator or (prev_collapsed and not collapsed) or (
-                        not prev_collapsed and not collapsed and collapse != 'year-suffix'):
+                if last_locator or (prev_collapsed and not current) or (
+                        not prev_collapsed and not current and collapse != 'year-suffix'):
                     delimiter = after_collapse
                 else:
                     delimiter = layout_delimiter
+            elif collapsed:
+                delimiter = group_delimiter
+            elif nameless and in_text:
+                delimiter = ', '  # citeproc-js getSpliceDelimiter, have_collapsed
             else:
-                delimiter = group_delimiter if collapsed else layout_delimiter
+                delimiter = layout_delimiter
             out += delimiter
         end = k + 1
         while end < len(pieces) and pieces[end][4]:
