@@ -138,7 +138,11 @@ def load_style(path: str, locale: str) -> CitationStylesStyle:
             if style is None:
                 style = CitationStylesStyle(path, locale=locale, validate=False)
                 from .markup import intermediate
+                from .patches.performance import keep_alive
                 style.root.formatter = intermediate  # the only formatter we render with
+                keep_alive(style.root)
+                for locale_root in style.root.locales:
+                    keep_alive(locale_root.getroottree().getroot())
                 _styles[key] = style
     return style
 

@@ -40,32 +40,21 @@ from citeproc.source import CitationItem, CustomDict, VariableError
 from citeproc.string import String, join, normalize_seam
 from lxml import etree
 
+from .. import treememo
 from ..markup import intermediate as _intermediate
 
 _MISSING = object()
 
-# --- memo registry --------------------------------------------------------------
-_per_element: list[dict] = []   # memos keyed by one element: invalidated with it
-_global: list[dict] = []        # memos keyed by (element, ...) tuples or roots
-
-
-def _memo(per_element: bool = True) -> dict:
-    memo: dict = {}
-    (_per_element if per_element else _global).append(memo)
-    return memo
-
-
-def invalidate(element) -> None:
-    """Forget what was derived from element's own attributes or children."""
-    for memo in _per_element:
-        memo.pop(element, None)
+# --- memo registry (exporter.csl.treememo) ---------------------------------------------
+_memo = treememo.memo
+invalidate = treememo.invalidate
 
 
 def clear() -> None:
     """Forget memoised lookups (with the style caches, see styles.clear_caches)."""
-    for memo in _per_element + _global:
-        memo.clear()
+    treememo.clear()
     _default_names.clear()
+    _alive.clear()
 
 
 # --- the style tree changes only through these ------------------------------------
@@ -82,8 +71,7 @@ def _insert(self, index, element):
     # the tree's structure changes: XPath results may change too (this happens once
     # per cs:names without a cs:name, the first time it is rendered)
     invalidate(self)
-    for memo in _global:
-        memo.clear()
+    treememo.invalidate_structure()
     _lx_insert(self, index, element)
 
 
@@ -201,15 +189,7 @@ model.CitationStylesElement.get_formatter = _get_formatter
 model.Locale.get_formatter = _get_formatter
 
 # --- children ------------------------------------------------------------------
-_children_memo = _memo()
-
-
-def children(element) -> tuple:
-    try:
-        return _children_memo[element]
-    except KeyError:
-        kids = _children_memo[element] = tuple(element.iterchildren())
-        return kids
+children = treememo.children
 
 
 def render_children(self, item, delimiter='', **kwargs):
@@ -736,3 +716,36 @@ def names_process(self, item, names_context=None, context=None, **kwargs):
 
 
 model.Names.process = names_process
+
+# --- ordinal terms (exporter.csl.patches.terms) -----------------------------------------
+from . import terms as _terms  # noqa: E402  (imported here: it wraps the methods above)
+
+_ordinal_memo = _memo()
+_original_ordinal_terms = _terms._ordinal_terms
+
+
+def _ordinal_terms(locale) -> dict:
+    # the ordinal terms of a locale element (static); to_ordinal only reads the dict
+    try:
+        return _ordinal_memo[locale]
+    except KeyError:
+        terms = _ordinal_memo[locale] = _original_ordinal_terms(locale)
+        return terms
+
+
+_terms._ordinal_terms = _ordinal_terms
+
+
+# --- proxies ----------------------------------------------------------------------------
+_alive: dict = {}  # tree root -> all its elements
+
+
+def keep_alive(root) -> None:
+    """Keep the Python proxies of every element of a parsed style or locale alive.
+
+    lxml creates a new proxy object each time it hands out an element whose proxy
+    was garbage-collected; keeping them alive makes iteration over children cheap
+    and lets the per-element memos above stay valid for the life of the cached tree.
+    """
+    if root not in _alive:
+        _alive[root] = list(root.iter())

@@ -19,10 +19,11 @@ import re
 from citeproc import model
 
 from ..markup import CLOSERS, QUOTE_CLOSE, QUOTE_OPEN, QUOTE_OPEN_SINGLE
+from ..treememo import attrs
 
 
 def quote(self, string):
-    if self.get('quotes', 'false').lower() == 'true':
+    if attrs(self).get('quotes', 'false').lower() == 'true':
         string = QUOTE_OPEN + string + QUOTE_CLOSE
     return string
 

@@ -22,6 +22,7 @@ from citeproc import model
 from citeproc.string import MixedString, NoCase, String
 
 from ..markup import MARKERS, QUOTE_OPEN_SINGLE
+from ..treememo import attrs
 
 STOP_WORDS = frozenset(["about", "above", "a", "according", "across", "afore", "after", "against", "ahead", "along", "alongside", "amid", "amidst", "among", "amongst", "an", "and", "anenst", "apart", "apropos", "apud", "around", "as", "aside", "astride", "at", "athwart", "atop", "barring", "before", "behind", "below", "beneath", "beside", "besides", "between", "beyond", "but", "by", "circa", "despite", "down", "due", "during", "except", "for", "forenenst", "from", "given", "in", "inside", "into", "lest", "like", "modulo", "near", "next", "nor", "notwithstanding", "of", "off", "on", "onto", "or", "out", "over", "per", "plus", "pro", "qua", "sans", "since", "so", "than", "the", "through", "thru", "throughout", "thruout", "till", "to", "toward", "towards", "under", "underneath", "until", "unto", "up", "upon", "versus", "vs.", "v.", "vs", "v", "via", "vis-à-vis", "with", "within", "without", "yet"])
 
@@ -161,7 +162,7 @@ def _title_case(chars: list[str], flags: list[bool], plain: str) -> None:
 
 
 def case(self, text, language=None):
-    text_case = self.get('text-case')
+    text_case = attrs(self).get('text-case')
     if text_case is None or not text:
         return text
     if text_case == 'title' and language not in (None, '', 'en'):
@@ -183,7 +184,7 @@ _original_text_markup = model.Text.markup
 
 
 def text_markup(self, text, language):
-    if (text and self.get('font-style') in ('italic', 'oblique')
+    if (text and attrs(self).get('font-style') in ('italic', 'oblique')
             and is_cjk_text(str(text))):
         attrib = dict(self.attrib)
         del attrib['font-style']
