@@ -749,3 +749,92 @@ def keep_alive(root) -> None:
     """
     if root not in _alive:
         _alive[root] = list(root.iter())
+
+
+# --- seams between rendered pieces (citeproc.string) --------------------------------------
+import citeproc.string as _string  # noqa: E402
+
+_MixedString = _string.MixedString
+_PLAIN_STR_TYPES = frozenset({str, String, _string.NoCase})
+_SEAM_PUNCTUATION = _string.SEAM_PUNCTUATION
+_strip_first_char = _string._strip_first_char
+
+
+def _last_char(text) -> str:
+    """str(text)[-1:], without building str() of a MixedString (a list of pieces)."""
+    if type(text) in _PLAIN_STR_TYPES:
+        return text[-1:]
+    if isinstance(text, _MixedString):
+        for piece in reversed(text):  # list order; MixedString.__getitem__ is str-based
+            char = _last_char(piece)
+            if char:
+                return char
+        return ''
+    return str(text)[-1:]
+
+
+def _first_char(text) -> str:
+    """str(text)[:1], without building str() of a MixedString."""
+    if type(text) in _PLAIN_STR_TYPES:
+        return text[:1]
+    if isinstance(text, _MixedString):
+        for piece in list.__iter__(text):
+            char = _first_char(piece)
+            if char:
+                return char
+        return ''
+    return str(text)[:1]
+
+
+def normalize_seam(left, other):
+    # stock citeproc.string.normalize_seam: drop other's first character if it would
+    # double a space or a punctuation mark at the seam
+    last = _last_char(left)
+    if not last:
+        return other
+    first = _first_char(other)
+    if not first:
+        return other
+    if first == last and (first == ' ' or first in _SEAM_PUNCTUATION):
+        return _strip_first_char(other)
+    return other
+
+
+_string.normalize_seam = normalize_seam  # read at call time by MixedString.__add__, join
+model.normalize_seam = normalize_seam
+
+
+# --- CSL-JSON input (citeproc.source) ----------------------------------------------------
+import citeproc  # noqa: E402
+from citeproc.source import Reference  # noqa: E402
+from citeproc.source.json import CiteProcJSON  # noqa: E402
+
+_optional: list = [-1, frozenset()]
+
+
+def _reference_init(self, key, type, **args):  # noqa: A002 - stock signature
+    # stock Reference.__init__ built the set of known variables for every item;
+    # citeproc.VARIABLES is only ever extended (exporter.csl.patches.variables)
+    if _optional[0] != len(citeproc.VARIABLES):
+        _optional[1] = frozenset({'uri', 'container_uri', 'contributor', 'date'}
+                                 | set(citeproc.VARIABLES))
+        _optional[0] = len(citeproc.VARIABLES)
+    self.key = key
+    self.type = type
+    CustomDict.__init__(self, args, optional=_optional[1])
+
+
+Reference.__init__ = _reference_init
+_original_parse_string = CiteProcJSON.parse_string
+
+
+def _parse_string(self, string):
+    # stock CiteProcJSON.parse_string; without a nocase span the result is one
+    # String piece (stock got there through a TypeError in MixedString.__add__)
+    string = str(string)
+    if self.start_tag in string.lower():
+        return _original_parse_string(self, string)
+    return _MixedString([String(string)]) if string else _MixedString()
+
+
+CiteProcJSON.parse_string = _parse_string
