@@ -405,7 +405,11 @@ def text_variable(self, item, context):
     if variable == 'locator':
         en_dash = self.unicode_character('EN DASH')
         return str(item.locator.identifier).replace('-', en_dash)
-    return reference[key]
+    # stock: reference[key], which raises VariableError for an empty variable.  None
+    # renders exactly the same way (every caller of Text.render treats a None result
+    # and a VariableError alike: the element prints nothing and, for cs:group, counts
+    # as an empty variable), without unwinding the eight frames of the render chain.
+    return dict.get(reference, key)
 
 
 model.Text._variable = text_variable
