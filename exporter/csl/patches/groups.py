@@ -22,6 +22,7 @@ from __future__ import annotations
 from citeproc import model
 from citeproc.source import VariableError
 
+from ..seams import nonempty
 from ..treememo import attrs, children
 
 _frames: list[list[bool]] = []  # [called, rendered] per group being rendered
@@ -36,7 +37,7 @@ def note_variable(rendered: bool) -> None:
 
 
 def _nonempty(text) -> bool:
-    return text is not None and str(text) != ''
+    return nonempty(text)  # text is not None and str(text) != ''
 
 
 def _recording(render):

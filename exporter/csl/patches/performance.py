@@ -758,54 +758,50 @@ def keep_alive(root) -> None:
 # --- seams between rendered pieces (citeproc.string) --------------------------------------
 import citeproc.string as _string  # noqa: E402
 
+from ..seams import normalize_seam  # noqa: E402
+
 _MixedString = _string.MixedString
-_PLAIN_STR_TYPES = frozenset({str, String, _string.NoCase})
-_SEAM_PUNCTUATION = _string.SEAM_PUNCTUATION
-_strip_first_char = _string._strip_first_char
-
-
-def _last_char(text) -> str:
-    """str(text)[-1:], without building str() of a MixedString (a list of pieces)."""
-    if type(text) in _PLAIN_STR_TYPES:
-        return text[-1:]
-    if isinstance(text, _MixedString):
-        for piece in reversed(text):  # list order; MixedString.__getitem__ is str-based
-            char = _last_char(piece)
-            if char:
-                return char
-        return ''
-    return str(text)[-1:]
-
-
-def _first_char(text) -> str:
-    """str(text)[:1], without building str() of a MixedString."""
-    if type(text) in _PLAIN_STR_TYPES:
-        return text[:1]
-    if isinstance(text, _MixedString):
-        for piece in list.__iter__(text):
-            char = _first_char(piece)
-            if char:
-                return char
-        return ''
-    return str(text)[:1]
-
-
-def normalize_seam(left, other):
-    # stock citeproc.string.normalize_seam: drop other's first character if it would
-    # double a space or a punctuation mark at the seam
-    last = _last_char(left)
-    if not last:
-        return other
-    first = _first_char(other)
-    if not first:
-        return other
-    if first == last and (first == ' ' or first in _SEAM_PUNCTUATION):
-        return _strip_first_char(other)
-    return other
-
-
 _string.normalize_seam = normalize_seam  # read at call time by MixedString.__add__, join
 model.normalize_seam = normalize_seam
+
+
+def _mixed_add(self, other):
+    # stock MixedString.__add__ (with its discard_empty_other decorator), inlined
+    if other == '':
+        return self
+    other = normalize_seam(self, other)
+    if other == '' or other == []:
+        return self
+    if isinstance(other, list):  # list.__add__ accepts lists only (TypeError otherwise)
+        return self.__class__(list.__add__(self, other))
+    return self.__class__(list.__add__(self, [other]))
+
+
+def _mixed_radd(self, other):
+    # stock MixedString.__radd__
+    if other == '':
+        return self
+    return _mixed_add(self.__class__([other]), self)
+
+
+def _string_add(self, other):
+    # stock String.__add__
+    if other == '':
+        return self
+    return _mixed_add(_MixedString([self]), other)
+
+
+def _string_radd(self, other):
+    # stock String.__radd__
+    if other == '':
+        return self
+    return _mixed_add(_MixedString([other]), self)
+
+
+_MixedString.__add__ = _mixed_add
+_MixedString.__radd__ = _mixed_radd
+String.__add__ = _string_add
+String.__radd__ = _string_radd
 
 
 # --- CSL-JSON input (citeproc.source) ----------------------------------------------------
