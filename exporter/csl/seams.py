@@ -43,10 +43,10 @@ def first_char(text) -> str:
 def normalize_seam(left, other):
     """citeproc.string.normalize_seam: other without its first character if that
     would double a space or a punctuation mark after left."""
-    last = last_char(left)
+    last = left[-1:] if type(left) in _PLAIN else last_char(left)
     if not last:
         return other
-    first = first_char(other)
+    first = other[:1] if type(other) in _PLAIN else first_char(other)
     if not first:
         return other
     if first == last and (first == ' ' or first in SEAM_PUNCTUATION):

@@ -34,14 +34,16 @@ Not a CSL rule: this implements CSL 1.0.2 exactly as before, only faster.
 """
 from __future__ import annotations
 
+import citeproc.string as _string
 from citeproc import model
 from citeproc.frontend import CitationStylesBibliography
 from citeproc.source import CitationItem, CustomDict, VariableError
-from citeproc.string import String, join, normalize_seam
+from citeproc.string import String, join
 from lxml import etree
 
 from .. import treememo
 from ..markup import intermediate as _intermediate
+from ..seams import normalize_seam
 
 _MISSING = object()
 
@@ -158,7 +160,7 @@ def get_macro(self, name):
     try:
         return _macro_memo[key]
     except KeyError:
-        macro = root.xpath_search("cs:macro[@name='{}'][1]".format(name))[0]
+        macro = root.xpath_search(f"cs:macro[@name='{name}'][1]")[0]
         _macro_memo[key] = macro
         return macro
 
@@ -272,6 +274,7 @@ def format(self, string):
 model.Formatted.format = format
 
 _affix_memo = _memo()
+_SELF_PLUS_EMPTY = frozenset({str, String, _string.NoCase, _string.MixedString})
 
 
 def wrap(self, string):
@@ -284,11 +287,13 @@ def wrap(self, string):
         prefix, suffix = _affix_memo[self] = (self.get('prefix', ''), self.get('suffix', ''))
     if prefix:
         text = prefix + normalize_seam(prefix, string)
+    elif type(string) in _SELF_PLUS_EMPTY:
+        text = string  # '' + string is string itself
     else:
-        text = '' + string  # normalize_seam('', string) is string
+        text = '' + string  # (normalize_seam('', string) is string)
     if suffix:
         return text + normalize_seam(text, suffix)
-    return text + ''  # normalize_seam(text, '') is ''
+    return text  # text + normalize_seam(text, '') is text itself for these types
 
 
 model.Affixed.wrap = wrap
@@ -722,7 +727,7 @@ def names_process(self, item, names_context=None, context=None, **kwargs):
 model.Names.process = names_process
 
 # --- ordinal terms (exporter.csl.patches.terms) -----------------------------------------
-from . import terms as _terms  # noqa: E402  (imported here: it wraps the methods above)
+from . import terms as _terms
 
 _ordinal_memo = _memo()
 _original_ordinal_terms = _terms._ordinal_terms
@@ -756,10 +761,6 @@ def keep_alive(root) -> None:
 
 
 # --- seams between rendered pieces (citeproc.string) --------------------------------------
-import citeproc.string as _string  # noqa: E402
-
-from ..seams import normalize_seam  # noqa: E402
-
 _MixedString = _string.MixedString
 _string.normalize_seam = normalize_seam  # read at call time by MixedString.__add__, join
 model.normalize_seam = normalize_seam
@@ -805,14 +806,14 @@ String.__radd__ = _string_radd
 
 
 # --- CSL-JSON input (citeproc.source) ----------------------------------------------------
-import citeproc  # noqa: E402
-from citeproc.source import Reference  # noqa: E402
-from citeproc.source.json import CiteProcJSON  # noqa: E402
+import citeproc
+from citeproc.source import Reference
+from citeproc.source.json import CiteProcJSON
 
 _optional: list = [-1, frozenset()]
 
 
-def _reference_init(self, key, type, **args):  # noqa: A002 - stock signature
+def _reference_init(self, key, type, **args):
     # stock Reference.__init__ built the set of known variables for every item;
     # citeproc.VARIABLES is only ever extended (exporter.csl.patches.variables)
     if _optional[0] != len(citeproc.VARIABLES):
