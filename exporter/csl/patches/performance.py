@@ -839,3 +839,26 @@ def _parse_string(self, string):
 
 
 CiteProcJSON.parse_string = _parse_string
+
+_original_custom_dict_init = CustomDict.__init__
+
+
+def _custom_dict_init(self, args, required=frozenset(), optional=frozenset(), required_or=()):
+    # stock CustomDict.__init__ builds four sets per object (every item, name, date,
+    # cite, citation); when every required key is there and every key is known, all
+    # it does is self.update(args)
+    if not required_or:
+        for key in required:
+            if key not in args:
+                break
+        else:
+            for key in args:
+                if key not in optional and key not in required:
+                    break
+            else:
+                self.update(args)
+                return
+    _original_custom_dict_init(self, args, required, optional, required_or)
+
+
+CustomDict.__init__ = _custom_dict_init
