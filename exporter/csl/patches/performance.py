@@ -862,3 +862,37 @@ def _custom_dict_init(self, args, required=frozenset(), optional=frozenset(), re
 
 
 CustomDict.__init__ = _custom_dict_init
+
+
+def _citeprocjson_init(self, json_data):
+    # stock CiteProcJSON.__init__, with the name and date variable lists as sets
+    # (read once per call: exporter.csl.patches.variables extends them at import)
+    names, dates = frozenset(citeproc.NAMES), frozenset(citeproc.DATES)
+    for ref in json_data:
+        ref_data = {}
+        for key, value in ref.items():
+            python_key = key.replace('-', '_')
+            if python_key == 'id':
+                ref_key = str(value).lower()
+                continue
+            elif python_key == 'type':
+                ref_type = value
+                continue
+            elif python_key == 'key':
+                # conflicts with the ref_key, so ignore
+                continue
+            if python_key == 'shortTitle':
+                python_key = 'title_short'
+
+            if python_key in names:
+                value = self.parse_names(value)
+            elif python_key in dates:
+                value = self.parse_date(value)
+            elif key not in ('language', ):
+                value = self.parse_string(value)
+
+            ref_data[python_key] = value
+        self.add(Reference(ref_key, ref_type, **ref_data))
+
+
+CiteProcJSON.__init__ = _citeprocjson_init
