@@ -566,16 +566,20 @@ model.Names.get_parent_delimiter = get_parent_delimiter
 # --- items --------------------------------------------------------------------------
 
 
-def _reference(self):
-    try:
-        return self.__dict__['_reference']
-    except KeyError:
-        reference = self.bibliography.source[self.key]
-        self.__dict__['_reference'] = reference
+class _Reference:
+    """CitationItem.reference (stock: a property looking the item up in the source on
+    every access), looked up once: a non-data descriptor, so after the first access
+    the instance attribute is found without calling any Python code."""
+
+    def __get__(self, item, owner=None):
+        if item is None:
+            return self
+        reference = item.bibliography.source[item.key]
+        item.__dict__['reference'] = reference
         return reference
 
 
-CitationItem.reference = property(_reference)
+CitationItem.reference = _Reference()
 
 
 def _dict_getattr(self, name):
