@@ -140,7 +140,11 @@ def load_style(path: str, locale: str) -> CitationStylesStyle:
                 style = CitationStylesStyle(path, locale=locale, validate=False)
                 decode_character_references(style.root)
                 from .markup import intermediate
+                from .patches.performance import keep_alive
                 style.root.formatter = intermediate  # the only formatter we render with
+                keep_alive(style.root)
+                for locale_root in style.root.locales:
+                    keep_alive(locale_root.getroottree().getroot())
                 _styles[key] = style
     return style
 

@@ -34,6 +34,7 @@ from citeproc.source import VariableError
 
 from ..markup import strip_markers
 from ..positions import FIRST, FIRST_POSITION, CitePosition
+from ..treememo import attrs
 
 EN_DASH = '\u2013'
 
@@ -262,28 +263,29 @@ model.Layout.render_citation = render_citation
 # --- disambiguate="true" -------------------------------------------------------------
 def if_render(self, item, context=None, delimiter='', **kwargs):
     results = []
-    if 'type' in self.attrib:
+    attrib = attrs(self)
+    if 'type' in attrib:
         # an item has one type, so the values of a type test are alternatives
         # (citeproc-js): <if type="thesis manuscript"> is true for a thesis
         results.append(any(self._type(item)))
-    if 'variable' in self.attrib:
+    if 'variable' in attrib:
         results += self._variable(item)
-    if 'is-numeric' in self.attrib:
+    if 'is-numeric' in attrib:
         results += self._is_numeric(item)
-    if 'is-uncertain-date' in self.attrib:
+    if 'is-uncertain-date' in attrib:
         results += self._is_uncertain_date(item)
-    if 'locator' in self.attrib:
+    if 'locator' in attrib:
         results += self._locator(item)
     if 'position' in self.attrib:
         results += self._position(item, context)
-    if 'disambiguate' in self.attrib:
+    if 'disambiguate' in attrib:
         try:
             ambiguous = bool(item.reference.get('_ambiguous', False))
         except (AttributeError, VariableError):
             ambiguous = False
         wanted = self.get('disambiguate').lower() == 'true'
         results.append(ambiguous if wanted else not ambiguous)
-    match = self.get('match', 'all')
+    match = attrib.get('match', 'all')
     if match == 'any':
         result = any(results)
     elif match == 'none':

@@ -22,6 +22,9 @@ from __future__ import annotations
 from citeproc import model
 from citeproc.source import VariableError
 
+from ..seams import nonempty
+from ..treememo import attrs, children
+
 _frames: list[list[bool]] = []  # [called, rendered] per group being rendered
 
 
@@ -34,7 +37,7 @@ def note_variable(rendered: bool) -> None:
 
 
 def _nonempty(text) -> bool:
-    return text is not None and str(text) != ''
+    return nonempty(text)  # text is not None and str(text) != ''
 
 
 def _recording(render):
@@ -54,14 +57,15 @@ _original_text_render = model.Text.render
 
 
 def text_render(self, *args, **kwargs):
-    variable = self.get('variable')
-    if self.get('term') == 'no date':
+    attrib = attrs(self)
+    variable = attrib.get('variable')
+    if attrib.get('term') == 'no date':
         # the "no date" term stands in for the empty date variable (citeproc-js counts
         # it as rendered date content, so "Journal n.d." is not suppressed)
         text = _original_text_render(self, *args, **kwargs)
         note_variable(_nonempty(text))
         return text
-    if self.get('macro') is not None:
+    if attrib.get('macro') is not None:
         # citeproc-js treats a macro call like an implicit cs:group: when the macro
         # calls variables and all of them are empty, its terms and values are not
         # printed either ("In " before absent editors).
@@ -77,9 +81,10 @@ def text_render(self, *args, **kwargs):
         return None if suppressed else text
     if variable is None or variable == 'year-suffix':
         return _original_text_render(self, *args, **kwargs)
-    return _recording(_original_text_render)(self, *args, **kwargs)
+    return _recorded_text_render(self, *args, **kwargs)
 
 
+_recorded_text_render = _recording(_original_text_render)
 model.Text.render = text_render
 _original_names_render = model.Names.render
 
@@ -120,11 +125,11 @@ model.Number.render = _recording(model.Number.render)
 
 def group_process(self, item, context=None, **kwargs):
     output = []
-    delimiter = self.get('delimiter', '')
+    delimiter = attrs(self).get('delimiter', '')
     frame = [False, False]
     _frames.append(frame)
     try:
-        for child in self.iterchildren():
+        for child in children(self):
             try:
                 if isinstance(child, model.Choose):
                     child_text = child.render(item, context=context,

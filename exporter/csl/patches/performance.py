@@ -1,66 +1,184 @@
-"""Memoisation for citeproc-py's style-tree lookups (no change in output).
+"""Speed: memoised style-tree lookups and faster stock citeproc-py methods (no change in output).
 
-citeproc-py re-runs XPath queries on the style tree for every variable of every
-entry (macro lookup by name, the enclosing cs:layout / cs:citation /
-cs:bibliography of an element, locale terms ...).  The style tree is static once
-parsed, so the results are memoised per (element, expression).  The memo also
-keeps the lxml proxy objects alive, so Python attributes set on them by
-citeproc-py (``layout.repressed``, ``locale.style``) stay attached.
+citeproc-py re-reads the style tree for every variable of every entry: XPath
+queries (macro lookup by name, the enclosing cs:layout / cs:citation /
+cs:bibliography of an element, locale terms ...), attribute reads for formatting
+and affixes, lists of children.  The style tree is static once parsed, so this
+module memoises what is derived from it, per element object, and replaces a few
+stock citeproc-py methods (those no other patch module replaces) with equivalent
+ones that use the memos.  The other patch modules wrap the methods installed here
+exactly as they wrapped the stock ones.
+
+Correctness of the memos
+------------------------
+* Every memo is keyed on the lxml element *object* (or the tree root) it is derived
+  from, so two styles -- or two locales, or one style loaded for two locales --
+  never share an entry.  The memo holds the element, which keeps its Python proxy
+  (and the Python attributes citeproc-py sets on it, such as ``locale.style``)
+  alive, so an ``id`` can never be reused while an entry exists.
+* The style tree is mutated in three places only, and each one invalidates the
+  memos of the element it changes: ``Element.set`` (exporter.csl.patches.substitute
+  narrows a ``cs:names`` variable list for one render), ``Element.insert``
+  (citeproc-py inserts a default ``cs:name`` into a ``cs:names``; all XPath-derived
+  memos are dropped too), and exporter.csl.patches.dates._Overridden (temporary
+  attributes of date-parts and CJK text).  The memos keyed on tuples (XPath
+  results, macros by name, locale terms, name options) depend only on the tree's
+  structure and on attributes that are never changed: macro and term names,
+  locale options, the options of cs:style / cs:citation / cs:bibliography / cs:name.
+* Nothing here depends on the items, the bibliography or the output markup except
+  the citation-number index, which is keyed on the bibliography's key list and
+  checked on every use.
+* :func:`clear` (called by exporter.csl.styles.clear_caches) forgets everything.
 
 Not a CSL rule: this implements CSL 1.0.2 exactly as before, only faster.
 """
 from __future__ import annotations
 
+import citeproc.string as _string
 from citeproc import model
-from citeproc.source import CitationItem
+from citeproc.frontend import CitationStylesBibliography
+from citeproc.source import CitationItem, CustomDict, VariableError
+from citeproc.string import String, join
+from lxml import etree
 
-_xpath_memo: dict[tuple[int, str], tuple[object, list]] = {}
+from .. import treememo
+from ..markup import intermediate as _intermediate
+from ..seams import normalize_seam
 
+_MISSING = object()
 
-def xpath_search(self, expression):
-    key = (id(self), expression)
-    hit = _xpath_memo.get(key)
-    if hit is not None and hit[0] is self:
-        return hit[1]
-    result = self.xpath(expression, namespaces=self.nsmap)
-    _xpath_memo[key] = (self, result)
-    return list(result) if isinstance(result, list) else result
-
-
-
-model.CitationStylesElement.xpath_search = xpath_search
-
-_root_memo: dict[int, tuple[object, object]] = {}
-
-
-def get_root(self):
-    hit = _root_memo.get(id(self))
-    if hit is not None and hit[0] is self:
-        return hit[1]
-    root = self.getroottree().getroot()
-    _root_memo[id(self)] = (self, root)
-    return root
-
-
-model.CitationStylesElement.get_root = get_root
-
-
-def _reference(self):
-    try:
-        return self.__dict__['_reference']
-    except KeyError:
-        reference = self.bibliography.source[self.key]
-        self.__dict__['_reference'] = reference
-        return reference
-
-
-CitationItem.reference = property(_reference)
+# --- memo registry (exporter.csl.treememo) ---------------------------------------------
+_memo = treememo.memo
+invalidate = treememo.invalidate
 
 
 def clear() -> None:
     """Forget memoised lookups (with the style caches, see styles.clear_caches)."""
-    _xpath_memo.clear()
-    _root_memo.clear()
+    treememo.clear()
+    _default_names.clear()
+    _alive.clear()
+
+
+# --- the style tree changes only through these ------------------------------------
+_lx_set = etree.ElementBase.set
+_lx_insert = etree.ElementBase.insert
+
+
+def _set(self, key, value):
+    invalidate(self)
+    _lx_set(self, key, value)
+
+
+def _insert(self, index, element):
+    # the tree's structure changes: XPath results may change too (this happens once
+    # per cs:names without a cs:name, the first time it is rendered)
+    invalidate(self)
+    treememo.invalidate_structure()
+    _lx_insert(self, index, element)
+
+
+model.SomewhatObjectifiedElement.set = _set
+model.SomewhatObjectifiedElement.insert = _insert
+
+
+def _hook_overridden() -> None:
+    # exporter.csl.patches.dates._Overridden rewrites an element's attributes for the
+    # duration of one rendering (and restores them): the element's memos must not
+    # survive either change.
+    from . import dates
+    cls = dates._Overridden
+    enter, exit_ = cls.__enter__, cls.__exit__
+    if getattr(enter, '_invalidates', False):
+        return
+
+    def __enter__(self):
+        element = enter(self)
+        if self.saved != self.attrib:  # enter() replaced the attributes
+            invalidate(self.element)
+        return element
+
+    def __exit__(self, *exc):
+        try:
+            return exit_(self, *exc)
+        finally:
+            if self.saved != self.attrib:  # exit() restored them
+                invalidate(self.element)
+
+    __enter__._invalidates = True
+    cls.__enter__, cls.__exit__ = __enter__, __exit__
+
+
+_hook_overridden()
+
+# --- XPath, root, layout, macros --------------------------------------------------
+_xpath_memo = _memo(per_element=False)
+
+
+def xpath_search(self, expression):
+    key = (self, expression)
+    try:
+        result = _xpath_memo[key]
+    except KeyError:
+        result = _xpath_memo[key] = self.xpath(expression, namespaces=self.nsmap)
+    return list(result) if isinstance(result, list) else result
+
+
+model.CitationStylesElement.xpath_search = xpath_search
+
+_root_memo = _memo()
+
+
+def get_root(self):
+    try:
+        return _root_memo[self]
+    except KeyError:
+        root = _root_memo[self] = self.getroottree().getroot()
+        return root
+
+
+model.CitationStylesElement.get_root = get_root
+
+_layout_memo = _memo()
+
+
+def get_layout(self):
+    try:
+        return _layout_memo[self]
+    except KeyError:
+        layout = _layout_memo[self] = self.xpath_search('./ancestor-or-self::cs:layout[1]')[0]
+        return layout
+
+
+model.CitationStylesElement.get_layout = get_layout
+
+_macro_memo = _memo(per_element=False)
+
+
+def get_macro(self, name):
+    root = get_root(self)
+    key = (root, name)
+    try:
+        return _macro_memo[key]
+    except KeyError:
+        macro = root.xpath_search(f"cs:macro[@name='{name}'][1]")[0]
+        _macro_memo[key] = macro
+        return macro
+
+
+model.CitationStylesElement.get_macro = get_macro
+
+_locale_date_memo = _memo()
+
+
+def is_locale_date(self):
+    try:
+        return _locale_date_memo[self]
+    except KeyError:
+        result = _locale_date_memo[self] = bool(self.xpath_search('./ancestor::cs:locale[1]'))
+        return result
+
+
+model.Date.is_locale_date = is_locale_date
 
 
 def _get_formatter(self):
@@ -69,7 +187,730 @@ def _get_formatter(self):
     return _intermediate
 
 
-from ..markup import intermediate as _intermediate
-
 model.CitationStylesElement.get_formatter = _get_formatter
 model.Locale.get_formatter = _get_formatter
+
+# --- children ------------------------------------------------------------------
+children = treememo.children
+
+
+def render_children(self, item, delimiter='', **kwargs):
+    # stock citeproc.model.Parent.render_children over the memoised children
+    output = []
+    for child in children(self):
+        try:
+            if isinstance(child, model.Choose):
+                text = child.render(item, delimiter=delimiter, **kwargs)
+            else:
+                text = child.render(item, **kwargs)
+            if text is not None:
+                output.append(text)
+        except VariableError:
+            pass
+    if output:
+        return join(output, delimiter)
+    return None
+
+
+model.Parent.render_children = render_children
+
+
+def choose_render(self, item, context=None, delimiter='', **kwargs):
+    # stock citeproc.model.Choose.render over the memoised children
+    for child in children(self):
+        try:
+            return child.render(item, context=context, delimiter=delimiter, **kwargs)
+        except model.ConditionFailed:
+            continue
+    return None
+
+
+model.Choose.render = choose_render
+
+# --- formatting, affixes, delimiters -------------------------------------------------
+
+
+def _bad_value(text):
+    # what the stock methods do with an unknown attribute value
+    raise UnboundLocalError("local variable 'formatted' referenced before assignment")
+
+
+_FORMATTING = (
+    ('font-style', 'normal', {'normal': None, 'italic': 'Italic', 'oblique': 'Oblique'}),
+    ('font-variant', 'normal', {'normal': None, 'small-caps': 'SmallCaps'}),
+    ('font-weight', 'normal', {'normal': None, 'bold': 'Bold', 'light': 'Light'}),
+    ('text-decoration', 'none', {'none': None, 'underline': 'Underline'}),
+    ('vertical-align', 'baseline', {'baseline': None, 'sup': 'Superscript',
+                                    'sub': 'Subscript'}),
+)
+_format_memo = _memo()
+
+
+def _format_wrappers(element) -> tuple:
+    wrappers = []
+    for attribute, default, values in _FORMATTING:
+        name = values.get(element.get(attribute, default), _MISSING)
+        if name is _MISSING:
+            wrappers.append(_bad_value)
+        elif name is not None:
+            wrappers.append(getattr(_intermediate, name))
+    return tuple(wrappers)
+
+
+def format(self, string):
+    # stock citeproc.model.Formatted.format: font-style, font-variant, font-weight,
+    # text-decoration, vertical-align, in this order
+    if isinstance(string, (int, float)):
+        string = str(string)
+    try:
+        wrappers = _format_memo[self]
+    except KeyError:
+        wrappers = _format_memo[self] = _format_wrappers(self)
+    for wrapper in wrappers:
+        string = wrapper(string)
+    return string
+
+
+model.Formatted.format = format
+
+_affix_memo = _memo()
+_SELF_PLUS_EMPTY = frozenset({str, String, _string.NoCase, _string.MixedString})
+
+
+def wrap(self, string):
+    # stock citeproc.model.Affixed.wrap
+    if string is None:
+        return None
+    try:
+        prefix, suffix = _affix_memo[self]
+    except KeyError:
+        prefix, suffix = _affix_memo[self] = (self.get('prefix', ''), self.get('suffix', ''))
+    if prefix:
+        text = prefix + normalize_seam(prefix, string)
+    elif type(string) in _SELF_PLUS_EMPTY:
+        text = string  # '' + string is string itself
+    else:
+        text = '' + string  # (normalize_seam('', string) is string)
+    if suffix:
+        return text + normalize_seam(text, suffix)
+    return text  # text + normalize_seam(text, '') is text itself for these types
+
+
+model.Affixed.wrap = wrap
+
+_delimiter_memo = _memo()
+
+
+def delimited_join(self, strings, default_delimiter=''):
+    # stock citeproc.model.Delimited.join
+    try:
+        delimiter = _delimiter_memo[self]
+    except KeyError:
+        delimiter = _delimiter_memo[self] = self.get('delimiter')
+    if delimiter is None:
+        delimiter = default_delimiter
+    try:
+        text = join((s for s in strings if s is not None), delimiter)
+    except Exception:  # noqa: BLE001 - as stock citeproc-py (a bare except)
+        text = String('')
+    return text
+
+
+model.Delimited.join = delimited_join
+
+_strip_periods_memo = _memo()
+
+
+def strip_periods(self, string):
+    # stock citeproc.model.StrippedPeriods.strip_periods
+    try:
+        strip = _strip_periods_memo[self]
+    except KeyError:
+        strip = _strip_periods_memo[self] = \
+            self.get('strip-periods', 'false').lower() == 'true'
+    if strip:
+        string = string.replace('.', '')
+    return string
+
+
+model.StrippedPeriods.strip_periods = strip_periods
+
+# --- cs:text ------------------------------------------------------------------------
+_text_memo = _memo()
+
+
+def _text_plan(element) -> tuple:
+    attrib = element.attrib
+    for kind in ('variable', 'macro', 'term', 'value'):
+        if kind in attrib:
+            break
+    else:
+        kind = None
+    default_language = element.get_root().get('default-locale', 'en')[:2]
+    value = element.get(kind) if kind else None
+    if kind == 'value':
+        value = String(element.preformat(value))
+    return kind, value, default_language
+
+
+def text_process(self, item, context=None, **kwargs):
+    # stock citeproc.model.Text.process
+    if context is None:
+        context = self
+    try:
+        kind, value, default_language = _text_memo[self]
+    except KeyError:
+        kind, value, default_language = _text_memo[self] = _text_plan(self)
+    language = dict.get(item.reference, 'language', _MISSING)
+    language = default_language if language is _MISSING else language[:2]
+    if kind == 'variable':
+        text = self._variable(item, context)
+    elif kind == 'macro':
+        text = get_macro(self, value).render(item, context)
+    elif kind == 'term':
+        text = self._term(item)
+    elif kind == 'value':
+        text = value
+    else:
+        raise UnboundLocalError("local variable 'text' referenced before assignment")
+    return text, language
+
+
+model.Text.process = text_process
+
+_variable_memo = _memo()
+
+
+def _variable_plan(element) -> tuple:
+    variable = element.get('variable')
+    short = element.get('form') == 'short'
+    return (variable, element.tag, short, (variable + '-short').replace('-', '_'),
+            variable + '-short', variable.replace('-', '_'), variable.startswith('page'))
+
+
+# variables that earlier patches render (exporter.csl.patches.citation: the cite's
+# first-reference-note-number) go to the implementation this one replaces
+_DELEGATED = frozenset({'first-reference-note-number'})
+_previous_text_variable = model.Text._variable
+_previous_if_variable = model.If._variable
+
+
+def text_variable(self, item, context):
+    # stock citeproc.model.Text._variable
+    try:
+        plan = _variable_memo[self]
+    except KeyError:
+        plan = _variable_memo[self] = _variable_plan(self)
+    variable, tag, short, short_key, short_variable, key, is_page = plan
+    if variable in _DELEGATED:
+        return _previous_text_variable(self, item, context)
+    repressed = get_layout(context).repressed
+    if tag in repressed and variable in repressed[tag]:
+        return None
+    reference = item.reference
+    if short and short_key in reference:
+        variable = short_variable
+        key = short_key
+        is_page = variable.startswith('page')
+    if is_page:
+        return self._process(reference.page, variable)
+    if variable == 'citation-number':
+        return item.number
+    if variable == 'locator':
+        en_dash = self.unicode_character('EN DASH')
+        return str(item.locator.identifier).replace('-', en_dash)
+    # stock: reference[key], which raises VariableError for an empty variable.  None
+    # renders exactly the same way (every caller of Text.render treats a None result
+    # and a VariableError alike: the element prints nothing and, for cs:group, counts
+    # as an empty variable), without unwinding the eight frames of the render chain.
+    return dict.get(reference, key)
+
+
+model.Text._variable = text_variable
+
+# --- cs:if / cs:else-if tests ------------------------------------------------------------
+_types_memo = _memo()
+
+
+def if_type(self, item):
+    # stock citeproc.model.If._type
+    try:
+        types = _types_memo[self]
+    except KeyError:
+        types = _types_memo[self] = tuple(typ.lower() for typ in self.get('type').split())
+    if not types:
+        return []
+    reference_type = item.reference.type
+    return [typ == reference_type for typ in types]
+
+
+model.If._type = if_type
+
+_variables_memo = _memo()
+
+
+def if_variable(self, item):
+    # stock citeproc.model.If._variable
+    try:
+        variables = _variables_memo[self]
+    except KeyError:
+        variables = _variables_memo[self] = tuple(
+            var.replace('-', '_') for var in self.get('variable').split())
+    if 'first_reference_note_number' in variables:
+        return _previous_if_variable(self, item)
+    reference = item.reference
+    return [('locator' in item) if variable == 'locator' else (variable in reference)
+            for variable in variables]
+
+
+model.If._variable = if_variable
+
+# --- locale terms and options ----------------------------------------------------------
+_term_memo = _memo(per_element=False)
+_original_get_term = model.CitationStylesElement.get_term
+
+
+def get_term(self, name, form=None, fallback_locale=True, zero_padded=False):
+    # stock citeproc.model.CitationStylesElement.get_term, memoised per tree root:
+    # the locales of a root (root.locales) are fixed when the style is loaded
+    key = (get_root(self), name, form, fallback_locale, zero_padded)
+    try:
+        return _term_memo[key]
+    except KeyError:
+        term = _term_memo[key] = _original_get_term(self, name, form, fallback_locale,
+                                                    zero_padded)
+        return term
+    except TypeError:  # unhashable argument
+        return _original_get_term(self, name, form, fallback_locale, zero_padded)
+
+
+model.CitationStylesElement.get_term = get_term
+
+_term_text_memo = _memo()
+_original_single = model.Term.single.fget
+_original_multiple = model.Term.multiple.fget
+
+
+def _term_single(self):
+    try:
+        return _term_text_memo[self][0]
+    except KeyError:
+        _term_text_memo[self] = (_original_single(self), _original_multiple(self))
+        return _term_text_memo[self][0]
+
+
+def _term_multiple(self):
+    try:
+        return _term_text_memo[self][1]
+    except KeyError:
+        _term_text_memo[self] = (_original_single(self), _original_multiple(self))
+        return _term_text_memo[self][1]
+
+
+model.Term.single = property(_term_single)
+model.Term.multiple = property(_term_multiple)
+
+_locale_option_memo = _memo(per_element=False)
+_original_get_locale_option = model.CitationStylesElement.get_locale_option
+
+
+def get_locale_option(self, name):
+    key = (get_root(self), name)
+    try:
+        return _locale_option_memo[key]
+    except KeyError:
+        value = _locale_option_memo[key] = _original_get_locale_option(self, name)
+        return value
+
+
+model.CitationStylesElement.get_locale_option = get_locale_option
+
+_date_memo = _memo(per_element=False)
+_original_get_date = model.CitationStylesElement.get_date
+
+
+def get_date(self, form):
+    key = (get_root(self), form)
+    try:
+        return _date_memo[key]
+    except KeyError:
+        date = _date_memo[key] = _original_get_date(self, form)
+        return date
+
+
+model.CitationStylesElement.get_date = get_date
+
+# --- names -----------------------------------------------------------------------------
+_name_option_memo = _memo(per_element=False)
+# depend on the cite being rendered (et-al-subsequent-* for cites that are not first,
+# exporter.csl.patches.citation), so never memoised
+_PER_CITE_OPTIONS = frozenset({'et-al-min', 'et-al-use-first'})
+_original_name_get_option = model.Name.get_option
+
+
+def name_get_option(self, name, context=None, sort_options=None):
+    # stock citeproc.model.Name.get_option; sort options are not memoised
+    if (sort_options is not None and name in sort_options) or name in _PER_CITE_OPTIONS:
+        return _original_name_get_option(self, name, context, sort_options)
+    key = (self, context, name)
+    try:
+        return _name_option_memo[key]
+    except KeyError:
+        value = _name_option_memo[key] = _original_name_get_option(self, name, context)
+        return value
+
+
+model.Name.get_option = name_get_option
+
+_parent_delimiter_memo = _memo(per_element=False)
+_original_get_parent_delimiter = model.Names.get_parent_delimiter
+
+
+def get_parent_delimiter(self, context=None):
+    key = (self, context)
+    try:
+        return _parent_delimiter_memo[key]
+    except KeyError:
+        value = _parent_delimiter_memo[key] = _original_get_parent_delimiter(self, context)
+        return value
+
+
+model.Names.get_parent_delimiter = get_parent_delimiter
+
+# --- items --------------------------------------------------------------------------
+
+
+class _Reference:
+    """CitationItem.reference (stock: a property looking the item up in the source on
+    every access), looked up once: a non-data descriptor, so after the first access
+    the instance attribute is found without calling any Python code."""
+
+    def __get__(self, item, owner=None):
+        if item is None:
+            return self
+        reference = item.bibliography.source[item.key]
+        item.__dict__['reference'] = reference
+        return reference
+
+
+CitationItem.reference = _Reference()
+
+
+def _dict_getattr(self, name):
+    # stock CustomDict.__getattr__ (self[name], VariableError if missing), one call less
+    try:
+        return dict.__getitem__(self, name)
+    except KeyError:
+        raise VariableError from None
+
+
+CustomDict.__getattr__ = _dict_getattr
+
+
+def _key_index(bibliography) -> dict:
+    """{key: position} of bibliography.keys (a list that is replaced when sorted and
+    appended to when items are registered)."""
+    keys = bibliography.keys
+    memo = bibliography.__dict__.get('_exporter_key_index')
+    if memo is None or memo[0] is not keys or memo[1] != len(keys):
+        index: dict = {}
+        for position, key in enumerate(keys):
+            index.setdefault(key, position)
+        memo = (keys, len(keys), index)
+        bibliography.__dict__['_exporter_key_index'] = memo
+    return memo[2]
+
+
+def _number(self):
+    # stock: self.bibliography.keys.index(self.key) + 1 (a linear search per call)
+    bibliography = self.bibliography
+    keys = bibliography.keys
+    position = _key_index(bibliography).get(self.key)
+    if position is None or position >= len(keys) or keys[position] != self.key:
+        return keys.index(self.key) + 1
+    return position + 1
+
+
+CitationItem.number = property(_number)
+
+
+def register(self, citation, callback=None):
+    # stock CitationStylesBibliography.register with a set-like membership test
+    citation.bibliography = self
+    for item in citation.cites:
+        if item.key in self.source:
+            index = _key_index(self)
+            if item.key not in index:
+                index[item.key] = len(self.keys)
+                self.keys.append(item.key)
+                self.__dict__['_exporter_key_index'] = (self.keys, len(self.keys), index)
+                self.items.append(item)
+        elif callback is not None:
+            callback(item)
+
+
+CitationStylesBibliography.register = register
+
+# --- sorting ---------------------------------------------------------------------------
+_original_sort = model.Sort.sort
+
+
+def sort(self, items, context):
+    # one item (every cite of a one-cite citation) is sorted already: no sort keys
+    if len(items) < 2:
+        return list(items)
+    return _original_sort(self, items, context)
+
+
+model.Sort.sort = sort
+
+# --- cs:names ----------------------------------------------------------------------------
+_default_names: dict = {}  # cs:names -> its default cs:name (cleared by clear() only)
+
+
+def _default_name(names_context):
+    """The cs:name citeproc-py gives a cs:names that has none.
+
+    Stock citeproc-py inserts a new ``Name()`` into the cs:names on *every* render
+    (the element it inserts has no namespace, so ``names_context.name`` never finds
+    it again): the shared, cached style tree grew by one element per rendered name
+    list, and every later lookup in that cs:names got slower.  Here it is inserted
+    once per cs:names and reused; it has no attributes, so it renders the same.
+    """
+    try:
+        return _default_names[names_context]
+    except KeyError:
+        name_elem = model.Name()
+        names_context.insert(0, name_elem)
+        _default_names[names_context] = name_elem
+        return name_elem
+
+
+def names_process(self, item, names_context=None, context=None, **kwargs):
+    # stock citeproc.model.Names.process, but see _default_name
+    if context is None:
+        context = self
+    if names_context is None:
+        names_context = self
+
+    roles = self.get('variable').split()
+    reference = item.reference
+    try:
+        ed_trans = (set(roles) == {'editor', 'translator'} and
+                    reference.editor == reference.translator and
+                    self.get_term('editortranslator').getchildren())
+        if ed_trans:
+            roles = ['editor']
+    except VariableError:
+        ed_trans = False
+
+    output = []
+    for role in roles:
+        if role in reference:
+            name_elem = names_context.name
+            if name_elem is None:
+                name_elem = _default_name(names_context)
+            text = name_elem.render(item, role, context=context, **kwargs)
+            plural = len(reference[role]) > 1
+            try:
+                if ed_trans:
+                    role = 'editortranslator'
+                label_element = names_context.label
+                label = label_element.render(item, role, plural, **kwargs)
+                if label is not None:
+                    if label_element is children(names_context)[0]:
+                        text = label + text
+                    else:
+                        text = text + label
+            except AttributeError:
+                pass
+            output.append(text)
+
+    if output:
+        try:
+            total = sum(output)
+        except TypeError:
+            is_int = False
+        else:
+            is_int = isinstance(total, int)
+        if is_int:
+            return str(total) if total > 0 else None
+        return self.join(output, self.get_parent_delimiter(context))
+    substitute = self.substitute()
+    if substitute is not None:
+        return substitute.render(item, context=context, **kwargs)
+    raise VariableError
+
+
+model.Names.process = names_process
+
+# --- ordinal terms (exporter.csl.patches.terms) -----------------------------------------
+from . import terms as _terms
+
+_ordinal_memo = _memo()
+_original_ordinal_terms = _terms._ordinal_terms
+
+
+def _ordinal_terms(locale) -> dict:
+    # the ordinal terms of a locale element (static); to_ordinal only reads the dict
+    try:
+        return _ordinal_memo[locale]
+    except KeyError:
+        terms = _ordinal_memo[locale] = _original_ordinal_terms(locale)
+        return terms
+
+
+_terms._ordinal_terms = _ordinal_terms
+
+
+# --- proxies ----------------------------------------------------------------------------
+_alive: dict = {}  # tree root -> all its elements
+
+
+def keep_alive(root) -> None:
+    """Keep the Python proxies of every element of a parsed style or locale alive.
+
+    lxml creates a new proxy object each time it hands out an element whose proxy
+    was garbage-collected; keeping them alive makes iteration over children cheap
+    and lets the per-element memos above stay valid for the life of the cached tree.
+    """
+    if root not in _alive:
+        _alive[root] = list(root.iter())
+
+
+# --- seams between rendered pieces (citeproc.string) --------------------------------------
+_MixedString = _string.MixedString
+_string.normalize_seam = normalize_seam  # read at call time by MixedString.__add__, join
+model.normalize_seam = normalize_seam
+
+
+def _mixed_add(self, other):
+    # stock MixedString.__add__ (with its discard_empty_other decorator), inlined
+    if other == '':
+        return self
+    other = normalize_seam(self, other)
+    if other == '' or other == []:
+        return self
+    if isinstance(other, list):  # list.__add__ accepts lists only (TypeError otherwise)
+        return self.__class__(list.__add__(self, other))
+    return self.__class__(list.__add__(self, [other]))
+
+
+def _mixed_radd(self, other):
+    # stock MixedString.__radd__
+    if other == '':
+        return self
+    return _mixed_add(self.__class__([other]), self)
+
+
+def _string_add(self, other):
+    # stock String.__add__
+    if other == '':
+        return self
+    return _mixed_add(_MixedString([self]), other)
+
+
+def _string_radd(self, other):
+    # stock String.__radd__
+    if other == '':
+        return self
+    return _mixed_add(_MixedString([other]), self)
+
+
+_MixedString.__add__ = _mixed_add
+_MixedString.__radd__ = _mixed_radd
+String.__add__ = _string_add
+String.__radd__ = _string_radd
+
+
+# --- CSL-JSON input (citeproc.source) ----------------------------------------------------
+import citeproc
+from citeproc.source import Reference
+from citeproc.source.json import CiteProcJSON
+
+_optional: list = [-1, frozenset()]
+
+
+def _reference_init(self, key, type, **args):
+    # stock Reference.__init__ built the set of known variables for every item;
+    # citeproc.VARIABLES is only ever extended (exporter.csl.patches.variables)
+    if _optional[0] != len(citeproc.VARIABLES):
+        _optional[1] = frozenset({'uri', 'container_uri', 'contributor', 'date'}
+                                 | set(citeproc.VARIABLES))
+        _optional[0] = len(citeproc.VARIABLES)
+    self.key = key
+    self.type = type
+    CustomDict.__init__(self, args, optional=_optional[1])
+
+
+Reference.__init__ = _reference_init
+_original_parse_string = CiteProcJSON.parse_string
+
+
+def _parse_string(self, string):
+    # stock CiteProcJSON.parse_string; without a nocase span the result is one
+    # String piece (stock got there through a TypeError in MixedString.__add__)
+    string = str(string)
+    if self.start_tag in string.lower():
+        return _original_parse_string(self, string)
+    return _MixedString([String(string)]) if string else _MixedString()
+
+
+CiteProcJSON.parse_string = _parse_string
+
+_original_custom_dict_init = CustomDict.__init__
+
+
+def _custom_dict_init(self, args, required=frozenset(), optional=frozenset(), required_or=()):
+    # stock CustomDict.__init__ builds four sets per object (every item, name, date,
+    # cite, citation); when every required key is there and every key is known, all
+    # it does is self.update(args)
+    if not required_or:
+        for key in required:
+            if key not in args:
+                break
+        else:
+            for key in args:
+                if key not in optional and key not in required:
+                    break
+            else:
+                self.update(args)
+                return
+    _original_custom_dict_init(self, args, required, optional, required_or)
+
+
+CustomDict.__init__ = _custom_dict_init
+
+
+def _citeprocjson_init(self, json_data):
+    # stock CiteProcJSON.__init__, with the name and date variable lists as sets
+    # (read once per call: exporter.csl.patches.variables extends them at import)
+    names, dates = frozenset(citeproc.NAMES), frozenset(citeproc.DATES)
+    for ref in json_data:
+        ref_data = {}
+        for key, value in ref.items():
+            python_key = key.replace('-', '_')
+            if python_key == 'id':
+                ref_key = str(value).lower()
+                continue
+            elif python_key == 'type':
+                ref_type = value
+                continue
+            elif python_key == 'key':
+                # conflicts with the ref_key, so ignore
+                continue
+            if python_key == 'shortTitle':
+                python_key = 'title_short'
+
+            if python_key in names:
+                value = self.parse_names(value)
+            elif python_key in dates:
+                value = self.parse_date(value)
+            elif key not in ('language', ):
+                value = self.parse_string(value)
+
+            ref_data[python_key] = value
+        self.add(Reference(ref_key, ref_type, **ref_data))
+
+
+CiteProcJSON.__init__ = _citeprocjson_init

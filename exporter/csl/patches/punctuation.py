@@ -19,10 +19,11 @@ import re
 from citeproc import model
 
 from ..markup import BLOCK, CLOSERS, INDENT, QUOTE_CLOSE, QUOTE_OPEN, QUOTE_OPEN_SINGLE, RIGHT_INLINE
+from ..treememo import attrs
 
 
 def quote(self, string):
-    if self.get('quotes', 'false').lower() == 'true':
+    if attrs(self).get('quotes', 'false').lower() == 'true':
         string = QUOTE_OPEN + string + QUOTE_CLOSE
     return string
 
@@ -34,6 +35,8 @@ _MARKS = re.escape(CLOSERS + QUOTE_CLOSE + BLOCK[1] + INDENT[1] + RIGHT_INLINE[1
 _MOVE_IN = re.compile(f'([{_MARKS}]*{QUOTE_CLOSE}[{_MARKS}]*)([.,])')
 _DOUBLED_PERIOD = re.compile(f'(?<!\\.)([.?!;:][{_MARKS}]*)\\.(?!\\.)')
 _PUNCT_AFTER_QUERY = re.compile(f'([?!])([{_MARKS}]*)([.,])')
+_PERIOD_MOVED_AFTER_QUERY = re.compile(f'([?!])([{_MARKS}]*)\\.(?=[{_MARKS}]*{QUOTE_CLOSE})')
+_QUOTE_MARKERS = re.compile(f'([{QUOTE_OPEN}{QUOTE_CLOSE}])')
 
 
 def finalize(text: str, quotes: tuple[str, str, str, str], punctuation_in_quote: bool) -> str:
@@ -44,20 +47,20 @@ def finalize(text: str, quotes: tuple[str, str, str, str], punctuation_in_quote:
     if punctuation_in_quote and QUOTE_CLOSE in text:
         text = _MOVE_IN.sub(lambda m: m.group(2) + m.group(1), text)
         # moved inside after "?"/"!": a period is dropped (“Lottery?”), a comma kept
-        text = re.sub(f'([?!])([{_MARKS}]*)\\.(?=[{_MARKS}]*{QUOTE_CLOSE})', r'\1\2', text)
+        text = _PERIOD_MOVED_AFTER_QUERY.sub(r'\1\2', text)
     text = _DOUBLED_PERIOD.sub(r'\1', text)
     text = text.replace(QUOTE_OPEN_SINGLE, QUOTE_OPEN)
     if QUOTE_OPEN in text or QUOTE_CLOSE in text:
         out = []
         depth = 0
-        for ch in text:
-            if ch == QUOTE_OPEN:
+        for piece in _QUOTE_MARKERS.split(text):  # text between markers, and the markers
+            if piece == QUOTE_OPEN:
                 out.append(quotes[0] if depth % 2 == 0 else quotes[2])
                 depth += 1
-            elif ch == QUOTE_CLOSE:
+            elif piece == QUOTE_CLOSE:
                 depth = max(depth - 1, 0)
                 out.append(quotes[1] if depth % 2 == 0 else quotes[3])
             else:
-                out.append(ch)
+                out.append(piece)
         text = ''.join(out)
     return text

@@ -54,7 +54,8 @@ def _record(element, text) -> None:
 
 def _suppressing(render):
     def wrapper(self, *args, **kwargs):
-        variables = self.get('variable')
+        # (the attribute is read only while variables are suppressed)
+        variables = _state['vars'] and self.get('variable')
         if variables and _state['vars']:
             names = variables.split()
             kept = [v for v in names if v not in _state['vars']]

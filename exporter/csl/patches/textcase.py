@@ -21,7 +21,8 @@ import re
 from citeproc import model
 from citeproc.string import MixedString, NoCase, String
 
-from ..markup import MARKERS, QUOTE_OPEN_SINGLE
+from ..markup import _MARKER_RE, MARKERS, QUOTE_OPEN_SINGLE
+from ..treememo import attrs
 
 STOP_WORDS = frozenset(["about", "above", "a", "according", "across", "afore", "after", "against", "ahead", "along", "alongside", "amid", "amidst", "among", "amongst", "an", "and", "anenst", "apart", "apropos", "apud", "around", "as", "aside", "astride", "at", "athwart", "atop", "barring", "before", "behind", "below", "beneath", "beside", "besides", "between", "beyond", "but", "by", "circa", "despite", "down", "due", "during", "except", "for", "forenenst", "from", "given", "in", "inside", "into", "lest", "like", "modulo", "near", "next", "nor", "notwithstanding", "of", "off", "on", "onto", "or", "out", "over", "per", "plus", "pro", "qua", "sans", "since", "so", "than", "the", "through", "thru", "throughout", "thruout", "till", "to", "toward", "towards", "under", "underneath", "until", "unto", "up", "upon", "versus", "vs.", "v.", "vs", "v", "via", "vis-à-vis", "with", "within", "without", "yet"])
 
@@ -36,6 +37,9 @@ def _segments(text) -> list[tuple[str, bool]]:
 
 
 def _rebuild(chars: list[str], flags: list[bool]) -> MixedString | String:
+    if chars and (True not in flags if not flags[0] else False not in flags):
+        # one kind of piece only (the usual case): the loop below makes one piece
+        return NoCase(''.join(chars)) if flags[0] else String(''.join(chars))
     out: list = []
     buf = ''
     current = None
@@ -79,11 +83,9 @@ def apply_case(text, text_case: str):
             chars[i] = chars[i].lower()
 
     if text_case == 'uppercase':
-        for i in range(len(chars)):
-            upper(i)
+        chars = [ch if flag else ch.upper() for ch, flag in zip(chars, flags)]
     elif text_case == 'lowercase':
-        for i in range(len(chars)):
-            lower(i)
+        chars = [ch if flag else ch.lower() for ch, flag in zip(chars, flags)]
     elif text_case == 'capitalize-first':
         m = _WORD.search(plain)
         if m and _is_lower_word(m.group()):
@@ -102,8 +104,9 @@ def apply_case(text, text_case: str):
         for m in _WORD.finditer(plain):
             word = m.group()
             if is_upper or not word.isupper():
-                for i in range(m.start(), m.end()):
-                    lower(i)
+                start, end = m.start(), m.end()
+                chars[start:end] = [ch if flag else ch.lower()
+                                    for ch, flag in zip(chars[start:end], flags[start:end])]
         i = _first_letter(chars, 0, len(chars))
         if i is not None:
             upper(i)
@@ -122,16 +125,18 @@ _QUOTE_START = frozenset("'" + QUOTE_OPEN_SINGLE)
 
 def _title_case(chars: list[str], flags: list[bool], plain: str) -> None:
     all_upper = plain.isupper()
+    # without markers in the text, the marker filters below keep every character
+    has_markers = _MARKER_RE.search(plain) is not None
     first = True
     for m in _WORD.finditer(plain):
         word = m.group()
-        core = ''.join(c for c in word if c not in MARKERS)
+        core = ''.join(c for c in word if c not in MARKERS) if has_markers else word
         # each hyphen-separated part is a word of its own
         pos = m.start()
         for n, part in enumerate(word.split('-')):
             part_start = pos
             pos += len(part) + 1
-            letters = ''.join(c for c in part if c.isalpha())
+            letters = part if part.isalpha() else ''.join(c for c in part if c.isalpha())
             if not letters:
                 continue
             if all_upper:
@@ -140,7 +145,8 @@ def _title_case(chars: list[str], flags: list[bool], plain: str) -> None:
                         chars[i] = chars[i].lower()
             elif not letters.islower():
                 continue  # has capitals: leave it alone
-            visible = ''.join(c for c in part if c not in MARKERS or c == QUOTE_OPEN_SINGLE)
+            visible = (''.join(c for c in part if c not in MARKERS or c == QUOTE_OPEN_SINGLE)
+                       if has_markers else part)
             if not (first and n == 0):
                 # citeproc-js leaves single lowercase letters ("p < 0.05") and words
                 # after a straight single quote in the data (‘ability Grouping’) alone
@@ -148,7 +154,8 @@ def _title_case(chars: list[str], flags: list[bool], plain: str) -> None:
                     continue
                 if visible[:1] in _QUOTE_START and n == 0:
                     continue
-            bare = ''.join(c for c in part if c not in MARKERS).strip('.,;:!?()[]{}"\'\u2018\u2019\u201c\u201d')
+            bare = (''.join(c for c in part if c not in MARKERS) if has_markers else part).strip(
+                '.,;:!?()[]{}"\'\u2018\u2019\u201c\u201d')
             is_stop = bare.lower() in STOP_WORDS and not (first and n == 0)
             if is_stop and '-' not in core:
                 continue
@@ -157,11 +164,11 @@ def _title_case(chars: list[str], flags: list[bool], plain: str) -> None:
             i = _first_letter(chars, part_start, part_start + len(part))
             if i is not None and not flags[i]:
                 chars[i] = chars[i].upper()
-        first = core.rstrip(''.join(MARKERS)).endswith((':', '?', '!'))
+        first = core.rstrip(MARKERS).endswith((':', '?', '!'))
 
 
 def case(self, text, language=None):
-    text_case = self.get('text-case')
+    text_case = attrs(self).get('text-case')
     if text_case is None or not text:
         return text
     if 'macro' in self.attrib:
@@ -189,7 +196,7 @@ _original_text_markup = model.Text.markup
 
 
 def text_markup(self, text, language):
-    if (text and self.get('font-style') in ('italic', 'oblique')
+    if (text and attrs(self).get('font-style') in ('italic', 'oblique')
             and is_cjk_text(str(text))):
         attrib = dict(self.attrib)
         del attrib['font-style']
