@@ -932,3 +932,26 @@ def unicode_character(self, name):
 
 
 model.CitationStylesElement.unicode_character = unicode_character
+
+
+# --- child elements by name (element.layout, names.name, root.bibliography ...) ----------------
+_child_memo = _memo()
+
+
+def _getattr(self, name):
+    # stock SomewhatObjectifiedElement.__getattr__: self.find('cs:' + name), an
+    # ElementPath search on every access; memoised per element (and forgotten when
+    # the element's children change, see _insert)
+    try:
+        return _child_memo[self][name]
+    except KeyError:
+        pass
+    result = self.find('cs:' + name, self.nsmap)
+    try:
+        _child_memo[self][name] = result
+    except KeyError:
+        _child_memo[self] = {name: result}
+    return result
+
+
+model.SomewhatObjectifiedElement.__getattr__ = _getattr
