@@ -56,4 +56,8 @@ def normalize_seam(left, other):
 
 def nonempty(text) -> bool:
     """text is not None and str(text) != ''"""
-    return text is not None and first_char(text) != ''
+    if text is None:
+        return False
+    if type(text) in _PLAIN:
+        return text != ''
+    return first_char(text) != ''

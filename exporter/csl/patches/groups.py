@@ -36,8 +36,7 @@ def note_variable(rendered: bool) -> None:
             frame[1] = True
 
 
-def _nonempty(text) -> bool:
-    return nonempty(text)  # text is not None and str(text) != ''
+_nonempty = nonempty  # text is not None and str(text) != ''
 
 
 def _recording(render):

@@ -29,6 +29,20 @@ Correctness of the memos
   the citation-number index, which is keyed on the bibliography's key list and
   checked on every use.
 * :func:`clear` (called by exporter.csl.styles.clear_caches) forgets everything.
+* The memos themselves live in exporter.csl.treememo, which the hot patch modules
+  also use for attribute reads.  tests/csl/test_csl_caches.py checks that nothing
+  leaks between styles, locales, markups and renders.
+
+Besides the memos (each section says what stock code it stands for):
+* a cs:names without cs:name gets its default cs:name once (stock citeproc-py
+  inserted one more into the cached tree on every render);
+* citation numbers and registration use a key index instead of list searches,
+  and a one-cite citation computes no sort keys;
+* an empty cs:text variable renders as None instead of raising VariableError
+  through the whole render chain (every caller treats both alike);
+* String / MixedString concatenation and seams read only the edge characters
+  (exporter.csl.seams); the CSL-JSON reader and CustomDict skip work whose result
+  is known.
 
 Not a CSL rule: this implements CSL 1.0.2 exactly as before, only faster.
 """
@@ -914,3 +928,44 @@ def _citeprocjson_init(self, json_data):
 
 
 CiteProcJSON.__init__ = _citeprocjson_init
+
+
+# --- characters and single terms ------------------------------------------------------------
+_unicode_memo: dict = {}  # character name -> character (independent of the style)
+_original_unicode_character = model.CitationStylesElement.unicode_character
+
+
+def unicode_character(self, name):
+    # stock: self.preformat(unicodedata.lookup(name)); preformat is str() for the one
+    # formatter exporter.csl renders with (see _get_formatter)
+    try:
+        return _unicode_memo[name]
+    except KeyError:
+        character = _unicode_memo[name] = _original_unicode_character(self, name)
+        return character
+
+
+model.CitationStylesElement.unicode_character = unicode_character
+
+
+# --- child elements by name (element.layout, names.name, root.bibliography ...) ----------------
+_child_memo = _memo()
+
+
+def _getattr(self, name):
+    # stock SomewhatObjectifiedElement.__getattr__: self.find('cs:' + name), an
+    # ElementPath search on every access; memoised per element (and forgotten when
+    # the element's children change, see _insert)
+    try:
+        return _child_memo[self][name]
+    except KeyError:
+        pass
+    result = self.find('cs:' + name, self.nsmap)
+    try:
+        _child_memo[self][name] = result
+    except KeyError:
+        _child_memo[self] = {name: result}
+    return result
+
+
+model.SomewhatObjectifiedElement.__getattr__ = _getattr
