@@ -37,8 +37,9 @@ REPO_ROOT = Path(__file__).resolve().parents[2]
 DEFAULT_KIT = REPO_ROOT.parent / 'shared' / 'csl-conformance'
 CITEPROC_JS = 'citeproc@2.4.63'
 
-# The kit's render_citeproc_js.js, with the pairing corrected (see the module docstring).
-RENDER_JS = r'''
+# Shared by the scripts that run citeproc-js (also style_sweep.py): reads the jobs, items
+# and clusters named on the command line and defines `sys` as the kit's renderer does.
+JS_PRELUDE = r'''
 'use strict';
 const fs = require('fs');
 const path = require('path');
@@ -62,6 +63,10 @@ const sys = {
   },
   retrieveItem(id) { return JSON.parse(JSON.stringify(itemsById.get(id))); },
 };
+'''
+
+# The kit's render_citeproc_js.js, with the pairing corrected (see the module docstring).
+RENDER_JS = JS_PRELUDE + r'''
 const PARAM_KEYS = ['second-field-align', 'hangingindent', 'maxoffset', 'entryspacing', 'linespacing'];
 const out = {};
 for (const job of jobs.styles) {

@@ -38,32 +38,12 @@ for path in (REPO_ROOT, HERE):
     if str(path) not in sys.path:
         sys.path.insert(0, str(path))
 
-from citeproc_js_reference import citeproc_js_dir  # noqa: E402
+from citeproc_js_reference import JS_PRELUDE, citeproc_js_dir  # noqa: E402
 
 from exporter.csl import CitationProcessor  # noqa: E402
 from exporter.csl.styles import resolve_style  # noqa: E402
 
-RENDER_JS = r'''
-'use strict';
-const fs = require('fs');
-const path = require('path');
-const CSL = require('citeproc');
-const [jobsFile, itemsFile, clustersFile, outFile] = process.argv.slice(2);
-const jobs = JSON.parse(fs.readFileSync(jobsFile, 'utf8'));
-const items = JSON.parse(fs.readFileSync(itemsFile, 'utf8'));
-const clusters = JSON.parse(fs.readFileSync(clustersFile, 'utf8'));
-const localesDir = jobs.locales_dir;
-const primary = JSON.parse(fs.readFileSync(path.join(localesDir, 'locales.json'), 'utf8'))['primary-dialects'];
-const byId = new Map(items.map(it => [it.id, it]));
-const ids = items.map(it => it.id);
-const sys = {
-  retrieveLocale(lang) {
-    let file = path.join(localesDir, `locales-${lang}.xml`);
-    if (!fs.existsSync(file) && primary[lang]) file = path.join(localesDir, `locales-${primary[lang]}.xml`);
-    return fs.existsSync(file) ? fs.readFileSync(file, 'utf8') : false;
-  },
-  retrieveItem(id) { return JSON.parse(JSON.stringify(byId.get(id))); },
-};
+RENDER_JS = JS_PRELUDE + r'''
 const out = {};
 for (const job of jobs.styles) {
   const rec = {bibliography: {}, citations: [], error: null};
