@@ -38,10 +38,10 @@ for path in (REPO_ROOT, HERE):
     if str(path) not in sys.path:
         sys.path.insert(0, str(path))
 
-from citeproc_js_reference import JS_PRELUDE, citeproc_js_dir  # noqa: E402
+from citeproc_js_reference import JS_PRELUDE, citeproc_js_dir
 
-from exporter.csl import CitationProcessor  # noqa: E402
-from exporter.csl.styles import resolve_style  # noqa: E402
+from exporter.csl import CitationProcessor
+from exporter.csl.styles import resolve_style
 
 RENDER_JS = JS_PRELUDE + r'''
 const out = {};
@@ -144,7 +144,7 @@ def main(argv: list[str] | None = None) -> int:
     for n, style in enumerate(styles, 1):
         try:
             ours = render_ours(style, items, clusters)
-        except Exception as exc:  # noqa: BLE001 - the point is to list them
+        except Exception as exc:
             frame = traceback.extract_tb(exc.__traceback__)[-1]
             crashes[style] = (f'{type(exc).__name__}: {str(exc)[:120]} '
                               f'({os.path.basename(frame.filename)}:{frame.lineno})')

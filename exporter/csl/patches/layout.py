@@ -59,9 +59,9 @@ model.Layout.render_bibliography = render_bibliography
 # (american-anthropological-association and 96 other styles).  As in citeproc-js 2.4.63,
 # display applies to the children of the bibliography's cs:layout (cs:choose is
 # transparent); inside a group it is ignored.  The part is enclosed in markers that
-# exporter.csl.markup turns into <div class="csl-block"> ... in HTML and line breaks
-# (or the space after a left margin) in text.
-from ..markup import BLOCK, INDENT  # noqa: E402
+# exporter.csl.markup turns into <div class="csl-block"> ... in HTML and into line
+# breaks (and the space before a right-inline part) in text.
+from ..markup import BLOCK, INDENT
 
 DISPLAY = {'block': BLOCK, 'indent': INDENT, 'left-margin': LEFT_MARGIN,
            'right-inline': RIGHT_INLINE}

@@ -18,7 +18,15 @@ import re
 
 from citeproc import model
 
-from ..markup import BLOCK, CLOSERS, INDENT, QUOTE_CLOSE, QUOTE_OPEN, QUOTE_OPEN_SINGLE, RIGHT_INLINE
+from ..markup import (
+    BLOCK,
+    CLOSERS,
+    INDENT,
+    QUOTE_CLOSE,
+    QUOTE_OPEN,
+    QUOTE_OPEN_SINGLE,
+    RIGHT_INLINE,
+)
 from ..treememo import attrs
 
 
