@@ -43,12 +43,12 @@ def render_style(name: str, items: list[dict], clusters: list[dict]) -> dict:
             entries = proc.bibliography_entries(items)
             result['bibliography'][markup] = {k.lower(): v for k, v in entries}
             result['bibliography']['order'] = [k.lower() for k, _ in entries]
-        except Exception as exc:
+        except Exception as exc:  # report it, keep going
             result['errors'].append(f'{markup} bibliography: {type(exc).__name__}: {exc}')
             result['errors'].append(traceback.format_exc())
         try:
             result['citations'][markup] = proc.citations(items, cites)
-        except Exception as exc:
+        except Exception as exc:  # report it, keep going
             result['errors'].append(f'{markup} citations: {type(exc).__name__}: {exc}')
             result['errors'].append(traceback.format_exc())
     return result

@@ -144,7 +144,7 @@ def main(argv: list[str] | None = None) -> int:
     for n, style in enumerate(styles, 1):
         try:
             ours = render_ours(style, items, clusters)
-        except Exception as exc:
+        except Exception as exc:  # the point is to list them
             frame = traceback.extract_tb(exc.__traceback__)[-1]
             crashes[style] = (f'{type(exc).__name__}: {str(exc)[:120]} '
                               f'({os.path.basename(frame.filename)}:{frame.lineno})')
