@@ -7,8 +7,9 @@ They cover the corrected areas: second-field-align and sorting (sort_*), date ra
 group suppression (group_*), substitution (substitute_*), year-suffix disambiguation
 (disambiguate_*), citation-number collapsing (collapse_*) and cite positions
 (position_*, integration_*: ibid, subsequent, near-note, first-reference-note-number
-over a document's clusters, from the CITATIONS section).  The list is the fixtures
-that pass today (657 of the 845 files in processor-tests/humans); it is a
+over a document's clusters, from the CITATIONS section), display (display_*) and
+citation labels (*CitationLabel*, disambiguate_Trigraph).  The list is the fixtures
+that pass today (664 of the 845 files in processor-tests/humans); it is a
 regression guard.
 """
 from __future__ import annotations
@@ -224,6 +225,8 @@ PASSING = [
     'disambiguate_ByCiteIsDefault',
     'disambiguate_ByCiteTwoAuthorsSameCite',
     'disambiguate_ByCiteTwoAuthorsSameFamilyName',
+    'disambiguate_CitationLabelDefault',
+    'disambiguate_CitationLabelInData',
     'disambiguate_DifferentSpacingInInitials',
     'disambiguate_DisambiguateTrueAndYearSuffixOne',
     'disambiguate_DisambiguateTrueReflectedInBibliography',
@@ -241,6 +244,7 @@ PASSING = [
     'disambiguate_SetsOfNames',
     'disambiguate_SkipAccessedYearSuffix',
     'disambiguate_ThreeNoAuthorNoTitleEntries',
+    'disambiguate_Trigraph',
     'disambiguate_WithOriginalYear',
     'disambiguate_YearCollapseWithInstitution',
     'disambiguate_YearSuffixAndSort',
@@ -253,7 +257,9 @@ PASSING = [
     'disambiguate_YearSuffixTwoPairsFullNamesBibliography',
     'disambiguate_YearSuffixWithEtAlSubsequent',
     'disambiguate_YearSuffixWithMixedCreatorTypes',
+    'display_DisplayBlock',
     'display_LostSuffix',
+    'display_SecondFieldAlignClone',
     'display_SecondFieldAlignMigratePunctuation',
     'etal_CitationAndBibliographyDecorationsInBibliography',
     'etal_CitationAndBibliographyDecorationsInCitation',
@@ -332,6 +338,8 @@ PASSING = [
     'magic_AllowRepeatDateRenderings',
     'magic_CapitalizeFirstOccurringNameParticle',
     'magic_CapitalizeFirstOccurringTerm',
+    'magic_CitationLabelInBibliography',
+    'magic_CitationLabelInCitation',
     'magic_EntrySpacingDouble',
     'magic_HangingIndent',
     'magic_ImplicitYearSuffixDelimiter',
