@@ -196,7 +196,7 @@ def _group_by_names(layout, rendered, citation_el, collapse):
                     delimiter = layout_delimiter
             elif collapsed:
                 delimiter = group_delimiter
-            elif nameless and in_text:
+            elif nameless and in_text and not _numeric(citation_el):
                 delimiter = ', '  # citeproc-js getSpliceDelimiter, have_collapsed
             else:
                 delimiter = layout_delimiter
@@ -217,6 +217,11 @@ def _group_by_names(layout, rendered, citation_el, collapse):
             out += suffix_delimiter + letters[start] + (EN_DASH + letters[stop] if stop > start else '')
         k = end
     return [out] if pieces else []
+
+
+def _numeric(citation_el) -> bool:
+    """citeproc-js's NUMERIC mode: the citation prints the citation number."""
+    return bool(citation_el.xpath_search('.//cs:text[@variable="citation-number"]'))
 
 
 def _year_base(item, text: str, names):
