@@ -81,14 +81,9 @@ class CitationProcessor:
         return bool(self._style.has_bibliography())
 
     def bibliography(self, items: list[dict]) -> list[str]:
-        """Formatted entries in bibliography order (the style's sort, or registration order)."""
-        if not self._style.has_bibliography():
-            return []
-        with render_lock():
-            bib, _ = self._engine(items)
-            # like citeproc-js, entries that render empty are left out
-            entries = (self._finish(entry) for entry in self._render_entries(bib))
-            return [entry for entry in entries if entry.strip()]
+        """Formatted entries in bibliography order (the style's sort, or registration order);
+        like citeproc-js, entries that render empty are left out."""
+        return [entry for _, entry in self.bibliography_entries(items)]
 
     def bibliography_entries(self, items: list[dict]) -> list[tuple[str, str]]:
         """Like :meth:`bibliography`, as (caller's item id, entry) pairs.

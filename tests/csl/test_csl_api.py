@@ -146,18 +146,14 @@ def test_json_numbers_missing_type_raw_dates_and_season_words():
 def test_season_with_numeric_month_form_prints_the_season_term(tmp_path):
     """Stock citeproc-py asserted on a season under form="numeric" (apa-eu, bio-protocol and
     8 more styles crashed on every item with a season); citeproc-js 2.4.63 prints the term."""
-    style = tmp_path / 'numeric-month.csl'
-    style.write_text(
-        '<style xmlns="http://purl.org/net/xbiblio/csl" class="in-text" version="1.0">'
-        '<info><id>x</id><title>x</title><updated>2020-01-01T00:00:00+00:00</updated></info>'
-        '<citation><layout><text variable="title"/></layout></citation><bibliography><layout>'
-        '<date variable="issued" delimiter="/"><date-part name="year"/>'
-        '<date-part name="month" form="numeric"/></date></layout></bibliography></style>',
-        encoding='utf-8')
+    style = _style(tmp_path, '<bibliography><layout>'
+                             '<date variable="issued" delimiter="/"><date-part name="year"/>'
+                             '<date-part name="month" form="numeric"/></date>'
+                             '</layout></bibliography>', citation='<text variable="title"/>')
     item = {'id': 'a', 'type': 'book', 'issued': {'date-parts': [[1999]], 'season': 1}}
-    assert CitationProcessor(str(style)).bibliography([item]) == ['1999/Spring']  # citeproc-js
+    assert CitationProcessor(style).bibliography([item]) == ['1999/Spring']  # citeproc-js
     item['issued'] = {'date-parts': [[1999, 3]]}
-    assert CitationProcessor(str(style)).bibliography([item]) == ['1999/3']
+    assert CitationProcessor(style).bibliography([item]) == ['1999/3']
 
 
 def test_term_missing_from_a_styles_own_locale_falls_back_to_the_locale_files():
@@ -180,14 +176,21 @@ def test_strip_periods_on_the_citation_number():
     assert out[0].startswith('(1)') or out[0].startswith('1'), out
 
 
-def _inline_style(tmp_path, layout: str) -> str:
+def _style(tmp_path, bibliography: str, head: str = '',
+           citation: str = '<text value="c"/>') -> str:
+    """Path of a minimal in-text style: ``head`` (macros, a cs:locale), a citation layout
+    holding ``citation``, then ``bibliography`` (the whole cs:bibliography element)."""
     path = tmp_path / 'inline.csl'
     path.write_text(
         '<style xmlns="http://purl.org/net/xbiblio/csl" class="in-text" version="1.0">'
         '<info><id>x</id><title>x</title><updated>2020-01-01T00:00:00+00:00</updated></info>'
-        '<citation><layout><text value="c"/></layout></citation>'
-        f'<bibliography><layout>{layout}</layout></bibliography></style>', encoding='utf-8')
+        f'{head}<citation><layout>{citation}</layout></citation>{bibliography}</style>',
+        encoding='utf-8')
     return str(path)
+
+
+def _inline_style(tmp_path, layout: str) -> str:
+    return _style(tmp_path, f'<bibliography><layout>{layout}</layout></bibliography>')
 
 
 def test_display_block_left_margin_right_inline(tmp_path):
@@ -221,33 +224,25 @@ def test_character_references_in_a_style_are_decoded_but_not_in_data(tmp_path):
 def test_text_case_on_a_macro_call_has_no_effect_as_in_citeproc_js(tmp_path):
     """citeproc-js 2.4.63 renders <text macro="t" text-case="uppercase"/> unchanged ("the
     title"), while text-case on the cs:text that renders the variable applies ("THE TITLE")."""
-    path = tmp_path / 'tc.csl'
-    path.write_text(
-        '<style xmlns="http://purl.org/net/xbiblio/csl" class="in-text" version="1.0">'
-        '<info><id>x</id><title>x</title><updated>2020-01-01T00:00:00+00:00</updated></info>'
-        '<macro name="t"><text variable="title"/></macro>'
-        '<citation><layout><text value="c"/></layout></citation><bibliography><layout><group delimiter="|">'
-        '<text macro="t" text-case="uppercase"/><text variable="title" text-case="uppercase"/>'
-        '</group></layout></bibliography></style>', encoding='utf-8')
+    path = _style(tmp_path, '<bibliography><layout><group delimiter="|">'
+                            '<text macro="t" text-case="uppercase"/>'
+                            '<text variable="title" text-case="uppercase"/>'
+                            '</group></layout></bibliography>',
+                  head='<macro name="t"><text variable="title"/></macro>')
     item = {'id': 'a', 'type': 'book', 'title': 'the title'}
-    assert CitationProcessor(str(path)).bibliography([item]) == ['the title|THE TITLE']
+    assert CitationProcessor(path).bibliography([item]) == ['the title|THE TITLE']
 
 
 def test_second_field_align_takes_the_layout_prefix_into_the_margin(tmp_path):
     """citeproc-js 2.4.63 (expected strings below are its output on this style): <layout
     prefix="["> with the citation number's suffix "] " gives
     "[1] T." -- the prefix opens the left margin, the layout suffix closes the rest."""
-    path = tmp_path / 'sfa.csl'
-    path.write_text(
-        '<style xmlns="http://purl.org/net/xbiblio/csl" class="in-text" version="1.0">'
-        '<info><id>x</id><title>x</title><updated>2020-01-01T00:00:00+00:00</updated></info>'
-        '<citation><layout><text variable="citation-number"/></layout></citation>'
-        '<bibliography second-field-align="flush"><layout prefix="[" suffix=".">'
-        '<text variable="citation-number" suffix="] "/><text variable="title"/>'
-        '</layout></bibliography></style>', encoding='utf-8')
+    path = _style(tmp_path, '<bibliography second-field-align="flush"><layout prefix="[" suffix=".">'
+                            '<text variable="citation-number" suffix="] "/><text variable="title"/>'
+                            '</layout></bibliography>', citation='<text variable="citation-number"/>')
     item = {'id': 'a', 'type': 'book', 'title': 'T'}
-    assert CitationProcessor(str(path)).bibliography([item]) == ['[1]  T.']
-    assert CitationProcessor(str(path), markup='html').bibliography([item]) == [
+    assert CitationProcessor(path).bibliography([item]) == ['[1]  T.']
+    assert CitationProcessor(path, markup='html').bibliography([item]) == [
         '<div class="csl-left-margin">[1] </div><div class="csl-right-inline">T.</div>']
 
 
@@ -294,32 +289,24 @@ def test_name_affixes_go_around_each_name(tmp_path, name_attrs, count, expected)
 def test_locale_option_not_set_by_the_style_comes_from_the_locale_file(tmp_path):
     """A style's cs:locale that sets another option keeps en-US punctuation-in-quote="true";
     citeproc-js 2.4.63 gives "“T,” X" for this style."""
-    path = tmp_path / 'opts.csl'
-    path.write_text(
-        '<style xmlns="http://purl.org/net/xbiblio/csl" class="in-text" version="1.0">'
-        '<info><id>x</id><title>x</title><updated>2020-01-01T00:00:00+00:00</updated></info>'
-        '<locale><style-options limit-day-ordinals-to-day-1="true"/></locale>'
-        '<citation><layout><text value="c"/></layout></citation><bibliography><layout>'
-        '<group delimiter=", "><text variable="title" quotes="true"/><text value="X"/></group>'
-        '</layout></bibliography></style>', encoding='utf-8')
+    path = _style(tmp_path, '<bibliography><layout><group delimiter=", ">'
+                            '<text variable="title" quotes="true"/><text value="X"/>'
+                            '</group></layout></bibliography>',
+                  head='<locale><style-options limit-day-ordinals-to-day-1="true"/></locale>')
     item = {'id': 'a', 'type': 'book', 'title': 'T'}
-    assert CitationProcessor(str(path)).bibliography([item]) == ['“T,” X']
+    assert CitationProcessor(path).bibliography([item]) == ['“T,” X']
 
 
 def test_strip_periods_on_a_macro_call_strips_the_text_not_the_affixes(tmp_path):
     """citeproc-js 2.4.63: "AB c." for <text macro="t" strip-periods="true"/> with the macro
     <text variable="title" suffix="."/> on "A.B. c"; "AB c" on the variable itself."""
-    path = tmp_path / 'sp.csl'
-    path.write_text(
-        '<style xmlns="http://purl.org/net/xbiblio/csl" class="in-text" version="1.0">'
-        '<info><id>x</id><title>x</title><updated>2020-01-01T00:00:00+00:00</updated></info>'
-        '<macro name="t"><text variable="title" suffix="."/></macro>'
-        '<citation><layout><text value="c"/></layout></citation><bibliography><layout>'
-        '<group delimiter="|"><text macro="t" strip-periods="true"/>'
-        '<text variable="title" strip-periods="true"/></group>'
-        '</layout></bibliography></style>', encoding='utf-8')
+    path = _style(tmp_path, '<bibliography><layout><group delimiter="|">'
+                            '<text macro="t" strip-periods="true"/>'
+                            '<text variable="title" strip-periods="true"/>'
+                            '</group></layout></bibliography>',
+                  head='<macro name="t"><text variable="title" suffix="."/></macro>')
     item = {'id': 'a', 'type': 'book', 'title': 'A.B. c'}
-    assert CitationProcessor(str(path)).bibliography([item]) == ['AB c.|AB c']
+    assert CitationProcessor(path).bibliography([item]) == ['AB c.|AB c']
 
 
 def test_label_of_an_empty_variable_with_plural_always(tmp_path):
@@ -335,15 +322,12 @@ def test_macro_whose_names_fall_back_to_a_term_only_is_suppressed(tmp_path):
     """citeproc-js 2.4.63 on this style gives ["Al Zed. Book", "Annual review"]: the
     substitute term "Anonymous" is no variable, so the author macro prints nothing for the
     unsigned report, and its empty sort key sorts last."""
-    path = tmp_path / 'anon.csl'
-    path.write_text(
-        '<style xmlns="http://purl.org/net/xbiblio/csl" class="in-text" version="1.0">'
-        '<info><id>x</id><title>x</title><updated>2020-01-01T00:00:00+00:00</updated></info>'
-        '<macro name="author"><names variable="author" suffix=". "><name/><substitute>'
-        '<names variable="editor"/><text term="anonymous" text-case="capitalize-first"/>'
-        '</substitute></names></macro><citation><layout><text value="c"/></layout></citation>'
-        '<bibliography><sort><key macro="author"/></sort><layout><text macro="author"/>'
-        '<text variable="title"/></layout></bibliography></style>', encoding='utf-8')
+    path = _style(tmp_path, '<bibliography><sort><key macro="author"/></sort><layout>'
+                            '<text macro="author"/><text variable="title"/></layout></bibliography>',
+                  head='<macro name="author"><names variable="author" suffix=". "><name/>'
+                       '<substitute><names variable="editor"/>'
+                       '<text term="anonymous" text-case="capitalize-first"/>'
+                       '</substitute></names></macro>')
     items = [{'id': 'a', 'type': 'report', 'title': 'Annual review'},
              {'id': 'b', 'type': 'book', 'title': 'Book', 'author': [{'family': 'Zed', 'given': 'Al'}]}]
-    assert CitationProcessor(str(path)).bibliography(items) == ['Al Zed. Book', 'Annual review']
+    assert CitationProcessor(path).bibliography(items) == ['Al Zed. Book', 'Annual review']
