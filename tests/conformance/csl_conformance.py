@@ -75,8 +75,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument('--show', type=int, help='pass --show N to compare.py (needs one --style)')
     ap.add_argument('--format', choices=('text', 'html'), help='with --show')
     ap.add_argument('--reference', type=Path,
-                    help='compare with this reference folder instead of the kit\'s (e.g. one '
-                         'written by citeproc_js_reference.py)')
+                    help='compare with this reference folder instead of the kit\'s')
     args = ap.parse_args(argv)
     if not (args.kit / 'compare.py').is_file():
         ap.error(f'no conformance kit at {args.kit} (use --kit PATH)')

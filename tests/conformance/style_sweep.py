@@ -11,7 +11,7 @@ parent's instructions), in text markup, with the style's default locale -- as th
 * Crashes: every exception is listed with its place; the summary counts them by type.
 * Agreement (unless --no-js; needs node, and npm unless --js-dir names a folder whose
   node_modules/ holds citeproc): citeproc-js 2.4.63 renders the same items with the same
-  style and locale files, ids paired with entries as in citeproc_js_reference.py.  Printed:
+  style and locale files, ids paired with entries as the kit pairs them.  Printed:
   identical bibliography entries and clusters over all styles, the distribution of styles by
   share of identical entries, and the styles below 85%.  --out writes per-style counts as JSON.
 
@@ -38,7 +38,7 @@ for path in (REPO_ROOT, HERE):
     if str(path) not in sys.path:
         sys.path.insert(0, str(path))
 
-from citeproc_js_reference import JS_PRELUDE, citeproc_js_dir
+from citeproc_js import JS_PRELUDE, citeproc_js_dir
 
 from exporter.csl import CitationProcessor
 from exporter.csl.styles import resolve_style
