@@ -169,10 +169,8 @@ def write_with(
 
 def _watch_losses(records: Iterable[Record], writer: Any, handler: ProblemHandler) -> Iterator[Record]:
     """Pass records through, reporting for each what ``writer`` cannot hold."""
-    from .losses import lost
-
     for number, record in enumerate(records, start=1):
-        missing = lost(record, writer.carries, getattr(writer, "carries_extra", None))
+        missing = writer.lost(record)
         if missing:
             ident = record.key or (record.provenance.source_id if record.provenance else None)
             handler(Problem(source=writer.name, record=number, severity="loss",

@@ -17,6 +17,7 @@ from typing import Any, Iterator, Sequence
 from . import __version__
 from .api import make_writer, read, write, write_with
 from .model import Record
+from .losses import label
 from .problems import ExporterError, Problem
 from .registry import reader_class, reader_names, writer_class, writer_names
 
@@ -118,7 +119,6 @@ class _Problems:
     def __init__(self, report_path: str | None) -> None:
         self.errors = 0
         self.losses: dict[str, Counter[str]] = {}
-        self.lossy_records: Counter[str] = Counter()
         self._report = open(report_path, "w", encoding="utf-8") if report_path else None
 
     def __call__(self, problem: Problem) -> None:
@@ -126,7 +126,6 @@ class _Problems:
             self._report.write(json.dumps(problem.as_dict(), ensure_ascii=False) + "\n")
         if problem.severity == "loss":
             self.losses.setdefault(problem.source, Counter()).update(problem.reason.split(", "))
-            self.lossy_records[problem.source] += 1
             return
         if problem.severity == "error":
             self.errors += 1
@@ -134,9 +133,13 @@ class _Problems:
 
     def close(self, report_path: str | None) -> None:
         for fmt, counter in self.losses.items():
-            facets = ", ".join(sorted(counter))
+            # most frequent first; the first count says what the numbers count
+            ranked = sorted(counter.items(), key=lambda fc: (-fc[1], label(fc[0])))
+            words = ", ".join(
+                f"{label(facet)} ({n} record{'s' if n != 1 else ''})" if i == 0 else f"{label(facet)} ({n})"
+                for i, (facet, n) in enumerate(ranked))
             hint = f"listed in {report_path}" if report_path else "--report FILE lists them per record"
-            print(f"exporter: {fmt} could not hold, in {self.lossy_records[fmt]} record(s): {facets} ({hint})", file=sys.stderr)
+            print(f"exporter: {fmt} has no field for: {words} ({hint})", file=sys.stderr)
         if self._report:
             self._report.close()
 

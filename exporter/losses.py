@@ -1,27 +1,49 @@
 """What a writer cannot hold: each record is described as a set of *facets* (the pieces of
-information it has), each writer declares the facets its format carries, and the difference
-is reported, so that nothing is dropped without a word.
+information it has), each writer says which facets it writes, and the difference is
+reported, so that nothing is dropped without a word.
 
-Facet names are stable and readable: ``title``, ``contributor:editor``, ``date:online``,
-``id:pmid``, ``rights:license``, ``provenance``, ``extra:vufind:building``, ...
+Facets are the one vocabulary shared by the model, the format tables and the loss report.
+They are derived from the fields of :class:`~exporter.model.Record` (a new field is a new
+facet without touching this module):
+
+* a text field is its own name: ``title``, ``version``, ``call_number``;
+* a date field is ``date:<name>``: ``date:issued``, ``date:online``, ``date:original``;
+* container fields are ``container:<name>``, with ``container:pages`` for any page data;
+* families: ``contributor:<role>``, ``id:<scheme>``, ``extra:<key>``;
+* details: ``date:issued:day``, ``contributor:orcid``, ``contributor:affiliation``,
+  ``link``/``link:more``, ``subject``/``subject:scheme``, ``rights:statement``,
+  ``rights:license``, ``provenance``/``provenance:repairs``.
+
+:func:`describe` turns facet names into the words of a loss line ("online date, licence").
 """
 
 from __future__ import annotations
 
+import dataclasses
 from typing import Callable, Iterable
 
-from .model import Record
+from .model import Container, DateValue, Record
+
+_DATE_FIELDS = tuple(f.name for f in dataclasses.fields(Record) if f.type == "DateValue | None")
+_TEXT_FIELDS = tuple(f.name for f in dataclasses.fields(Record) if f.type == "str | None")
+_TEXT_TUPLES = ("notes", "categories")
+_CONTAINER_TEXT = tuple(f.name for f in dataclasses.fields(Container)
+                        if f.name not in ("page_start", "page_end", "pages"))
+
+
+def date_facet(attr: str) -> str:
+    """``original_date`` -> ``date:original``; ``submitted`` -> ``date:submitted``."""
+    return "date:" + attr.removesuffix("_date")
+
 
 #: Every facet a record can have, except the open-ended ``id:*``, ``contributor:*`` and
 #: ``extra:*`` families.
 FIXED_FACETS = frozenset(
-    """title subtitle short_title contributor:orcid contributor:affiliation container:title
-    container:short_title container:volume container:issue container:pages
-    container:article_number date:issued date:issued:day date:online date:accessed
-    date:original date:event publisher place edition series series_number number genre
-    medium event event_place physical_description link link:more abstract subject
-    subject:scheme language rights:statement rights:license notes key provenance
-    provenance:repairs""".split()
+    (*_TEXT_FIELDS, *_TEXT_TUPLES, *(date_facet(d) for d in _DATE_FIELDS),
+     *(f"container:{c}" for c in _CONTAINER_TEXT),
+     "container:pages", "date:issued:day", "contributor:orcid", "contributor:affiliation",
+     "link", "link:more", "subject", "subject:scheme", "rights:statement", "rights:license",
+     "provenance", "provenance:repairs")
 )
 ALL = frozenset({"*"})
 
@@ -30,11 +52,18 @@ def facets(record: Record) -> set[str]:
     """The facets ``record`` has."""
     out: set[str] = set()
     add = out.add
-    for name in ("title", "subtitle", "short_title", "publisher", "place", "edition", "series",
-                 "series_number", "number", "genre", "medium", "event", "event_place",
-                 "physical_description", "abstract", "language", "key"):
+    for name in _TEXT_FIELDS:
         if getattr(record, name):
             add(name)
+    for name in _TEXT_TUPLES:
+        if getattr(record, name):
+            add(name)
+    for name in _DATE_FIELDS:
+        value: DateValue | None = getattr(record, name)
+        if value is not None:
+            add(date_facet(name))
+    if record.issued and record.issued.start and record.issued.start.day:
+        add("date:issued:day")
     for c in record.contributors:
         add(f"contributor:{c.role}")
         if c.orcid:
@@ -43,17 +72,11 @@ def facets(record: Record) -> set[str]:
             add("contributor:affiliation")
     cont = record.container
     if cont:
-        for name in ("title", "short_title", "volume", "issue", "article_number"):
+        for name in _CONTAINER_TEXT:
             if getattr(cont, name):
                 add(f"container:{name}")
         if cont.page_range:
             add("container:pages")
-    for name, attr in (("issued", "issued"), ("online", "online"), ("accessed", "accessed"),
-                       ("original", "original_date"), ("event", "event_date")):
-        if getattr(record, attr) is not None:
-            add(f"date:{name}")
-    if record.issued and record.issued.start and record.issued.start.day:
-        add("date:issued:day")
     for ident in record.identifiers:
         add(f"id:{ident.scheme}")
     if record.links:
@@ -69,8 +92,6 @@ def facets(record: Record) -> set[str]:
             add("rights:statement")
         if record.rights.license_url or record.rights.license_name:
             add("rights:license")
-    if record.notes:
-        add("notes")
     if record.provenance:
         p = record.provenance
         if any((p.source_system, p.source_id, p.database, p.institution, p.collection, p.record_format)):
@@ -97,3 +118,40 @@ def lost(record: Record, carries: frozenset[str], extra_ok: Callable[[str], bool
 
 def carried(*groups: Iterable[str]) -> frozenset[str]:
     return frozenset(f for g in groups for f in g)
+
+
+#: Facet -> the words a user reads in a loss line; facets not listed read as their name
+#: with "_" as a space ("call_number" -> "call number").
+LABELS = {
+    "date:issued": "date", "date:issued:day": "day of the date", "date:online": "online date",
+    "date:accessed": "access date", "date:original": "original date", "date:event": "event date",
+    "date:submitted": "submission date", "container:title": "container title",
+    "container:short_title": "container short title", "container:pages": "pages",
+    "container:article_number": "article number", "short_title": "short title",
+    "series_number": "series number", "event": "event name", "physical_description": "extent",
+    "contributor:orcid": "ORCID", "contributor:affiliation": "affiliation", "link": "URL",
+    "link:more": "further URLs", "subject": "keywords", "subject:scheme": "keyword scheme",
+    "rights:statement": "rights statement", "rights:license": "licence",
+    "provenance": "source record", "provenance:repairs": "repairs made on reading",
+    "key": "citation key", "annote": "annotation", "part": "part number",
+}
+_ID_LABELS = {"doi": "DOI", "pmid": "PMID", "pmcid": "PMCID", "isbn": "ISBN", "issn": "ISSN",
+              "eissn": "eISSN", "oclc": "OCLC number", "lccn": "LCCN", "arxiv": "arXiv id",
+              "urn": "URN", "local": "local id"}
+
+
+def label(facet: str) -> str:
+    """The words for one facet: ``date:online`` -> "online date", ``id:pmid`` -> "PMID",
+    ``contributor:editor`` -> "editor", ``extra:vufind:building`` -> "vufind:building field"."""
+    if facet in LABELS:
+        return LABELS[facet]
+    family, _, rest = facet.partition(":")
+    if family == "id" and rest:
+        return _ID_LABELS.get(rest, f"{rest} id")
+    if family == "contributor" and rest:
+        return rest.replace("-", " ")
+    if family == "extra" and rest:
+        return f"{rest} field"
+    if family in ("date", "container") and rest:
+        return rest.replace("_", " ").replace(":", " ")
+    return facet.replace("_", " ")

@@ -60,6 +60,16 @@ class Writer(Plugin):
 
     carries: ClassVar[frozenset[str] | None] = None
 
+    def lost(self, record: Record) -> list[str]:
+        """The facets of ``record`` (see :mod:`exporter.losses`) this writer does not write,
+        sorted.  The default answers from ``carries``; a writer whose table decides per
+        record (a field written only for some types) answers for the record at hand."""
+        from .losses import lost
+
+        if self.carries is None:
+            return []
+        return lost(record, self.carries, getattr(self, "carries_extra", None))
+
     def file_suffix(self) -> str:
         """The suffix of an output file written by this writer ("seed.ris")."""
         return self.extensions[0] if self.extensions else ".txt"
