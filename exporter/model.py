@@ -76,6 +76,8 @@ class Contributor:
     role: str = "author"
     orcid: str | None = None
     affiliations: tuple[str, ...] = ()
+    comma_suffix: bool = False  # CSL "comma-suffix": "Gates, Bill, Jr." in natural order too
+    static_ordering: bool = False  # CSL "static-ordering": family first even in Latin script
 
     def __post_init__(self) -> None:
         _blank_to_none(self, ("family", "given", "particle", "dropping_particle", "suffix", "literal", "orcid"))

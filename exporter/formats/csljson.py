@@ -34,57 +34,116 @@ from ..plugins import Reader, Writer
 from ..problems import Problem, ProblemHandler, raise_problem
 from .jsonio import iter_json
 
-#: Record fields with a CSL variable of the same meaning: attribute -> CSL variable.
-SIMPLE_FIELDS = {
-    "short_title": "title-short",
+# -- the mapping: one table per kind of variable, read and written from the same rows ------
+#
+# Every CSL 1.0.2 variable of the CSL-JSON schema has a row here or a named special case
+# below (title, page, number, keyword, note, URL, source, id, categories, custom). A key the
+# reader finds in neither is kept in ``Record.extra`` as ``("csl:<key>", value)`` and written
+# back: as a top-level variable where the schema has one (citation-label, locator, ...), else
+# in ``custom.extra``. Nothing is dropped.
+
+#: CSL text variables the Record holds in a slot of the same meaning: CSL -> attribute.
+TEXT_VARIABLES = {
+    "title-short": "short_title",
     "publisher": "publisher",
-    "place": "publisher-place",
+    "publisher-place": "place",
     "edition": "edition",
-    "series": "collection-title",
-    "series_number": "collection-number",
-    "number": "number",
+    "collection-title": "series",
+    "collection-number": "series_number",
     "genre": "genre",
     "medium": "medium",
-    "event": "event-title",
-    "event_place": "event-place",
+    "event-title": "event",
+    "event-place": "event_place",
     "abstract": "abstract",
     "language": "language",
+    "annote": "annote",
+    "archive": "archive",
+    "archive_collection": "archive_collection",
+    "archive_location": "archive_location",
+    "archive-place": "archive_place",
+    "authority": "authority",
+    "call-number": "call_number",
+    "chapter-number": "chapter_number",
+    "dimensions": "dimensions",
+    "division": "division",
+    "jurisdiction": "jurisdiction",
+    "number-of-pages": "number_of_pages",
+    "number-of-volumes": "number_of_volumes",
+    "original-publisher": "original_publisher",
+    "original-publisher-place": "original_publisher_place",
+    "original-title": "original_title",
+    "part": "part",
+    "part-title": "part_title",
+    "printing": "printing",
+    "references": "references",
+    "reviewed-genre": "reviewed_genre",
+    "reviewed-title": "reviewed_title",
+    "scale": "scale",
+    "section": "section",
+    "status": "status",
+    "supplement": "supplement",
+    "version": "version",
+    "volume-title": "volume_title",
+    "volume-title-short": "volume_title_short",
 }
-DATE_FIELDS = {
+#: CSL date variables: CSL -> attribute.
+DATE_VARIABLES = {
     "issued": "issued",
-    "online": "available-date",
+    "available-date": "online",
     "accessed": "accessed",
-    "original_date": "original-date",
-    "event_date": "event-date",
+    "original-date": "original_date",
+    "event-date": "event_date",
+    "submitted": "submitted",
 }
-CONTAINER_FIELDS = {
-    "title": "container-title",
-    "short_title": "container-title-short",
+#: CSL variables of the container: CSL -> Container attribute.
+CONTAINER_VARIABLES = {
+    "container-title": "title",
+    "container-title-short": "short_title",
     "volume": "volume",
     "issue": "issue",
 }
-ID_FIELDS = {"doi": "DOI", "pmid": "PMID", "pmcid": "PMCID", "isbn": "ISBN", "issn": "ISSN"}
+#: CSL identifier variables: scheme -> CSL (ISBN and ISSN may hold several, space-separated).
+ID_VARIABLES = {"doi": "DOI", "pmid": "PMID", "pmcid": "PMCID", "isbn": "ISBN", "issn": "ISSN"}
+#: Keys read as another variable and never written (Zotero's and citeproc-js's spellings,
+#: and CSL 1.0.1's "event").
+READ_ALIASES = {"shortTitle": "title-short", "journalAbbreviation": "container-title-short",
+                "event": "event-title"}
+#: Name object keys: CSL -> Contributor attribute.
+NAME_PARTS = {"family": "family", "given": "given", "non-dropping-particle": "particle",
+              "dropping-particle": "dropping_particle", "suffix": "suffix"}
+NAME_FLAGS = {"comma-suffix": "comma_suffix", "static-ordering": "static_ordering"}
+#: Variables handled by the named special cases below.
+SPECIAL_KEYS = frozenset("""id type title page page-first number article-number keyword note
+    URL source categories custom citation-key""".split())
 SEASON_NAMES = {1: "spring", 2: "summer", 3: "autumn", 4: "winter"}
+_SCHEMA_SCALARS = frozenset("""citation-label citation-number first-reference-note-number
+    locator year-suffix""".split())  # schema variables no slot holds: kept in extra, written back
 
 
 # -- Record -> CSL ------------------------------------------------------------------------
 
 
-def csl_name(c: Contributor) -> dict[str, str]:
+def csl_name(c: Contributor) -> dict[str, Any]:
+    out: dict[str, Any] = {}
     if c.literal is not None:
-        return {"literal": c.literal}
-    out = {}
-    for attr, key in (
-        ("family", "family"),
-        ("given", "given"),
-        ("particle", "non-dropping-particle"),
-        ("dropping_particle", "dropping-particle"),
-        ("suffix", "suffix"),
-    ):
-        value = getattr(c, attr)
-        if value:
-            out[key] = value
+        out["literal"] = c.literal
+    else:
+        for key, attr in NAME_PARTS.items():
+            value = getattr(c, attr)
+            if value:
+                out[key] = value
+    for key, attr in NAME_FLAGS.items():
+        if getattr(c, attr):
+            out[key] = True
     return out
+
+
+def role_order(contributors: tuple[Contributor, ...]) -> list[int]:
+    """The indexes of ``contributors`` in the order a CSL item lists them: role by role, each
+    role at its first appearance, the order within a role kept (the reader builds them in
+    this order)."""
+    roles = list(dict.fromkeys(c.role for c in contributors))
+    return [i for role in roles for i, c in enumerate(contributors) if c.role == role]
 
 
 def csl_date(d: DateValue) -> dict[str, Any]:
@@ -108,29 +167,32 @@ def to_csl(record: Record, key: str) -> dict[str, Any]:
     item: dict[str, Any] = {"id": key, "type": record.type}
     if record.full_title:
         item["title"] = record.full_title
-    for c in record.contributors:
+    for i in role_order(record.contributors):
+        c = record.contributors[i]
         item.setdefault(c.role, []).append(csl_name(c))
-    for attr, var in SIMPLE_FIELDS.items():
+    for var, attr in TEXT_VARIABLES.items():
         value = getattr(record, attr)
         if value:
             item[var] = value
-    for attr, var in DATE_FIELDS.items():
+    for var, attr in DATE_VARIABLES.items():
         value = getattr(record, attr)
         if value is not None:
             item[var] = csl_date(value)
+    if record.number:
+        item["number"] = record.number
     cont = record.container
     if cont:
-        for attr, var in CONTAINER_FIELDS.items():
+        for var, attr in CONTAINER_VARIABLES.items():
             value = getattr(cont, attr)
             if value:
                 item[var] = value
         if cont.page_range:
             item["page"] = cont.page_range
         if cont.page_start:
-            item["page-first"] = cont.page_start
+            item["page-first"] = cont.page_start  # styles test it; citeproc-py does not derive it
         if cont.article_number and "number" not in item:
             item["number"] = cont.article_number
-    for scheme, var in ID_FIELDS.items():
+    for scheme, var in ID_VARIABLES.items():
         values = record.ids(scheme)
         if values:
             item[var] = values[0] if scheme not in ("isbn", "issn") else " ".join(values)
@@ -140,8 +202,14 @@ def to_csl(record: Record, key: str) -> dict[str, Any]:
         item["keyword"] = ", ".join(s.term for s in record.subjects)
     if record.notes:
         item["note"] = "\n".join(record.notes)
+    if record.categories:
+        item["categories"] = list(record.categories)
     if record.provenance and record.provenance.database:
         item["source"] = record.provenance.database
+    for k, v in record.extra:
+        var = k[4:] if k.startswith("csl:") else None
+        if var in _SCHEMA_SCALARS and var not in item:
+            item[var] = v
     custom = _custom(record, item)
     if custom:
         item["custom"] = custom
@@ -182,11 +250,17 @@ def _custom(record: Record, item: dict[str, Any]) -> dict[str, Any]:
         custom["article-number"] = cont.article_number
     elif cont and cont.article_number:
         custom["number-is-article-number"] = True
-    if any(c.orcid or c.affiliations for c in record.contributors):
+    order = role_order(record.contributors)
+    grouped = [record.contributors[i] for i in order]
+    if any(c.orcid or c.affiliations for c in grouped):
+        # in the item's order (role by role), so each entry lines up with its name object
         custom["contributors"] = [
             {k: v for k, v in (("orcid", c.orcid), ("affiliations", list(c.affiliations))) if v}
-            for c in record.contributors
+            for c in grouped
         ]
+    if order != list(range(len(order))):
+        # roles interleaved (author, editor, author): where each name stands in the record
+        custom["contributor-order"] = order
     if record.physical_description:
         custom["physical-description"] = record.physical_description
     if record.provenance:
@@ -203,12 +277,14 @@ def _custom(record: Record, item: dict[str, Any]) -> dict[str, Any]:
             )
             if v
         }
-        if prov:
+        if prov and prov != {"database": item.get("source")}:  # more than "source" says
             custom["provenance"] = prov
     if not record.key:
         custom["generated-id"] = True  # the reader then leaves Record.key empty again
-    if record.extra:
-        custom["extra"] = [[k, v] for k, v in record.extra]
+    extra = [[k, v] for k, v in record.extra
+             if not (k.startswith("csl:") and k[4:] in _SCHEMA_SCALARS and item.get(k[4:]) == v)]
+    if extra:
+        custom["extra"] = extra
     return custom
 
 
@@ -283,7 +359,8 @@ def parse_csl_date(value: Any, key: str) -> DateValue | None:
     return None
 
 
-def _names(item: dict[str, Any]) -> tuple[Contributor, ...]:
+def _names(item: dict[str, Any]) -> list[Contributor]:
+    """The name variables, role by role in the item's key order (see :func:`role_order`)."""
     out = []
     for role in [r for r in item if r in ROLES]:
         names = item[role]
@@ -292,20 +369,46 @@ def _names(item: dict[str, Any]) -> tuple[Contributor, ...]:
         for n in names:
             if not isinstance(n, dict):
                 raise ItemError(f"field '{role}' must be a list of name objects")
+            flags = {attr: bool(n.get(key)) for key, attr in NAME_FLAGS.items()}
             if n.get("literal"):
-                out.append(Contributor(literal=str(n["literal"]), role=role))
+                out.append(Contributor(literal=str(n["literal"]), role=role, **flags))
             else:
-                out.append(
-                    Contributor(
-                        family=n.get("family") or None,
-                        given=n.get("given") or None,
-                        particle=n.get("non-dropping-particle") or None,
-                        dropping_particle=n.get("dropping-particle") or None,
-                        suffix=n.get("suffix") or None,
-                        role=role,
-                    )
-                )
-    return tuple(out)
+                parts = {attr: _name_part(n, key, role) for key, attr in NAME_PARTS.items()}
+                out.append(Contributor(role=role, **parts, **flags))
+    return out
+
+
+def _name_part(name: dict[str, Any], key: str, role: str) -> str | None:
+    value = name.get(key)
+    if value is None or value == "":
+        return None
+    if not isinstance(value, (str, int, float)) or isinstance(value, bool):
+        raise ItemError(f"field '{role}': name part '{key}' must be a string")
+    return str(value)
+
+
+def _contributors(item: dict[str, Any], custom: dict[str, Any]) -> tuple[Contributor, ...]:
+    """Names with the ORCIDs and affiliations ``custom`` keeps, back in the record's order."""
+    names = _names(item)
+    extra_c = custom.get("contributors")
+    if isinstance(extra_c, list) and len(extra_c) == len(names):
+        names = [_with_extra(c, e) if isinstance(e, dict) else c for c, e in zip(names, extra_c)]
+    order = custom.get("contributor-order")
+    if isinstance(order, list) and sorted(order) == list(range(len(names))):
+        placed: list[Contributor | None] = [None] * len(names)
+        for c, position in zip(names, order):
+            placed[position] = c
+        names = placed  # type: ignore[assignment]
+    return tuple(names)
+
+
+def _text_value(value: Any) -> str:
+    """An unknown key's value as text: strings and numbers as they are, the rest as JSON."""
+    if isinstance(value, str):
+        return value
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        return str(value)
+    return json.dumps(value, ensure_ascii=False, sort_keys=True)
 
 
 def from_csl(item: Any) -> Record:
@@ -314,11 +417,9 @@ def from_csl(item: Any) -> Record:
     ctype = item.get("type")
     if not isinstance(ctype, str) or ctype not in RECORD_TYPES:
         raise ItemError(f"unknown or missing type {ctype!r}")
+    item = {READ_ALIASES.get(k, k): v for k, v in item.items()
+            if not (k in READ_ALIASES and READ_ALIASES[k] in item)}
     custom = item.get("custom") if isinstance(item.get("custom"), dict) else {}
-    contributors = _names(item)
-    extra_c = custom.get("contributors")
-    if isinstance(extra_c, list) and len(extra_c) == len(contributors):
-        contributors = tuple(_with_extra(c, e) for c, e in zip(contributors, extra_c))
     title = _str(item, "title")
     subtitle = None
     if custom.get("subtitle") and title:
@@ -338,7 +439,7 @@ def from_csl(item: Any) -> Record:
     notes = tuple(custom["notes"]) if isinstance(custom.get("notes"), list) else _standard_notes(item)
     page = _str(item, "page")
     number = _str(item, "number")
-    article_number = custom.get("article-number")
+    article_number = custom.get("article-number") or _str(item, "article-number")
     if custom.get("number-is-article-number"):
         article_number, number = number, None
     container = _container(item, page, custom.get("page-end"), article_number)
@@ -360,17 +461,30 @@ def from_csl(item: Any) -> Record:
         )
     elif _str(item, "source"):
         prov = Provenance(database=_str(item, "source"))
-    simple = {attr: _str(item, var) for attr, var in SIMPLE_FIELDS.items()}
-    simple["number"] = number
+    categories = item.get("categories")
+    if categories is not None and not (isinstance(categories, list)
+                                       and all(isinstance(c, str) for c in categories)):
+        raise ItemError("field 'categories' must be a list of strings")
+    extra = [(k, v) for k, v in custom.get("extra", []) if isinstance(k, str)]
+    known = (SPECIAL_KEYS | TEXT_VARIABLES.keys() | DATE_VARIABLES.keys()
+             | CONTAINER_VARIABLES.keys() | set(ID_VARIABLES.values()) | ROLES)
+    for key, value in item.items():
+        if key not in known and value is not None and value != "":
+            extra.append((f"csl:{key}", _text_value(value)))
+    citation_key = _str(item, "citation-key")
+    if citation_key and citation_key != _str(item, "id"):
+        extra.append(("csl:citation-key", citation_key))
     return Record(
         type=ctype,
         title=title,
         subtitle=subtitle,
-        contributors=contributors,
+        contributors=_contributors(item, custom),
         container=container,
-        **{attr: parse_csl_date(item.get(var), var) for attr, var in DATE_FIELDS.items()},
-        **simple,
+        **{attr: parse_csl_date(item.get(var), var) for var, attr in DATE_VARIABLES.items()},
+        **{attr: _str(item, var) for var, attr in TEXT_VARIABLES.items()},
+        number=number,
         physical_description=custom.get("physical-description"),
+        categories=tuple(categories or ()),
         identifiers=identifiers,
         links=links,
         subjects=subjects,
@@ -378,14 +492,14 @@ def from_csl(item: Any) -> Record:
         notes=notes,
         key=None if custom.get("generated-id") else _str(item, "id"),
         provenance=prov,
-        extra=tuple((k, v) for k, v in custom.get("extra", [])),
+        extra=tuple(extra),
     )
 
 
 def _standard_identifiers(item: dict[str, Any]) -> tuple[Identifier, ...]:
     """The identifiers CSL's own variables carry (ISBN and ISSN may hold several)."""
     out: list[Identifier] = []
-    for scheme, var in ID_FIELDS.items():
+    for scheme, var in ID_VARIABLES.items():
         value = _str(item, var)
         if value:
             values = value.split() if scheme in ("isbn", "issn") else [value]
@@ -413,7 +527,7 @@ def _with_extra(c: Contributor, e: dict[str, Any]) -> Contributor:
 
 
 def _container(item: dict[str, Any], page: str | None, page_end: str | None, article_number: str | None) -> Container | None:
-    values = {attr: _str(item, var) for attr, var in CONTAINER_FIELDS.items()}
+    values = {attr: _str(item, var) for var, attr in CONTAINER_VARIABLES.items()}
     start = end = pages = None
     if page:
         first, sep, last = page.partition("-") if "-" in page else page.partition("–")
@@ -425,7 +539,9 @@ def _container(item: dict[str, Any], page: str | None, page_end: str | None, art
             pages = page
             start = _str(item, "page-first")
             end = page_end
-    if not any(values.values()) and not page and not article_number:
+    elif _str(item, "page-first"):
+        start = _str(item, "page-first")  # the first page alone: written back as the page too
+    if not any(values.values()) and not start and not pages and not article_number:
         return None
     return Container(page_start=start, page_end=end, pages=pages, article_number=article_number, **values)
 
