@@ -344,10 +344,12 @@ def article_to_record(root: ET.Element) -> tuple[Record, list[str]]:
     journal = article.find("Journal")
     title = nlm_title(rich_text(article.find("ArticleTitle")))
     vernacular = nlm_title(rich_text(article.find("VernacularTitle")))
+    original_title = None
     if not title and vernacular:
         title = vernacular
     elif vernacular:
-        extra.append(("VernacularTitle", vernacular))
+        # the title in the article's own language; ArticleTitle is its English translation
+        original_title = vernacular
 
     container = None
     issued = None
@@ -440,7 +442,8 @@ def article_to_record(root: ET.Element) -> tuple[Record, list[str]]:
         language=languages[0] if languages else None,
         rights=Rights(statement=copyright_text) if copyright_text else None,
         provenance=Provenance(source_system="PubMed", source_id=pmid, database="PubMed", record_format="PubMed XML"),
-        extra=tuple(extra),
+        original_title=original_title,
+        extra=tuple((f"pubmed:{key}", value) for key, value in extra),
     )
     return record, warnings
 
