@@ -12,7 +12,16 @@ import dataclasses
 import json
 from typing import Iterable, Iterator, TextIO
 
-from ..linkeddata.schemaorg import BIBO, DCTERMS, DEFAULT_BASE_IRI, SCHEMA, RecordIRIs, triples
+from ..linkeddata.schemaorg import (
+    BIBO,
+    DCTERMS,
+    DEFAULT_BASE_IRI,
+    LITERAL_PROPERTIES,
+    NAMED_PROPERTIES,
+    SCHEMA,
+    RecordIRIs,
+    triples,
+)
 from ..linkeddata.terms import BNode, IRI, Literal, make_iri, nt_document
 from ..model import Record
 from ..plugins import Writer
@@ -25,8 +34,8 @@ RDF_CARRIES = frozenset(
     container:volume container:issue container:pages container:article_number date:issued
     date:issued:day date:online date:event publisher place edition series series_number number
     genre event event_place physical_description id:* link link:more abstract subject language
-    rights:statement rights:license notes key provenance""".split()
-)
+    rights:statement rights:license notes key provenance number_of_pages date:submitted""".split()
+) | LITERAL_PROPERTIES.keys() | NAMED_PROPERTIES.keys()
 
 
 @dataclasses.dataclass

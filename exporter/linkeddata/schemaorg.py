@@ -60,6 +60,23 @@ CONTAINER_TYPES = {"chapter": "Book", "paper-conference": "Book", "entry-encyclo
 ID_NAMES = {"doi": "DOI", "pmid": "PMID", "pmcid": "PMCID", "isbn": "ISBN", "issn": "ISSN",
             "oclc": "OCLC", "arxiv": "arXiv", "handle": "Handle", "urn": "URN"}
 
+#: Record text slots written as one plain literal of a schema.org property: slot -> property.
+#: (The RDF writers' ``carries`` includes these keys; what no row or branch below writes is
+#: reported as lost.)
+LITERAL_PROPERTIES = {
+    "version": "version",              # software and datasets ("1.19.0")
+    "status": "creativeWorkStatus",    # "in press", "forthcoming"
+    "section": "articleSection",
+    "dimensions": "size",
+    "archive_location": "itemLocation",
+}
+#: Record text slots that name a related thing: slot -> (property, fragment, class).
+NAMED_PROPERTIES = {
+    "original_title": ("translationOfWork", "original", "CreativeWork"),
+    "reviewed_title": ("itemReviewed", "reviewed", "CreativeWork"),
+    "archive": ("holdingArchive", "archive", "ArchiveOrganization"),
+}
+
 _TYPE = IRI(RDF + "type")
 _FIRST, _REST, _NIL = IRI(RDF + "first"), IRI(RDF + "rest"), IRI(RDF + "nil")
 
@@ -190,6 +207,20 @@ def triples(
         yield rec, S.inSupportOf if record.type == "thesis" else S.genre, Literal(record.genre)
     if record.physical_description:
         yield rec, S.materialExtent, Literal(record.physical_description)
+    for attr, prop in LITERAL_PROPERTIES.items():
+        value = getattr(record, attr)
+        if value:
+            yield rec, s(prop), text(value)
+    for attr, (prop, frag, cls) in NAMED_PROPERTIES.items():
+        value = getattr(record, attr)
+        if value:
+            yield from _named(rec, s(prop), IRI(f"{rec}#{frag}"), s(cls), text(value))
+    if record.number_of_pages:
+        pages = record.number_of_pages.strip()
+        yield rec, S.numberOfPages, Literal(pages, XSD + "integer") if pages.isdigit() else Literal(pages)
+    submitted = date_value(record.submitted)
+    if submitted is not None:
+        yield rec, IRI(DCTERMS + "dateSubmitted"), submitted
     if record.event:
         event = IRI(rec + "#event")
         yield from _named(rec, S.recordedAt, event, S.Event, text(record.event))
