@@ -111,18 +111,21 @@ INDEX_ONLY = re.compile(
     r"last_indexed|work_keys_str_mv|author_sort|author_facet|author2Str|authorStr|"
     r"author_fuller|author_variant|author2_variant|title_full|title_fullStr|"
     r"title_full_unstemmed|title_auth|title_sort|title_new|title_old|title_alt|"
-    r"callnumber-(first|subject|label|sort|raw)|dewey-(sort|sort-browse|hundreds|tens|ones|full)|"
+    r"callnumber-(first|subject|label|sort)|dewey-(sort|sort-browse|hundreds|tens|ones|full)|"
     r"publishDateSort|.*_facet|.*_txt_mv|.*_str_mv|.*_sort|.*Str|.*_browse|hierarchy_.*|"
     r"illustrated|recordtype|dateSpan)$"
 )
 
-MAPPED = frozenset(
-    """id title title_short title_sub author author2 author_corporate author_role author2_role
-    author_corporate_role publisher publishDate format language isbn issn doi_str_mv url
-    description topic genre geographic era series edition physical container_title
-    container_volume container_issue container_start_page container_reference oclc_num
-    institution collection record_format""".split()
-)
+#: Solr fields that fill one Record text slot as they are (first value): field -> slot.
+#: Every other field the mapping reads has a named special case in :func:`doc_to_record`;
+#: which fields were read is tracked (:class:`Fields`), so the fields kept in ``extra`` are
+#: exactly those no rule read: no second list of "mapped" fields to keep in step.
+SOLR_TEXT_FIELDS = {
+    "edition": "edition",
+    "physical": "physical_description",
+    "description": "abstract",
+    "callnumber-raw": "call_number",
+}
 
 _LIST_FIELDS = frozenset(
     """author author2 author_corporate author_role author2_role author_corporate_role
@@ -142,11 +145,12 @@ class FieldError(ValueError):
 class Fields:
     """A Solr document whose fields are read as lists of strings, each converted once."""
 
-    __slots__ = ("doc", "_cache")
+    __slots__ = ("doc", "_cache", "read")
 
     def __init__(self, doc: Fields) -> None:
         self.doc = doc
         self._cache: dict[str, list[str]] = {}
+        self.read: set[str] = set()  # the fields a rule has read (the rest go to extra)
 
     def __contains__(self, name: str) -> bool:
         return name in self.doc
@@ -157,6 +161,7 @@ class Fields:
     def values(self, name: str, keep_empty: bool = False) -> list[str]:
         """A field as a list of non-empty strings, whatever its JSON shape (``keep_empty``
         keeps positions, for fields parallel to another, like author2_role)."""
+        self.read.add(name)
         if not keep_empty:
             cached = self._cache.get(name)
             if cached is not None:
@@ -368,10 +373,11 @@ def doc_to_record(doc: Any) -> Record:  # noqa: C901 - one flat mapping, read to
 
     title_short = clean_title(doc.first("title_short"))
     title_sub = clean_title(doc.first("title_sub"))
+    full_title = clean_title(doc.first("title"))  # "Main : sub" when both parts are given
     if title_sub and title_short:
         title, subtitle = title_short, title_sub
     else:
-        title, subtitle = clean_title(doc.first("title")) or title_short, None
+        title, subtitle = full_title or title_short, None
 
     issued = parse_date(doc.first("publishDate"))
     facts = spelling_facts(doc, doc.values("author"), issued)
@@ -398,6 +404,8 @@ def doc_to_record(doc: Any) -> Record:  # noqa: C901 - one flat mapping, read to
         add(Identifier("issn", issn) if issn else None)
     for value in doc.values("oclc_num"):
         add(Identifier("oclc", value))
+    for value in doc.values("lccn"):
+        add(Identifier("lccn", " ".join(value.split())))
     # a stable order: DOI, PMID, PMCID first, then the rest as found
     order = {"doi": 0, "pmid": 1, "pmcid": 2}
     identifiers.sort(key=lambda i: order.get(i.scheme, 3))
@@ -417,41 +425,45 @@ def doc_to_record(doc: Any) -> Record:  # noqa: C901 - one flat mapping, read to
     series_title, series_number = _split_series(series) if series else (None, None)
     formats = doc.values("format")
     publisher = doc.first("publisher")
+    text_slots = {slot: doc.first(field) for field, slot in SOLR_TEXT_FIELDS.items()}
+    provenance = Provenance(
+        source_system="VuFind",
+        source_id=doc.first("id"),
+        database=doc.first("collection"),
+        institution=doc.first("institution"),
+        collection=doc.first("collection"),
+        record_format=doc.first("record_format"),
+        repairs=tuple(repairs),
+    )
+    record_type = _record_type(formats)
+    container = _container(doc, facts.journal)
+    language = to_bcp47(doc.first("language")) or facts.language
+    read = set(doc.read)
     extra = tuple(
-        (f"vufind:{k}", " ; ".join(doc.values(k)))
+        (f"vufind:{k}", " ; ".join(values))
         for k in sorted(doc)
-        if _is_unmapped(k) and _values_or_none(doc, k)
+        if k not in read and not _index_only(k) and (values := _values_or_none(doc, k))
     )
 
     return Record(
-        type=_record_type(formats),
+        type=record_type,
         title=title,
         subtitle=subtitle,
         contributors=contributors,
-        container=_container(doc, facts.journal),
+        container=container,
         issued=issued,
         online=facts.online,
         publisher=_TRAILING_ISBD.sub("", publisher) if publisher else None,
-        edition=doc.first("edition"),
         series=series_title,
         series_number=series_number,
-        physical_description=doc.first("physical"),
         identifiers=tuple(identifiers),
         links=tuple(links),
-        abstract=doc.first("description"),
         subjects=subjects,
-        language=to_bcp47(doc.first("language")) or facts.language,
+        language=language,
         rights=rights,
-        provenance=Provenance(
-            source_system="VuFind",
-            source_id=doc.first("id"),
-            database=doc.first("collection"),
-            institution=doc.first("institution"),
-            collection=doc.first("collection"),
-            record_format=doc.first("record_format"),
-            repairs=tuple(repairs),
-        ),
+        provenance=provenance,
         extra=extra,
+        **text_slots,
     )
 
 
@@ -463,9 +475,9 @@ def _values_or_none(doc: Fields, key: str) -> list[str] | None:
 
 
 @functools.lru_cache(maxsize=4096)
-def _is_unmapped(name: str) -> bool:
-    """A field that no slot holds and that is not a search-index copy: kept in ``extra``."""
-    return name not in MAPPED and not INDEX_ONLY.match(name)
+def _index_only(name: str) -> bool:
+    """A search-index copy of another field: derived, never kept."""
+    return INDEX_ONLY.match(name) is not None
 
 
 # -- Solr JSON ------------------------------------------------------------------------------
