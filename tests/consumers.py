@@ -31,7 +31,7 @@ const {plugins} = require('@citation-js/core');
 require('@citation-js/plugin-bibtex'); require('@citation-js/plugin-ris');
 require('@citation-js/plugin-csl');
 const fs = require('fs');
-const [type, file] = process.argv.slice(2);
+const [type, file] = process.argv.slice(1);  // node -e: no script path in argv
 try {
   const items = plugins.input.chain(fs.readFileSync(file, 'utf8'),
                                     {forceType: type, generateGraph: false, strict: true});
@@ -43,7 +43,7 @@ try {
 
 #: exporter format -> citation-js input type
 CITATION_JS_TYPES = {"bibtex": "@biblatex/text", "biblatex": "@biblatex/text",
-                     "ris": "@ris/file", "csl-json": "@csl/list+object"}
+                     "ris": "@ris/file", "csl-json": "@else/json"}
 
 
 def citation_js_modules() -> Path:
