@@ -11,6 +11,8 @@ unless the writer needs it (see each writer's docstring).
 
 from __future__ import annotations
 
+import codecs
+import dataclasses
 import gzip
 import io
 import os
@@ -25,6 +27,18 @@ from .registry import detect_format, reader_class, writer_class
 Source = str | os.PathLike[str] | IO[str] | IO[bytes]
 
 _SNIFF_BYTES = 8192
+_UNDECODABLE = [0]  # bytes that were not UTF-8, decoded so far (any stream)
+
+
+def _keep_undecodable(exc: UnicodeError) -> tuple[str, int]:
+    """A byte that is not UTF-8 becomes a lone surrogate (as "surrogateescape"), so that it
+    costs the record it is in, not the file: readers and :func:`read` reject that record."""
+    _UNDECODABLE[0] += 1
+    return codecs.lookup_error("surrogateescape")(exc)
+
+
+codecs.register_error("exporter-undecodable", _keep_undecodable)
+_ERRORS = "exporter-undecodable"
 
 
 def _source_name(source: Source) -> str:
@@ -39,13 +53,14 @@ def open_text(source: Source, encoding: str = "utf-8") -> Iterator[TextIO]:
     if isinstance(source, (str, os.PathLike)):
         path = os.fspath(source)
         if path == "-":
-            yield io.TextIOWrapper(sys.stdin.buffer, encoding="utf-8-sig", errors="strict", newline="")
+            yield io.TextIOWrapper(sys.stdin.buffer, encoding="utf-8-sig", errors=_ERRORS, newline="")
             return
         try:
             if path.endswith(".gz"):
-                stream: TextIO = gzip.open(path, "rt", encoding="utf-8-sig", newline="")
+                stream: TextIO = gzip.open(path, "rt", encoding="utf-8-sig", errors=_ERRORS, newline="")
             else:
-                stream = open(path, encoding="utf-8-sig" if encoding == "utf-8" else encoding, newline="")
+                stream = open(path, encoding="utf-8-sig" if encoding == "utf-8" else encoding,
+                              errors=_ERRORS, newline="")
         except OSError as exc:
             raise ExporterError(f"{path}: cannot open: {exc.strerror or exc}") from exc
         with stream:
@@ -54,7 +69,7 @@ def open_text(source: Source, encoding: str = "utf-8") -> Iterator[TextIO]:
     if isinstance(source, io.TextIOBase) or hasattr(source, "encoding"):
         yield source  # type: ignore[misc]
         return
-    yield io.TextIOWrapper(source, encoding="utf-8-sig", newline="")  # type: ignore[arg-type]
+    yield io.TextIOWrapper(source, encoding="utf-8-sig", errors=_ERRORS, newline="")  # type: ignore[arg-type]
 
 
 class _Peekable(io.TextIOBase):
@@ -104,18 +119,64 @@ def read(
     name = _source_name(source)
     with open_text(source, encoding) as stream:
         try:
+            head = stream.read(_SNIFF_BYTES)
+            binary = _binary_start(head)
+            if binary is not None:
+                handler(Problem(source=name, reason=binary))
+                return
             if format is None:
-                head = stream.read(_SNIFF_BYTES)
                 format = detect_format(name if isinstance(source, (str, os.PathLike)) else None, head)
-                stream = _Peekable(head, stream)
+            stream = _Peekable(head, stream)
             reader = reader_class(format)()
+            undecodable = _UNDECODABLE[0]
+            number = 0
             for item in reader.read(stream, name):
                 if isinstance(item, Problem):
+                    number = item.record or number
                     handler(item)
-                else:
-                    yield item
+                    continue
+                number += 1
+                if _UNDECODABLE[0] != undecodable:  # the input has bytes that are not UTF-8
+                    byte = _undecodable_byte(item)
+                    if byte is not None:
+                        handler(Problem(source=name, record=number, raw=item.key, reason=(
+                            f"not UTF-8: byte 0x{byte:02x} cannot be decoded; the record is skipped")))
+                        continue
+                yield item
         except UnicodeDecodeError as exc:
             handler(Problem(source=name, reason=f"not UTF-8 text (byte 0x{exc.object[exc.start]:02x} at offset {exc.start}); is it binary or in another encoding?"))
+
+
+def _binary_start(head: str) -> str | None:
+    """Why the input is not text at all (undecodable bytes or NULs at its start, or in more
+    than 1 of 100 characters), or None; a few bad bytes further in cost only their records."""
+    bad = [i for i, ch in enumerate(head) if "\udc80" <= ch <= "\udcff" or ch == "\x00"]
+    if not bad or (bad[0] >= 64 and len(bad) * 100 < len(head)):
+        return None
+    ch = head[bad[0]]
+    byte = 0 if ch == "\x00" else ord(ch) - 0xDC00
+    return (f"not UTF-8 text (byte 0x{byte:02x} at offset {len(head[:bad[0]].encode('utf-8', 'surrogateescape'))}); "
+            "is it binary or in another encoding?")
+
+
+def _undecodable_byte(value: Any) -> int | None:
+    """The first byte kept as a lone surrogate anywhere in a record, or None."""
+    if isinstance(value, str):
+        for ch in value:
+            if "\udc80" <= ch <= "\udcff":
+                return ord(ch) - 0xDC00
+        return None
+    if isinstance(value, tuple):
+        values: Iterable[Any] = value
+    elif dataclasses.is_dataclass(value):
+        values = (getattr(value, f.name) for f in dataclasses.fields(value))
+    else:
+        return None
+    for v in values:
+        found = _undecodable_byte(v)
+        if found is not None:
+            return found
+    return None
 
 
 def write(

@@ -21,8 +21,6 @@ SCHEMA = CORPUS / "csl-schema" / "v1.0" / "csl-data.json"
 
 def _written(path, tmp_path):
     records = _read_corpus(path)
-    if not records:
-        pytest.skip(f"{path.name}: no records of a format we read")
     out = tmp_path / f"{path.stem}.csl.json"
     out.write_text(write(records, "csl-json"), encoding="utf-8")
     return out, [item["id"] for item in json.loads(out.read_text(encoding="utf-8"))]

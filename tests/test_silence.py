@@ -62,15 +62,15 @@ def _read_corpus(path: Path) -> list[Record]:
     return list(read(str(path), fmt, on_problem=problems.append))
 
 
-FILES = corpus_files()
+#: the corpus files a reader of ours reads records from (the others hold expected results,
+#: licences, MARC for now, ...); chosen at collection, so no test skips for them
+FILES = [path for path in corpus_files() if _read_corpus(path)]
 
 
 @pytest.mark.skipif(not CORPUS.is_dir(), reason="../shared/corpus is not present")
 def test_the_corpus_gives_files_of_every_reader():
-    formats = set()
-    for path in FILES:
-        if _read_corpus(path):
-            formats.add(detect_format(str(path), path.read_bytes()[:8192].decode("utf-8", "replace")))
+    formats = {detect_format(str(path), path.read_bytes()[:8192].decode("utf-8", "replace"))
+               for path in FILES}
     assert {"bibtex", "ris", "medline", "pubmed-xml", "vufind", "csl-json"} <= formats
 
 
@@ -78,8 +78,6 @@ def test_the_corpus_gives_files_of_every_reader():
 @pytest.mark.parametrize("path", FILES, ids=[str(p.relative_to(CORPUS)) for p in FILES])
 def test_nothing_is_lost_silently(path, writer):
     records = _read_corpus(path)
-    if not records:
-        pytest.skip(f"{path.name}: no records of a format we read")
     problems: list[Problem] = []
     text = write(records, writer, on_problem=problems.append)
     reported: dict[int, set[str]] = {}

@@ -1,10 +1,22 @@
 """Reading JSON inputs record by record, with errors that name the record and the line.
 
 Accepts one JSON value, a top-level array, a Solr response (``{"response": {"docs": [...]}}``)
-or JSON lines (one value per line, or several values one after another). JSON lines are read
-line by line, so memory stays flat however long the file; a broken line is reported and the
-next line read. Array elements are decoded one at a time, so a file truncated in its middle
-still yields every complete record before the break and then one error.
+or JSON lines (one value per line, or pretty-printed values one after another; RFC 8259
+and https://jsonlines.org). A damaged record costs exactly itself; the reader
+resynchronises at the next record boundary the layout defines:
+
+* JSON lines: the next line. A line such as ``{broken`` is one error, and the next line is
+  the next record (the layout is decided by the first record: complete on its first line).
+* pretty-printed values: the next line that opens a value at column 0.
+* arrays (top-level, or the docs of a Solr response): the next element. A broken element is
+  skipped to the bracket that closes it, or, when it never closes, to the next line that
+  opens an element at the same indentation; a missing comma between two good elements is
+  a warning, and both are read.
+* bytes that are not UTF-8 (read as lone surrogates, see :func:`exporter.api.open_text`)
+  cost the record they are in.
+
+Every step is linear in the input: line numbers are counted incrementally, and each
+character is decoded or scanned a bounded number of times.
 """
 
 from __future__ import annotations
@@ -12,6 +24,7 @@ from __future__ import annotations
 import io
 import itertools
 import json
+import re
 from dataclasses import dataclass
 from typing import Any, Iterable, Iterator, TextIO
 
@@ -19,6 +32,10 @@ from ..problems import Problem
 
 _WS = " \t\n\r"
 _decoder = json.JSONDecoder()
+_NOT_UTF8 = re.compile("[\udc80-\udcff]")
+_STRUCTURE = re.compile(r'["\[\]{}]')
+_STRING_REST = re.compile(r'(?:[^"\\\n]|\\.)*"')
+_DOCS_KEY = re.compile(r'"docs"\s*:\s*\[')
 
 
 @dataclass(frozen=True, slots=True)
@@ -28,8 +45,22 @@ class JSONItem:
     line: int  # line where the value starts
 
 
-def _line_of(text: str, pos: int) -> int:
-    return text.count("\n", 0, pos) + 1
+class _Lines:
+    """Line numbers of positions in one text, counted forward from the last position asked
+    (positions are asked in increasing order, so the whole text is counted once)."""
+
+    __slots__ = ("text", "pos", "line")
+
+    def __init__(self, text: str) -> None:
+        self.text, self.pos, self.line = text, 0, 1
+
+    def at(self, pos: int) -> int:
+        if pos >= self.pos:
+            self.line += self.text.count("\n", self.pos, pos)
+        else:  # rare: a position before the last one asked
+            self.line -= self.text.count("\n", pos, self.pos)
+        self.pos = pos
+        return self.line
 
 
 def _skip_ws(text: str, pos: int) -> int:
@@ -38,21 +69,30 @@ def _skip_ws(text: str, pos: int) -> int:
     return pos
 
 
-def _reason(exc: json.JSONDecodeError, text: str) -> str:
+def _reason(exc: json.JSONDecodeError, text: str, start_line: int = 1) -> str:
     if exc.msg.startswith("Unterminated") or exc.pos >= len(text.rstrip()):
         return "truncated JSON: the input ends inside a record"
-    return f"invalid JSON: {exc.msg} (line {exc.lineno}, column {exc.colno})"
+    return f"invalid JSON: {exc.msg} (line {start_line + exc.lineno - 1}, column {exc.colno})"
+
+
+def not_utf8(raw: str) -> str | None:
+    """The reason a record's raw text is rejected for bytes that are not UTF-8, or None."""
+    m = _NOT_UTF8.search(raw)
+    if m is None:
+        return None
+    byte = ord(m.group()) - 0xDC00
+    return f"not UTF-8: byte 0x{byte:02x} cannot be decoded; the record is skipped"
 
 
 def iter_json(stream: TextIO, source: str, docs_key: str | None = None) -> Iterator[JSONItem | Problem]:
     """Yield each record-level JSON value of the input, or a Problem where one is broken.
 
     ``docs_key`` names the wrapper to unwrap ("response.docs" for Solr). JSON lines stream:
-    memory holds one record at a time. A top-level array is read whole.
+    memory holds one record at a time. A top-level array or a wrapper is read whole.
     """
     head = ""
-    while True:
-        chunk = stream.read(4096)
+    while True:  # whole lines, so that no line is split between the head and the rest
+        chunk = stream.readline()
         if not chunk:
             break
         head += chunk
@@ -65,13 +105,13 @@ def iter_json(stream: TextIO, source: str, docs_key: str | None = None) -> Itera
         return
     if stripped[0] == "[":
         text = head + stream.read()
-        yield from _iter_array(text, _skip_ws(text, 0), source)
+        yield from _iter_array(text, _skip_ws(text, 0), source, _Lines(text), 0)
         return
     if stripped[0] != "{":
         pos = len(head) - len(stripped)
         yield Problem(
             source=source,
-            line=_line_of(head, pos),
+            line=head.count("\n", 0, pos) + 1,
             reason=f"not JSON: expected an object or an array, found {stripped[:20].splitlines()[0]!r}",
         )
         return
@@ -79,51 +119,83 @@ def iter_json(stream: TextIO, source: str, docs_key: str | None = None) -> Itera
 
 
 def _iter_values(lines: Iterable[str], source: str, docs_key: str | None) -> Iterator[JSONItem | Problem]:
-    """JSON lines, or JSON values one after another over several lines, in bounded memory."""
+    """JSON lines, or pretty-printed JSON values one after another, in bounded memory."""
     number = 0
     buf: list[str] = []
     start = 0
-    single_line = False
-    for lineno, line in enumerate(lines, start=1):
-        if not buf:
-            if not line.strip():
-                continue
-            start = lineno
-            stripped = line.strip()
-            single_line = stripped.startswith("{") and stripped.endswith("}")
-        buf.append(line)
-        if not line.rstrip().endswith(("}", "]")):
-            continue
-        text = "".join(buf)
+    json_lines: bool | None = None  # decided by the first record
+
+    def broken(text: str, at: int, reason: str | None = None) -> Problem:
+        nonlocal number
+        number += 1
+        if reason is None:
+            try:
+                _decode_all(text)
+                reason = "truncated JSON: the input ends inside a record"
+            except json.JSONDecodeError as exc:
+                reason = _reason(exc, text, at)
+            except RecursionError:
+                reason = "JSON nested too deeply"
+        return Problem(source=source, record=number, line=at, reason=reason)
+
+    def decoded(text: str, at: int) -> Iterator[JSONItem | Problem]:
+        nonlocal number
+        bad = not_utf8(text)
+        if bad:
+            yield broken(text, at, bad)
+            return
         try:
             values = _decode_all(text)
         except json.JSONDecodeError as exc:
-            if single_line:  # a JSON-lines record that is broken: report it, go on
-                number += 1
-                yield Problem(source=source, record=number, line=start, reason=_reason(exc, text))
-                buf = []
-            continue  # an object spread over lines, not complete yet
+            if docs_key and _DOCS_KEY.search(text):
+                for item in _iter_wrapper(text, at, source, number):
+                    number = max(number, (item.number if isinstance(item, JSONItem) else item.record) or 0)
+                    yield item
+                return
+            yield broken(text, at + exc.lineno - 1, _reason(exc, text, at))
+            return
         except RecursionError:
-            number += 1
-            yield Problem(source=source, record=number, line=start, reason="JSON nested too deeply")
-            buf = []
-            continue
-        buf = []
+            yield broken(text, at, "JSON nested too deeply")
+            return
         for value in values:
             for item in records_in(value, docs_key):
                 number += 1
-                yield JSONItem(item, number, start)
+                yield JSONItem(item, number, at)
+
+    for lineno, line in enumerate(lines, start=1):
+        if not buf:
+            stripped = line.strip()
+            if not stripped:
+                continue
+            if json_lines is None:
+                json_lines = stripped.startswith(("{", "[")) and stripped.endswith(("}", "]")) \
+                    and _complete(stripped)
+            if json_lines:
+                yield from decoded(line, lineno)
+                continue
+            start = lineno
+            buf.append(line)
+            continue
+        if line[:1] in "{[" and line[:1]:
+            # a new top-level value opens at column 0 while the last one never closed
+            yield from decoded("".join(buf), start)
+            buf, start = [line], lineno
+            continue
+        buf.append(line)
+        if line[:1] in "}]" and line[:1]:  # a top-level value closes at column 0
+            text = "".join(buf)
+            buf = []
+            yield from decoded(text, start)
     if buf:
-        text = "".join(buf)
-        number += 1
-        try:
-            _decode_all(text)
-            reason = "truncated JSON: the input ends inside a record"
-        except json.JSONDecodeError as exc:
-            reason = _reason(exc, text)
-        except RecursionError:
-            reason = "JSON nested too deeply"
-        yield Problem(source=source, record=number, line=start, reason=reason)
+        yield from decoded("".join(buf), start)
+
+
+def _complete(text: str) -> bool:
+    try:
+        _decode_all(text)
+        return True
+    except (json.JSONDecodeError, RecursionError):
+        return False
 
 
 def _decode_all(text: str) -> list[Any]:
@@ -154,36 +226,107 @@ def _unwrap(value: dict, path: str) -> Any:
     return cur
 
 
-def _iter_array(text: str, pos: int, source: str) -> Iterator[JSONItem | Problem]:
+def _iter_wrapper(text: str, first_line: int, source: str, number: int) -> Iterator[JSONItem | Problem]:
+    """A wrapper (a Solr response) that does not decode whole: read its docs array element
+    by element, so one broken document costs only itself."""
+    m = _DOCS_KEY.search(text)
+    assert m is not None
+    lines = _Lines(text)
+    for item in _iter_array(text, m.end() - 1, source, lines, number, ends_input=False):
+        if isinstance(item, JSONItem):
+            yield JSONItem(item.value, item.number, item.line + first_line - 1)
+        else:
+            yield Problem(source=item.source, record=item.record,
+                          line=None if item.line is None else item.line + first_line - 1,
+                          reason=item.reason, severity=item.severity)
+
+
+def _element_end(text: str, pos: int) -> int | None:
+    """The position after the value that opens at ``pos`` (``{`` or ``[``), found by its
+    brackets (strings skipped, a string cut at a line end counts as closed there), or None
+    when it never closes."""
+    depth = 0
+    i = pos
+    n = len(text)
+    while i < n:
+        m = _STRUCTURE.search(text, i)
+        if m is None:
+            return None
+        ch = m.group()
+        i = m.end()
+        if ch == '"':
+            s = _STRING_REST.match(text, i)
+            i = s.end() if s else text.find("\n", i) + 1 or n
+            continue
+        depth += 1 if ch in "[{" else -1
+        if depth == 0:
+            return i
+    return None
+
+
+def _indent(text: str, pos: int) -> str | None:
+    """The whitespace before ``pos`` on its line, or None when other text precedes it."""
+    prefix = text[text.rfind("\n", 0, pos) + 1:pos]
+    return prefix if not prefix.strip() else None
+
+
+def _next_element(text: str, pos: int, indent: str) -> int | None:
+    """Where the next element opens: a line that starts with ``indent`` then ``{`` after
+    ``pos``; None when there is none."""
+    pattern = re.compile(r"\n" + re.escape(indent) + r"(?=[{\[])")
+    m = pattern.search(text, pos)
+    return m.end() if m else None
+
+
+def _iter_array(text: str, pos: int, source: str, lines: _Lines, number: int,
+                ends_input: bool = True) -> Iterator[JSONItem | Problem]:
+    """The elements of the array that opens at ``pos``; a broken element is reported and
+    skipped (see the module docstring)."""
     pos = _skip_ws(text, pos + 1)
-    number = 0
     if pos < len(text) and text[pos] == "]":
         return
     while True:
         number += 1
-        line = _line_of(text, pos)
+        line = lines.at(pos)
         if pos >= len(text):
             yield Problem(source=source, record=number, line=line, reason="truncated JSON: the input ends inside the list")
             return
         try:
             value, end = _decoder.raw_decode(text, pos)
-        except json.JSONDecodeError as exc:
-            yield Problem(source=source, record=number, line=line, reason=_reason(exc, text))
-            return
-        except RecursionError:
-            yield Problem(source=source, record=number, line=line, reason="JSON nested too deeply")
-            return
-        yield JSONItem(value, number, line)
+            bad = not_utf8(text[pos:end])
+            if bad:
+                yield Problem(source=source, record=number, line=line, reason=bad)
+            else:
+                yield JSONItem(value, number, line)
+        except (json.JSONDecodeError, RecursionError) as exc:
+            if isinstance(exc, json.JSONDecodeError):  # the line where the damage is
+                yield Problem(source=source, record=number, line=exc.lineno, reason=_reason(exc, text))
+            else:
+                yield Problem(source=source, record=number, line=line, reason="JSON nested too deeply")
+            # go on after the bracket that closes it, unless the next element at this one's
+            # indentation opens first (a bracket is missing, or it never closes)
+            end = _element_end(text, pos) if text[pos] in "{[" else None
+            indent = _indent(text, pos)
+            resume = _next_element(text, pos, indent) if indent is not None else None
+            if resume is not None and (end is None or end > resume):
+                pos = resume
+                continue
+            if end is None:
+                return
         pos = _skip_ws(text, end)
         if pos >= len(text):
-            yield Problem(source=source, record=number + 1, line=_line_of(text, pos), reason="truncated JSON: the input ends inside the list")
+            yield Problem(source=source, record=number + 1, line=lines.at(pos), reason="truncated JSON: the input ends inside the list")
             return
         if text[pos] == "]":
             rest = _skip_ws(text, pos + 1)
-            if rest < len(text):
-                yield Problem(source=source, line=_line_of(text, rest), reason="unexpected data after the end of the list")
+            if ends_input and rest < len(text):
+                yield Problem(source=source, line=lines.at(rest), reason="unexpected data after the end of the list")
             return
+        if text[pos] in "{[":
+            yield Problem(source=source, record=number + 1, line=lines.at(pos), severity="warning",
+                          reason="a ',' is missing before this record; read as if it were there")
+            continue
         if text[pos] != ",":
-            yield Problem(source=source, record=number + 1, line=_line_of(text, pos), reason=f"invalid JSON: expected ',' or ']' between records, found {text[pos]!r}")
+            yield Problem(source=source, record=number + 1, line=lines.at(pos), reason=f"invalid JSON: expected ',' or ']' between records, found {text[pos]!r}")
             return
         pos = _skip_ws(text, pos + 1)
