@@ -21,7 +21,7 @@ from contextlib import contextmanager
 from typing import IO, Any, Iterable, Iterator, TextIO
 
 from .model import Record
-from .problems import ExporterError, Problem, ProblemHandler, raise_problem
+from .problems import ExporterError, OutputError, Problem, ProblemHandler, raise_problem
 from .registry import detect_format, reader_class, writer_class
 
 Source = str | os.PathLike[str] | IO[str] | IO[bytes]
@@ -214,18 +214,54 @@ def write_with(
         if path == "-":
             # lone surrogates (from JSON "\ud800" escapes) cannot be UTF-8: "?" rather than a crash
             out = io.TextIOWrapper(sys.stdout.buffer, encoding="utf-8", errors="replace", newline="")
-            writer.write(records, out, handler)
-            out.flush()
-            out.detach()
+            try:
+                writer.write(records, out, handler)
+                out.flush()
+            except BrokenPipeError:
+                raise
+            except OSError as exc:
+                raise OutputError(f"standard output: cannot write: {exc.strerror or exc}") from exc
+            finally:
+                out.detach()
             return None
-        try:
-            with open(path, "w", encoding="utf-8", errors="replace", newline="") as out_file:
-                writer.write(records, out_file, handler)
-        except OSError as exc:
-            raise ExporterError(f"{path}: cannot write: {exc.strerror or exc}") from exc
+        with atomic_text(path) as out_file:
+            writer.write(records, out_file, handler)
         return None
     writer.write(records, destination, handler)  # type: ignore[arg-type]
     return None
+
+
+@contextmanager
+def atomic_text(path: str) -> Iterator[TextIO]:
+    """A UTF-8 text file that appears under ``path`` only when written whole: the text goes
+    to a temporary file beside it, which replaces ``path`` at the end (``os.replace`` is
+    atomic). Interrupted, or on an error, ``path`` keeps what it held and the temporary
+    file is removed. Environment errors become :class:`OutputError`."""
+    folder, name = os.path.split(os.path.abspath(path))
+    tmp = os.path.join(folder, f".{name}.{os.getpid()}.tmp")
+    try:
+        if os.path.isdir(path):
+            raise IsADirectoryError(21, "Is a directory")
+        # O_EXCL: never write through a file (or link) someone else put there
+        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666)
+    except OSError as exc:
+        raise OutputError(f"{path}: cannot write: {exc.strerror or exc}") from exc
+    done = False
+    try:
+        with open(fd, "w", encoding="utf-8", errors="replace", newline="") as out:
+            yield out
+            out.flush()
+            os.fsync(out.fileno())
+        os.replace(tmp, path)
+        done = True
+    except OSError as exc:
+        raise OutputError(f"{path}: cannot write: {exc.strerror or exc}") from exc
+    finally:
+        if not done:
+            try:
+                os.unlink(tmp)
+            except OSError:
+                pass
 
 
 def _watch_losses(records: Iterable[Record], writer: Any, handler: ProblemHandler) -> Iterator[Record]:
@@ -248,7 +284,8 @@ def make_writer(format: str, **options: Any) -> Any:
         raise ExporterError(f"option {', '.join(unknown)} does not apply to {format} (its options: {have})")
     try:
         return cls(**options)
-    except (TypeError, ValueError) as exc:
+    except (TypeError, ValueError, SyntaxError, OSError) as exc:
+        # SyntaxError: lxml's XMLSyntaxError, for a --style that is not a CSL file
         raise ExporterError(f"{format}: {exc}") from exc
 
 

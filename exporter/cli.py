@@ -8,9 +8,11 @@ ones are still written, each bad one is named on stderr as ``source:record N: re
 from __future__ import annotations
 
 import argparse
+import itertools
 import json
 from collections import Counter
 import os
+import signal
 import sys
 from typing import Any, Iterator, Sequence
 
@@ -18,7 +20,7 @@ from . import __version__
 from .api import make_writer, read, write, write_with
 from .model import Record
 from .losses import label
-from .problems import ExporterError, Problem
+from .problems import ExporterError, OutputError, Problem
 from .registry import reader_class, reader_names, writer_class, writer_names
 
 #: CLI flags that map to writer options (flag dest -> option name).
@@ -81,23 +83,33 @@ def _parser() -> argparse.ArgumentParser:
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = _parser().parse_args(argv)
+    if hasattr(signal, "SIGXFSZ"):
+        # past a file-size limit (ulimit -f), a write fails with EFBIG, said in one line,
+        # instead of the signal killing the process with a half-written file
+        signal.signal(signal.SIGXFSZ, signal.SIG_IGN)
     try:
         if args.command == "formats":
             return _formats()
         if args.command == "dump":
             return _dump(args)
         return _convert(args)
+    except OutputError as exc:  # the environment refused (permissions, full disk, ...)
+        print(f"exporter: {exc}", file=sys.stderr)
+        return 1
     except ExporterError as exc:
         print(f"exporter: {exc}", file=sys.stderr)
         return 2
+    except OSError as exc:  # any other refusal of the environment, said in one line
+        if isinstance(exc, BrokenPipeError):  # stdout closed early (| head): not an error of ours
+            devnull = os.open(os.devnull, os.O_WRONLY)
+            os.dup2(devnull, sys.stdout.fileno())
+            return 0
+        where = f"{exc.filename}: " if exc.filename else ""
+        print(f"exporter: {where}{exc.strerror or exc}", file=sys.stderr)
+        return 1
     except KeyboardInterrupt:
         print("exporter: interrupted", file=sys.stderr)
         return 130
-    except BrokenPipeError:
-        # stdout closed early (| head): not an error of ours
-        devnull = os.open(os.devnull, os.O_WRONLY)
-        os.dup2(devnull, sys.stdout.fileno())
-        return 0
 
 
 def _formats() -> int:
@@ -168,7 +180,14 @@ def _convert(args: argparse.Namespace) -> int:
         fmt = targets[0]
         writer_opts = _options_for(fmt, options, strict=True)
         make_writer(fmt, **writer_opts)
-        write(_records(args.inputs, args.from_format, problems), fmt, args.output or "-", on_problem=problems, **writer_opts)
+        records = _records(args.inputs, args.from_format, problems)
+        first = next(records, None)
+        if first is None and problems.errors and args.output:
+            # nothing could be read (a mistyped input, say): the output file keeps what it held
+            print(f"exporter: nothing read; {args.output} left as it was", file=sys.stderr)
+        else:
+            chained = records if first is None else itertools.chain([first], records)
+            write(chained, fmt, args.output or "-", on_problem=problems, **writer_opts)
         problems.close(args.report)
     else:
         if not args.output:

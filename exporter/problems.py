@@ -58,6 +58,12 @@ class RecordError(ExporterError):
     """A record that could not be read or written."""
 
 
+class OutputError(ExporterError):
+    """The environment refused: a destination that cannot be written (permissions, a full
+    disk, a closed pipe, a file where a folder should be). Nothing partial is left under
+    the destination's name."""
+
+
 def raise_problem(problem: Problem) -> None:
     """The library's default handler: errors raise, warnings pass."""
     if problem.severity == "error":
