@@ -146,6 +146,10 @@ class RDFXMLWriter(_RDFWriter):
         from ..linkeddata.rdfxml import FOOTER, HEADER, write_record
 
         stream.write(HEADER)
-        for _, ts in self.record_triples(records, report):
-            write_record(ts, stream)
+        for number, (_, ts) in enumerate(self.record_triples(records, report), start=1):
+            replaced = write_record(ts, stream)
+            if replaced:
+                report(Problem(source=self.name, record=number, severity="warning", reason=(
+                    f"{replaced} character(s) XML 1.0 cannot hold (control characters, U+FFFE, "
+                    "U+FFFF) written as U+FFFD")))
         stream.write(FOOTER)

@@ -8,8 +8,10 @@ rdflib's flat serializer orders subjects by hash (different bytes on each run) a
 
 from __future__ import annotations
 
+import re
 from typing import Iterable, TextIO
-from xml.sax.saxutils import escape, quoteattr
+from xml.sax.saxutils import escape
+from xml.sax.saxutils import quoteattr as _quoteattr
 
 from .schemaorg import BIBO, DCTERMS, SCHEMA
 from .terms import RDF, BNode, IRI, Literal, Triple
@@ -28,20 +30,50 @@ def qname(iri: str) -> str:
     raise ValueError(f"no XML name for predicate {iri}")
 
 
-def _xml_text(text: str) -> str:
-    # XML 1.0 cannot hold most control characters at all; \r must be a reference to survive
-    cleaned = "".join(ch for ch in text if ch in "\t\n\r" or ch >= " ")
-    return escape(cleaned).replace("\r", "&#13;")
+#: What XML 1.0 cannot hold at all, not even as a character reference (production [2] Char:
+#: https://www.w3.org/TR/xml/#charsets): C0 controls but tab and line ends, lone surrogates,
+#: U+FFFE and U+FFFF.
+NOT_XML = re.compile("[^\t\n\r\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
 
 
-def _subject_attr(node: IRI | BNode) -> str:
+def xml_safe(text: str) -> tuple[str, int]:
+    """``text`` with each character XML 1.0 cannot hold replaced by U+FFFD, and how many."""
+    if NOT_XML.search(text) is None:
+        return text, 0
+    return NOT_XML.subn("\ufffd", text)
+
+
+class _Escaper:
+    """Escapes the text and attributes of one record, counting what it had to replace."""
+
+    __slots__ = ("replaced",)
+
+    def __init__(self) -> None:
+        self.replaced = 0
+
+    def _safe(self, text: str) -> str:
+        cleaned, n = xml_safe(text)
+        self.replaced += n
+        return cleaned
+
+    def text(self, text: str) -> str:
+        # \r must be a reference to survive an XML parser's line-end normalisation
+        return escape(self._safe(text)).replace("\r", "&#13;")
+
+    def attr(self, text: str) -> str:
+        return _quoteattr(self._safe(text))
+
+
+def _subject_attr(node: IRI | BNode, esc: _Escaper) -> str:
     if isinstance(node, BNode):
-        return f"rdf:nodeID={quoteattr(node)}"
-    return f"rdf:about={quoteattr(node)}"
+        return f"rdf:nodeID={esc.attr(node)}"
+    return f"rdf:about={esc.attr(node)}"
 
 
-def write_record(triples: Iterable[Triple], stream: TextIO) -> None:
-    """The triples of one record, grouped by subject in first-seen order."""
+def write_record(triples: Iterable[Triple], stream: TextIO) -> int:
+    """The triples of one record, grouped by subject in first-seen order; returns how many
+    characters XML 1.0 cannot hold were replaced by U+FFFD (the caller reports them)."""
+    esc = _Escaper()
     groups: dict[str, list[tuple[IRI, object]]] = {}
     subjects: dict[str, IRI | BNode] = {}
     for s, p, o in triples:
@@ -49,20 +81,21 @@ def write_record(triples: Iterable[Triple], stream: TextIO) -> None:
         subjects.setdefault(s, s)
     out = []
     for key, props in groups.items():
-        out.append(f"  <rdf:Description {_subject_attr(subjects[key])}>\n")
+        out.append(f"  <rdf:Description {_subject_attr(subjects[key], esc)}>\n")
         for p, o in props:
             name = qname(p)
             if isinstance(o, IRI):
-                out.append(f"    <{name} rdf:resource={quoteattr(o)}/>\n")
+                out.append(f"    <{name} rdf:resource={esc.attr(o)}/>\n")
             elif isinstance(o, BNode):
-                out.append(f"    <{name} rdf:nodeID={quoteattr(o)}/>\n")
+                out.append(f"    <{name} rdf:nodeID={esc.attr(o)}/>\n")
             else:
                 assert isinstance(o, Literal)
                 attrs = ""
                 if o.lang:
-                    attrs = f" xml:lang={quoteattr(o.lang)}"
+                    attrs = f" xml:lang={esc.attr(o.lang)}"
                 elif o.datatype:
-                    attrs = f" rdf:datatype={quoteattr(o.datatype)}"
-                out.append(f"    <{name}{attrs}>{_xml_text(o.value)}</{name}>\n")
+                    attrs = f" rdf:datatype={esc.attr(o.datatype)}"
+                out.append(f"    <{name}{attrs}>{esc.text(o.value)}</{name}>\n")
         out.append("  </rdf:Description>\n")
     stream.write("".join(out))
+    return esc.replaced
