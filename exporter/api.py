@@ -16,17 +16,20 @@ import dataclasses
 import gzip
 import io
 import os
+import re
 import sys
 from contextlib import contextmanager
 from typing import IO, Any, Iterable, Iterator, TextIO
 
 from .model import Record
+from .normalize.identifiers import identifier_problem
 from .problems import ExporterError, OutputError, Problem, ProblemHandler, raise_problem
 from .registry import detect_format, reader_class, writer_class
 
 Source = str | os.PathLike[str] | IO[str] | IO[bytes]
 
 _SNIFF_BYTES = 8192
+_DATE_ATTRS = tuple(f.name for f in dataclasses.fields(Record) if f.type == "DateValue | None")
 _UNDECODABLE = [0]  # bytes that were not UTF-8, decoded so far (any stream)
 
 
@@ -142,9 +145,28 @@ def read(
                         handler(Problem(source=name, record=number, raw=item.key, reason=(
                             f"not UTF-8: byte 0x{byte:02x} cannot be decoded; the record is skipped")))
                         continue
+                for reason in value_problems(item):
+                    handler(Problem(source=name, record=number, raw=item.key, severity="warning",
+                                    reason=reason))
                 yield item
         except UnicodeDecodeError as exc:
             handler(Problem(source=name, reason=f"not UTF-8 text (byte 0x{exc.object[exc.start]:02x} at offset {exc.start}); is it binary or in another encoding?"))
+
+
+_ISO_LIKE = re.compile(r"^-?\d{4}-\d{2}(-\d{2})?$")
+
+
+def value_problems(record: Record) -> list[str]:
+    """What a reader kept although it is not valid, for any reader (plugins too): an
+    identifier with a wrong check digit, a date the calendar does not have (kept as text,
+    never typed as a date in any output)."""
+    out = [reason for i in record.identifiers
+           if (reason := identifier_problem(i.scheme, i.value)) is not None]
+    for attr in _DATE_ATTRS:
+        value = getattr(record, attr)
+        if value is not None and value.start is None and value.literal and _ISO_LIKE.match(value.literal):
+            out.append(f"date {value.literal!r} is not in the calendar; kept as text")
+    return out
 
 
 def _binary_start(head: str) -> str | None:

@@ -108,6 +108,13 @@ class Contributor:
         return out
 
 
+def _days_in(year: int, month: int) -> int:
+    """Days in a month of the proleptic Gregorian calendar (ISO 8601), any year."""
+    if month == 2:
+        return 29 if year % 4 == 0 and (year % 100 != 0 or year % 400 == 0) else 28
+    return 30 if month in (4, 6, 9, 11) else 31
+
+
 @dataclass(frozen=True, slots=True)
 class PartialDate:
     """A calendar date known to year, month or day precision; ``season`` 1-4 instead of a month."""
@@ -120,10 +127,13 @@ class PartialDate:
     def __post_init__(self) -> None:
         if self.month is not None and not 1 <= self.month <= 12:
             raise ValueError(f"month out of range: {self.month}")
-        if self.day is not None and (self.month is None or not 1 <= self.day <= 31):
-            raise ValueError(f"day out of range or without month: {self.day}")
+        if self.day is not None and (self.month is None or not 1 <= self.day <= _days_in(self.year, self.month)):
+            raise ValueError(f"no such day: {self.iso_unchecked()}")
         if self.season is not None and not 1 <= self.season <= 4:
             raise ValueError(f"season out of range: {self.season}")
+
+    def iso_unchecked(self) -> str:
+        return f"{self.year:04d}-{self.month or 0:02d}-{self.day:02d}"
 
     def iso(self) -> str:
         """ISO 8601 / EDTF form at the known precision: ``2019``, ``2019-05``, ``2019-05-23``."""

@@ -339,9 +339,15 @@ def parse_csl_date(value: Any, key: str) -> DateValue | None:
     literal = value.get("literal")
     if parts:
         try:
-            dates = [PartialDate(*[int(p) for p in dp[:3]]) for dp in parts if dp and dp[0] not in ("", None)]
+            numbers = [[int(p) for p in dp[:3]] for dp in parts if dp and dp[0] not in ("", None)]
         except (TypeError, ValueError) as exc:
             raise ItemError(f"field '{key}': bad date-parts {parts!r}") from exc
+        try:
+            dates = [PartialDate(*n) for n in numbers]
+        except ValueError:
+            # a day the calendar does not have (2022-02-29): kept as the text it was, never typed
+            text = "/".join("-".join(f"{v:02d}" if i else f"{v:04d}" for i, v in enumerate(n)) for n in numbers)
+            return DateValue(literal=literal or text)
         if dates:
             start = dates[0]
             if season and start.month is None:

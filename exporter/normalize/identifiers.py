@@ -4,11 +4,15 @@
   stored without resolver prefix, as given (DOIs are case-insensitive; we do not fold case).
 * PMID: digits (https://pubmed.ncbi.nlm.nih.gov/<pmid>/).
 * PMCID: "PMC" + digits (https://pmc.ncbi.nlm.nih.gov/articles/<pmcid>/).
+* ISBN, ISSN, ISMN, ISRC: check digits checked with python-stdnum (:func:`identifier_problem`).
 """
 
 from __future__ import annotations
 
+import functools
+import importlib
 import re
+from typing import Any
 from urllib.parse import unquote
 
 from ..model import Identifier
@@ -50,6 +54,10 @@ def clean_doi(text: str) -> str | None:
     if not m:
         return None
     doi = m.group(1).rstrip(".,;")  # punctuation after a DOI in running text is not part of it
+    # a closing bracket is part of a DOI only when the DOI opened it: "10.1016/0021-9258(19)..."
+    # keeps its ")", "(see 10.1000/xyz)" does not
+    while doi[-1:] in (")", "]") and doi.count("(" if doi[-1] == ")" else "[") < doi.count(doi[-1]):
+        doi = doi[:-1].rstrip(".,;")
     prefix, _, suffix = doi.partition("/")
     return doi if suffix else None
 
@@ -81,3 +89,31 @@ def pubmed_url(pmid: str) -> str:
 
 def pmc_url(pmcid: str) -> str:
     return f"https://pmc.ncbi.nlm.nih.gov/articles/{pmcid}/"
+
+
+@functools.cache
+def _stdnum(name: str) -> Any:
+    return importlib.import_module(f"stdnum.{name}")
+
+
+#: Identifier schemes with a check digit, and the python-stdnum module that checks it.
+_CHECKED = {"isbn": "isbn", "issn": "issn", "eissn": "issn", "ismn": "ismn", "isrc": "isrc"}
+
+
+def identifier_problem(scheme: str, value: str) -> str | None:
+    """Why ``value`` is not a valid identifier of ``scheme`` (a wrong check digit, a wrong
+    length), or None when it is valid or the scheme has no rule we check. Uses python-stdnum
+    (https://arthurdejong.org/python-stdnum/) for the check digits."""
+    module_name = _CHECKED.get(scheme)
+    if module_name is not None:
+        from stdnum.exceptions import ValidationError
+
+        module = _stdnum(module_name)
+        try:
+            module.validate(value)
+        except ValidationError as exc:
+            return f"{scheme.upper()} {value!r} is not valid ({str(exc).rstrip('.').lower()}); kept as given"
+        return None
+    if scheme == "doi" and clean_doi(value) != value:
+        return f"DOI {value!r} is not a DOI as written; kept as given"
+    return None
