@@ -77,7 +77,12 @@ class CitationWriter(Writer):
 
     def write(self, records: Iterable[Record], stream: TextIO, report: ProblemHandler = raise_problem) -> None:
         keys = KeyAllocator()
-        items = [to_csl(r, keys.key(r)) for r in records]
+        items = []
+        for number, record in enumerate(records, start=1):
+            key, renamed = keys.allocate(record)
+            if renamed:
+                report(Problem(source=self.name, record=number, severity="warning", reason=renamed))
+            items.append(to_csl(record, key))
         if self.mode == "citation":
             clusters = self.clusters if self.clusters is not None else [[{"id": item["id"]}] for item in items]
             if self.clusters is not None and items:

@@ -302,8 +302,11 @@ class CSLJSONWriter(Writer):
         keys = KeyAllocator()
         stream.write("[")
         first = True
-        for record in records:
-            item = to_csl(record, keys.key(record))
+        for number, record in enumerate(records, start=1):
+            key, renamed = keys.allocate(record)
+            if renamed:
+                report(Problem(source=self.name, record=number, severity="warning", reason=renamed))
+            item = to_csl(record, key)
             text = json.dumps(item, ensure_ascii=False)
             stream.write(("\n" if first else ",\n") + text)
             first = False

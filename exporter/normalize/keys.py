@@ -49,21 +49,35 @@ def base_key(record: Record) -> str:
 
 
 class KeyAllocator:
-    """Hands out keys unique within one output: the second ``smith2020x`` is ``smith2020xa``."""
+    """Hands out keys unique within one output.
+
+    A generated key that is taken gets a letter (the second ``smith2020x`` is
+    ``smith2020xa``), as Zotero and Better BibTeX do. A key the source gave that another
+    record already has is a duplicate id: it becomes ``<id>-2``, ``<id>-3``, ... (the same
+    rule the RDF writers use for record IRIs, see linkeddata.schemaorg.RecordIRIs), and
+    :meth:`allocate` says so, for the writer to report.
+    """
 
     def __init__(self, clean: Callable[[str], str] = str) -> None:
         self._used: set[str] = set()
         self._clean = clean
 
     def key(self, record: Record) -> str:
+        return self.allocate(record)[0]
+
+    def allocate(self, record: Record) -> tuple[str, str | None]:
+        """(key, why it differs from the id the source gave, or None)."""
+        given = record.key is not None
         wanted = self._clean(record.key or base_key(record))
         key = wanted
         n = 0
         while key in self._used:
-            key = wanted + _suffix(n)
+            key = f"{wanted}-{n + 2}" if given else wanted + _suffix(n)
             n += 1
         self._used.add(key)
-        return key
+        if given and key != wanted:
+            return key, f"another record has the id {wanted!r}; written as {key!r}"
+        return key, None
 
 
 def _suffix(n: int) -> str:
