@@ -78,3 +78,16 @@ def test_a_wrong_isbn_is_kept_and_reported():
 ])
 def test_a_doi_keeps_only_its_own_brackets(text, doi):
     assert clean_doi(text) == doi
+
+
+@pytest.mark.parametrize("value, tag", [
+    ("English", "en"), ("eng", "en"), ("ger", "de"), ("deu", "de"), ("Deutsch", "de"),
+    ("Français", "fr"), ("Undetermined", "und"), ("Multiple languages", "mul"),
+    ("No linguistic content", "zxx"), ("en-gb", "en-GB"), ("iw", "he"), ("chi", "zh"),
+    ("zh-hant-tw", "zh-Hant-TW"),
+    ("English; French", "English; French"),  # several languages: never collapsed into one
+    ("Klingonish", "Klingonish"),  # not a language we know: kept, not guessed
+])
+def test_languages_to_bcp47(value, tag):
+    from exporter.normalize.languages import to_bcp47
+    assert to_bcp47(value) == tag

@@ -1,12 +1,19 @@
 """Language names and codes to BCP 47 (https://www.rfc-editor.org/info/bcp47).
 
-Catalogues give English names ("English"), ISO 639-2 codes ("eng", MARC) or already BCP 47
-("en-GB"). The table covers the languages of most scholarly catalogues; an unknown value is
-returned unchanged rather than guessed.
+Catalogues give English names ("English"), ISO 639-2 codes ("eng", MARC), names in other
+languages ("Deutsch", "Français"), the special codes of ISO 639-2 ("und" Undetermined, "mul"
+Multiple languages, "zxx" No linguistic content) or already BCP 47 ("en-GB"). Codes are
+standardised by langcodes (https://github.com/rspeer/langcodes: ISO 639-2/B and /T to the
+shortest subtag, deprecated subtags replaced, case fixed); the table below answers the common
+English names without loading anything; other names are looked up with langcodes' name data
+(the ``language_data`` package, the ``languages`` extra) when it is installed. A value that
+is none of these is returned unchanged rather than guessed, and a list of several languages
+("English; French") is never collapsed into one.
 """
 
 from __future__ import annotations
 
+import functools
 import re
 
 # name, ISO 639-2/B, ISO 639-2/T (when different) -> ISO 639-1
@@ -24,7 +31,8 @@ et estonian est|lv latvian lav|lt lithuanian lit|af afrikaans afr|sw swahili swa
 eo esperanto epo|mt maltese mlt|sq albanian alb sqi|mk macedonian mac mkd|hy armenian arm hye|
 ka georgian geo kat|ta tamil tam|te telugu tel
 """
-_LOOKUP: dict[str, str] = {}
+_LOOKUP: dict[str, str] = {"undetermined": "und", "multiple languages": "mul",
+                           "no linguistic content": "zxx"}
 for row in _TABLE.replace("\n", "").split("|"):
     code, *names = row.split()
     for name in [code, *names]:
@@ -36,12 +44,27 @@ _BCP47 = re.compile(r"^[a-zA-Z]{2,3}(?:-[a-zA-Z0-9]{2,8})*$")
 def to_bcp47(value: str | None) -> str | None:
     if not value:
         return None
-    text = value.strip()
+    return _to_bcp47(value.strip())
+
+
+@functools.lru_cache(maxsize=4096)
+def _to_bcp47(text: str) -> str | None:
+    if not text:
+        return None
     key = text.lower()
     if key in _LOOKUP:
         return _LOOKUP[key]
-    if _BCP47.match(text):
-        primary, *rest = text.split("-")
-        primary = _LOOKUP.get(primary.lower(), primary.lower())
-        return "-".join([primary, *(r.upper() if len(r) == 2 else r for r in rest)])
-    return text
+    import langcodes
+
+    if _BCP47.match(text) and langcodes.tag_is_valid(text):
+        return langcodes.standardize_tag(text)
+    if re.search(r"[;,/]", text):  # several languages: not one tag
+        return text
+    try:
+        found = langcodes.find(text)
+        # find() also takes prefixes and near names ("Klingonish"): only the language's own
+        # name, in English or in itself, counts
+        names = {found.display_name("en").casefold(), found.display_name(found).casefold()}
+    except (LookupError, ImportError, ModuleNotFoundError):  # no such name, or no name data
+        return text
+    return found.to_tag() if text.casefold() in names else text
