@@ -18,6 +18,7 @@ import io
 import os
 import re
 import sys
+import threading
 from contextlib import contextmanager
 from typing import IO, Any, Iterable, Iterator, TextIO
 
@@ -33,9 +34,26 @@ _DATE_ATTRS = tuple(f.name for f in dataclasses.fields(Record) if f.type == "Dat
 _UNDECODABLE = [0]  # bytes that were not UTF-8, decoded so far (any stream)
 
 
+_NON_ASCII = re.compile(rb"[\x80-\xff]")
+#: Whether the reader now decoding reads a format that may be in a legacy encoding (set
+#: around each step of a reader in :func:`read`; JSON is UTF-8 by definition, RFC 8259 8.1)
+_DECODING = threading.local()
+_DECODING.legacy = True
+_CUT_AT_END = re.compile("[\udc80-\udcff]{1,3}$")
+_ODD = re.compile("[\udc80-\udcff\x00-\x08\x0e-\x1f]")  # undecodable, or controls text has not
+
+
 def _keep_undecodable(exc: UnicodeError) -> tuple[str, int]:
-    """A byte that is not UTF-8 becomes a lone surrogate (as "surrogateescape"), so that it
-    costs the record it is in, not the file: readers and :func:`read` reject that record."""
+    """Bytes that are not UTF-8, in a text that is UTF-8 (non-ASCII bytes decoded before the
+    bad one), become lone surrogates (as "surrogateescape"): damage that costs the record it
+    is in, not the file; readers and :func:`read` reject that record. With no UTF-8 before
+    the bad byte the text is in another encoding (a Latin-1 export): the error is raised, and
+    the readers that know such files decode them again with a fallback and a warning
+    (exporter.normalize.text)."""
+    if not isinstance(exc, UnicodeDecodeError):
+        raise exc
+    if getattr(_DECODING, "legacy", True) and _NON_ASCII.search(exc.object, 0, exc.start) is None:
+        raise exc
     _UNDECODABLE[0] += 1
     return codecs.lookup_error("surrogateescape")(exc)
 
@@ -120,20 +138,25 @@ def read(
     """
     handler = on_problem or raise_problem
     name = _source_name(source)
+    path = os.fspath(source) if isinstance(source, (str, os.PathLike)) and str(source) != "-" else None
+    # a file is looked at through its bytes, so that its text stream is still unread for the
+    # reader (which may decode a file in another encoding again, from the start)
+    head = _head_of_file(path) if path is not None else None
     with open_text(source, encoding) as stream:
         try:
-            head = stream.read(_SNIFF_BYTES)
+            if head is None:  # a stream: its head is decoded once, bad bytes kept for the records
+                head = _read_head(stream)
+                stream = _Peekable(head, stream)
             binary = _binary_start(head)
             if binary is not None:
                 handler(Problem(source=name, reason=binary))
                 return
             if format is None:
-                format = detect_format(name if isinstance(source, (str, os.PathLike)) else None, head)
-            stream = _Peekable(head, stream)
+                format = detect_format(path, head)
             reader = reader_class(format)()
             undecodable = _UNDECODABLE[0]
             number = 0
-            for item in reader.read(stream, name):
+            for item in _decoding(reader.read(stream, name), reader.legacy_encodings):
                 if isinstance(item, Problem):
                     number = item.record or number
                     handler(item)
@@ -153,6 +176,46 @@ def read(
             handler(Problem(source=name, reason=f"not UTF-8 text (byte 0x{exc.object[exc.start]:02x} at offset {exc.start}); is it binary or in another encoding?"))
 
 
+def _decoding(items: Iterator[Any], legacy: bool) -> Iterator[Any]:
+    """The reader's items, each step decoding under the reader's encoding policy."""
+    while True:
+        before = getattr(_DECODING, "legacy", True)
+        _DECODING.legacy = legacy
+        try:
+            item = next(items)
+        except StopIteration:
+            return
+        finally:
+            _DECODING.legacy = before
+        yield item
+
+
+def _read_head(stream: TextIO) -> str:
+    """The first characters of a stream, bad bytes kept as surrogates (not raised: the
+    format, and so its encoding policy, is not known yet)."""
+    before = getattr(_DECODING, "legacy", True)
+    _DECODING.legacy = False
+    try:
+        return stream.read(_SNIFF_BYTES)
+    finally:
+        _DECODING.legacy = before
+
+
+def _head_of_file(path: str) -> str | None:
+    """The first bytes of a file as text for sniffing (undecodable bytes as surrogates), or
+    None when it cannot be opened (open_text then says why)."""
+    try:
+        opener = gzip.open if path.endswith(".gz") else open
+        with opener(path, "rb") as f:
+            data = f.read(_SNIFF_BYTES)
+    except OSError:
+        return None
+    text = data.decode("utf-8", "surrogateescape").removeprefix("\ufeff")
+    if len(data) == _SNIFF_BYTES:  # a character cut at the end is not damage
+        text = _CUT_AT_END.sub("", text)
+    return text
+
+
 _ISO_LIKE = re.compile(r"^-?\d{4}-\d{2}(-\d{2})?$")
 
 
@@ -170,15 +233,20 @@ def value_problems(record: Record) -> list[str]:
 
 
 def _binary_start(head: str) -> str | None:
-    """Why the input is not text at all (undecodable bytes or NULs at its start, or in more
-    than 1 of 100 characters), or None; a few bad bytes further in cost only their records."""
-    bad = [i for i, ch in enumerate(head) if "\udc80" <= ch <= "\udcff" or ch == "\x00"]
-    if not bad or (bad[0] >= 64 and len(bad) * 100 < len(head)):
+    """Why the input is not text at all (a NUL among its first 64 characters, or more than
+    1 character in 10 undecodable or a control character), or None; text in another
+    encoding, or a few bad bytes further in, is for the readers (a fallback decoding, or the
+    record that holds them)."""
+    if not head:
         return None
-    ch = head[bad[0]]
-    byte = 0 if ch == "\x00" else ord(ch) - 0xDC00
-    return (f"not UTF-8 text (byte 0x{byte:02x} at offset {len(head[:bad[0]].encode('utf-8', 'surrogateescape'))}); "
-            "is it binary or in another encoding?")
+    odd = len(_ODD.findall(head))
+    if "\x00" not in head[:64] and odd * 10 <= len(head):
+        return None
+    first = next((i for i, ch in enumerate(head) if ch == "\x00" or "\udc80" <= ch <= "\udcff"), 0)
+    ch = head[first]
+    byte = ord(ch) - 0xDC00 if "\udc80" <= ch <= "\udcff" else ord(ch)
+    offset = len(head[:first].encode("utf-8", "surrogateescape"))
+    return f"not UTF-8 text (byte 0x{byte:02x} at offset {offset}); is it binary or in another encoding?"
 
 
 def _undecodable_byte(value: Any) -> int | None:

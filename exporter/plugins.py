@@ -37,6 +37,12 @@ class Reader(Plugin):
     goes on after a bad one; it never raises for bad input.
     """
 
+    #: Whether files of this format may be in a legacy 8-bit encoding (old RIS, BibTeX and
+    #: MEDLINE exports): undecodable bytes in a file with no UTF-8 before them then raise,
+    #: for the reader to decode the file again with a fallback. False for formats that are
+    #: UTF-8 by definition (JSON): every undecodable byte costs only its record.
+    legacy_encodings: ClassVar[bool] = True
+
     def read(self, stream: TextIO, source: str) -> Iterator[Record | Problem]:
         raise NotImplementedError
 

@@ -558,6 +558,7 @@ def _container(item: dict[str, Any], page: str | None, page_end: str | None, art
 class CSLJSONReader(Reader):
     """CSL-JSON: one item or a list of items."""
 
+    legacy_encodings = False  # JSON is UTF-8 (RFC 8259 section 8.1)
     name = "csl-json"
     title = "CSL-JSON (one item or a list)"
     extensions = (".json", ".csl.json", ".csljson")

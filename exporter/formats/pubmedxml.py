@@ -492,6 +492,12 @@ class PubMedXMLReader(Reader):
                 line = piece.line + (exc.position[0] - 1 if exc.position else 0)
                 yield Problem(source=source, record=number, line=line, reason=f"malformed XML: {exc}", raw=(piece.text or "")[:500])
                 continue
+            except UnicodeEncodeError as exc:  # bytes that were not UTF-8 (kept as surrogates)
+                byte = ord(exc.object[exc.start]) - 0xDC00
+                line = piece.line + (piece.text or "").count("\n", 0, exc.start)
+                yield Problem(source=source, record=number, line=line,
+                              reason=f"not UTF-8: byte 0x{byte:02x} cannot be decoded; the record is skipped")
+                continue
             try:
                 record, warnings = article_to_record(root)
             except RecursionError:

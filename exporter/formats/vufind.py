@@ -486,6 +486,7 @@ def _index_only(name: str) -> bool:
 class VuFindSolrReader(Reader):
     """VuFind Solr documents as JSON: one document, a list, a Solr response, or JSON lines."""
 
+    legacy_encodings = False  # JSON is UTF-8 (RFC 8259 section 8.1)
     name = "vufind"
     title = "VuFind Solr documents (JSON, JSON lines or a Solr response)"
     extensions = (".json", ".jsonl", ".ndjson")
