@@ -188,8 +188,18 @@ def _pieces(stream: TextIO, source: str, max_chars: int) -> Iterator[Piece]:
                 return
             continue
         search_from = 0
-        stop = end + len(end_tag)
         start_line = line + buffer.count("\n", pos, m.start())
+        following = _START.search(buffer, m.end(), end)
+        if following is not None:
+            # the next article starts before this one ends: this one was cut off (a harvest
+            # interrupted mid-write); it costs itself, and the next one is read as it is
+            yield Piece(None, start_line, Problem(
+                source=source, line=start_line, raw=buffer[m.start():m.start() + 500],
+                reason=f"{tag} is not closed before the next article starts: truncated"), is_article=True)
+            line = start_line + buffer.count("\n", m.start(), following.start())
+            pos = following.start()
+            continue
+        stop = end + len(end_tag)
         found += 1
         yield Piece(buffer[m.start():stop], start_line)
         line = start_line + buffer.count("\n", m.start(), stop)

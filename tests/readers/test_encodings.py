@@ -61,3 +61,12 @@ def test_binary_data_is_one_clear_error(tmp_path):
     records, problems = _read(tmp_path, "x.ris", bytes(range(256)) * 8)
     assert records == []
     assert len(problems) == 1 and problems[0].reason.startswith("not UTF-8 text (byte 0x00 at offset 0)")
+
+
+def test_a_truncated_pubmed_article_does_not_swallow_the_next(tmp_path):
+    cut = _article(2, "Cut off")[:120]
+    data = _set(_article(1, "One"), cut + "\n", _article(3, "Three"), _article(4, "Four")).encode("utf-8")
+    records, problems = _read(tmp_path, "t.xml", data)
+    assert [r.title for r in records] == ["One", "Three", "Four"]
+    assert [(p.record, p.line) for p in problems] == [(2, 4)]
+    assert "not closed" in problems[0].reason
