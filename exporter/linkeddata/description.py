@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 from datetime import date
+from typing import Any
 from pathlib import Path
 from string import Template
 from typing import TYPE_CHECKING
@@ -96,10 +97,27 @@ def write_description(out: Path, result: "DumpResult", config: "DumpConfig", opt
         graph.parse(data=text, format="turtle", publicID=_PLACEHOLDER_BASE)
     except Exception as exc:  # noqa: BLE001 - rdflib raises many kinds; all mean a bad template
         raise ExporterError(f"templates/dataset.ttl does not give valid Turtle: {exc}") from exc
-    (out / "void.ttl").write_text(text, encoding="utf-8")
-    jsonld = json.loads(graph.serialize(format="json-ld", context=CONTEXT, auto_compact=True))
+    from rdflib.compare import to_canonical_graph
+
+    from .dump import _atomic_write
+
+    _atomic_write(out / "void.ttl", text)
+    # the same bytes on every run: blank nodes get canonical labels (rdflib's otherwise
+    # differ per run), and lists without an order of their own are sorted
+    canonical = to_canonical_graph(graph)
+    jsonld = _sorted(json.loads(canonical.serialize(format="json-ld", context=CONTEXT, auto_compact=True)))
     text_jsonld = json.dumps(jsonld, ensure_ascii=False, indent=1, sort_keys=True).replace(_PLACEHOLDER_BASE, "")
-    (out / "void.jsonld").write_text(text_jsonld + "\n", encoding="utf-8")
+    _atomic_write(out / "void.jsonld", text_jsonld + "\n")
+
+
+def _sorted(value: Any, ordered: bool = False) -> Any:
+    """JSON-LD with every array sorted, except ``@list`` arrays, whose order is data."""
+    if isinstance(value, dict):
+        return {k: _sorted(v, ordered=(k == "@list")) for k, v in value.items()}
+    if isinstance(value, list):
+        items = [_sorted(v) for v in value]
+        return items if ordered else sorted(items, key=lambda v: json.dumps(v, sort_keys=True))
+    return value
 
 
 _PLACEHOLDER_BASE = "http://exporter.invalid/dump/"

@@ -14,7 +14,15 @@ cluster, and always writes the same bytes:
 * gzip members carry no name and no time, blank-node labels derive from record IRIs and the
   mapping emits triples in a fixed order: the same input gives byte-identical shards;
 * a record that fails goes to ``rejects.jsonl`` (source, record number, line, reason, raw
-  record) and is counted, never stopping the dump.
+  record) and is counted, never stopping the dump;
+* every sidecar records the parameters and the input the shard was made from (formats, base
+  IRI, shard size, pages, and each input's name, size and modification time): ``resume``
+  refuses a folder made with other ones, instead of mixing stale shards into a new dump;
+* one dump at a time per folder (an exclusive lock on ``DIR/.lock``); ``--out`` and its
+  ``html`` folder are never followed through symbolic links, and temporary files are
+  created exclusively, so a planted link is never written through;
+* workers die with the process that started them (Linux: PR_SET_PDEATHSIG), and SIGTERM
+  ends a dump as Ctrl-C does: one line, nothing incomplete under a final name.
 
 Memory stays flat: the reader hands out one shard of raw input at a time and at most two
 shards per worker are in flight.
@@ -58,6 +66,7 @@ class DumpConfig:
     out: str
     formats: tuple[str, ...] = ("nt",)
     base_iri: str = DEFAULT_BASE_IRI
+    params: str = "{}"  # JSON: what the shards are made from (see _params), kept in sidecars
     html: bool = False
 
 
@@ -121,8 +130,19 @@ class ShardTask:
 # -- the per-shard work (runs anywhere) ------------------------------------------------------
 
 
+def _create_exclusive(path: Path) -> int:
+    """A new file descriptor for ``path``: a stale temporary file is removed first, and the
+    file is created exclusively without following links, so that nothing planted under a
+    temporary name (a symbolic link to a file elsewhere) is ever written through."""
+    try:
+        os.unlink(path)
+    except FileNotFoundError:
+        pass
+    return os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_NOFOLLOW", 0), 0o666)
+
+
 def _gzip_writer(path: Path) -> tuple[Any, Any]:
-    raw = open(path, "wb")
+    raw = open(_create_exclusive(path), "wb")
     # no file name and mtime 0 in the gzip header: same input, same bytes
     gz = gzip.GzipFile(filename="", mode="wb", fileobj=raw, compresslevel=6, mtime=0)
     return raw, io.TextIOWrapper(gz, encoding="utf-8", errors="replace", newline="")
@@ -190,7 +210,8 @@ def write_shard(task: ShardTask, config: DumpConfig) -> dict[str, Any]:
         files[final.name] = {"format": fmt, "bytes": tmp.stat().st_size, "sha256": _sha256(tmp)}
         os.replace(tmp, final)
     sidecar = {"shard": task.index, "records": records, "triples": triples_count,
-               "rejected": len(rejects), "files": files, "rejects": rejects, "warnings": warnings}
+               "rejected": len(rejects), "files": files, "rejects": rejects, "warnings": warnings,
+               "params": json.loads(config.params)}
     _atomic_write(out / f"{stem}.json", json.dumps(sidecar, ensure_ascii=False, indent=1) + "\n")
     return sidecar
 
@@ -210,8 +231,8 @@ def _write_page(out: Path, iri: str, record: Record, ts: list[Any], config: Dump
 
     folder = out / "html"
     folder.mkdir(exist_ok=True)
-    name = iri[len(config.base_iri):] if iri.startswith(config.base_iri) else hashlib.sha1(iri.encode()).hexdigest()
-    safe = "".join(ch if ch.isalnum() or ch in "-_." else "_" for ch in name)[:200] or "record"
+    name = iri[len(config.base_iri):] if iri.startswith(config.base_iri) else iri
+    safe = page_stem(name)
     files = {
         "bibtex": write([record], "bibtex"),
         "ris": write([record], "ris"),
@@ -224,6 +245,32 @@ def _write_page(out: Path, iri: str, record: Record, ts: list[Any], config: Dump
     for fmt, text in files.items():
         _atomic_write(folder / links[fmt], text)
     _atomic_write(folder / f"{safe}.html", render_page(record, config.base_iri, record_iri=iri, links=links))
+
+
+_PAGE_SAFE = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_.")
+_PAGE_STEM_MAX = 120
+
+
+def page_stem(name: str) -> str:
+    """The file name (without suffix) of a record's page: collision-free and bounded.
+
+    Each character outside ``A-Za-z0-9-_.`` is written as ``~`` and the two hex digits of
+    each of its UTF-8 bytes, so distinct ids give distinct names (``a/b`` is ``a~2Fb``,
+    ``a_2Fb`` stays itself); a name longer than 120 characters keeps its first 100 and ends
+    with ``~~`` and 16 hex digits of its SHA-256 (``~~`` never occurs in an escaped name,
+    since every ``~`` there is followed by a hex digit). A leading dot is escaped too, so no
+    page is a hidden file.
+    """
+    out = "".join(ch if ch in _PAGE_SAFE else "".join(f"~{b:02X}" for b in ch.encode("utf-8", "surrogatepass"))
+                  for ch in name) or "~"
+    if out.startswith("."):
+        out = "~2E" + out[1:]
+    if len(out) > _PAGE_STEM_MAX:
+        cut = out[:100]
+        escape = cut.rfind("~", len(cut) - 2)  # not inside a "~XX"
+        out = (cut[:escape] if escape >= 0 else cut) + "~~" + \
+            hashlib.sha256(name.encode("utf-8", "surrogatepass")).hexdigest()[:16]
+    return out
 
 
 def _reason(exc: BaseException) -> str:
@@ -252,7 +299,8 @@ def _sha256(path: Path) -> str:
 
 def _atomic_write(path: Path, text: str) -> None:
     tmp = path.with_name(f".{path.name}.tmp")
-    tmp.write_text(text, encoding="utf-8")
+    with open(_create_exclusive(tmp), "w", encoding="utf-8", errors="replace", newline="") as f:
+        f.write(text)
     os.replace(tmp, path)
 
 
@@ -431,9 +479,24 @@ def run_dump(
     except ValueError as exc:
         raise ExporterError(str(exc)) from exc
     out_dir = Path(out)
+    if out_dir.is_symlink():
+        raise ExporterError(f"{out_dir} is a symbolic link; give the folder it points to")
     out_dir.mkdir(parents=True, exist_ok=True)
-    _check_out_dir(out_dir, resume)
-    config = DumpConfig(out=str(out_dir.resolve()), formats=formats, base_iri=base_iri, html=html)
+    if (out_dir / "html").is_symlink():
+        raise ExporterError(f"{out_dir / 'html'} is a symbolic link; a dump writes only inside {out_dir}")
+    params = _params(inputs, formats, base_iri, shard_records, html)
+    with _DumpLock(out_dir), _terminate_on_sigterm():
+        _check_out_dir(out_dir, resume, params)
+        config = DumpConfig(out=str(out_dir.resolve()), formats=formats, base_iri=base_iri, html=html,
+                            params=json.dumps(params, sort_keys=True))
+        return _run(inputs, out_dir, config, from_format, shard_records, workers, engine, scheduler,
+                    resume, progress, description)
+
+
+def _run(inputs: list[str], out_dir: Path, config: DumpConfig, from_format: str | None,
+         shard_records: int, workers: int, engine: str, scheduler: str | None, resume: bool,
+         progress: bool | None, description: dict[str, str] | None) -> DumpResult:
+    formats = config.formats
 
     total = sum(os.path.getsize(p) for p in inputs if p != "-" and os.path.exists(p)) or None
     bar = Progress(total, sys.stderr.isatty() if progress is None else progress)
@@ -472,12 +535,117 @@ def run_dump(
     return result
 
 
-def _check_out_dir(out_dir: Path, resume: bool) -> None:
+def _params(inputs: list[str], formats: tuple[str, ...], base_iri: str, shard_records: int,
+            html: bool) -> dict[str, Any]:
+    """What a dump's shards are made from; a resumed dump must have the same. An input is
+    known by its name, size and modification time (hashing every input on every run would
+    cost as much reading as the dump)."""
+    files = []
+    for path in inputs:
+        if path == "-" or not os.path.exists(path):
+            files.append({"name": path})
+            continue
+        st = os.stat(path)
+        files.append({"name": os.path.abspath(path), "bytes": st.st_size, "mtime_ns": st.st_mtime_ns})
+    return {"formats": sorted(formats), "base_iri": base_iri, "shard_records": shard_records,
+            "html": html, "inputs": files}
+
+
+def _check_out_dir(out_dir: Path, resume: bool, params: dict[str, Any]) -> None:
     existing = sorted(out_dir.glob("part-*"))
     if existing and not resume:
         raise ExporterError(f"{out_dir} already holds a dump ({existing[0].name}, ...): use --resume to finish it, or another folder")
+    if resume:
+        wanted = json.loads(json.dumps(params))
+        if any(i["name"] == "-" for i in params["inputs"]):
+            raise ExporterError("--resume needs input files: what standard input held cannot be checked")
+        for sidecar_path in sorted(out_dir.glob("part-*.json")):
+            try:
+                made = json.loads(sidecar_path.read_text(encoding="utf-8")).get("params")
+            except (OSError, ValueError):
+                continue  # an unreadable sidecar: that shard is redone
+            if made != wanted:
+                what = sorted(k for k in wanted if (made or {}).get(k) != wanted[k]) if made else ["all"]
+                raise ExporterError(
+                    f"{out_dir}: {sidecar_path.name} was made with other {', '.join(what)} than this "
+                    f"dump; --resume needs the same input files, --format, --base-iri, "
+                    f"--shard-records and --html (or dump into another folder)")
     for tmp in out_dir.glob(".part-*.tmp"):
         tmp.unlink()  # left by an interrupted run: never a finished shard
+
+
+class _DumpLock:
+    """One dump at a time in a folder: an exclusive advisory lock on ``DIR/.lock``, held for
+    the whole run and released by the system if the process dies."""
+
+    def __init__(self, out_dir: Path) -> None:
+        self.path = out_dir / ".lock"
+        self.fd: int | None = None
+
+    def __enter__(self) -> "_DumpLock":
+        import fcntl
+
+        try:
+            self.fd = os.open(self.path, os.O_RDWR | os.O_CREAT | getattr(os, "O_NOFOLLOW", 0), 0o666)
+        except OSError as exc:
+            raise ExporterError(f"{self.path}: cannot lock the dump folder: {exc.strerror or exc}") from exc
+        try:
+            fcntl.flock(self.fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            holder = os.pread(self.fd, 32, 0).decode("ascii", "replace").strip()
+            os.close(self.fd)
+            raise ExporterError(f"{self.path.parent} is being written by another dump"
+                                f"{f' (process {holder})' if holder else ''}; wait for it, or use another folder") from None
+        os.ftruncate(self.fd, 0)
+        os.pwrite(self.fd, f"{os.getpid()}\n".encode("ascii"), 0)
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        if self.fd is not None:
+            os.close(self.fd)  # releases the lock; the file stays (removing it would race)
+
+
+class _terminate_on_sigterm:
+    """SIGTERM ends the dump as Ctrl-C does (KeyboardInterrupt: one line, temporary files
+    only), in the main thread; elsewhere, or when a handler is already set, it changes nothing."""
+
+    def __enter__(self) -> None:
+        import signal
+        import threading
+
+        self.previous = None
+        if threading.current_thread() is threading.main_thread() and \
+                signal.getsignal(signal.SIGTERM) in (signal.SIG_DFL, None):
+            self.previous = signal.signal(signal.SIGTERM, _raise_interrupt)
+
+    def __exit__(self, *exc: object) -> None:
+        import signal
+
+        if self.previous is not None:
+            signal.signal(signal.SIGTERM, self.previous)
+
+
+def _raise_interrupt(signum: int, frame: Any) -> None:
+    raise KeyboardInterrupt
+
+
+def _die_with_parent() -> None:
+    """Worker initializer: on Linux, the kernel sends SIGTERM to the worker when the dump
+    that started it dies, even by SIGKILL, so no worker outlives it."""
+    import signal
+
+    # the dump's own SIGTERM handler (forked into the worker) would turn the signal into an
+    # exception, which the pool's worker loop catches and sends back: a worker must just end
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    try:
+        import ctypes
+
+        libc = ctypes.CDLL(None, use_errno=True)
+        libc.prctl(1, signal.SIGTERM)  # PR_SET_PDEATHSIG
+        if os.getppid() == 1:  # the parent died before prctl took effect
+            os._exit(1)
+    except (OSError, AttributeError):
+        pass  # not Linux: workers end when their pipe closes
 
 
 def _skip_finished(tasks: Iterable[ShardTask], out_dir: Path, formats: tuple[str, ...],
@@ -501,7 +669,8 @@ def _run_local(tasks: Iterable[ShardTask], config: DumpConfig, workers: int,
         return
     from concurrent.futures import ProcessPoolExecutor
 
-    with ProcessPoolExecutor(max_workers=workers) as pool:
+    pool = ProcessPoolExecutor(max_workers=workers, initializer=_die_with_parent)
+    try:
         pending: deque[Any] = deque()
         for task in tasks:
             pending.append(pool.submit(write_shard, task, config))
@@ -509,6 +678,13 @@ def _run_local(tasks: Iterable[ShardTask], config: DumpConfig, workers: int,
                 collect(pending.popleft().result())
         while pending:
             collect(pending.popleft().result())
+    except BaseException:
+        # interrupted or failed: stop the workers now rather than wait for their shards
+        pool.shutdown(wait=False, cancel_futures=True)
+        for process in list(getattr(pool, "_processes", {}).values()):
+            process.terminate()
+        raise
+    pool.shutdown()
 
 
 def _run_dask(tasks: Iterable[ShardTask], config: DumpConfig, workers: int, scheduler: str | None,
