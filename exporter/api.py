@@ -142,6 +142,7 @@ def read(
     # a file is looked at through its bytes, so that its text stream is still unread for the
     # reader (which may decode a file in another encoding again, from the start)
     head = _head_of_file(path) if path is not None else None
+    undecodable = _UNDECODABLE[0]  # bytes kept as surrogates from here on belong to this input
     with open_text(source, encoding) as stream:
         try:
             if head is None:  # a stream: its head is decoded once, bad bytes kept for the records
@@ -154,7 +155,6 @@ def read(
             if format is None:
                 format = detect_format(path, head)
             reader = reader_class(format)()
-            undecodable = _UNDECODABLE[0]
             number = 0
             for item in _decoding(reader.read(stream, name), reader.legacy_encodings):
                 if isinstance(item, Problem):

@@ -244,8 +244,8 @@ def _iter_wrapper(text: str, first_line: int, source: str, number: int) -> Itera
 def _element_end(text: str, pos: int) -> int | None:
     """The position after the value that opens at ``pos`` (``{`` or ``[``), found by its
     brackets (strings skipped, a string cut at a line end counts as closed there), or None
-    when it never closes."""
-    depth = 0
+    when it never closes, or a bracket closes one of the other kind."""
+    opened: list[str] = []
     i = pos
     n = len(text)
     while i < n:
@@ -258,8 +258,12 @@ def _element_end(text: str, pos: int) -> int | None:
             s = _STRING_REST.match(text, i)
             i = s.end() if s else text.find("\n", i) + 1 or n
             continue
-        depth += 1 if ch in "[{" else -1
-        if depth == 0:
+        if ch in "[{":
+            opened.append("]" if ch == "[" else "}")
+            continue
+        if not opened or opened.pop() != ch:
+            return None
+        if not opened:
             return i
     return None
 
@@ -300,7 +304,9 @@ def _iter_array(text: str, pos: int, source: str, lines: _Lines, number: int,
                 yield JSONItem(value, number, line)
         except (json.JSONDecodeError, RecursionError) as exc:
             if isinstance(exc, json.JSONDecodeError):  # the line where the damage is
-                yield Problem(source=source, record=number, line=exc.lineno, reason=_reason(exc, text))
+                reason = _reason(exc, text)
+                at = line if reason.startswith("truncated") else exc.lineno  # cut off: where it starts
+                yield Problem(source=source, record=number, line=at, reason=reason)
             else:
                 yield Problem(source=source, record=number, line=line, reason="JSON nested too deeply")
             # go on after the bracket that closes it, unless the next element at this one's

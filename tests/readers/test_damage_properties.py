@@ -1,0 +1,199 @@
+"""A bad record costs exactly itself, for every registered reader.
+
+Real records from the corpora are cut into their raw text, one per record (``CHUNKERS``,
+one per reader: a reader without one fails ``test_every_reader_has_a_chunker``). Among N
+good records one is damaged the way real files get damaged: cut off at a byte, a junk line
+inside it, bytes that are not UTF-8, its terminator missing, a NUL. Then:
+
+* nothing raises;
+* at least N-1 records convert, and every good record converts;
+* at most one record is reported as an error, and the error names a line inside the
+  damaged record; bytes that are not UTF-8 are always reported: as an error of the damaged
+  record, or, in a format that comes in legacy encodings when nothing before them was UTF-8,
+  by the warning that the file was read in the fallback encoding (exporter.api).
+"""
+
+from __future__ import annotations
+
+import io
+import json
+import re
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Callable
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from exporter import read
+from exporter.model import Record
+from exporter.registry import reader_names
+
+SHARED = Path(__file__).resolve().parents[2].parent / "shared" / "corpus"
+N = 5
+
+
+@dataclass(frozen=True)
+class Chunker:
+    """How a format's file is made of records: the files to take records from, how to cut
+    one into raw record texts, and how to put texts back together into a file."""
+
+    files: tuple[str, ...]
+    split: Callable[[str], list[str]]
+    join: Callable[[list[str]], str]
+    terminator: str  # what ends a record (removed for "missing terminator" damage)
+
+
+def _split_at(pattern: str) -> Callable[[str], list[str]]:
+    rx = re.compile(pattern, re.M)
+
+    def split(text: str) -> list[str]:
+        starts = [m.start() for m in rx.finditer(text)]
+        return [text[a:b] for a, b in zip(starts, starts[1:] + [len(text)]) if text[a:b].strip()]
+    return split
+
+
+def _json_lines(text: str) -> list[str]:
+    from exporter.formats.jsonio import iter_json, JSONItem
+    items = [i.value for i in iter_json(io.StringIO(text), "x", docs_key="response.docs") if isinstance(i, JSONItem)]
+    return [json.dumps(i, ensure_ascii=False) + "\n" for i in items if isinstance(i, dict)]
+
+
+def _csl_items(text: str) -> list[str]:
+    return [json.dumps(i, ensure_ascii=False, indent=1) for i in json.loads(text)]
+
+
+def _pubmed_articles(text: str) -> list[str]:
+    return [m.group(0) + "\n" for m in re.finditer(r"<PubmedArticle>.*?</PubmedArticle>", text, re.S)]
+
+
+CHUNKERS: dict[str, Chunker] = {
+    "vufind": Chunker(("vufind/module/VuFindSearch/tests/fixtures/blender/response/solr/search.json",),
+                      _json_lines, "".join, "}"),
+    "csl-json": Chunker(("../csl-conformance/items.json", "zotero-translators/CSL_JSON"), _csl_items,
+                        lambda items: "[\n" + ",\n".join(items) + "\n]\n", "}"),
+    "pubmed-xml": Chunker(("biopython/Tests/Entrez/pubmed1.xml", "zotero-translators/PubMed_XML"),
+                          _pubmed_articles,
+                          lambda arts: '<?xml version="1.0"?>\n<PubmedArticleSet>\n' + "".join(arts) + "</PubmedArticleSet>\n",
+                          "</PubmedArticle>"),
+    "ris": Chunker(("rispy/tests/data", "zotero-translators/RIS"), _split_at(r"^TY  - "), "".join, "ER  - "),
+    "bibtex": Chunker(("bibtexparser", "texlive"), _split_at(r"^@(?!comment|string|preamble)"), "".join, "}"),
+    "biblatex": Chunker(("texlive",), _split_at(r"^@(?!comment|string|preamble)"), "".join, "}"),
+    "medline": Chunker(("biopython/Tests/Medline", "zotero-translators/MEDLINEnbib"),
+                       _split_at(r"^PMID- "), lambda recs: "\n".join(r.rstrip("\n") + "\n" for r in recs), ""),
+    # the staff-view page holds one record: damage is tested in tests/test_vufind.py
+    "vufind-text": None,  # type: ignore[dict-item]
+}
+
+
+def _record_texts(name: str) -> list[str]:
+    """Raw texts of records our reader reads alone, from the reader's corpus files."""
+    chunker = CHUNKERS[name]
+    out: list[str] = []
+    for rel in chunker.files:
+        base = SHARED / rel
+        paths = sorted(p for p in base.rglob("*") if p.is_file()) if base.is_dir() else [base]
+        for path in paths:
+            if path.suffix in (".md", ".js") or "zotero-expected" in path.name or not path.is_file():
+                continue
+            try:
+                text = path.read_text(encoding="utf-8")
+            except (UnicodeDecodeError, OSError):
+                continue
+            for chunk in chunker.split(text):
+                records, problems = _read(name, chunker.join([chunk]))
+                if len(records) == 1 and not [p for p in problems if p.severity == "error"]:
+                    out.append(chunk)
+            if len(out) >= 40:
+                return out
+    return out
+
+
+def _read(name: str, text: str | bytes) -> tuple[list[Record], list]:
+    problems: list = []
+    data = text.encode("utf-8") if isinstance(text, str) else text
+    records = list(read(io.BytesIO(data), name, on_problem=problems.append))
+    return records, problems
+
+
+_TEXTS: dict[str, list[str]] = {}
+
+
+def texts(name: str) -> list[str]:
+    if not SHARED.is_dir():
+        pytest.skip("../shared/corpus is not present")
+    if name not in _TEXTS:
+        _TEXTS[name] = _record_texts(name)
+    if len(_TEXTS[name]) < N:
+        pytest.fail(f"{name}: only {len(_TEXTS[name])} corpus records read alone; need {N}")
+    return _TEXTS[name]
+
+
+def damage(chunk: str, kind: str, where: float, terminator: str, title: str | None = None) -> bytes:
+    """The raw record with one kind of damage, at a relative position inside it (bytes that
+    are not UTF-8 go inside the title, which every reader keeps, so they must be seen)."""
+    data = chunk.encode("utf-8")
+    body = len(data.rstrip())
+    at = max(1, min(body - 1, int(body * where)))
+    if kind == "invalid bytes" and title and title.encode("utf-8") in data:
+        at = data.index(title.encode("utf-8")) + len(title.encode("utf-8")) // 2
+    while at < len(data) and (data[at] & 0xC0) == 0x80:  # not inside a UTF-8 character
+        at += 1
+    if kind == "truncated":
+        return data[:at] + b"\n"
+    if kind == "junk line":
+        line_end = data.find(b"\n", at)
+        line_end = len(data) if line_end < 0 else line_end + 1
+        return data[:line_end] + b"%% this line is junk %%\n" + data[line_end:]
+    if kind == "invalid bytes":
+        return data[:at] + b"\xff\xfe" + data[at:]
+    if kind == "missing terminator":
+        cut = data.rfind(terminator.encode()) if terminator else -1
+        return (data[:cut] + data[cut + len(terminator):]) if cut > 0 else data[:at]
+    if kind == "NUL":
+        return data[:at] + b"\x00" + data[at:]
+    raise ValueError(kind)
+
+
+#: damage every reader must report (it always lands inside a value)
+MUST_REPORT = {"invalid bytes"}
+
+
+def test_every_reader_has_a_chunker():
+    assert sorted(reader_names()) == sorted(CHUNKERS), "a new reader needs a chunker here"
+
+
+@pytest.mark.parametrize("name", sorted(k for k, v in CHUNKERS.items() if v is not None))
+@settings(max_examples=30, deadline=None, derandomize=True,
+          suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
+@given(data=st.data())
+def test_a_damaged_record_costs_exactly_itself(name, data):
+    chunker = CHUNKERS[name]
+    pool = texts(name)
+    start = data.draw(st.integers(0, len(pool) - N), label="first record")
+    chunks = pool[start:start + N]
+    k = data.draw(st.integers(0, N - 1), label="damaged record")
+    kind = data.draw(st.sampled_from(["truncated", "junk line", "invalid bytes", "missing terminator", "NUL"]), label="kind")
+    where = data.draw(st.floats(0.05, 0.95), label="where")
+    joined = chunker.join(["\x00DAMAGE\x00" if i == k else c for i, c in enumerate(chunks)]).encode("utf-8")
+    before, after = joined.split(b"\x00DAMAGE\x00")
+    title = _read(name, chunker.join([chunks[k]]))[0][0].title
+    damaged = damage(chunks[k], kind, where, chunker.terminator, title)
+    file_bytes = before + damaged + after
+    first_line = before.count(b"\n") + 1
+    last_line = first_line + damaged.count(b"\n")
+
+    records, problems = _read(name, file_bytes)  # must not raise
+    expected = [_read(name, chunker.join([c]))[0][0] for i, c in enumerate(chunks) if i != k]
+    titles = [r.title for r in records]
+    missing = [r.title for r in expected if r.title not in titles]
+    assert not missing, f"{kind}: good records lost: {missing}"
+    assert len(records) >= N - 1
+    errors = [p for p in problems if p.severity == "error"]
+    assert len(errors) <= 1, f"{kind}: {[str(p) for p in errors]}"
+    for p in errors:
+        assert p.line is None or first_line - 1 <= p.line <= last_line + 1, f"{kind}: {p} not in lines {first_line}-{last_line}"
+    if kind in MUST_REPORT:
+        fallback = [p for p in problems if p.severity == "warning" and "read as cp1252" in p.reason]
+        assert errors or fallback, f"{kind} was not reported"
