@@ -13,16 +13,13 @@ import json
 from typing import Iterable, Iterator, TextIO
 
 from ..linkeddata.schemaorg import (
-    BIBO,
-    DCTERMS,
     DEFAULT_BASE_IRI,
     LITERAL_PROPERTIES,
     NAMED_PROPERTIES,
-    SCHEMA,
     RecordIRIs,
     triples,
 )
-from ..linkeddata.terms import BNode, IRI, Literal, make_iri, nt_document
+from ..linkeddata.terms import IRI, make_iri, nt_document
 from ..model import Record
 from ..plugins import Writer
 from ..problems import Problem, ProblemHandler, raise_problem
@@ -98,31 +95,11 @@ class JSONLDWriter(_RDFWriter):
         stream.write("\n  ]\n}\n" if not first else "]\n}\n")
 
 
-def to_graph(record_triples: Iterable[tuple[IRI, Iterator]]):  # -> rdflib.Graph
-    import rdflib
-
-    g = rdflib.Graph()
-    g.bind("schema", SCHEMA, replace=True)
-    g.bind("bibo", BIBO)
-    g.bind("dcterms", DCTERMS)
-
-    def term(t):  # type: ignore[no-untyped-def]
-        if isinstance(t, IRI):
-            return rdflib.URIRef(t)
-        if isinstance(t, BNode):
-            return rdflib.BNode(t)
-        assert isinstance(t, Literal)
-        return rdflib.Literal(t.value, lang=t.lang, datatype=rdflib.URIRef(t.datatype) if t.datatype else None)
-
-    for _, ts in record_triples:
-        for s, p, o in ts:
-            g.add((term(s), term(p), term(o)))
-    return g
-
-
 @dataclasses.dataclass
 class TurtleWriter(_RDFWriter):
-    """Turtle via rdflib. Holds every record in one Graph (not for whole catalogs)."""
+    """Turtle, streamed: one block per subject, record after record, written by the same
+    code as the dump's Turtle shards (exporter.linkeddata.turtle), so memory stays flat and
+    time linear; the graph is the N-Triples writer's."""
 
     name = "turtle"
     title = "Turtle (schema.org)"
@@ -130,7 +107,11 @@ class TurtleWriter(_RDFWriter):
     media_type = "text/turtle"
 
     def write(self, records: Iterable[Record], stream: TextIO, report: ProblemHandler = raise_problem) -> None:
-        stream.write(to_graph(self.record_triples(records, report)).serialize(format="turtle"))
+        from ..linkeddata.turtle import HEADER, turtle_block
+
+        stream.write(HEADER)
+        for _, ts in self.record_triples(records, report):
+            stream.write(turtle_block(ts))
 
 
 @dataclasses.dataclass
