@@ -4,8 +4,9 @@ Formats CSL-JSON items with a Citation Style Language style, following the
 CSL 1.0.2 specification (https://docs.citationstyles.org/en/stable/specification.html)
 and matching citeproc-js, the reference processor used by Zotero.
 
-Importing this package applies the corrections in :mod:`exporter.csl.patches` to
-citeproc-py (each one names the specification rule it implements).
+Styles are rendered by exporter's own subclasses of citeproc-py's classes
+(:mod:`exporter.csl.engine`, with the methods of :mod:`exporter.csl.rules`, each naming
+the specification rule it implements); citeproc-py itself is left unchanged.
 
     >>> proc = CitationProcessor("ieee")
     >>> proc.bibliography(items)            # ["[1] F. Achterberg and ...", ...]
@@ -16,19 +17,15 @@ citeproc-py (each one names the specification rule it implements).
 from __future__ import annotations
 
 import os
-import warnings
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from citeproc import Citation, CitationItem, CitationStylesBibliography, Locator
-from citeproc.source.json import CiteProcJSON
+from citeproc import Citation, Locator
 
-from . import patches  # noqa: F401  (applies the citeproc-py corrections)
 from .disambiguation import disambiguate
+from .engine import ExporterBibliography, ExporterCitationItem, read_items
 from .items import prepare_items
 from .markup import MARKUPS, intermediate, serialize
-from .patches.citation import capture_names, sorted_cites
-from .patches.punctuation import finalize
 from .positions import (
     DEFAULT_NEAR_NOTE_DISTANCE,
     Cite,
@@ -36,6 +33,8 @@ from .positions import (
     locator_key,
     read_clusters,
 )
+from .rules.citation import capture_names, sorted_cites
+from .rules.punctuation import finalize
 from .styles import StyleNotFound, available_styles, load_style, render_lock, resolve_style
 
 __all__ = ['CitationProcessor', 'StyleNotFound', 'available_styles', 'read_clusters', 'unknown_ids']
@@ -122,7 +121,7 @@ class CitationProcessor:
                 lower.setdefault(caller_id.lower(), []).append(key)
             missing: dict[str, str] = {}
 
-            def unknown(cite: CitationItem) -> str:
+            def unknown(cite: ExporterCitationItem) -> str:
                 return f'{missing.get(cite.key, cite.key)}?'
 
             layout = self._style.root.citation.layout
@@ -144,12 +143,10 @@ class CitationProcessor:
     # -- internals ---------------------------------------------------------------
     def _engine(self, items: Sequence[Mapping[str, Any]]):
         prepared, keys = prepare_items(items)
-        with warnings.catch_warnings():
-            warnings.simplefilter('ignore')  # citeproc-py warns on every unknown variable
-            source = CiteProcJSON(prepared)
-        bib = CitationStylesBibliography(self._style, source, intermediate)
+        source = read_items(prepared)
+        bib = ExporterBibliography(self._style, source, intermediate)
         for item in prepared:
-            bib.register(Citation([CitationItem(item['id'])]))
+            bib.register(Citation([ExporterCitationItem(item['id'])]))
         if self._style.has_bibliography():
             bib.sort()
         disambiguate(self._style, bib)
@@ -202,7 +199,7 @@ class CitationProcessor:
 
     @staticmethod
     def _cite_item(cite: Mapping[str, Any], keys: dict[str, str],
-                   lower: dict[str, list[str]], missing: dict[str, str]) -> CitationItem:
+                   lower: dict[str, list[str]], missing: dict[str, str]) -> ExporterCitationItem:
         """A citeproc-py CitationItem for a cite; ids match exactly, else
         case-insensitively when that is unambiguous.  Unknown ids render as "id?"."""
         cid = str(cite['id'])
@@ -216,7 +213,7 @@ class CitationProcessor:
         for affix in ('prefix', 'suffix'):
             if cite.get(affix):
                 kwargs[affix] = cite[affix]
-        item = CitationItem(key, **kwargs)
+        item = ExporterCitationItem(key, **kwargs)
         item.__dict__['_locator_key'] = locator_key(cite)
         return item
 

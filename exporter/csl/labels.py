@@ -16,7 +16,7 @@ import re
 from collections.abc import Mapping
 from typing import Any
 
-#: where exporter.csl.items keeps a generated label (read by patches/variables.py)
+#: where exporter.csl.items keeps a generated label (read by rules/variables.py)
 GENERATED_LABEL = '_generated-citation-label'
 # citeproc-js CSL.NAME_VARIABLES, in its order
 NAME_VARIABLES = (

@@ -1,7 +1,7 @@
 """The speed caches of exporter.csl never leak state (no shared kit needed, no timing).
 
 exporter.csl memoises what it derives from parsed styles and locales (see
-exporter.csl.treememo and exporter.csl.patches.performance).  These tests render
+exporter.csl.treememo and exporter.csl.rules.performance).  These tests render
 styles, locales and markups alternately in one process and check that every
 result equals the one rendered alone (after clear_caches), and that rendering the
 same items again changes nothing.
@@ -137,7 +137,7 @@ def test_the_cached_style_tree_does_not_grow_with_renders():
 
 
 def test_attribute_memo_follows_changes_of_the_element():
-    from exporter.csl.patches.dates import _Overridden
+    from exporter.csl.rules.dates import _Overridden
     from exporter.csl.treememo import attrs
     root = load_style(resolve_style('apa')[0], 'en-US').root
     element = next(e for e in root.iter() if e.tag.endswith('}text') and e.get('variable'))

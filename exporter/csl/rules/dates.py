@@ -19,6 +19,8 @@ from __future__ import annotations
 from citeproc import model
 from citeproc.source import VariableError
 
+from ..overrides import define, stock
+
 EN_DASH = '\u2013'
 GRANULARITY = ('year', 'month', 'day')
 
@@ -57,9 +59,9 @@ def _is_locale_date_part(self) -> bool:
     return parent is not None and parent.is_locale_date()
 
 
-_original_date_part_process = model.Date_Part.process
+_original_date_part_process = stock(model.Date_Part, 'process')
 # ids of dates whose implicit year-suffix was already rendered in the current entry or
-# cite; cleared by exporter.csl.patches.substitute whenever a new entry/cite starts
+# cite; cleared by exporter.csl.rules.substitute whenever a new entry/cite starts
 suffix_shown: set[int] = set()
 
 
@@ -173,8 +175,8 @@ def render_date_range(self, date_range, show_parts=None, context=None):
     return self.join(pieces) if pieces else None
 
 
-model.Date_Part.is_locale_date_part = _is_locale_date_part
-model.Date_Part.process = date_part_process
-model.Date_Part.render = date_part_render
-model.Date.render_single_date = render_single_date
-model.Date.render_date_range = render_date_range
+define(model.Date_Part, 'is_locale_date_part', _is_locale_date_part)
+define(model.Date_Part, 'process', date_part_process)
+define(model.Date_Part, 'render', date_part_render)
+define(model.Date, 'render_single_date', render_single_date)
+define(model.Date, 'render_date_range', render_date_range)

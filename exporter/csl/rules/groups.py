@@ -22,6 +22,7 @@ from __future__ import annotations
 from citeproc import model
 from citeproc.source import VariableError
 
+from ..overrides import define, stock
 from ..seams import nonempty
 from ..treememo import attrs, children
 
@@ -52,7 +53,7 @@ def _recording(render):
     return wrapper
 
 
-_original_text_render = model.Text.render
+_original_text_render = stock(model.Text, 'render')
 
 
 def text_render(self, *args, **kwargs):
@@ -84,8 +85,8 @@ def text_render(self, *args, **kwargs):
 
 
 _recorded_text_render = _recording(_original_text_render)
-model.Text.render = text_render
-_original_names_render = model.Names.render
+define(model.Text, 'render', text_render)
+_original_names_render = stock(model.Names, 'render')
 
 
 def _has_names(self, item) -> bool:
@@ -117,9 +118,9 @@ def names_render(self, item, *args, **kwargs):
     return text
 
 
-model.Names.render = names_render
-model.Date.render = _recording(model.Date.render)
-model.Number.render = _recording(model.Number.render)
+define(model.Names, 'render', names_render)
+define(model.Date, 'render', _recording(model.Date.render))
+define(model.Number, 'render', _recording(model.Number.render))
 
 
 def group_process(self, item, context=None, **kwargs):
@@ -152,12 +153,12 @@ def group_process(self, item, context=None, **kwargs):
     return self.join(output)
 
 
-model.Group.process = group_process
+define(model.Group, 'process', group_process)
 
 
 # A sort key rendered through a macro follows the same rule: a macro whose variables are
 # all empty gives no key (sorted last, as citeproc-js does), not its terms ("Anonymous").
-_original_macro_render = model.Macro.render
+_original_macro_render = stock(model.Macro, 'render')
 
 
 def macro_render(self, item, context=None, sort_options=None):
@@ -175,4 +176,4 @@ def macro_render(self, item, context=None, sort_options=None):
     return None if suppressed else text
 
 
-model.Macro.render = macro_render
+define(model.Macro, 'render', macro_render)

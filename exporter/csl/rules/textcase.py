@@ -22,6 +22,7 @@ from citeproc import model
 from citeproc.string import MixedString, NoCase, String
 
 from ..markup import _MARKER_RE, MARKERS, QUOTE_OPEN_SINGLE
+from ..overrides import define, stock
 from ..treememo import attrs
 
 STOP_WORDS = frozenset(["about", "above", "a", "according", "across", "afore", "after", "against", "ahead", "along", "alongside", "amid", "amidst", "among", "amongst", "an", "and", "anenst", "apart", "apropos", "apud", "around", "as", "aside", "astride", "at", "athwart", "atop", "barring", "before", "behind", "below", "beneath", "beside", "besides", "between", "beyond", "but", "by", "circa", "despite", "down", "due", "during", "except", "for", "forenenst", "from", "given", "in", "inside", "into", "lest", "like", "modulo", "near", "next", "nor", "notwithstanding", "of", "off", "on", "onto", "or", "out", "over", "per", "plus", "pro", "qua", "sans", "since", "so", "than", "the", "through", "thru", "throughout", "thruout", "till", "to", "toward", "towards", "under", "underneath", "until", "unto", "up", "upon", "versus", "vs.", "v.", "vs", "v", "via", "vis-à-vis", "with", "within", "without", "yet"])
@@ -182,7 +183,7 @@ def case(self, text, language=None):
     return apply_case(text, text_case)
 
 
-model.TextCased.case = case
+define(model.TextCased, 'case', case)
 
 
 # CJK scripts have no italic forms: citeproc-js does not italicise CJK text through the
@@ -192,7 +193,7 @@ model.TextCased.case = case
 from ..markup import is_cjk_text
 from .dates import _Overridden
 
-_original_text_markup = model.Text.markup
+_original_text_markup = stock(model.Text, 'markup')
 
 
 def text_markup(self, text, language):
@@ -205,4 +206,4 @@ def text_markup(self, text, language):
     return _original_text_markup(self, text, language)
 
 
-model.Text.markup = text_markup
+define(model.Text, 'markup', text_markup)

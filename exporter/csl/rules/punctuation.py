@@ -27,6 +27,7 @@ from ..markup import (
     QUOTE_OPEN_SINGLE,
     RIGHT_INLINE,
 )
+from ..overrides import define
 from ..treememo import attrs
 
 
@@ -36,7 +37,7 @@ def quote(self, string):
     return string
 
 
-model.Quoted.quote = quote
+define(model.Quoted, 'quote', quote)
 
 # closing markers punctuation looks through (formatting, quotes, display blocks)
 _MARKS = re.escape(CLOSERS + QUOTE_CLOSE + BLOCK[1] + INDENT[1] + RIGHT_INLINE[1] + BLOCK[0] + INDENT[0])

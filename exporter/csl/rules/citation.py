@@ -33,6 +33,7 @@ from citeproc import model
 from citeproc.source import VariableError
 
 from ..markup import strip_markers
+from ..overrides import define, stock
 from ..positions import FIRST, FIRST_POSITION, CitePosition
 from ..treememo import attrs
 
@@ -41,7 +42,7 @@ EN_DASH = '\u2013'
 
 _capture: list[list[str]] = []  # first non-empty cs:names output of the cite being rendered
 capture_names = _capture  # also used for subsequent-author-substitute (exporter.csl)
-_original_names_render = model.Names.render
+_original_names_render = stock(model.Names, 'render')
 
 
 def names_render(self, *args, **kwargs):
@@ -51,7 +52,7 @@ def names_render(self, *args, **kwargs):
     return text
 
 
-model.Names.render = names_render
+define(model.Names, 'render', names_render)
 
 
 def sorted_cites(layout, citation) -> list:
@@ -263,7 +264,7 @@ def _next_letter(letter) -> str:
     return chr(ord(letter) + 1) if len(letter) == 1 and letter < 'z' else ''
 
 
-model.Layout.render_citation = render_citation
+define(model.Layout, 'render_citation', render_citation)
 
 # --- disambiguate="true" -------------------------------------------------------------
 def if_render(self, item, context=None, delimiter='', **kwargs):
@@ -302,7 +303,7 @@ def if_render(self, item, context=None, delimiter='', **kwargs):
     return self.render_children(item, context=context, delimiter=delimiter, **kwargs)
 
 
-model.If.render = if_render
+define(model.If, 'render', if_render)
 
 
 # --- cite positions ---------------------------------------------------------------------
@@ -336,10 +337,10 @@ def if_position(self, item, context=None):
     return [position.test(value) for value in self.get('position').split()]
 
 
-model.If._position = if_position
+define(model.If, '_position', if_position)
 
 FIRST_REFERENCE_NOTE_NUMBER = 'first-reference-note-number'
-_original_if_variable = model.If._variable
+_original_if_variable = stock(model.If, '_variable')
 
 
 def if_variable(self, item):
@@ -357,8 +358,8 @@ def if_variable(self, item):
     return results
 
 
-model.If._variable = if_variable
-_original_text_variable = model.Text._variable
+define(model.If, '_variable', if_variable)
+_original_text_variable = stock(model.Text, '_variable')
 
 
 def text_variable(self, item, context):
@@ -370,8 +371,8 @@ def text_variable(self, item, context):
     return _original_text_variable(self, item, context)
 
 
-model.Text._variable = text_variable
-_original_label_render = model.Label.render
+define(model.Text, '_variable', text_variable)
+_original_label_render = stock(model.Label, 'render')
 
 
 def label_render(self, item, *args, **kwargs):
@@ -385,14 +386,14 @@ def label_render(self, item, *args, **kwargs):
     return _original_label_render(self, item, *args, **kwargs)
 
 
-model.Label.render = label_render
+define(model.Label, 'render', label_render)
 
 # CSL 1.0.2 "Name" (#name): et-al-subsequent-min / et-al-subsequent-use-first replace
 # et-al-min / et-al-use-first for cites that are not first (citeproc-js: when set
 # anywhere in the inheritance chain: cs:name, cs:citation, cs:style).
 _SUBSEQUENT_OPTIONS = {'et-al-min': 'et-al-subsequent-min',
                        'et-al-use-first': 'et-al-subsequent-use-first'}
-_original_name_get_option = model.Name.get_option
+_original_name_get_option = stock(model.Name, 'get_option')
 
 
 def name_get_option(self, name, context=None, sort_options=None):
@@ -416,7 +417,7 @@ def _inherited_attribute(name_el, attribute: str, context) -> str | None:
     return value or None
 
 
-model.Name.get_option = name_get_option
+define(model.Name, 'get_option', name_get_option)
 
 # Not in CSL 1.0.2; citeproc-js behaviour that note styles rely on ("Ibid." opens a
 # footnote): a term (<text term="..."/>) that is the first thing printed in a citation
@@ -454,9 +455,9 @@ def _marks_printed(render):
 
 
 for _cls in (model.Text, model.Names, model.Date, model.Number, model.Label):
-    _cls.render = _marks_printed(_cls.render)
+    define(_cls, 'render', _marks_printed(stock(_cls, 'render')))
 
-_original_text_term = model.Text._term
+_original_text_term = stock(model.Text, '_term')
 
 
 def text_term(self, item):
@@ -471,4 +472,4 @@ def text_term(self, item):
     return text
 
 
-model.Text._term = text_term
+define(model.Text, '_term', text_term)

@@ -18,6 +18,7 @@ from __future__ import annotations
 from citeproc import model
 from citeproc.source import VariableError
 
+from ..overrides import define, stock
 from .dates import suffix_shown
 
 _state: dict = {'by_tag': {}, 'vars': set()}
@@ -35,7 +36,7 @@ def _set_repressed(self, value: dict) -> None:
     suffix_shown.clear()
 
 
-model.Layout.repressed = property(_get_repressed, _set_repressed)
+define(model.Layout, 'repressed', property(_get_repressed, _set_repressed))
 
 
 def _variables(element) -> list[str]:
@@ -77,7 +78,7 @@ def _suppressing(render):
 
 
 for _cls in (model.Text, model.Names, model.Date, model.Number):
-    _cls.render = _suppressing(_cls.render)
+    define(_cls, 'render', _suppressing(stock(_cls, 'render')))
 
 
 def substitute_render(self, item, context=None, **kwargs):
@@ -104,10 +105,10 @@ def substitute_render(self, item, context=None, **kwargs):
     return None
 
 
-model.Substitute.render = substitute_render
+define(model.Substitute, 'render', substitute_render)
 
 
-_original_names_process = model.Names.process
+_original_names_process = stock(model.Names, 'process')
 
 
 def names_process(self, item, names_context=None, context=None, **kwargs):
@@ -117,4 +118,4 @@ def names_process(self, item, names_context=None, context=None, **kwargs):
                                    **kwargs)
 
 
-model.Names.process = names_process
+define(model.Names, 'process', names_process)
