@@ -22,6 +22,7 @@ from typing import Any
 
 from citeproc import Citation, Locator
 
+from .context import render_context, rendering
 from .disambiguation import disambiguate
 from .engine import ExporterBibliography, ExporterCitationItem, read_items
 from .items import prepare_items
@@ -33,7 +34,7 @@ from .positions import (
     locator_key,
     read_clusters,
 )
-from .rules.citation import capture_names, sorted_cites
+from .rules.citation import sorted_cites
 from .rules.punctuation import finalize
 from .styles import StyleNotFound, available_styles, load_style, render_lock, resolve_style
 
@@ -92,7 +93,7 @@ class CitationProcessor:
         callers find them by comparing ids with their items."""
         if not self._style.has_bibliography():
             return []
-        with render_lock():
+        with render_lock(), rendering():
             bib, keys = self._engine(items)
             back = {v: k for k, v in keys.items()}
             pairs = ((back[item.key], self._finish(entry))
@@ -114,7 +115,7 @@ class CitationProcessor:
         repeated cites.  Clusters that cite different items are independent.
         Malformed clusters raise ValueError; unknown ids render as "id?"."""
         checked = read_clusters(clusters)
-        with render_lock():
+        with render_lock(), rendering():
             bib, keys = self._engine(items)
             lower = {}
             for caller_id, key in keys.items():
@@ -183,12 +184,13 @@ class CitationProcessor:
         substitute = bibliography_el.get('subsequent-author-substitute')
         entries = []
         previous = None
+        captured_names = render_context().captured_names
         for item in bib.items:
-            capture_names.append([])
+            captured_names.append([])
             try:
                 out = self._style.render_bibliography([item])
             finally:
-                names = capture_names.pop()
+                names = captured_names.pop()
             entry = str(out[0]) if out and out[0] is not None else ''
             first = names[0] if names else None
             if substitute is not None and first and first == previous and first in entry:

@@ -153,3 +153,39 @@ def test_attribute_memo_follows_changes_of_the_element():
     finally:
         element.set('variable', variable)
     assert attrs(element) == before
+
+
+def test_each_rendering_has_its_own_context_and_leaves_it_balanced():
+    """The per-render state (exporter.csl.context) is fresh for every call and every
+    stack in it is empty again when the call returns; nothing is kept in module globals."""
+    from exporter.csl import context as render_state
+
+    seen = []
+    original = render_state.rendering
+
+    def recording():
+        manager = original()
+
+        class Recorder:
+            def __enter__(self):
+                current = manager.__enter__()
+                seen.append(current)
+                return current
+
+            def __exit__(self, *exc):
+                return manager.__exit__(*exc)
+        return Recorder()
+
+    import exporter.csl as csl
+    proc = CitationProcessor('chicago-notes-bibliography')
+    try:
+        csl.rendering = recording
+        proc.bibliography(ITEMS)
+        proc.citations(ITEMS, [[{'id': 'art'}], [{'id': 'art', 'locator': '3'}], [{'id': 'many'}]])
+    finally:
+        csl.rendering = original
+    assert len(seen) == 2 and seen[0] is not seen[1]
+    for current in seen:
+        assert current.captured_names == [] and current.cite_states == []
+        assert current.group_frames == [] and current.substitute_recorders == []
+        assert current.strip_inside == []

@@ -32,6 +32,7 @@ import re
 from citeproc import model
 from citeproc.source import VariableError
 
+from ..context import render_context
 from ..markup import strip_markers
 from ..overrides import define, stock
 from ..positions import FIRST, FIRST_POSITION, CitePosition
@@ -40,15 +41,14 @@ from ..treememo import attrs
 EN_DASH = '\u2013'
 
 
-_capture: list[list[str]] = []  # first non-empty cs:names output of the cite being rendered
-capture_names = _capture  # also used for subsequent-author-substitute (exporter.csl)
 _original_names_render = stock(model.Names, 'render')
 
 
 def names_render(self, *args, **kwargs):
     text = _original_names_render(self, *args, **kwargs)
-    if _capture and not _capture[-1] and text is not None and str(text):
-        _capture[-1].append(str(text))
+    captured = render_context().captured_names
+    if captured and not captured[-1] and text is not None and str(text):
+        captured[-1].append(str(text))
     return text
 
 
@@ -70,6 +70,7 @@ def render_citation(self, citation, callback):
     bad_cites = [cite for cite in citation.cites if cite.is_bad()]
     rendered = []  # (item, text)
     capitalize = self.get_root().get('class') != 'in-text'
+    current = render_context()
     printed = False  # has the citation printed anything a term could follow?
     for item in good_cites:
         self.repressed = {}
@@ -78,15 +79,15 @@ def render_citation(self, citation, callback):
         if prefix:
             printed = not _ends_sentence(prefix)
         state = _CiteState(cite_position(item), capitalize, printed)
-        _capture.append([])
-        _cite_state.append(state)
+        current.captured_names.append([])
+        current.cite_states.append(state)
         try:
             output = self.render_children(item)
         except VariableError:
             output = None
         finally:
-            names = _capture.pop()
-            _cite_state.pop()
+            names = current.captured_names.pop()
+            current.cite_states.pop()
             printed = state.printed
         if output is not None:
             rendered.append((item, prefix + output + suffix, names[0] if names else None))
@@ -320,7 +321,6 @@ class _CiteState:
         self.printed = printed
 
 
-_cite_state: list[_CiteState] = []
 
 
 def cite_position(item) -> CitePosition:
@@ -398,8 +398,9 @@ _original_name_get_option = stock(model.Name, 'get_option')
 
 def name_get_option(self, name, context=None, sort_options=None):
     subsequent = _SUBSEQUENT_OPTIONS.get(name)
-    if (subsequent is not None and sort_options is None and _cite_state
-            and _cite_state[-1].position.position != FIRST
+    cite_states = render_context().cite_states if subsequent is not None else None
+    if (subsequent is not None and sort_options is None and cite_states
+            and cite_states[-1].position.position != FIRST
             and _inherited_attribute(self, subsequent, context) is not None):
         return _original_name_get_option(self, subsequent, context, sort_options)
     return _original_name_get_option(self, name, context, sort_options)
@@ -447,8 +448,9 @@ def capitalize_first_word(text: str) -> str:
 def _marks_printed(render):
     def wrapper(self, *args, **kwargs):
         text = render(self, *args, **kwargs)
-        if _cite_state and text is not None and str(text) != '':
-            _cite_state[-1].printed = True
+        cite_states = render_context().cite_states
+        if cite_states and text is not None and str(text) != '':
+            cite_states[-1].printed = True
         return text
     wrapper.__wrapped__ = render
     return wrapper
@@ -462,7 +464,8 @@ _original_text_term = stock(model.Text, '_term')
 
 def text_term(self, item):
     text = _original_text_term(self, item)
-    if text and _cite_state and _cite_state[-1].capitalize and not _cite_state[-1].printed:
+    cite_states = render_context().cite_states
+    if text and cite_states and cite_states[-1].capitalize and not cite_states[-1].printed:
         capitalized = capitalize_first_word(str(text))
         if capitalized != str(text):
             try:

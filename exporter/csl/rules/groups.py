@@ -22,16 +22,16 @@ from __future__ import annotations
 from citeproc import model
 from citeproc.source import VariableError
 
+from ..context import render_context
 from ..overrides import define, stock
 from ..seams import nonempty
 from ..treememo import attrs, children
 
-_frames: list[list[bool]] = []  # [called, rendered] per group being rendered
-
 
 def note_variable(rendered: bool) -> None:
-    if _frames:
-        frame = _frames[-1]
+    frames = render_context().group_frames
+    if frames:
+        frame = frames[-1]
         frame[0] = True
         if rendered:
             frame[1] = True
@@ -70,11 +70,12 @@ def text_render(self, *args, **kwargs):
         # calls variables and all of them are empty, its terms and values are not
         # printed either ("In " before absent editors).
         frame = [False, False]
-        _frames.append(frame)
+        frames = render_context().group_frames
+        frames.append(frame)
         try:
             text = _original_text_render(self, *args, **kwargs)
         finally:
-            _frames.pop()
+            frames.pop()
         suppressed = frame[0] and not frame[1]
         if frame[0] or (text is not None and str(text) != ''):
             note_variable(not suppressed and _nonempty(text))
@@ -105,14 +106,15 @@ def names_render(self, item, *args, **kwargs):
     variable, as in citeproc-js: a macro or group holding nothing else is suppressed
     (journal-of-periodontal-research leaves "Anonymous" out of an unsigned report)."""
     frame = [False, False]
-    _frames.append(frame)
+    frames = render_context().group_frames
+    frames.append(frame)
     try:
         text = _original_names_render(self, item, *args, **kwargs)
     except VariableError:
-        _frames.pop()
+        frames.pop()
         note_variable(False)
         raise
-    _frames.pop()
+    frames.pop()
     own = _has_names(self, item)
     note_variable(_nonempty(text) and (own or frame[1]))
     return text
@@ -127,7 +129,8 @@ def group_process(self, item, context=None, **kwargs):
     output = []
     delimiter = attrs(self).get('delimiter', '')
     frame = [False, False]
-    _frames.append(frame)
+    frames = render_context().group_frames
+    frames.append(frame)
     try:
         for child in children(self):
             try:
@@ -141,7 +144,7 @@ def group_process(self, item, context=None, **kwargs):
             except VariableError:
                 pass
     finally:
-        _frames.pop()
+        frames.pop()
     output = [text for text in output if _nonempty(text)]
     suppressed = not output or (frame[0] and not frame[1])
     # for the enclosing group, a nested group that printed something counts as a
@@ -165,11 +168,12 @@ def macro_render(self, item, context=None, sort_options=None):
     if sort_options is None:
         return _original_macro_render(self, item, context=context, sort_options=sort_options)
     frame = [False, False]
-    _frames.append(frame)
+    frames = render_context().group_frames
+    frames.append(frame)
     try:
         text = _original_macro_render(self, item, context=context, sort_options=sort_options)
     finally:
-        _frames.pop()
+        frames.pop()
     suppressed = frame[0] and not frame[1]
     if frame[0] or _nonempty(text):
         note_variable(not suppressed and _nonempty(text))

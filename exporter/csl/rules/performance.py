@@ -36,13 +36,11 @@ Correctness of the memos
 Besides the memos (each section says what stock code it stands for):
 * a cs:names without cs:name gets its default cs:name once (stock citeproc-py
   inserted one more into the cached tree on every render);
-* citation numbers and registration use a key index instead of list searches,
-  and a one-cite citation computes no sort keys;
+* a one-cite citation computes no sort keys (citation numbers and registration use
+  a key index: exporter.csl.engine.ExporterCitationItem / ExporterBibliography);
 * an empty cs:text variable renders as None instead of raising VariableError
   through the whole render chain (every caller treats both alike);
-* String / MixedString concatenation and seams read only the edge characters
-  (exporter.csl.seams); the CSL-JSON reader and CustomDict skip work whose result
-  is known.
+* affixes are joined reading only the edge characters (exporter.csl.seams).
 
 Not a CSL rule: this implements CSL 1.0.2 exactly as before, only faster.
 """
@@ -94,35 +92,6 @@ def _insert(self, index, element):
 define(model.SomewhatObjectifiedElement, 'set', _set)
 define(model.SomewhatObjectifiedElement, 'insert', _insert)
 
-
-def _hook_overridden() -> None:
-    # exporter.csl.rules.dates._Overridden rewrites an element's attributes for the
-    # duration of one rendering (and restores them): the element's memos must not
-    # survive either change.
-    from . import dates
-    cls = dates._Overridden
-    enter, exit_ = cls.__enter__, cls.__exit__
-    if getattr(enter, '_invalidates', False):
-        return
-
-    def __enter__(self):
-        element = enter(self)
-        if self.saved != self.attrib:  # enter() replaced the attributes
-            invalidate(self.element)
-        return element
-
-    def __exit__(self, *exc):
-        try:
-            return exit_(self, *exc)
-        finally:
-            if self.saved != self.attrib:  # exit() restored them
-                invalidate(self.element)
-
-    __enter__._invalidates = True
-    cls.__enter__, cls.__exit__ = __enter__, __exit__
-
-
-_hook_overridden()
 
 # --- XPath, root, layout, macros --------------------------------------------------
 _xpath_memo = _memo(per_element=False)

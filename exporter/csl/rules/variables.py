@@ -21,6 +21,7 @@ from __future__ import annotations
 
 from citeproc import model
 
+from ..context import render_context
 from ..labels import GENERATED_LABEL
 from ..overrides import define, stock
 
@@ -36,7 +37,6 @@ _original_strip_periods = stock(model.StrippedPeriods, 'strip_periods')
 # renders, not of the affixes inside it, as citeproc-js 2.4.63 does ("AB c." for a macro
 # <text variable="title" suffix="."/> on "A.B. c"; journal-of-biomedical-materials-
 # research-part-a keeps "World Dev." so; 19 styles set it on a macro call).
-_strip_inside: list[bool] = []
 
 
 def strip_periods(self, string):
@@ -44,7 +44,8 @@ def strip_periods(self, string):
         string = str(string)
     if 'macro' in self.attrib:
         return string  # applied inside the macro (see text_render_strip)
-    if _strip_inside and _strip_inside[-1] and string is not None:
+    strip_inside = render_context().strip_inside
+    if strip_inside and strip_inside[-1] and string is not None:
         return string.replace('.', '')
     return _original_strip_periods(self, string)
 
@@ -57,13 +58,14 @@ _original_text_render = stock(model.Text, 'render')
 def text_render_strip(self, *args, **kwargs):
     if 'macro' not in self.attrib:
         return _original_text_render(self, *args, **kwargs)
+    strip_inside = render_context().strip_inside
     inside = self.get('strip-periods', 'false').lower() == 'true' or bool(
-        _strip_inside and _strip_inside[-1])
-    _strip_inside.append(inside)
+        strip_inside and strip_inside[-1])
+    strip_inside.append(inside)
     try:
         return _original_text_render(self, *args, **kwargs)
     finally:
-        _strip_inside.pop()
+        strip_inside.pop()
 
 
 define(model.Text, 'render', text_render_strip)
