@@ -176,7 +176,7 @@ def test_each_rendering_has_its_own_context_and_leaves_it_balanced():
                 return manager.__exit__(*exc)
         return Recorder()
 
-    import exporter.csl as csl
+    from exporter import csl
     proc = CitationProcessor('chicago-notes-bibliography')
     try:
         csl.rendering = recording
