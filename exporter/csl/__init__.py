@@ -178,25 +178,27 @@ class CitationProcessor:
         ``subsequent-author-substitute``, the names of the first cs:names element of
         an entry that are identical to those of the preceding entry are replaced by
         the substitute string (rule "complete-all", the default; "complete-each"
-        replaces them the same way here).
+        replaces them the same way here).  The cs:names element renders the substitute
+        in place of the names (rules.citation.names_render), so the punctuation after
+        it is kept as citeproc-js keeps it: "———." after "King, Martin Luther, Jr."
+        (whose period stood for the one after the names).
         """
         bibliography_el = self._style.root.bibliography
         substitute = bibliography_el.get('subsequent-author-substitute')
+        current = render_context()
         entries = []
         previous = None
-        captured_names = render_context().captured_names
         for item in bib.items:
-            captured_names.append([])
+            current.captured_names.append([])
+            current.author_substitute = (
+                (previous, substitute) if substitute is not None and previous else None)
             try:
                 out = self._style.render_bibliography([item])
             finally:
-                names = captured_names.pop()
-            entry = str(out[0]) if out and out[0] is not None else ''
-            first = names[0] if names else None
-            if substitute is not None and first and first == previous and first in entry:
-                entry = entry.replace(first, substitute, 1)
-            previous = first
-            entries.append(entry)
+                names = current.captured_names.pop()
+                current.author_substitute = None
+            entries.append(str(out[0]) if out and out[0] is not None else '')
+            previous = names[0] if names else None
         return entries
 
     @staticmethod

@@ -26,6 +26,9 @@ class RenderContext:
     #: the first non-empty cs:names output of each entry or cite being rendered (cite
     #: grouping and subsequent-author-substitute; rules.citation)
     captured_names: list[list[str]] = field(default_factory=list)
+    #: (the preceding entry's first names, subsequent-author-substitute) while a
+    #: bibliography entry is rendered (exporter.csl.CitationProcessor._render_entries)
+    author_substitute: tuple[str, str] | None = None
     #: the cite being rendered: its position and whether it printed yet (rules.citation)
     cite_states: list[Any] = field(default_factory=list)
     #: [variable called, variable rendered] per cs:group / macro being rendered: group

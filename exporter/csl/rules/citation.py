@@ -31,6 +31,7 @@ import re
 
 from citeproc import model
 from citeproc.source import VariableError
+from citeproc.string import String
 
 from ..context import render_context
 from ..markup import strip_markers
@@ -46,9 +47,16 @@ _original_names_render = stock(model.Names, 'render')
 
 def names_render(self, *args, **kwargs):
     text = _original_names_render(self, *args, **kwargs)
-    captured = render_context().captured_names
+    current = render_context()
+    captured = current.captured_names
     if captured and not captured[-1] and text is not None and str(text):
-        captured[-1].append(str(text))
+        names = str(text)
+        captured[-1].append(names)
+        # subsequent-author-substitute (exporter.csl.CitationProcessor._render_entries):
+        # the first names of an entry equal to the preceding entry's print the substitute
+        substitute = current.author_substitute
+        if substitute is not None and names == substitute[0]:
+            return String(substitute[1])
     return text
 
 
