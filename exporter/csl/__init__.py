@@ -34,7 +34,7 @@ from .positions import (
     locator_key,
     read_clusters,
 )
-from .rules.citation import sorted_cites
+from .rules.citation import entry_state, sorted_cites
 from .rules.punctuation import finalize
 from .styles import StyleNotFound, available_styles, load_style, render_lock, resolve_style
 
@@ -190,12 +190,14 @@ class CitationProcessor:
         previous = None
         for item in bib.items:
             current.captured_names.append([])
+            current.cite_states.append(entry_state())
             current.author_substitute = (
                 (previous, substitute) if substitute is not None and previous else None)
             try:
                 out = self._style.render_bibliography([item])
             finally:
                 names = current.captured_names.pop()
+                current.cite_states.pop()
                 current.author_substitute = None
             entries.append(str(out[0]) if out and out[0] is not None else '')
             previous = names[0] if names else None

@@ -74,7 +74,7 @@ class _Wrapper(str):
 
     markers: tuple[str, str] = ('', '')
 
-    def __new__(cls, text: object) -> _Wrapper:
+    def __new__(cls, text: object) -> _Wrapper:  # noqa: PYI034
         return super().__new__(cls, cls.markers[0] + str(text) + cls.markers[1])
 
 

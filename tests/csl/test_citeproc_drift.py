@@ -99,6 +99,7 @@ FINGERPRINTS: dict[str, str] = {
     'citeproc.model.Date_Part.process': 'b5efa81be86996df',
     'citeproc.model.Delimited.join': 'ebf07bdf3c0e7912',
     'citeproc.model.FormatNumber._format_last_page': 'ed89ab46f01fb553',
+    'citeproc.model.FormatNumber._process': '4635f40ad395dcc2',
     'citeproc.model.Formatted.format': 'eca3803a48ed484c',
     'citeproc.model.Group.process': 'dbb7ce4a15dbfea5',
     'citeproc.model.If._is_numeric': 'cea1201a9d6681d7',

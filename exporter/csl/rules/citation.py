@@ -163,7 +163,10 @@ def _group_by_names(layout, rendered, citation_el, collapse):
     group_delimiter = citation_el.get('cite-group-delimiter')
     if group_delimiter is None:  # citeproc-js: ", " in in-text styles, else the layout's
         group_delimiter = ', ' if in_text else layout_delimiter
-    suffix_delimiter = citation_el.get('year-suffix-delimiter', layout_delimiter)
+    # citeproc-js: the cite-group-delimiter the style sets, else year-suffix-delimiter,
+    # else the layout delimiter ("(Aalto 2015a, b)" with cite-group-delimiter=", ")
+    suffix_delimiter = citation_el.get('cite-group-delimiter',
+                                       citation_el.get('year-suffix-delimiter', layout_delimiter))
     by_suffix = collapse in ('year-suffix', 'year-suffix-ranged')
     # [text, collapsed, item, year base for suffix collapsing, suffix-only, prints no names]
     pieces = []
@@ -319,7 +322,8 @@ define(model.If, 'render', if_render)
 # position="...", first-reference-note-number and et-al-subsequent-*, read from the
 # position exporter.csl stores on each cite (see exporter.csl.positions).
 class _CiteState:
-    """The cite being rendered by render_citation."""
+    """The cite being rendered by render_citation (or the bibliography entry, see
+    :func:`entry_state`)."""
 
     __slots__ = ('capitalize', 'position', 'printed')
 
@@ -329,6 +333,12 @@ class _CiteState:
         self.printed = printed
 
 
+
+
+def entry_state() -> _CiteState:
+    """The state of a bibliography entry being rendered: as in citeproc-js, a term
+    printed first in an entry is capitalised in every style ("(N.d.-b)." in APA)."""
+    return _CiteState(FIRST_POSITION, True, False)
 
 
 def cite_position(item) -> CitePosition:

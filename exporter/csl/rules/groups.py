@@ -40,6 +40,18 @@ def note_variable(rendered: bool) -> None:
 _nonempty = nonempty  # text is not None and str(text) != ''
 
 
+def _printed(current) -> bool | None:
+    """Whether the cite or entry being rendered has printed anything (rules.citation)."""
+    return current.cite_states[-1].printed if current.cite_states else None
+
+
+def _restore_printed(current, printed: bool | None) -> None:
+    # what a suppressed group or macro printed was never printed: a term after it is still
+    # the first thing printed (citeproc-js restores term_predecessor the same way)
+    if printed is not None and current.cite_states:
+        current.cite_states[-1].printed = printed
+
+
 def _recording(render):
     def wrapper(self, *args, **kwargs):
         try:
@@ -70,7 +82,9 @@ def text_render(self, *args, **kwargs):
         # calls variables and all of them are empty, its terms and values are not
         # printed either ("In " before absent editors).
         frame = [False, False]
-        frames = render_context().group_frames
+        current = render_context()
+        frames = current.group_frames
+        printed = _printed(current)
         frames.append(frame)
         try:
             text = _original_text_render(self, *args, **kwargs)
@@ -79,7 +93,10 @@ def text_render(self, *args, **kwargs):
         suppressed = frame[0] and not frame[1]
         if frame[0] or (text is not None and str(text) != ''):
             note_variable(not suppressed and _nonempty(text))
-        return None if suppressed else text
+        if suppressed:
+            _restore_printed(current, printed)
+            return None
+        return text
     if variable is None or variable == 'year-suffix':
         return _original_text_render(self, *args, **kwargs)
     return _recorded_text_render(self, *args, **kwargs)
@@ -129,7 +146,9 @@ def group_process(self, item, context=None, **kwargs):
     output = []
     delimiter = attrs(self).get('delimiter', '')
     frame = [False, False]
-    frames = render_context().group_frames
+    current = render_context()
+    frames = current.group_frames
+    printed = _printed(current)
     frames.append(frame)
     try:
         for child in children(self):
@@ -152,6 +171,7 @@ def group_process(self, item, context=None, **kwargs):
     if frame[0] or not suppressed:
         note_variable(not suppressed)
     if suppressed:
+        _restore_printed(current, printed)
         raise VariableError
     return self.join(output)
 

@@ -27,6 +27,7 @@ import re
 
 from citeproc import model
 from citeproc.source import VariableError
+from citeproc.string import join
 
 from ..overrides import define, stock
 
@@ -190,6 +191,54 @@ def format_last_page(self, first, last):
 
 
 define(model.FormatNumber, '_format_last_page', format_last_page)
+
+# The page ranges themselves, as citeproc-js 2.4.63 reads them (CSL.Util.PageRangeMangler):
+# a range is two numbers with the same prefix ("N110 - N5", "8n11564-8n1568"); an
+# abbreviated second number is expanded first ("110-5" is 110-115), then the
+# page-range-format applies ("N110–N115" expanded, "n11564–8" minimal, "S45–52"
+# chicago; without page-range-format the range is printed as given).  Two numbers with different
+# prefixes are no range: they are printed as given, joined by a hyphen without spaces
+# ("N110-P5", "110-N6").  Other values (roman numerals, single numbers) as before.
+_PREFIXED_NUMBER = re.compile(r'((?:.*\D)?)(\d+)')
+_stock_process = stock(model.FormatNumber, '_process')
+
+
+def _page_range(self, first: str, last: str, range_format: str | None, delimiter):
+    m1, m2 = _PREFIXED_NUMBER.fullmatch(first), _PREFIXED_NUMBER.fullmatch(last)
+    if m1 is None or m2 is None or not range_format:
+        return None  # not numbers, or no page-range-format (printed as given): the stock way
+    if m1.group(1) != m2.group(1):
+        return first + '-' + last
+    f, l = m1.group(2), m2.group(2)
+    if len(l) < len(f):
+        l = f[:len(f) - len(l)] + l
+    if range_format == 'expanded':
+        return join((first, m2.group(1) + l), delimiter)
+    return join((first, abbreviate_range(f, l, range_format)), delimiter)
+
+
+def format_number_process(self, value, variable):
+    if variable != 'page':
+        return _stock_process(self, value, variable)
+    range_format = self.get_root().get_option('page-range-format')
+    page_range_delimiter = self.get_single_term(name='page-range-delimiter')
+    range_delimiter = page_range_delimiter or self.unicode_character('EN DASH')
+
+    def number_or_range(text):
+        numbers = text.replace('\u2013', '-').split('-')
+        if len(numbers) == 2:
+            first, last = (number.strip() for number in numbers)
+            ranged = _page_range(self, first, last, range_format, range_delimiter)
+            if ranged is not None:
+                return ranged
+        return _stock_process(self, text, variable)
+
+    amp_delimiter = ' ' + self.unicode_character('AMPERSAND') + ' '
+    return join((join((number_or_range(part) for part in comma_part.split('&')), amp_delimiter)
+                 for comma_part in str(value).split(',')), delimiter=', ')
+
+
+define(model.FormatNumber, '_process', format_number_process)
 
 # --- plural detection -------------------------------------------------------------
 # CSL 1.0.2 "Label", plural="contextual": plural when the variable holds several

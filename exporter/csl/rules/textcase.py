@@ -32,7 +32,7 @@ from ..treememo import attrs
 STOP_WORDS = SKIP_WORDS  # citeproc-js CSL.SKIP_WORDS, its skip-words for title case
 
 _WORD = re.compile(r'\S+')
-_WORD_PARTS = re.compile('[-/]')  # citeproc-js splits words at hyphens and slashes
+_WORD_PARTS = re.compile('[-/\u2013\u2014]')  # citeproc-js splits words at hyphens, slashes, dashes
 
 
 def _segments(text) -> list[tuple[str, bool]]:
@@ -149,7 +149,7 @@ def _title_case(chars: list[str], flags: list[bool], plain: str) -> None:
     for m in _WORD.finditer(plain):
         word = m.group()
         core = ''.join(c for c in word if c not in MARKERS) if has_markers else word
-        # each part between hyphens or slashes is a word of its own
+        # each part between hyphens, slashes or dashes is a word of its own
         pos = m.start()
         for n, part in enumerate(_WORD_PARTS.split(word)):
             part_start = pos
