@@ -4,8 +4,9 @@ Formats CSL-JSON items with a Citation Style Language style, following the
 CSL 1.0.2 specification (https://docs.citationstyles.org/en/stable/specification.html)
 and matching citeproc-js, the reference processor used by Zotero.
 
-Importing this package applies the corrections in :mod:`exporter.csl.patches` to
-citeproc-py (each one names the specification rule it implements).
+Styles are rendered by exporter's own subclasses of citeproc-py's classes
+(:mod:`exporter.csl.engine`, with the methods of :mod:`exporter.csl.rules`, each naming
+the specification rule it implements); citeproc-py itself is left unchanged.
 
     >>> proc = CitationProcessor("ieee")
     >>> proc.bibliography(items)            # ["[1] F. Achterberg and ...", ...]
@@ -16,19 +17,16 @@ citeproc-py (each one names the specification rule it implements).
 from __future__ import annotations
 
 import os
-import warnings
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from citeproc import Citation, CitationItem, CitationStylesBibliography, Locator
-from citeproc.source.json import CiteProcJSON
+from citeproc import Citation, Locator
 
-from . import patches  # noqa: F401  (applies the citeproc-py corrections)
+from .context import render_context, rendering
 from .disambiguation import disambiguate
+from .engine import ExporterBibliography, ExporterCitationItem, read_items
 from .items import prepare_items
 from .markup import MARKUPS, intermediate, serialize
-from .patches.citation import capture_names, sorted_cites
-from .patches.punctuation import finalize
 from .positions import (
     DEFAULT_NEAR_NOTE_DISTANCE,
     Cite,
@@ -36,6 +34,8 @@ from .positions import (
     locator_key,
     read_clusters,
 )
+from .rules.citation import entry_state, sorted_cites
+from .rules.punctuation import finalize
 from .styles import StyleNotFound, available_styles, load_style, render_lock, resolve_style
 
 __all__ = ['CitationProcessor', 'StyleNotFound', 'available_styles', 'read_clusters', 'unknown_ids']
@@ -93,7 +93,7 @@ class CitationProcessor:
         callers find them by comparing ids with their items."""
         if not self._style.has_bibliography():
             return []
-        with render_lock():
+        with render_lock(), rendering():
             bib, keys = self._engine(items)
             back = {v: k for k, v in keys.items()}
             pairs = ((back[item.key], self._finish(entry))
@@ -115,14 +115,14 @@ class CitationProcessor:
         repeated cites.  Clusters that cite different items are independent.
         Malformed clusters raise ValueError; unknown ids render as "id?"."""
         checked = read_clusters(clusters)
-        with render_lock():
+        with render_lock(), rendering():
             bib, keys = self._engine(items)
             lower = {}
             for caller_id, key in keys.items():
                 lower.setdefault(caller_id.lower(), []).append(key)
             missing: dict[str, str] = {}
 
-            def unknown(cite: CitationItem) -> str:
+            def unknown(cite: ExporterCitationItem) -> str:
                 return f'{missing.get(cite.key, cite.key)}?'
 
             layout = self._style.root.citation.layout
@@ -144,12 +144,10 @@ class CitationProcessor:
     # -- internals ---------------------------------------------------------------
     def _engine(self, items: Sequence[Mapping[str, Any]]):
         prepared, keys = prepare_items(items)
-        with warnings.catch_warnings():
-            warnings.simplefilter('ignore')  # citeproc-py warns on every unknown variable
-            source = CiteProcJSON(prepared)
-        bib = CitationStylesBibliography(self._style, source, intermediate)
+        source = read_items(prepared)
+        bib = ExporterBibliography(self._style, source, intermediate)
         for item in prepared:
-            bib.register(Citation([CitationItem(item['id'])]))
+            bib.register(Citation([ExporterCitationItem(item['id'])]))
         if self._style.has_bibliography():
             bib.sort()
         disambiguate(self._style, bib)
@@ -180,29 +178,34 @@ class CitationProcessor:
         ``subsequent-author-substitute``, the names of the first cs:names element of
         an entry that are identical to those of the preceding entry are replaced by
         the substitute string (rule "complete-all", the default; "complete-each"
-        replaces them the same way here).
+        replaces them the same way here).  The cs:names element renders the substitute
+        in place of the names (rules.citation.names_render), so the punctuation after
+        it is kept as citeproc-js keeps it: "———." after "King, Martin Luther, Jr."
+        (whose period stood for the one after the names).
         """
         bibliography_el = self._style.root.bibliography
         substitute = bibliography_el.get('subsequent-author-substitute')
+        current = render_context()
         entries = []
         previous = None
         for item in bib.items:
-            capture_names.append([])
+            current.captured_names.append([])
+            current.cite_states.append(entry_state())
+            current.author_substitute = (
+                (previous, substitute) if substitute is not None and previous else None)
             try:
                 out = self._style.render_bibliography([item])
             finally:
-                names = capture_names.pop()
-            entry = str(out[0]) if out and out[0] is not None else ''
-            first = names[0] if names else None
-            if substitute is not None and first and first == previous and first in entry:
-                entry = entry.replace(first, substitute, 1)
-            previous = first
-            entries.append(entry)
+                names = current.captured_names.pop()
+                current.cite_states.pop()
+                current.author_substitute = None
+            entries.append(str(out[0]) if out and out[0] is not None else '')
+            previous = names[0] if names else None
         return entries
 
     @staticmethod
     def _cite_item(cite: Mapping[str, Any], keys: dict[str, str],
-                   lower: dict[str, list[str]], missing: dict[str, str]) -> CitationItem:
+                   lower: dict[str, list[str]], missing: dict[str, str]) -> ExporterCitationItem:
         """A citeproc-py CitationItem for a cite; ids match exactly, else
         case-insensitively when that is unambiguous.  Unknown ids render as "id?"."""
         cid = str(cite['id'])
@@ -216,7 +219,7 @@ class CitationProcessor:
         for affix in ('prefix', 'suffix'):
             if cite.get(affix):
                 kwargs[affix] = cite[affix]
-        item = CitationItem(key, **kwargs)
+        item = ExporterCitationItem(key, **kwargs)
         item.__dict__['_locator_key'] = locator_key(cite)
         return item
 

@@ -16,9 +16,10 @@ from __future__ import annotations
 
 from collections import defaultdict
 
-from citeproc import Citation, CitationItem
+from citeproc import Citation
 from citeproc.source import VariableError
 
+from .engine import ExporterCitationItem
 from .labels import GENERATED_LABEL
 from .markup import strip_markers
 
@@ -59,7 +60,7 @@ def style_has_citation_label(style) -> bool:
 
 def _render_cite(style, bib, item) -> str | None:
     bib._cites = []
-    citation = Citation([CitationItem(item.key)])
+    citation = Citation([ExporterCitationItem(item.key)])
     citation.bibliography = bib
     try:
         return strip_markers(str(style.render_citation(citation, [], lambda c: None)))

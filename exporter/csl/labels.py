@@ -16,7 +16,7 @@ import re
 from collections.abc import Mapping
 from typing import Any
 
-#: where exporter.csl.items keeps a generated label (read by patches/variables.py)
+#: where exporter.csl.items keeps a generated label (read by rules/variables.py)
 GENERATED_LABEL = '_generated-citation-label'
 # citeproc-js CSL.NAME_VARIABLES, in its order
 NAME_VARIABLES = (
@@ -35,7 +35,7 @@ below beneath beside besides between beyond but by circa despite down during et 
 forenenst from given in inside into lest like modulo near next notwithstanding of off on onto
 out over per plus pro qua sans since than through throughout thruout till to toward towards
 under underneath until unto up upon versus vs. v. vs v via vis-à-vis with within without or yet
-so and nor a an the de d' von van c ca'''.split())
+so and nor a an the de d' von van c ca'''.split())  # noqa: SIM905 - the list as citeproc-js writes it
 _LEADING_PARTICLES = re.compile(r"^([ '\u2019a-z]+\s+)")
 _ARTICLE = re.compile(r'^(a\s+|the\s+|an\s+)')
 # citeproc-js CSL.ROMANESQUE_NOT_REGEXP: anything outside Latin letters, digits and a

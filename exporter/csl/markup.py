@@ -32,7 +32,7 @@ LIGHT = ('\ue010', '\ue011')
 # second-field-align: the first field is enclosed in LEFT_MARGIN, the rest in RIGHT_INLINE
 LEFT_MARGIN = ('\ue012', '\ue013')
 RIGHT_INLINE = ('\ue014', '\ue015')
-# display="block" / "indent" on a child of the bibliography's cs:layout (see patches/layout.py)
+# display="block" / "indent" on a child of the bibliography's cs:layout (see rules/layout.py)
 BLOCK = ('\ue019', '\ue01a')
 INDENT = ('\ue01b', '\ue01c')
 # quotation marks, from quotes="true" or from straight quotes in the data; resolved
@@ -74,7 +74,7 @@ class _Wrapper(str):
 
     markers: tuple[str, str] = ('', '')
 
-    def __new__(cls, text: object) -> _Wrapper:
+    def __new__(cls, text: object) -> _Wrapper:  # noqa: PYI034
         return super().__new__(cls, cls.markers[0] + str(text) + cls.markers[1])
 
 

@@ -6,7 +6,7 @@ CSL 1.0.2 (https://docs.citationstyles.org/en/stable/specification.html):
   in field values are quotation marks, rendered with the locale's quote terms.
   Like citeproc-js, a pair of straight double or single quotes becomes a
   quotation (outer or inner marks are chosen later by nesting depth, see
-  :mod:`exporter.csl.patches.punctuation`), and any other straight single quote
+  :mod:`exporter.csl.rules.punctuation`), and any other straight single quote
   is an apostrophe, rendered as the typographic apostrophe U+2019.
 * CSL-JSON dates (schema csl-data.json): a "raw" date string ("2001-02-03",
   "2001-02/2001-05") is turned into "date-parts"; a "season" given as a word

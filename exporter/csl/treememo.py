@@ -1,12 +1,12 @@
 """Memos of what is derived from the (static) style and locale trees.
 
-Shared by exporter.csl.patches.performance and by the patch modules that read
+Shared by exporter.csl.rules.performance and by the rule modules that read
 element attributes on every render.  A memo is a dict keyed on the lxml element
 *object* it is derived from (so two styles, or two locales, never share an entry;
 the memo keeps the proxy alive, so an id cannot be reused while the entry exists).
 
 The trees are static once parsed, except for the few places that change an
-element (see exporter.csl.patches.performance): each of them calls
+element (see exporter.csl.rules.performance): each of them calls
 :func:`invalidate` for the element it changed.  :func:`clear` forgets everything
 (exporter.csl.styles.clear_caches).
 """

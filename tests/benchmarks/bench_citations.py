@@ -9,7 +9,10 @@ replicated with distinct ids up to --items (synthetic items if the kit is absent
 Measured per style, as entries/second of bibliography():
   * "warm": style already loaded and cached (style loading excluded);
   * "cold": parsed-style/locale caches cleared, CitationProcessor built and used
-    (style loading included).
+    (style loading included);
+  * "convert": the whole ``exporter convert items.json -t citation --style S`` path
+    through the public API (``exporter.convert``: CSL-JSON read into Records, the
+    citation writer), style cached, entries/second.
 With node available, citeproc-js (npm citeproc@2.4.63, installed into a temporary
 folder unless --js-dir points at a folder with node_modules/citeproc) renders the
 same items with the same .csl files and locale files, as a yardstick.
@@ -80,6 +83,19 @@ def bench_python(style: str, items: list[dict], repeat: int) -> dict:
         load.append(time.perf_counter() - t0)
     return {'warm': len(items) / min(warm), 'cold': len(items) / min(cold),
             'load_ms': 1000 * min(load)}
+
+
+def bench_convert(style: str, items_path: Path, n_items: int, repeat: int) -> float:
+    """entries/second of exporter.convert(items.json, 'citation'), style cached."""
+    import exporter
+    exporter.convert(str(items_path), 'citation', from_format='csl-json', style=style)
+    best = float('inf')
+    for _ in range(repeat):
+        t0 = time.perf_counter()
+        out = exporter.convert(str(items_path), 'citation', from_format='csl-json', style=style)
+        best = min(best, time.perf_counter() - t0)
+    assert len(out.splitlines()) == n_items, (style, len(out.splitlines()))
+    return n_items / best
 
 
 JS = r'''
@@ -167,15 +183,17 @@ def main() -> int:
     items_path = Path(tempfile.mkstemp(suffix='.json')[1])
     items_path.write_text(json.dumps(items), encoding='utf-8')
     print(f'{args.items} items, best of {args.repeat}; entries/second (higher is better)')
-    print(f'{"style":<30} {"py warm":>9} {"py cold":>9} {"load ms":>8} '
-          f'{"js warm":>9} {"js cold":>9}')
+    print(f'{"style":<30} {"py warm":>9} {"py cold":>9} {"load ms":>8} {"convert":>9} '
+          f'{"js warm":>9} {"js cold":>9} {"warm/js":>8} {"conv/js":>8}')
     for style in styles:
         py = bench_python(style, items, args.repeat)
+        convert = bench_convert(style, items_path, len(items), args.repeat)
         js = bench_js(js_folder, style, items_path, args.repeat) if js_folder else None
-        js_cols = (f'{js["warm"]:>9.0f} {js["cold"]:>9.0f}' if js
-                   else f'{"-":>9} {"-":>9}')
+        js_cols = (f'{js["warm"]:>9.0f} {js["cold"]:>9.0f} {py["warm"] / js["warm"]:>8.2f} '
+                   f'{convert / js["warm"]:>8.2f}' if js
+                   else f'{"-":>9} {"-":>9} {"-":>8} {"-":>8}')
         print(f'{style:<30} {py["warm"]:>9.0f} {py["cold"]:>9.0f} {py["load_ms"]:>8.1f} '
-              f'{js_cols}', flush=True)
+              f'{convert:>9.0f} {js_cols}', flush=True)
     os.unlink(items_path)
     return 0
 

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import importlib.util
 import json
+import re
 
 import pytest
 from csl_support import KIT, REPO_ROOT
@@ -44,3 +45,20 @@ def test_kit_identical_counts(kit, style):
                       zip(ref['citations']['text'], actual['citations']['text'])))
     assert tuple(counts) >= THRESHOLDS[style] and all(
         c >= t for c, t in zip(counts, THRESHOLDS[style])), counts
+
+
+def test_convert_path_prints_what_the_engine_prints_for_the_same_records(kit):
+    """The convert path of csl_conformance.py (exporter convert items.json -t citation,
+    public API): one entry per record, each equal to the engine's entry for the record as
+    exporter read it, and the clusters rendered."""
+    script = _load('csl_conformance', REPO_ROOT / 'tests' / 'conformance' / 'csl_conformance.py')
+    actual = script.render_kit(kit, ['ieee'], path='convert')['ieee']
+    assert actual['errors'] == []
+    assert actual['unpaired'] == 0
+    items = json.loads((kit / 'items.json').read_text(encoding='utf-8'))
+    assert len(actual['bibliography']['text']) == len(items)
+    assert set(actual['bibliography']['html']) == {item['id'].lower() for item in items}
+    clusters = json.loads((kit / 'clusters.json').read_text(encoding='utf-8'))
+    assert len(actual['citations']['text']) == len(clusters)
+    # every cluster prints its citation numbers ("[2], [15]", "see [34], sec. 4.2")
+    assert all(re.search(r'\[\d+', line) for line in actual['citations']['text'])

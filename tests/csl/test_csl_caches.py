@@ -1,7 +1,7 @@
 """The speed caches of exporter.csl never leak state (no shared kit needed, no timing).
 
 exporter.csl memoises what it derives from parsed styles and locales (see
-exporter.csl.treememo and exporter.csl.patches.performance).  These tests render
+exporter.csl.treememo and exporter.csl.rules.performance).  These tests render
 styles, locales and markups alternately in one process and check that every
 result equals the one rendered alone (after clear_caches), and that rendering the
 same items again changes nothing.
@@ -137,7 +137,7 @@ def test_the_cached_style_tree_does_not_grow_with_renders():
 
 
 def test_attribute_memo_follows_changes_of_the_element():
-    from exporter.csl.patches.dates import _Overridden
+    from exporter.csl.rules.dates import _Overridden
     from exporter.csl.treememo import attrs
     root = load_style(resolve_style('apa')[0], 'en-US').root
     element = next(e for e in root.iter() if e.tag.endswith('}text') and e.get('variable'))
@@ -153,3 +153,39 @@ def test_attribute_memo_follows_changes_of_the_element():
     finally:
         element.set('variable', variable)
     assert attrs(element) == before
+
+
+def test_each_rendering_has_its_own_context_and_leaves_it_balanced():
+    """The per-render state (exporter.csl.context) is fresh for every call and every
+    stack in it is empty again when the call returns; nothing is kept in module globals."""
+    from exporter.csl import context as render_state
+
+    seen = []
+    original = render_state.rendering
+
+    def recording():
+        manager = original()
+
+        class Recorder:
+            def __enter__(self):
+                current = manager.__enter__()
+                seen.append(current)
+                return current
+
+            def __exit__(self, *exc):
+                return manager.__exit__(*exc)
+        return Recorder()
+
+    from exporter import csl
+    proc = CitationProcessor('chicago-notes-bibliography')
+    try:
+        csl.rendering = recording
+        proc.bibliography(ITEMS)
+        proc.citations(ITEMS, [[{'id': 'art'}], [{'id': 'art', 'locator': '3'}], [{'id': 'many'}]])
+    finally:
+        csl.rendering = original
+    assert len(seen) == 2 and seen[0] is not seen[1]
+    for current in seen:
+        assert current.captured_names == [] and current.cite_states == []
+        assert current.group_frames == [] and current.substitute_recorders == []
+        assert current.strip_inside == []

@@ -24,7 +24,11 @@ import re
 from citeproc import model
 from citeproc.string import normalize_seam
 
-model.CitationStylesElement._default_options.setdefault('initialize', 'true')
+from ..overrides import define
+
+# CSL 1.0.2 "Name": initialize defaults to "true" (an inheritable name option)
+define(model.CitationStylesElement, '_default_options',
+       {**model.CitationStylesElement._default_options, 'initialize': 'true'})
 
 
 def _is_initial(core: str) -> bool:
@@ -97,7 +101,7 @@ def name_initialize(self, given, mark, context):
     return initialize_given(str(given), mark, with_hyphen, initialize)
 
 
-model.Name.initialize = name_initialize
+define(model.Name, 'initialize', name_initialize)
 
 
 # --- name rendering --------------------------------------------------------------
@@ -298,7 +302,7 @@ def name_process_with_affixes(self, item, variable, context=None, sort_options=N
     return text
 
 
-model.Name.process = name_process_with_affixes
+define(model.Name, 'process', name_process_with_affixes)
 
 
 def name_markup(self, text):
@@ -306,4 +310,4 @@ def name_markup(self, text):
     return self.format(text) if text else None
 
 
-model.Name.markup = name_markup
+define(model.Name, 'markup', name_markup)

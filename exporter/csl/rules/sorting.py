@@ -14,6 +14,7 @@ import unicodedata
 from citeproc import model
 
 from ..markup import strip_markers
+from ..overrides import define, stock
 
 
 def collation_key(value: str) -> str:
@@ -24,7 +25,7 @@ def collation_key(value: str) -> str:
     return base.casefold()
 
 
-_original_sort_keys = model.Key.sort_keys
+_original_sort_keys = stock(model.Key, 'sort_keys')
 
 
 def sort_keys(self, items, context):
@@ -39,7 +40,7 @@ def sort_keys(self, items, context):
     return out
 
 
-model.Key.sort_keys = sort_keys
+define(model.Key, 'sort_keys', sort_keys)
 
 
 # CSL 1.0.2 "Sorting": names in a sort key rendered through a macro are in sort order
@@ -47,7 +48,7 @@ model.Key.sort_keys = sort_keys
 # the particle demoted -- also when the names are reached through nested macros
 # (<text macro=.../> inside the key's macro).  Stock citeproc-py dropped the sort
 # options at every nested cs:text macro call.
-_original_text_process = model.Text.process
+_original_text_process = stock(model.Text, 'process')
 
 
 def text_process(self, item, context=None, **kwargs):
@@ -64,4 +65,4 @@ def text_process(self, item, context=None, **kwargs):
     return text, language
 
 
-model.Text.process = text_process
+define(model.Text, 'process', text_process)

@@ -8,8 +8,8 @@ variable available-date.  citeproc-py's CSL-JSON reader parses any variable it
 does not list as a string, so a style that renders e.g. ``<names
 variable="compiler">`` crashed (AttributeError) on an item with such a name --
 8 of the 32 kit styles (apa, modern-language-association, the chicago and
-turabian family, taylor-and-francis-chicago-author-date).  The lists are
-extended in place (the reader and the Reference class read them at call time).
+turabian family, taylor-and-francis-chicago-author-date).  exporter's lists
+are in :mod:`exporter.csl.rules.vocabulary`.
 
 Also here, as the other variable-level corrections:
 
@@ -19,41 +19,24 @@ Also here, as the other variable-level corrections:
 """
 from __future__ import annotations
 
-import citeproc
 from citeproc import model
 
+from ..context import render_context
 from ..labels import GENERATED_LABEL
-
-NAME_VARIABLES_1_0_2 = (
-    'chair', 'compiler', 'contributor', 'curator', 'director', 'editor_translator',
-    'executive_producer', 'guest', 'host', 'narrator', 'organizer', 'performer',
-    'producer', 'reviewed_author', 'script_writer', 'series_creator',
-)
-DATE_VARIABLES_1_0_2 = ('available_date',)
-
-for _name in NAME_VARIABLES_1_0_2:
-    if _name not in citeproc.NAMES:
-        citeproc.NAMES.append(_name)
-for _name in DATE_VARIABLES_1_0_2:
-    if _name not in citeproc.DATES:
-        citeproc.DATES.append(_name)
-for _name in NAME_VARIABLES_1_0_2 + DATE_VARIABLES_1_0_2:
-    if _name not in citeproc.VARIABLES:
-        citeproc.VARIABLES.append(_name)
+from ..overrides import define, stock
 
 # --- strip-periods on a number -------------------------------------------------------
 # CSL 1.0.2 "Formatting", strip-periods applies to any rendered text.  citeproc-py keeps
 # citation-number as an int, so <text variable="citation-number" strip-periods="true">
 # (revista-da-sociedade-brasileira-de-medicina-tropical) raised AttributeError.
 
-_original_strip_periods = model.StrippedPeriods.strip_periods
+_original_strip_periods = stock(model.StrippedPeriods, 'strip_periods')
 
 
 # strip-periods on a cs:text that calls a macro strips the periods of the text the macro
 # renders, not of the affixes inside it, as citeproc-js 2.4.63 does ("AB c." for a macro
 # <text variable="title" suffix="."/> on "A.B. c"; journal-of-biomedical-materials-
 # research-part-a keeps "World Dev." so; 19 styles set it on a macro call).
-_strip_inside: list[bool] = []
 
 
 def strip_periods(self, string):
@@ -61,29 +44,31 @@ def strip_periods(self, string):
         string = str(string)
     if 'macro' in self.attrib:
         return string  # applied inside the macro (see text_render_strip)
-    if _strip_inside and _strip_inside[-1] and string is not None:
+    strip_inside = render_context().strip_inside
+    if strip_inside and strip_inside[-1] and string is not None:
         return string.replace('.', '')
     return _original_strip_periods(self, string)
 
 
-model.StrippedPeriods.strip_periods = strip_periods
+define(model.StrippedPeriods, 'strip_periods', strip_periods)
 
-_original_text_render = model.Text.render
+_original_text_render = stock(model.Text, 'render')
 
 
 def text_render_strip(self, *args, **kwargs):
     if 'macro' not in self.attrib:
         return _original_text_render(self, *args, **kwargs)
+    strip_inside = render_context().strip_inside
     inside = self.get('strip-periods', 'false').lower() == 'true' or bool(
-        _strip_inside and _strip_inside[-1])
-    _strip_inside.append(inside)
+        strip_inside and strip_inside[-1])
+    strip_inside.append(inside)
     try:
         return _original_text_render(self, *args, **kwargs)
     finally:
-        _strip_inside.pop()
+        strip_inside.pop()
 
 
-model.Text.render = text_render_strip
+define(model.Text, 'render', text_render_strip)
 
 
 # --- citation-label ------------------------------------------------------------------
@@ -92,7 +77,7 @@ model.Text.render = text_render_strip
 # citeproc-js) is what <text variable="citation-label"/> renders.
 
 _GENERATED_KEY = GENERATED_LABEL.replace('-', '_')
-_previous_text_variable = model.Text._variable
+_previous_text_variable = stock(model.Text, '_variable')
 
 
 def text_variable_label(self, item, context):
@@ -104,10 +89,10 @@ def text_variable_label(self, item, context):
     return _previous_text_variable(self, item, context)
 
 
-model.Text._variable = text_variable_label
+define(model.Text, '_variable', text_variable_label)
 
 
-_previous_sort_keys = model.Key.sort_keys
+_previous_sort_keys = stock(model.Key, 'sort_keys')
 
 
 def sort_keys_label(self, items, context):
@@ -122,4 +107,4 @@ def sort_keys_label(self, items, context):
     return keys
 
 
-model.Key.sort_keys = sort_keys_label
+define(model.Key, 'sort_keys', sort_keys_label)

@@ -3,10 +3,13 @@
 CSL 1.0.2, "Text-case" (https://docs.citationstyles.org/en/stable/specification.html#text-case):
 
 * ``title``: (English items only) lowercase words are capitalized, except stop
-  words (the specification's list plus citeproc-js's "about", "above"), which stay lowercase unless they
-  are the first word or follow a colon.  Words containing uppercase letters
-  are left alone.  Each part of a hyphenated compound counts as a word
-  ("Self-Reported", "Cross-Sectional").
+  words, which stay lowercase unless they are the first word or follow a colon.
+  The stop words are citeproc-js's ``CSL.SKIP_WORDS`` (the specification's list and
+  "about", "above", "et", "de", "von", "van" ...: "Biochimica et Biophysica Acta").
+  Words containing uppercase letters are left alone -- also when the whole string is
+  in capitals ("PLOS ONE", "JAMA"): the specification lowercases such a string first,
+  citeproc-js 2.4.63 does not, and neither do we.  Each part of a hyphenated compound
+  counts as a word ("Self-Reported", "Cross-Sectional").
 * ``capitalize-first`` / ``capitalize-all``: the first character of the first /
   every word is capitalized *if the word is lowercase* ("arXiv" stays).
 * ``uppercase``, ``lowercase``, ``sentence``: as in the specification.  Formatting markup at the start of a
@@ -21,12 +24,15 @@ import re
 from citeproc import model
 from citeproc.string import MixedString, NoCase, String
 
+from ..labels import SKIP_WORDS
 from ..markup import _MARKER_RE, MARKERS, QUOTE_OPEN_SINGLE
+from ..overrides import define, stock
 from ..treememo import attrs
 
-STOP_WORDS = frozenset(["about", "above", "a", "according", "across", "afore", "after", "against", "ahead", "along", "alongside", "amid", "amidst", "among", "amongst", "an", "and", "anenst", "apart", "apropos", "apud", "around", "as", "aside", "astride", "at", "athwart", "atop", "barring", "before", "behind", "below", "beneath", "beside", "besides", "between", "beyond", "but", "by", "circa", "despite", "down", "due", "during", "except", "for", "forenenst", "from", "given", "in", "inside", "into", "lest", "like", "modulo", "near", "next", "nor", "notwithstanding", "of", "off", "on", "onto", "or", "out", "over", "per", "plus", "pro", "qua", "sans", "since", "so", "than", "the", "through", "thru", "throughout", "thruout", "till", "to", "toward", "towards", "under", "underneath", "until", "unto", "up", "upon", "versus", "vs.", "v.", "vs", "v", "via", "vis-à-vis", "with", "within", "without", "yet"])
+STOP_WORDS = SKIP_WORDS  # citeproc-js CSL.SKIP_WORDS, its skip-words for title case
 
 _WORD = re.compile(r'\S+')
+_WORD_PARTS = re.compile('[-/\u2013\u2014]')  # citeproc-js splits words at hyphens, slashes, dashes
 
 
 def _segments(text) -> list[tuple[str, bool]]:
@@ -123,28 +129,47 @@ def _is_lower_word(word: str) -> bool:
 _QUOTE_START = frozenset("'" + QUOTE_OPEN_SINGLE)
 
 
+# what citeproc-js's title case treats as tags between strings of words: quotes,
+# punctuation, brackets and formatting (CSL.Output.Formatters rexStr)
+_JS_TAG = re.compile('[\u2018\u2019\u201c\u201d"\'\u2013\u2014/.,;?!:\\[\\]()' + re.escape(MARKERS) + '-]')
+_GREEK_LETTER = re.compile('[\u0370-\u03ff]')
+_PUNCTUATION = '.,;:!?()[]{}"\'\u2018\u2019\u201c\u201d'
+
+
 def _title_case(chars: list[str], flags: list[bool], plain: str) -> None:
-    all_upper = plain.isupper()
     # without markers in the text, the marker filters below keep every character
     has_markers = _MARKER_RE.search(plain) is not None
     first = True
+    # citeproc-js capitalises the word before the first tag when that tag is a hyphen,
+    # whatever it is ("An IEEE Standard for X-Rays"), and a stop word that ends the title
+    # ("The Things We Think Of"); see _capitalise_last_stop_word
+    tag = _JS_TAG.search(plain)
+    hyphen_at = tag.start() if tag is not None and tag.group() == '-' else -1
+    last: tuple[int, int, str] | None = None  # (start, length, bare text) of the last word
     for m in _WORD.finditer(plain):
         word = m.group()
         core = ''.join(c for c in word if c not in MARKERS) if has_markers else word
-        # each hyphen-separated part is a word of its own
+        # each part between hyphens, slashes or dashes is a word of its own
         pos = m.start()
-        for n, part in enumerate(word.split('-')):
+        for n, part in enumerate(_WORD_PARTS.split(word)):
             part_start = pos
             pos += len(part) + 1
             letters = part if part.isalpha() else ''.join(c for c in part if c.isalpha())
+            bare = (''.join(c for c in part if c not in MARKERS) if has_markers else part).strip(
+                _PUNCTUATION)
+            if bare:
+                last = (part_start, len(part), bare)
             if not letters:
                 continue
-            if all_upper:
-                for i in range(part_start, part_start + len(part)):
-                    if not flags[i]:
-                        chars[i] = chars[i].lower()
-            elif not letters.islower():
+            if not letters.islower():
                 continue  # has capitals: leave it alone
+            if part_start + len(part) == hyphen_at:
+                # (citeproc-js never capitalises a lone Greek letter: "β-Carotine")
+                if not _GREEK_LETTER.fullmatch(letters):
+                    i = _first_letter(chars, part_start, part_start + len(part))
+                    if i is not None and not flags[i]:
+                        chars[i] = chars[i].upper()
+                continue
             visible = (''.join(c for c in part if c not in MARKERS or c == QUOTE_OPEN_SINGLE)
                        if has_markers else part)
             if not (first and n == 0):
@@ -154,8 +179,6 @@ def _title_case(chars: list[str], flags: list[bool], plain: str) -> None:
                     continue
                 if visible[:1] in _QUOTE_START and n == 0:
                     continue
-            bare = (''.join(c for c in part if c not in MARKERS) if has_markers else part).strip(
-                '.,;:!?()[]{}"\'\u2018\u2019\u201c\u201d')
             is_stop = bare.lower() in STOP_WORDS and not (first and n == 0)
             if is_stop and '-' not in core:
                 continue
@@ -165,6 +188,18 @@ def _title_case(chars: list[str], flags: list[bool], plain: str) -> None:
             if i is not None and not flags[i]:
                 chars[i] = chars[i].upper()
         first = core.rstrip(MARKERS).endswith((':', '?', '!'))
+    if last is not None:
+        _capitalise_last_stop_word(chars, flags, *last)
+
+
+def _capitalise_last_stop_word(chars: list[str], flags: list[bool], start: int, length: int,
+                               bare: str) -> None:
+    """citeproc-js 2.4.63 ("Specially capitalize the last word"): a stop word of two
+    letters or more that ends the title is capitalised ("A Place to Live In")."""
+    if len(bare) > 1 and bare.islower() and bare in STOP_WORDS:
+        i = _first_letter(chars, start, start + length)
+        if i is not None and not flags[i]:
+            chars[i] = chars[i].upper()
 
 
 def case(self, text, language=None):
@@ -182,7 +217,7 @@ def case(self, text, language=None):
     return apply_case(text, text_case)
 
 
-model.TextCased.case = case
+define(model.TextCased, 'case', case)
 
 
 # CJK scripts have no italic forms: citeproc-js does not italicise CJK text through the
@@ -192,7 +227,7 @@ model.TextCased.case = case
 from ..markup import is_cjk_text
 from .dates import _Overridden
 
-_original_text_markup = model.Text.markup
+_original_text_markup = stock(model.Text, 'markup')
 
 
 def text_markup(self, text, language):
@@ -205,4 +240,4 @@ def text_markup(self, text, language):
     return _original_text_markup(self, text, language)
 
 
-model.Text.markup = text_markup
+define(model.Text, 'markup', text_markup)

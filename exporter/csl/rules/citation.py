@@ -31,27 +31,36 @@ import re
 
 from citeproc import model
 from citeproc.source import VariableError
+from citeproc.string import String
 
+from ..context import render_context
 from ..markup import strip_markers
+from ..overrides import define, stock
 from ..positions import FIRST, FIRST_POSITION, CitePosition
 from ..treememo import attrs
 
 EN_DASH = '\u2013'
 
 
-_capture: list[list[str]] = []  # first non-empty cs:names output of the cite being rendered
-capture_names = _capture  # also used for subsequent-author-substitute (exporter.csl)
-_original_names_render = model.Names.render
+_original_names_render = stock(model.Names, 'render')
 
 
 def names_render(self, *args, **kwargs):
     text = _original_names_render(self, *args, **kwargs)
-    if _capture and not _capture[-1] and text is not None and str(text):
-        _capture[-1].append(str(text))
+    current = render_context()
+    captured = current.captured_names
+    if captured and not captured[-1] and text is not None and str(text):
+        names = str(text)
+        captured[-1].append(names)
+        # subsequent-author-substitute (exporter.csl.CitationProcessor._render_entries):
+        # the first names of an entry equal to the preceding entry's print the substitute
+        substitute = current.author_substitute
+        if substitute is not None and names == substitute[0]:
+            return String(substitute[1])
     return text
 
 
-model.Names.render = names_render
+define(model.Names, 'render', names_render)
 
 
 def sorted_cites(layout, citation) -> list:
@@ -69,6 +78,7 @@ def render_citation(self, citation, callback):
     bad_cites = [cite for cite in citation.cites if cite.is_bad()]
     rendered = []  # (item, text)
     capitalize = self.get_root().get('class') != 'in-text'
+    current = render_context()
     printed = False  # has the citation printed anything a term could follow?
     for item in good_cites:
         self.repressed = {}
@@ -77,15 +87,15 @@ def render_citation(self, citation, callback):
         if prefix:
             printed = not _ends_sentence(prefix)
         state = _CiteState(cite_position(item), capitalize, printed)
-        _capture.append([])
-        _cite_state.append(state)
+        current.captured_names.append([])
+        current.cite_states.append(state)
         try:
             output = self.render_children(item)
         except VariableError:
             output = None
         finally:
-            names = _capture.pop()
-            _cite_state.pop()
+            names = current.captured_names.pop()
+            current.cite_states.pop()
             printed = state.printed
         if output is not None:
             rendered.append((item, prefix + output + suffix, names[0] if names else None))
@@ -153,7 +163,10 @@ def _group_by_names(layout, rendered, citation_el, collapse):
     group_delimiter = citation_el.get('cite-group-delimiter')
     if group_delimiter is None:  # citeproc-js: ", " in in-text styles, else the layout's
         group_delimiter = ', ' if in_text else layout_delimiter
-    suffix_delimiter = citation_el.get('year-suffix-delimiter', layout_delimiter)
+    # citeproc-js: the cite-group-delimiter the style sets, else year-suffix-delimiter,
+    # else the layout delimiter ("(Aalto 2015a, b)" with cite-group-delimiter=", ")
+    suffix_delimiter = citation_el.get('cite-group-delimiter',
+                                       citation_el.get('year-suffix-delimiter', layout_delimiter))
     by_suffix = collapse in ('year-suffix', 'year-suffix-ranged')
     # [text, collapsed, item, year base for suffix collapsing, suffix-only, prints no names]
     pieces = []
@@ -263,7 +276,7 @@ def _next_letter(letter) -> str:
     return chr(ord(letter) + 1) if len(letter) == 1 and letter < 'z' else ''
 
 
-model.Layout.render_citation = render_citation
+define(model.Layout, 'render_citation', render_citation)
 
 # --- disambiguate="true" -------------------------------------------------------------
 def if_render(self, item, context=None, delimiter='', **kwargs):
@@ -302,14 +315,15 @@ def if_render(self, item, context=None, delimiter='', **kwargs):
     return self.render_children(item, context=context, delimiter=delimiter, **kwargs)
 
 
-model.If.render = if_render
+define(model.If, 'render', if_render)
 
 
 # --- cite positions ---------------------------------------------------------------------
 # position="...", first-reference-note-number and et-al-subsequent-*, read from the
 # position exporter.csl stores on each cite (see exporter.csl.positions).
 class _CiteState:
-    """The cite being rendered by render_citation."""
+    """The cite being rendered by render_citation (or the bibliography entry, see
+    :func:`entry_state`)."""
 
     __slots__ = ('capitalize', 'position', 'printed')
 
@@ -319,7 +333,12 @@ class _CiteState:
         self.printed = printed
 
 
-_cite_state: list[_CiteState] = []
+
+
+def entry_state() -> _CiteState:
+    """The state of a bibliography entry being rendered: as in citeproc-js, a term
+    printed first in an entry is capitalised in every style ("(N.d.-b)." in APA)."""
+    return _CiteState(FIRST_POSITION, True, False)
 
 
 def cite_position(item) -> CitePosition:
@@ -336,10 +355,10 @@ def if_position(self, item, context=None):
     return [position.test(value) for value in self.get('position').split()]
 
 
-model.If._position = if_position
+define(model.If, '_position', if_position)
 
 FIRST_REFERENCE_NOTE_NUMBER = 'first-reference-note-number'
-_original_if_variable = model.If._variable
+_original_if_variable = stock(model.If, '_variable')
 
 
 def if_variable(self, item):
@@ -357,8 +376,8 @@ def if_variable(self, item):
     return results
 
 
-model.If._variable = if_variable
-_original_text_variable = model.Text._variable
+define(model.If, '_variable', if_variable)
+_original_text_variable = stock(model.Text, '_variable')
 
 
 def text_variable(self, item, context):
@@ -370,8 +389,8 @@ def text_variable(self, item, context):
     return _original_text_variable(self, item, context)
 
 
-model.Text._variable = text_variable
-_original_label_render = model.Label.render
+define(model.Text, '_variable', text_variable)
+_original_label_render = stock(model.Label, 'render')
 
 
 def label_render(self, item, *args, **kwargs):
@@ -385,20 +404,21 @@ def label_render(self, item, *args, **kwargs):
     return _original_label_render(self, item, *args, **kwargs)
 
 
-model.Label.render = label_render
+define(model.Label, 'render', label_render)
 
 # CSL 1.0.2 "Name" (#name): et-al-subsequent-min / et-al-subsequent-use-first replace
 # et-al-min / et-al-use-first for cites that are not first (citeproc-js: when set
 # anywhere in the inheritance chain: cs:name, cs:citation, cs:style).
 _SUBSEQUENT_OPTIONS = {'et-al-min': 'et-al-subsequent-min',
                        'et-al-use-first': 'et-al-subsequent-use-first'}
-_original_name_get_option = model.Name.get_option
+_original_name_get_option = stock(model.Name, 'get_option')
 
 
 def name_get_option(self, name, context=None, sort_options=None):
     subsequent = _SUBSEQUENT_OPTIONS.get(name)
-    if (subsequent is not None and sort_options is None and _cite_state
-            and _cite_state[-1].position.position != FIRST
+    cite_states = render_context().cite_states if subsequent is not None else None
+    if (subsequent is not None and sort_options is None and cite_states
+            and cite_states[-1].position.position != FIRST
             and _inherited_attribute(self, subsequent, context) is not None):
         return _original_name_get_option(self, subsequent, context, sort_options)
     return _original_name_get_option(self, name, context, sort_options)
@@ -416,7 +436,7 @@ def _inherited_attribute(name_el, attribute: str, context) -> str | None:
     return value or None
 
 
-model.Name.get_option = name_get_option
+define(model.Name, 'get_option', name_get_option)
 
 # Not in CSL 1.0.2; citeproc-js behaviour that note styles rely on ("Ibid." opens a
 # footnote): a term (<text term="..."/>) that is the first thing printed in a citation
@@ -446,22 +466,24 @@ def capitalize_first_word(text: str) -> str:
 def _marks_printed(render):
     def wrapper(self, *args, **kwargs):
         text = render(self, *args, **kwargs)
-        if _cite_state and text is not None and str(text) != '':
-            _cite_state[-1].printed = True
+        cite_states = render_context().cite_states
+        if cite_states and text is not None and str(text) != '':
+            cite_states[-1].printed = True
         return text
     wrapper.__wrapped__ = render
     return wrapper
 
 
 for _cls in (model.Text, model.Names, model.Date, model.Number, model.Label):
-    _cls.render = _marks_printed(_cls.render)
+    define(_cls, 'render', _marks_printed(stock(_cls, 'render')))
 
-_original_text_term = model.Text._term
+_original_text_term = stock(model.Text, '_term')
 
 
 def text_term(self, item):
     text = _original_text_term(self, item)
-    if text and _cite_state and _cite_state[-1].capitalize and not _cite_state[-1].printed:
+    cite_states = render_context().cite_states
+    if text and cite_states and cite_states[-1].capitalize and not cite_states[-1].printed:
         capitalized = capitalize_first_word(str(text))
         if capitalized != str(text):
             try:
@@ -471,4 +493,4 @@ def text_term(self, item):
     return text
 
 
-model.Text._term = text_term
+define(model.Text, '_term', text_term)

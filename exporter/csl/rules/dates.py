@@ -19,6 +19,10 @@ from __future__ import annotations
 from citeproc import model
 from citeproc.source import VariableError
 
+from ..context import render_context
+from ..overrides import define, stock
+from ..treememo import invalidate
+
 EN_DASH = '\u2013'
 GRANULARITY = ('year', 'month', 'day')
 
@@ -39,17 +43,25 @@ class _Overridden:
     def __init__(self, element, attrib: dict) -> None:
         self.element, self.attrib = element, attrib
 
+    # the memos derived from the element's attributes (exporter.csl.treememo) must not
+    # survive either change
+
     def __enter__(self):
         self.saved = dict(self.element.attrib)
         if self.saved != self.attrib:
             self.element.attrib.clear()
             self.element.attrib.update(self.attrib)
+            invalidate(self.element)
         return self.element
 
     def __exit__(self, *exc) -> None:
-        if dict(self.element.attrib) != self.saved:
-            self.element.attrib.clear()
-            self.element.attrib.update(self.saved)
+        try:
+            if dict(self.element.attrib) != self.saved:
+                self.element.attrib.clear()
+                self.element.attrib.update(self.saved)
+        finally:
+            if self.saved != self.attrib:
+                invalidate(self.element)
 
 
 def _is_locale_date_part(self) -> bool:
@@ -57,15 +69,15 @@ def _is_locale_date_part(self) -> bool:
     return parent is not None and parent.is_locale_date()
 
 
-_original_date_part_process = model.Date_Part.process
-# ids of dates whose implicit year-suffix was already rendered in the current entry or
-# cite; cleared by exporter.csl.patches.substitute whenever a new entry/cite starts
-suffix_shown: set[int] = set()
+_original_date_part_process = stock(model.Date_Part, 'process')
 
 
 def date_part_process(self, date, context=None):
     # the override attributes are applied by date_part_render; never mutate here
     text = _original_date_part_process(self, date, None)
+    # ids of the dates whose implicit year-suffix the entry or cite rendered already
+    # (forgotten whenever a new entry or cite starts, RenderContext.start_entry)
+    suffix_shown = render_context().suffix_shown
     if (self.get('name') == 'year' and 'year_suffix' in date and text
             and id(date) not in suffix_shown):
         # implicit year-suffix (CSL 1.0.2 "Disambiguation", see exporter.csl.disambiguation):
@@ -173,8 +185,8 @@ def render_date_range(self, date_range, show_parts=None, context=None):
     return self.join(pieces) if pieces else None
 
 
-model.Date_Part.is_locale_date_part = _is_locale_date_part
-model.Date_Part.process = date_part_process
-model.Date_Part.render = date_part_render
-model.Date.render_single_date = render_single_date
-model.Date.render_date_range = render_date_range
+define(model.Date_Part, 'is_locale_date_part', _is_locale_date_part)
+define(model.Date_Part, 'process', date_part_process)
+define(model.Date_Part, 'render', date_part_render)
+define(model.Date, 'render_single_date', render_single_date)
+define(model.Date, 'render_date_range', render_date_range)

@@ -18,24 +18,20 @@ from __future__ import annotations
 from citeproc import model
 from citeproc.source import VariableError
 
-from .dates import suffix_shown
-
-_state: dict = {'by_tag': {}, 'vars': set()}
-_recorders: list[set[str]] = []
+from ..context import render_context
+from ..overrides import define, stock
 
 
 def _get_repressed(self) -> dict:
-    return _state['by_tag']
+    return render_context().repressed
 
 
 def _set_repressed(self, value: dict) -> None:
     # citeproc-py assigns layout.repressed = {} when it starts an entry or a cite
-    _state['by_tag'] = value
-    _state['vars'] = set()
-    suffix_shown.clear()
+    render_context().start_entry(value)
 
 
-model.Layout.repressed = property(_get_repressed, _set_repressed)
+define(model.Layout, 'repressed', property(_get_repressed, _set_repressed))
 
 
 def _variables(element) -> list[str]:
@@ -47,18 +43,20 @@ def _variables(element) -> list[str]:
 
 
 def _record(element, text) -> None:
-    if _recorders and text is not None and str(text) != '':
-        for recorder in _recorders:
+    recorders = render_context().substitute_recorders
+    if recorders and text is not None and str(text) != '':
+        for recorder in recorders:
             recorder.update(_variables(element))
 
 
 def _suppressing(render):
     def wrapper(self, *args, **kwargs):
         # (the attribute is read only while variables are suppressed)
-        variables = _state['vars'] and self.get('variable')
-        if variables and _state['vars']:
+        substituted = render_context().substituted
+        variables = substituted and self.get('variable')
+        if variables and substituted:
             names = variables.split()
-            kept = [v for v in names if v not in _state['vars']]
+            kept = [v for v in names if v not in substituted]
             if not kept:
                 return None
             if len(kept) < len(names):  # cs:names with several variables
@@ -77,13 +75,15 @@ def _suppressing(render):
 
 
 for _cls in (model.Text, model.Names, model.Date, model.Number):
-    _cls.render = _suppressing(_cls.render)
+    define(_cls, 'render', _suppressing(stock(_cls, 'render')))
 
 
 def substitute_render(self, item, context=None, **kwargs):
     text = None
+    current = render_context()
+    recorders = current.substitute_recorders
     for child in self.getchildren():
-        _recorders.append(set())
+        recorders.append(set())
         try:
             if ((isinstance(child, model.Names) and child.name is None)
                     or isinstance(child, model.Choose)):
@@ -96,18 +96,18 @@ def substitute_render(self, item, context=None, **kwargs):
         except VariableError:
             text = None
         finally:
-            used = _recorders.pop()
+            used = recorders.pop()
         if text:
-            _state['vars'].update(used)
-            _state['vars'].update(_variables(child))
+            current.substituted.update(used)
+            current.substituted.update(_variables(child))
             return text
     return None
 
 
-model.Substitute.render = substitute_render
+define(model.Substitute, 'render', substitute_render)
 
 
-_original_names_process = model.Names.process
+_original_names_process = stock(model.Names, 'process')
 
 
 def names_process(self, item, names_context=None, context=None, **kwargs):
@@ -117,4 +117,4 @@ def names_process(self, item, names_context=None, context=None, **kwargs):
                                    **kwargs)
 
 
-model.Names.process = names_process
+define(model.Names, 'process', names_process)

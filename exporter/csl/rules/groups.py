@@ -22,21 +22,34 @@ from __future__ import annotations
 from citeproc import model
 from citeproc.source import VariableError
 
+from ..context import render_context
+from ..overrides import define, stock
 from ..seams import nonempty
 from ..treememo import attrs, children
 
-_frames: list[list[bool]] = []  # [called, rendered] per group being rendered
-
 
 def note_variable(rendered: bool) -> None:
-    if _frames:
-        frame = _frames[-1]
+    frames = render_context().group_frames
+    if frames:
+        frame = frames[-1]
         frame[0] = True
         if rendered:
             frame[1] = True
 
 
 _nonempty = nonempty  # text is not None and str(text) != ''
+
+
+def _printed(current) -> bool | None:
+    """Whether the cite or entry being rendered has printed anything (rules.citation)."""
+    return current.cite_states[-1].printed if current.cite_states else None
+
+
+def _restore_printed(current, printed: bool | None) -> None:
+    # what a suppressed group or macro printed was never printed: a term after it is still
+    # the first thing printed (citeproc-js restores term_predecessor the same way)
+    if printed is not None and current.cite_states:
+        current.cite_states[-1].printed = printed
 
 
 def _recording(render):
@@ -52,7 +65,7 @@ def _recording(render):
     return wrapper
 
 
-_original_text_render = model.Text.render
+_original_text_render = stock(model.Text, 'render')
 
 
 def text_render(self, *args, **kwargs):
@@ -69,23 +82,29 @@ def text_render(self, *args, **kwargs):
         # calls variables and all of them are empty, its terms and values are not
         # printed either ("In " before absent editors).
         frame = [False, False]
-        _frames.append(frame)
+        current = render_context()
+        frames = current.group_frames
+        printed = _printed(current)
+        frames.append(frame)
         try:
             text = _original_text_render(self, *args, **kwargs)
         finally:
-            _frames.pop()
+            frames.pop()
         suppressed = frame[0] and not frame[1]
         if frame[0] or (text is not None and str(text) != ''):
             note_variable(not suppressed and _nonempty(text))
-        return None if suppressed else text
+        if suppressed:
+            _restore_printed(current, printed)
+            return None
+        return text
     if variable is None or variable == 'year-suffix':
         return _original_text_render(self, *args, **kwargs)
     return _recorded_text_render(self, *args, **kwargs)
 
 
 _recorded_text_render = _recording(_original_text_render)
-model.Text.render = text_render
-_original_names_render = model.Names.render
+define(model.Text, 'render', text_render)
+_original_names_render = stock(model.Names, 'render')
 
 
 def _has_names(self, item) -> bool:
@@ -104,29 +123,33 @@ def names_render(self, item, *args, **kwargs):
     variable, as in citeproc-js: a macro or group holding nothing else is suppressed
     (journal-of-periodontal-research leaves "Anonymous" out of an unsigned report)."""
     frame = [False, False]
-    _frames.append(frame)
+    frames = render_context().group_frames
+    frames.append(frame)
     try:
         text = _original_names_render(self, item, *args, **kwargs)
     except VariableError:
-        _frames.pop()
+        frames.pop()
         note_variable(False)
         raise
-    _frames.pop()
+    frames.pop()
     own = _has_names(self, item)
     note_variable(_nonempty(text) and (own or frame[1]))
     return text
 
 
-model.Names.render = names_render
-model.Date.render = _recording(model.Date.render)
-model.Number.render = _recording(model.Number.render)
+define(model.Names, 'render', names_render)
+define(model.Date, 'render', _recording(model.Date.render))
+define(model.Number, 'render', _recording(model.Number.render))
 
 
 def group_process(self, item, context=None, **kwargs):
     output = []
     delimiter = attrs(self).get('delimiter', '')
     frame = [False, False]
-    _frames.append(frame)
+    current = render_context()
+    frames = current.group_frames
+    printed = _printed(current)
+    frames.append(frame)
     try:
         for child in children(self):
             try:
@@ -140,7 +163,7 @@ def group_process(self, item, context=None, **kwargs):
             except VariableError:
                 pass
     finally:
-        _frames.pop()
+        frames.pop()
     output = [text for text in output if _nonempty(text)]
     suppressed = not output or (frame[0] and not frame[1])
     # for the enclosing group, a nested group that printed something counts as a
@@ -148,31 +171,33 @@ def group_process(self, item, context=None, **kwargs):
     if frame[0] or not suppressed:
         note_variable(not suppressed)
     if suppressed:
+        _restore_printed(current, printed)
         raise VariableError
     return self.join(output)
 
 
-model.Group.process = group_process
+define(model.Group, 'process', group_process)
 
 
 # A sort key rendered through a macro follows the same rule: a macro whose variables are
 # all empty gives no key (sorted last, as citeproc-js does), not its terms ("Anonymous").
-_original_macro_render = model.Macro.render
+_original_macro_render = stock(model.Macro, 'render')
 
 
 def macro_render(self, item, context=None, sort_options=None):
     if sort_options is None:
         return _original_macro_render(self, item, context=context, sort_options=sort_options)
     frame = [False, False]
-    _frames.append(frame)
+    frames = render_context().group_frames
+    frames.append(frame)
     try:
         text = _original_macro_render(self, item, context=context, sort_options=sort_options)
     finally:
-        _frames.pop()
+        frames.pop()
     suppressed = frame[0] and not frame[1]
     if frame[0] or _nonempty(text):
         note_variable(not suppressed and _nonempty(text))
     return None if suppressed else text
 
 
-model.Macro.render = macro_render
+define(model.Macro, 'render', macro_render)

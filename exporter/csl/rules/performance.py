@@ -5,8 +5,8 @@ queries (macro lookup by name, the enclosing cs:layout / cs:citation /
 cs:bibliography of an element, locale terms ...), attribute reads for formatting
 and affixes, lists of children.  The style tree is static once parsed, so this
 module memoises what is derived from it, per element object, and replaces a few
-stock citeproc-py methods (those no other patch module replaces) with equivalent
-ones that use the memos.  The other patch modules wrap the methods installed here
+stock citeproc-py methods (those no other rule module redefines) with equivalent
+ones that use the memos.  The other rule modules refine the methods defined here
 exactly as they wrapped the stock ones.
 
 Correctness of the memos
@@ -17,10 +17,10 @@ Correctness of the memos
   (and the Python attributes citeproc-py sets on it, such as ``locale.style``)
   alive, so an ``id`` can never be reused while an entry exists.
 * The style tree is mutated in three places only, and each one invalidates the
-  memos of the element it changes: ``Element.set`` (exporter.csl.patches.substitute
+  memos of the element it changes: ``Element.set`` (exporter.csl.rules.substitute
   narrows a ``cs:names`` variable list for one render), ``Element.insert``
   (citeproc-py inserts a default ``cs:name`` into a ``cs:names``; all XPath-derived
-  memos are dropped too), and exporter.csl.patches.dates._Overridden (temporary
+  memos are dropped too), and exporter.csl.rules.dates._Overridden (temporary
   attributes of date-parts and CJK text).  The memos keyed on tuples (XPath
   results, macros by name, locale terms, name options) depend only on the tree's
   structure and on attributes that are never changed: macro and term names,
@@ -29,20 +29,18 @@ Correctness of the memos
   the citation-number index, which is keyed on the bibliography's key list and
   checked on every use.
 * :func:`clear` (called by exporter.csl.styles.clear_caches) forgets everything.
-* The memos themselves live in exporter.csl.treememo, which the hot patch modules
+* The memos themselves live in exporter.csl.treememo, which the hot rule modules
   also use for attribute reads.  tests/csl/test_csl_caches.py checks that nothing
   leaks between styles, locales, markups and renders.
 
 Besides the memos (each section says what stock code it stands for):
 * a cs:names without cs:name gets its default cs:name once (stock citeproc-py
   inserted one more into the cached tree on every render);
-* citation numbers and registration use a key index instead of list searches,
-  and a one-cite citation computes no sort keys;
+* a one-cite citation computes no sort keys (citation numbers and registration use
+  a key index: exporter.csl.engine.ExporterCitationItem / ExporterBibliography);
 * an empty cs:text variable renders as None instead of raising VariableError
   through the whole render chain (every caller treats both alike);
-* String / MixedString concatenation and seams read only the edge characters
-  (exporter.csl.seams); the CSL-JSON reader and CustomDict skip work whose result
-  is known.
+* affixes are joined reading only the edge characters (exporter.csl.seams).
 
 Not a CSL rule: this implements CSL 1.0.2 exactly as before, only faster.
 """
@@ -50,13 +48,13 @@ from __future__ import annotations
 
 import citeproc.string as _string
 from citeproc import model
-from citeproc.frontend import CitationStylesBibliography
-from citeproc.source import CitationItem, CustomDict, VariableError
+from citeproc.source import VariableError
 from citeproc.string import String, join
 from lxml import etree
 
 from .. import treememo
 from ..markup import intermediate as _intermediate
+from ..overrides import define, stock
 from ..seams import normalize_seam
 
 _MISSING = object()
@@ -91,38 +89,9 @@ def _insert(self, index, element):
     _lx_insert(self, index, element)
 
 
-model.SomewhatObjectifiedElement.set = _set
-model.SomewhatObjectifiedElement.insert = _insert
+define(model.SomewhatObjectifiedElement, 'set', _set)
+define(model.SomewhatObjectifiedElement, 'insert', _insert)
 
-
-def _hook_overridden() -> None:
-    # exporter.csl.patches.dates._Overridden rewrites an element's attributes for the
-    # duration of one rendering (and restores them): the element's memos must not
-    # survive either change.
-    from . import dates
-    cls = dates._Overridden
-    enter, exit_ = cls.__enter__, cls.__exit__
-    if getattr(enter, '_invalidates', False):
-        return
-
-    def __enter__(self):
-        element = enter(self)
-        if self.saved != self.attrib:  # enter() replaced the attributes
-            invalidate(self.element)
-        return element
-
-    def __exit__(self, *exc):
-        try:
-            return exit_(self, *exc)
-        finally:
-            if self.saved != self.attrib:  # exit() restored them
-                invalidate(self.element)
-
-    __enter__._invalidates = True
-    cls.__enter__, cls.__exit__ = __enter__, __exit__
-
-
-_hook_overridden()
 
 # --- XPath, root, layout, macros --------------------------------------------------
 _xpath_memo = _memo(per_element=False)
@@ -137,7 +106,7 @@ def xpath_search(self, expression):
     return list(result) if isinstance(result, list) else result
 
 
-model.CitationStylesElement.xpath_search = xpath_search
+define(model.CitationStylesElement, 'xpath_search', xpath_search)
 
 _root_memo = _memo()
 
@@ -150,7 +119,7 @@ def get_root(self):
         return root
 
 
-model.CitationStylesElement.get_root = get_root
+define(model.CitationStylesElement, 'get_root', get_root)
 
 _layout_memo = _memo()
 
@@ -163,7 +132,7 @@ def get_layout(self):
         return layout
 
 
-model.CitationStylesElement.get_layout = get_layout
+define(model.CitationStylesElement, 'get_layout', get_layout)
 
 _macro_memo = _memo(per_element=False)
 
@@ -179,7 +148,7 @@ def get_macro(self, name):
         return macro
 
 
-model.CitationStylesElement.get_macro = get_macro
+define(model.CitationStylesElement, 'get_macro', get_macro)
 
 _locale_date_memo = _memo()
 
@@ -192,7 +161,7 @@ def is_locale_date(self):
         return result
 
 
-model.Date.is_locale_date = is_locale_date
+define(model.Date, 'is_locale_date', is_locale_date)
 
 
 def _get_formatter(self):
@@ -201,8 +170,8 @@ def _get_formatter(self):
     return _intermediate
 
 
-model.CitationStylesElement.get_formatter = _get_formatter
-model.Locale.get_formatter = _get_formatter
+define(model.CitationStylesElement, 'get_formatter', _get_formatter)
+define(model.Locale, 'get_formatter', _get_formatter)
 
 # --- children ------------------------------------------------------------------
 children = treememo.children
@@ -226,7 +195,7 @@ def render_children(self, item, delimiter='', **kwargs):
     return None
 
 
-model.Parent.render_children = render_children
+define(model.Parent, 'render_children', render_children)
 
 
 def choose_render(self, item, context=None, delimiter='', **kwargs):
@@ -239,7 +208,7 @@ def choose_render(self, item, context=None, delimiter='', **kwargs):
     return None
 
 
-model.Choose.render = choose_render
+define(model.Choose, 'render', choose_render)
 
 # --- formatting, affixes, delimiters -------------------------------------------------
 
@@ -285,7 +254,7 @@ def format(self, string):
     return string
 
 
-model.Formatted.format = format
+define(model.Formatted, 'format', format)
 
 _affix_memo = _memo()
 _SELF_PLUS_EMPTY = frozenset({str, String, _string.NoCase, _string.MixedString})
@@ -310,7 +279,7 @@ def wrap(self, string):
     return text  # text + normalize_seam(text, '') is text itself for these types
 
 
-model.Affixed.wrap = wrap
+define(model.Affixed, 'wrap', wrap)
 
 _delimiter_memo = _memo()
 
@@ -330,7 +299,7 @@ def delimited_join(self, strings, default_delimiter=''):
     return text
 
 
-model.Delimited.join = delimited_join
+define(model.Delimited, 'join', delimited_join)
 
 _strip_periods_memo = _memo()
 
@@ -347,7 +316,7 @@ def strip_periods(self, string):
     return string
 
 
-model.StrippedPeriods.strip_periods = strip_periods
+define(model.StrippedPeriods, 'strip_periods', strip_periods)
 
 # --- cs:text ------------------------------------------------------------------------
 _text_memo = _memo()
@@ -390,7 +359,7 @@ def text_process(self, item, context=None, **kwargs):
     return text, language
 
 
-model.Text.process = text_process
+define(model.Text, 'process', text_process)
 
 _variable_memo = _memo()
 
@@ -402,11 +371,11 @@ def _variable_plan(element) -> tuple:
             variable + '-short', variable.replace('-', '_'), variable.startswith('page'))
 
 
-# variables that earlier patches render (exporter.csl.patches.citation: the cite's
+# variables that earlier rule modules render (exporter.csl.rules.citation: the cite's
 # first-reference-note-number) go to the implementation this one replaces
 _DELEGATED = frozenset({'first-reference-note-number'})
-_previous_text_variable = model.Text._variable
-_previous_if_variable = model.If._variable
+_previous_text_variable = stock(model.Text, '_variable')
+_previous_if_variable = stock(model.If, '_variable')
 
 
 def text_variable(self, item, context):
@@ -440,7 +409,7 @@ def text_variable(self, item, context):
     return dict.get(reference, key)
 
 
-model.Text._variable = text_variable
+define(model.Text, '_variable', text_variable)
 
 # --- cs:if / cs:else-if tests ------------------------------------------------------------
 _types_memo = _memo()
@@ -458,7 +427,7 @@ def if_type(self, item):
     return [typ == reference_type for typ in types]
 
 
-model.If._type = if_type
+define(model.If, '_type', if_type)
 
 _variables_memo = _memo()
 
@@ -477,11 +446,11 @@ def if_variable(self, item):
             for variable in variables]
 
 
-model.If._variable = if_variable
+define(model.If, '_variable', if_variable)
 
 # --- locale terms and options ----------------------------------------------------------
 _term_memo = _memo(per_element=False)
-_original_get_term = model.CitationStylesElement.get_term
+_original_get_term = stock(model.CitationStylesElement, 'get_term')
 
 
 def get_term(self, name, form=None, fallback_locale=True, zero_padded=False):
@@ -498,11 +467,11 @@ def get_term(self, name, form=None, fallback_locale=True, zero_padded=False):
         return _original_get_term(self, name, form, fallback_locale, zero_padded)
 
 
-model.CitationStylesElement.get_term = get_term
+define(model.CitationStylesElement, 'get_term', get_term)
 
 _term_text_memo = _memo()
-_original_single = model.Term.single.fget
-_original_multiple = model.Term.multiple.fget
+_original_single = stock(model.Term, 'single').fget
+_original_multiple = stock(model.Term, 'multiple').fget
 
 
 def _term_single(self):
@@ -521,11 +490,11 @@ def _term_multiple(self):
         return _term_text_memo[self][1]
 
 
-model.Term.single = property(_term_single)
-model.Term.multiple = property(_term_multiple)
+define(model.Term, 'single', property(_term_single))
+define(model.Term, 'multiple', property(_term_multiple))
 
 _locale_option_memo = _memo(per_element=False)
-_original_get_locale_option = model.CitationStylesElement.get_locale_option
+_original_get_locale_option = stock(model.CitationStylesElement, 'get_locale_option')
 
 
 def get_locale_option(self, name):
@@ -537,10 +506,10 @@ def get_locale_option(self, name):
         return value
 
 
-model.CitationStylesElement.get_locale_option = get_locale_option
+define(model.CitationStylesElement, 'get_locale_option', get_locale_option)
 
 _date_memo = _memo(per_element=False)
-_original_get_date = model.CitationStylesElement.get_date
+_original_get_date = stock(model.CitationStylesElement, 'get_date')
 
 
 def get_date(self, form):
@@ -552,14 +521,14 @@ def get_date(self, form):
         return date
 
 
-model.CitationStylesElement.get_date = get_date
+define(model.CitationStylesElement, 'get_date', get_date)
 
 # --- names -----------------------------------------------------------------------------
 _name_option_memo = _memo(per_element=False)
 # depend on the cite being rendered (et-al-subsequent-* for cites that are not first,
-# exporter.csl.patches.citation), so never memoised
+# exporter.csl.rules.citation), so never memoised
 _PER_CITE_OPTIONS = frozenset({'et-al-min', 'et-al-use-first'})
-_original_name_get_option = model.Name.get_option
+_original_name_get_option = stock(model.Name, 'get_option')
 
 
 def name_get_option(self, name, context=None, sort_options=None):
@@ -574,10 +543,10 @@ def name_get_option(self, name, context=None, sort_options=None):
         return value
 
 
-model.Name.get_option = name_get_option
+define(model.Name, 'get_option', name_get_option)
 
 _parent_delimiter_memo = _memo(per_element=False)
-_original_get_parent_delimiter = model.Names.get_parent_delimiter
+_original_get_parent_delimiter = stock(model.Names, 'get_parent_delimiter')
 
 
 def get_parent_delimiter(self, context=None):
@@ -589,84 +558,10 @@ def get_parent_delimiter(self, context=None):
         return value
 
 
-model.Names.get_parent_delimiter = get_parent_delimiter
-
-# --- items --------------------------------------------------------------------------
-
-
-class _Reference:
-    """CitationItem.reference (stock: a property looking the item up in the source on
-    every access), looked up once: a non-data descriptor, so after the first access
-    the instance attribute is found without calling any Python code."""
-
-    def __get__(self, item, owner=None):
-        if item is None:
-            return self
-        reference = item.bibliography.source[item.key]
-        item.__dict__['reference'] = reference
-        return reference
-
-
-CitationItem.reference = _Reference()
-
-
-def _dict_getattr(self, name):
-    # stock CustomDict.__getattr__ (self[name], VariableError if missing), one call less
-    try:
-        return dict.__getitem__(self, name)
-    except KeyError:
-        raise VariableError from None
-
-
-CustomDict.__getattr__ = _dict_getattr
-
-
-def _key_index(bibliography) -> dict:
-    """{key: position} of bibliography.keys (a list that is replaced when sorted and
-    appended to when items are registered)."""
-    keys = bibliography.keys
-    memo = bibliography.__dict__.get('_exporter_key_index')
-    if memo is None or memo[0] is not keys or memo[1] != len(keys):
-        index: dict = {}
-        for position, key in enumerate(keys):
-            index.setdefault(key, position)
-        memo = (keys, len(keys), index)
-        bibliography.__dict__['_exporter_key_index'] = memo
-    return memo[2]
-
-
-def _number(self):
-    # stock: self.bibliography.keys.index(self.key) + 1 (a linear search per call)
-    bibliography = self.bibliography
-    keys = bibliography.keys
-    position = _key_index(bibliography).get(self.key)
-    if position is None or position >= len(keys) or keys[position] != self.key:
-        return keys.index(self.key) + 1
-    return position + 1
-
-
-CitationItem.number = property(_number)
-
-
-def register(self, citation, callback=None):
-    # stock CitationStylesBibliography.register with a set-like membership test
-    citation.bibliography = self
-    for item in citation.cites:
-        if item.key in self.source:
-            index = _key_index(self)
-            if item.key not in index:
-                index[item.key] = len(self.keys)
-                self.keys.append(item.key)
-                self.__dict__['_exporter_key_index'] = (self.keys, len(self.keys), index)
-                self.items.append(item)
-        elif callback is not None:
-            callback(item)
-
-
-CitationStylesBibliography.register = register
+define(model.Names, 'get_parent_delimiter', get_parent_delimiter)
 
 # --- sorting ---------------------------------------------------------------------------
-_original_sort = model.Sort.sort
+_original_sort = stock(model.Sort, 'sort')
 
 
 def sort(self, items, context):
@@ -676,7 +571,7 @@ def sort(self, items, context):
     return _original_sort(self, items, context)
 
 
-model.Sort.sort = sort
+define(model.Sort, 'sort', sort)
 
 # --- cs:names ----------------------------------------------------------------------------
 _default_names: dict = {}  # cs:names -> its default cs:name (cleared by clear() only)
@@ -694,7 +589,8 @@ def _default_name(names_context):
     try:
         return _default_names[names_context]
     except KeyError:
-        name_elem = model.Name()
+        from ..engine import element_class  # built after this module is imported
+        name_elem = element_class(model.Name)()
         names_context.insert(0, name_elem)
         _default_names[names_context] = name_elem
         return name_elem
@@ -756,26 +652,7 @@ def names_process(self, item, names_context=None, context=None, **kwargs):
     raise VariableError
 
 
-model.Names.process = names_process
-
-# --- ordinal terms (exporter.csl.patches.terms) -----------------------------------------
-from . import terms as _terms
-
-_ordinal_memo = _memo()
-_original_ordinal_terms = _terms._ordinal_terms
-
-
-def _ordinal_terms(locale) -> dict:
-    # the ordinal terms of a locale element (static); to_ordinal only reads the dict
-    try:
-        return _ordinal_memo[locale]
-    except KeyError:
-        terms = _ordinal_memo[locale] = _original_ordinal_terms(locale)
-        return terms
-
-
-_terms._ordinal_terms = _ordinal_terms
-
+define(model.Names, 'process', names_process)
 
 # --- proxies ----------------------------------------------------------------------------
 _alive: dict = {}  # tree root -> all its elements
@@ -792,147 +669,9 @@ def keep_alive(root) -> None:
         _alive[root] = list(root.iter())
 
 
-# --- seams between rendered pieces (citeproc.string) --------------------------------------
-_MixedString = _string.MixedString
-_string.normalize_seam = normalize_seam  # read at call time by MixedString.__add__, join
-model.normalize_seam = normalize_seam
-
-
-def _mixed_add(self, other):
-    # stock MixedString.__add__ (with its discard_empty_other decorator), inlined
-    if other == '':
-        return self
-    other = normalize_seam(self, other)
-    if other == '' or other == []:
-        return self
-    if isinstance(other, list):  # list.__add__ accepts lists only (TypeError otherwise)
-        return self.__class__(list.__add__(self, other))
-    return self.__class__(list.__add__(self, [other]))
-
-
-def _mixed_radd(self, other):
-    # stock MixedString.__radd__
-    if other == '':
-        return self
-    return _mixed_add(self.__class__([other]), self)
-
-
-def _string_add(self, other):
-    # stock String.__add__
-    if other == '':
-        return self
-    return _mixed_add(_MixedString([self]), other)
-
-
-def _string_radd(self, other):
-    # stock String.__radd__
-    if other == '':
-        return self
-    return _mixed_add(_MixedString([other]), self)
-
-
-_MixedString.__add__ = _mixed_add
-_MixedString.__radd__ = _mixed_radd
-String.__add__ = _string_add
-String.__radd__ = _string_radd
-
-
-# --- CSL-JSON input (citeproc.source) ----------------------------------------------------
-import citeproc
-from citeproc.source import Reference
-from citeproc.source.json import CiteProcJSON
-
-_optional: list = [-1, frozenset()]
-
-
-def _reference_init(self, key, type, **args):
-    # stock Reference.__init__ built the set of known variables for every item;
-    # citeproc.VARIABLES is only ever extended (exporter.csl.patches.variables)
-    if _optional[0] != len(citeproc.VARIABLES):
-        _optional[1] = frozenset({'uri', 'container_uri', 'contributor', 'date'}
-                                 | set(citeproc.VARIABLES))
-        _optional[0] = len(citeproc.VARIABLES)
-    self.key = key
-    self.type = type
-    CustomDict.__init__(self, args, optional=_optional[1])
-
-
-Reference.__init__ = _reference_init
-_original_parse_string = CiteProcJSON.parse_string
-
-
-def _parse_string(self, string):
-    # stock CiteProcJSON.parse_string; without a nocase span the result is one
-    # String piece (stock got there through a TypeError in MixedString.__add__)
-    string = str(string)
-    if self.start_tag in string.lower():
-        return _original_parse_string(self, string)
-    return _MixedString([String(string)]) if string else _MixedString()
-
-
-CiteProcJSON.parse_string = _parse_string
-
-_original_custom_dict_init = CustomDict.__init__
-
-
-def _custom_dict_init(self, args, required=frozenset(), optional=frozenset(), required_or=()):
-    # stock CustomDict.__init__ builds four sets per object (every item, name, date,
-    # cite, citation); when every required key is there and every key is known, all
-    # it does is self.update(args)
-    if not required_or:
-        for key in required:
-            if key not in args:
-                break
-        else:
-            for key in args:
-                if key not in optional and key not in required:
-                    break
-            else:
-                self.update(args)
-                return
-    _original_custom_dict_init(self, args, required, optional, required_or)
-
-
-CustomDict.__init__ = _custom_dict_init
-
-
-def _citeprocjson_init(self, json_data):
-    # stock CiteProcJSON.__init__, with the name and date variable lists as sets
-    # (read once per call: exporter.csl.patches.variables extends them at import)
-    names, dates = frozenset(citeproc.NAMES), frozenset(citeproc.DATES)
-    for ref in json_data:
-        ref_data = {}
-        for key, value in ref.items():
-            python_key = key.replace('-', '_')
-            if python_key == 'id':
-                ref_key = str(value).lower()
-                continue
-            elif python_key == 'type':
-                ref_type = value
-                continue
-            elif python_key == 'key':
-                # conflicts with the ref_key, so ignore
-                continue
-            if python_key == 'shortTitle':
-                python_key = 'title_short'
-
-            if python_key in names:
-                value = self.parse_names(value)
-            elif python_key in dates:
-                value = self.parse_date(value)
-            elif key not in ('language', ):
-                value = self.parse_string(value)
-
-            ref_data[python_key] = value
-        self.add(Reference(ref_key, ref_type, **ref_data))
-
-
-CiteProcJSON.__init__ = _citeprocjson_init
-
-
 # --- characters and single terms ------------------------------------------------------------
 _unicode_memo: dict = {}  # character name -> character (independent of the style)
-_original_unicode_character = model.CitationStylesElement.unicode_character
+_original_unicode_character = stock(model.CitationStylesElement, 'unicode_character')
 
 
 def unicode_character(self, name):
@@ -945,7 +684,7 @@ def unicode_character(self, name):
         return character
 
 
-model.CitationStylesElement.unicode_character = unicode_character
+define(model.CitationStylesElement, 'unicode_character', unicode_character)
 
 
 # --- child elements by name (element.layout, names.name, root.bibliography ...) ----------------
@@ -968,4 +707,4 @@ def _getattr(self, name):
     return result
 
 
-model.SomewhatObjectifiedElement.__getattr__ = _getattr
+define(model.SomewhatObjectifiedElement, '__getattr__', _getattr)

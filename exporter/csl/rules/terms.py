@@ -27,9 +27,12 @@ import re
 
 from citeproc import model
 from citeproc.source import VariableError
+from citeproc.string import join
+
+from ..overrides import define, stock
 
 _FALLBACK = {'symbol': 'short', 'verb-short': 'verb', 'short': None, 'verb': None}
-_original_get_term = model.CitationStylesElement.get_term
+_original_get_term = stock(model.CitationStylesElement, 'get_term')
 
 
 def _lookup(element, name, form, fallback_locale, zero_padded):
@@ -54,10 +57,10 @@ def get_term(self, name, form=None, fallback_locale=True, zero_padded=False):
     return term
 
 
-model.CitationStylesElement.get_term = get_term
+define(model.CitationStylesElement, 'get_term', get_term)
 
 # --- cs:label ------------------------------------------------------------------
-_original_label_process = model.Label.process
+_original_label_process = stock(model.Label, 'process')
 
 
 def label_process(self, item, variable=None, plural=None, context=None, **kwargs):
@@ -83,7 +86,7 @@ def label_process(self, item, variable=None, plural=None, context=None, **kwargs
     return _original_label_process(self, item, variable, plural, context, **kwargs)
 
 
-model.Label.process = label_process
+define(model.Label, 'process', label_process)
 
 _LABEL_TERM = {'number-of-pages': 'page'}
 
@@ -118,7 +121,7 @@ def is_numeric(self, item):
     return results
 
 
-model.If._is_numeric = is_numeric
+define(model.If, '_is_numeric', is_numeric)
 
 # --- numeric ranges in cs:text ---------------------------------------------------
 NUMBER_VARIABLES = frozenset({
@@ -126,7 +129,7 @@ NUMBER_VARIABLES = frozenset({
     'number-of-pages', 'number-of-volumes', 'supplement', 'part-number', 'printing',
     'citation-number'})
 _RANGE = re.compile(r'^\s*([A-Za-z]*\d+[A-Za-z]*)\s*[-\u2013]\s*([A-Za-z]*\d+[A-Za-z]*)\s*$')
-_original_text_variable = model.Text._variable
+_original_text_variable = stock(model.Text, '_variable')
 
 
 def text_variable(self, item, context):
@@ -146,7 +149,7 @@ def text_variable(self, item, context):
     return text
 
 
-model.Text._variable = text_variable
+define(model.Text, '_variable', text_variable)
 
 # --- page ranges ------------------------------------------------------------------
 
@@ -187,18 +190,66 @@ def format_last_page(self, first, last):
                             self.get_root().get_option('page-range-format'))
 
 
-model.FormatNumber._format_last_page = format_last_page
+define(model.FormatNumber, '_format_last_page', format_last_page)
+
+# The page ranges themselves, as citeproc-js 2.4.63 reads them (CSL.Util.PageRangeMangler):
+# a range is two numbers with the same prefix ("N110 - N5", "8n11564-8n1568"); an
+# abbreviated second number is expanded first ("110-5" is 110-115), then the
+# page-range-format applies ("N110–N115" expanded, "n11564–8" minimal, "S45–52"
+# chicago; without page-range-format the range is printed as given).  Two numbers with different
+# prefixes are no range: they are printed as given, joined by a hyphen without spaces
+# ("N110-P5", "110-N6").  Other values (roman numerals, single numbers) as before.
+_PREFIXED_NUMBER = re.compile(r'((?:.*\D)?)(\d+)')
+_stock_process = stock(model.FormatNumber, '_process')
+
+
+def _page_range(self, first: str, last: str, range_format: str | None, delimiter):
+    m1, m2 = _PREFIXED_NUMBER.fullmatch(first), _PREFIXED_NUMBER.fullmatch(last)
+    if m1 is None or m2 is None or not range_format:
+        return None  # not numbers, or no page-range-format (printed as given): the stock way
+    if m1.group(1) != m2.group(1):
+        return first + '-' + last
+    f, l = m1.group(2), m2.group(2)
+    if len(l) < len(f):
+        l = f[:len(f) - len(l)] + l
+    if range_format == 'expanded':
+        return join((first, m2.group(1) + l), delimiter)
+    return join((first, abbreviate_range(f, l, range_format)), delimiter)
+
+
+def format_number_process(self, value, variable):
+    if variable != 'page':
+        return _stock_process(self, value, variable)
+    range_format = self.get_root().get_option('page-range-format')
+    page_range_delimiter = self.get_single_term(name='page-range-delimiter')
+    range_delimiter = page_range_delimiter or self.unicode_character('EN DASH')
+
+    def number_or_range(text):
+        numbers = text.replace('\u2013', '-').split('-')
+        if len(numbers) == 2:
+            first, last = (number.strip() for number in numbers)
+            ranged = _page_range(self, first, last, range_format, range_delimiter)
+            if ranged is not None:
+                return ranged
+        return _stock_process(self, text, variable)
+
+    amp_delimiter = ' ' + self.unicode_character('AMPERSAND') + ' '
+    return join((join((number_or_range(part) for part in comma_part.split('&')), amp_delimiter)
+                 for comma_part in str(value).split(',')), delimiter=', ')
+
+
+define(model.FormatNumber, '_process', format_number_process)
 
 # --- plural detection -------------------------------------------------------------
 # CSL 1.0.2 "Label", plural="contextual": plural when the variable holds several
 # numbers (a range or a list).  "4/2012" is one report number, not two.
-model.Label.RE_MULTIPLE_NUMBERS = re.compile(r'\d+[^\d./]+\d+')
+define(model.Label, 'RE_MULTIPLE_NUMBERS', re.compile(r'\d+[^\d./]+\d+'))
 
 # --- terms new in CSL 1.0.1/1.0.2 ------------------------------------------------------
 # "page-range-delimiter" and "year-range-delimiter" default to an en dash when the
 # locale file does not define them (CSL 1.0.2, Appendix II "Terms").
 _DEFAULT_TERMS = {'page-range-delimiter': '\u2013', 'year-range-delimiter': '\u2013'}
-_original_get_single_term = model.CitationStylesElement.get_single_term
+_original_get_single_term = stock(model.CitationStylesElement, 'get_single_term')
 
 
 def get_single_term(self, name, *args, **kwargs):
@@ -209,12 +260,12 @@ def get_single_term(self, name, *args, **kwargs):
     return text
 
 
-model.CitationStylesElement.get_single_term = get_single_term
+define(model.CitationStylesElement, 'get_single_term', get_single_term)
 
 # --- cs:number with hyphenated variable names ---------------------------------------------
 # CSL 1.0.2 "Number" (#number): any number variable, e.g. "number-of-volumes".  Stock
 # citeproc-py looked up "number-of-volumes" instead of its "number_of_volumes" key.
-_original_number_process = model.Number.process
+_original_number_process = stock(model.Number, 'process')
 
 
 def number_process(self, item, context=None, **kwargs):
@@ -225,55 +276,8 @@ def number_process(self, item, context=None, **kwargs):
     return _original_number_process(self, item, context=context, **kwargs)
 
 
-model.Number.process = number_process
+define(model.Number, 'process', number_process)
 
-# --- ordinals ---------------------------------------------------------------------------
-# CSL 1.0.2 "Ordinal Suffixes" (#ordinal-suffixes) and "Locale Fallback": the ordinal
-# terms of a locale form a set -- the first locale in the fallback chain that defines
-# any ordinal term is used on its own ("3." in German, never German "." mixed with
-# the English "rd").  Within it: "ordinal-NN" for the whole number (00-99), then the
-# last digit ("ordinal-0N", unless limited by match="whole-number"), then "ordinal".
-_XML_NS = '{http://purl.org/net/xbiblio/csl}'
-
-
-def _ordinal_terms(locale) -> dict[str, object]:
-    terms = locale.find(f'{_XML_NS}terms')
-    if terms is None:
-        return {}
-    return {t.get('name'): t for t in terms.iterchildren(f'{_XML_NS}term')
-            if (t.get('name') or '').startswith('ordinal') and t.get('form') in (None, 'long')}
-
-
-def to_ordinal(number, context):
-    root = context.get_root()
-    locales = getattr(root, 'locales', None) or [root]
-    n = int(number)
-    for locale in locales:
-        terms = _ordinal_terms(locale)
-        if not terms:
-            continue
-        candidates = []
-        if n < 100:
-            candidates.append((f'ordinal-{n:02d}', None))
-        else:
-            candidates.append((f'ordinal-{n % 100:02d}', 'last-two-digits'))
-        candidates.append((f'ordinal-{n % 10:02d}', 'last-digit'))
-        for name, how in candidates:
-            term = terms.get(name)
-            if term is None:
-                continue
-            match = term.get('match', 'last-two-digits' if int(name[-2:]) > 9 else 'last-digit')
-            if how == 'last-digit' and match == 'whole-number' and n != int(name[-2:]):
-                continue
-            if how == 'last-digit' and (n % 100) in (11, 12, 13) and f'ordinal-{n % 100:02d}' not in terms and match != 'last-digit':
-                continue
-            return str(number) + str(term.single)
-        if 'ordinal' in terms:
-            return str(number) + str(terms['ordinal'].single)
-    return str(number)
-
-
-model.to_ordinal = to_ordinal
 
 
 # --- locale options ------------------------------------------------------------------
@@ -301,5 +305,5 @@ def get_locale_option(self, name):
     return model.Locale._default_options.get(name)
 
 
-model.Locale.get_option = locale_get_option
-model.CitationStylesElement.get_locale_option = get_locale_option
+define(model.Locale, 'get_option', locale_get_option)
+define(model.CitationStylesElement, 'get_locale_option', get_locale_option)

@@ -13,6 +13,7 @@ from citeproc.source import VariableError
 from citeproc.string import join
 
 from ..markup import LEFT_MARGIN, RIGHT_INLINE
+from ..overrides import define, stock
 
 
 def _render_child(child, item):
@@ -48,8 +49,8 @@ def render_bibliography(self, citation_items):
     return output_items
 
 
-_original_render_bibliography = model.Layout.render_bibliography
-model.Layout.render_bibliography = render_bibliography
+_original_render_bibliography = stock(model.Layout, 'render_bibliography')
+define(model.Layout, 'render_bibliography', render_bibliography)
 
 
 # --- display ----------------------------------------------------------------------
@@ -102,8 +103,6 @@ def _with_display(render):
 
 
 def install_display() -> None:
-    """Wrap the render methods (called once, after every other patch is applied)."""
+    """Wrap the render methods (called once, after every other rule module defined its methods)."""
     for cls in (model.Group, model.Text, model.Names, model.Date, model.Number, model.Label):
-        if not getattr(cls.render, '_exporter_display', False):
-            cls.render = _with_display(cls.render)
-            cls.render._exporter_display = True
+        define(cls, 'render', _with_display(stock(cls, 'render')))

@@ -27,6 +27,7 @@ from ..markup import (
     QUOTE_OPEN_SINGLE,
     RIGHT_INLINE,
 )
+from ..overrides import define
 from ..treememo import attrs
 
 
@@ -36,7 +37,7 @@ def quote(self, string):
     return string
 
 
-model.Quoted.quote = quote
+define(model.Quoted, 'quote', quote)
 
 # closing markers punctuation looks through (formatting, quotes, display blocks)
 _MARKS = re.escape(CLOSERS + QUOTE_CLOSE + BLOCK[1] + INDENT[1] + RIGHT_INLINE[1] + BLOCK[0] + INDENT[0])
@@ -44,6 +45,11 @@ _MOVE_IN = re.compile(f'([{_MARKS}]*{QUOTE_CLOSE}[{_MARKS}]*)([.,])')
 _DOUBLED_PERIOD = re.compile(f'(?<!\\.)([.?!;:][{_MARKS}]*)\\.(?!\\.)')
 _PUNCT_AFTER_QUERY = re.compile(f'([?!])([{_MARKS}]*)([.,])')
 _PERIOD_MOVED_AFTER_QUERY = re.compile(f'([?!])([{_MARKS}]*)\\.(?=[{_MARKS}]*{QUOTE_CLOSE})')
+# citeproc-js's punctuation merging (CSL.Output.Queue.adjust; CSL test suite
+# punctuation_FullMonty*): a colon after ";", "!" or "?" is dropped ("semicolon; colon"),
+# and "!" or "?" after ":" or ";" replaces it ("colon! exclamation")
+_COLON_AFTER_STOP = re.compile(f'([;!?][{_MARKS}]*):')
+_QUERY_AFTER_COLON = re.compile(f'[:;]([{_MARKS}]*)([!?])')
 _QUOTE_MARKERS = re.compile(f'([{QUOTE_OPEN}{QUOTE_CLOSE}])')
 
 
@@ -57,6 +63,8 @@ def finalize(text: str, quotes: tuple[str, str, str, str], punctuation_in_quote:
         # moved inside after "?"/"!": a period is dropped (“Lottery?”), a comma kept
         text = _PERIOD_MOVED_AFTER_QUERY.sub(r'\1\2', text)
     text = _DOUBLED_PERIOD.sub(r'\1', text)
+    text = _COLON_AFTER_STOP.sub(r'\1', text)
+    text = _QUERY_AFTER_COLON.sub(r'\1\2', text)
     text = text.replace(QUOTE_OPEN_SINGLE, QUOTE_OPEN)
     if QUOTE_OPEN in text or QUOTE_CLOSE in text:
         out = []
