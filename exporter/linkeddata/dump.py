@@ -69,6 +69,7 @@ class Unit:
     number: int
     line: int | None
     payload: Any
+    iri_segment: str | None = None  # the record's id in a store: its IRI is base + this
 
 
 @dataclasses.dataclass(frozen=True)
@@ -166,7 +167,10 @@ def write_shard(task: ShardTask, config: DumpConfig) -> dict[str, Any]:
             continue
         for record in mapped:
             records += 1
-            iri, changed = iris.allocate(record, unit.number)
+            if unit.iri_segment is not None:  # from a store: ids are unique there already
+                iri, changed = IRI(config.base_iri + unit.iri_segment), False
+            else:
+                iri, changed = iris.allocate(record, unit.number)
             if changed:
                 warnings.append({"source": unit.source, "record": unit.number,
                                  "reason": f"another record in this shard has the same id; written as <{iri}>"})
@@ -300,6 +304,15 @@ def iter_units(inputs: list[str], from_format: str | None, problems: Callable[[P
             progress(os.path.getsize(path))
 
 
+def store_units(path: str | os.PathLike[str]) -> Iterator[Unit]:
+    """Every record of a record store (exporter.store), in id order, with its id."""
+    from ..store import RecordStore
+
+    with RecordStore(path) as store:
+        for number, stored in enumerate(store, start=1):
+            yield Unit(os.fspath(path), number, None, stored.record, stored.id)
+
+
 def _line_refs(path: str, progress: Callable[[int], None]) -> Iterator[LineRef]:
     number = 0
     offset = 0
@@ -416,6 +429,7 @@ def run_dump(
     html: bool = False,
     progress: bool | None = None,
     description: dict[str, str] | None = None,
+    store: str | os.PathLike[str] | None = None,
 ) -> DumpResult:
     """Dump ``inputs`` as linked data into the folder ``out``; see the module docstring."""
     formats = tuple(dict.fromkeys(formats))
@@ -439,7 +453,8 @@ def run_dump(
     bar = Progress(total, sys.stderr.isatty() if progress is None else progress)
     input_problems: list[Problem] = []
     started = time.monotonic()
-    tasks = iter_tasks(iter_units(inputs, from_format, input_problems.append, bar.bytes_read), shard_records)
+    units = store_units(store) if store is not None else iter_units(inputs, from_format, input_problems.append, bar.bytes_read)
+    tasks = iter_tasks(units, shard_records)
 
     done: dict[int, dict[str, Any]] = {}
 
