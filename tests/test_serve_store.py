@@ -13,13 +13,13 @@ from pathlib import Path
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from support import SEED_SOLR, shared_path
 
 from exporter import model, read
 from exporter.cli import main
 from exporter.model import RECORD_TYPES, PartialDate, Record
 from exporter.problems import ExporterError, Problem
 from exporter.store import RecordStore, decode, encode, from_plain, load, to_plain
-from support import SEED_SOLR, shared_path
 
 # -- the codec over real records ------------------------------------------------------------------
 
@@ -233,8 +233,8 @@ def test_cli_load_then_dump_from_the_store(tmp_path: Path, capsys: pytest.Captur
     assert "0 added or changed" in capsys.readouterr().err
     assert main(["dump", "--store", str(db), "--out", str(tmp_path / "from-store"), "--base-iri", base, "--quiet"]) == 0
     assert main(["dump", str(SEED_SOLR), "--out", str(tmp_path / "from-input"), "--base-iri", base, "--quiet"]) == 0
-    from_store = gzip.open(tmp_path / "from-store" / "part-00000.nt.gz", "rt", encoding="utf-8").read()
-    from_input = gzip.open(tmp_path / "from-input" / "part-00000.nt.gz", "rt", encoding="utf-8").read()
+    from_store = gzip.decompress((tmp_path / "from-store" / "part-00000.nt.gz").read_bytes()).decode("utf-8")
+    from_input = gzip.decompress((tmp_path / "from-input" / "part-00000.nt.gz").read_bytes()).decode("utf-8")
     assert from_store == from_input
     assert f"<{base}pubmed-7919701>" in from_store
 

@@ -164,7 +164,9 @@ class Site:
             return error(404, f"no record {raw[:200]!r} in this catalogue" + self._unknown_extension_hint(raw))
         rid, fmt = found
         if fmt is None:
-            return self.see_other(request, rid)
+            response = self.see_other(request, rid)
+            response.headers["Vary"] = "Accept"  # on every answer of the IRI, errors too
+            return response
         return self.document(request, rid, fmt)
 
     def _unknown_extension_hint(self, raw: str) -> str:
@@ -411,7 +413,7 @@ def _dump_files(folder: str) -> tuple[dict[str, Any], list[dict[str, Any]]]:
     return out, sidecars
 
 
-def create_app(config: ServeConfig) -> Starlette:
+def create_app(config: ServeConfig) -> Any:
     site = Site(config)
 
     async def not_found(request: Request, exc: Exception) -> Response:
@@ -425,12 +427,6 @@ def create_app(config: ServeConfig) -> Starlette:
         traceback.print_exception(exc, file=sys.stderr)
         return error(500, "internal error; the server log has the details")
 
-    async def preflight(request: Request) -> Response:
-        return Response(status_code=204, headers={
-            "Access-Control-Allow-Origin": "*", "Access-Control-Allow-Methods": "GET, HEAD, POST, OPTIONS",
-            "Access-Control-Allow-Headers": "Accept, Content-Type, If-None-Match, If-Modified-Since",
-            "Access-Control-Max-Age": "86400"})
-
     routes = [
         Route("/", site.dataset, methods=["GET", "HEAD"]),
         Route("/dataset", site.dataset, methods=["GET", "HEAD"]),
@@ -438,7 +434,6 @@ def create_app(config: ServeConfig) -> Starlette:
         Route("/record/{rest:path}", site.record, methods=["GET", "HEAD"]),
         Route("/dumps/{name}", site.dump_file, methods=["GET", "HEAD"]),
         Route("/sparql", site.sparql_endpoint, methods=["GET", "HEAD", "POST"]),
-        Route("/{any:path}", preflight, methods=["OPTIONS"]),
     ]
     @contextlib.asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
@@ -449,10 +444,32 @@ def create_app(config: ServeConfig) -> Starlette:
                                                        Exception: server_error},
                     lifespan=lifespan)
     app.state.site = site
-    return app
+    return Preflight(app)
 
 
-def app_from_environment() -> Starlette:
+PREFLIGHT_HEADERS = [
+    (b"access-control-allow-origin", b"*"), (b"access-control-allow-methods", b"GET, HEAD, POST, OPTIONS"),
+    (b"access-control-allow-headers", b"Accept, Content-Type, If-None-Match, If-Modified-Since"),
+    (b"access-control-max-age", b"86400"), (b"content-length", b"0"),
+]
+
+
+class Preflight:
+    """Answers CORS preflight requests (OPTIONS) for every path; the rest goes to the app."""
+
+    def __init__(self, app: Any) -> None:
+        self.app = app
+        self.state = app.state
+
+    async def __call__(self, scope: dict[str, Any], receive: Any, send: Any) -> None:
+        if scope["type"] == "http" and scope["method"] == "OPTIONS":
+            await send({"type": "http.response.start", "status": 204, "headers": PREFLIGHT_HEADERS})
+            await send({"type": "http.response.body", "body": b""})
+            return
+        await self.app(scope, receive, send)
+
+
+def app_from_environment() -> Any:
     """The application for ``uvicorn --factory`` workers: the configuration is passed in
     an environment variable, as JSON, by ``exporter serve``."""
     data = json.loads(os.environ[CONFIG_VARIABLE])
