@@ -260,6 +260,11 @@ class RecordStore:
             return None
         return StoredRecord(row[0], decode(row[1]), row[2], row[3])
 
+    def body(self, record_id: str) -> bytes | None:
+        """The stored (encoded) record, for :func:`decode`."""
+        row = self._db.execute("SELECT body FROM records WHERE id = ?", (record_id,)).fetchone()
+        return row[0] if row else None
+
     def head(self, record_id: str) -> tuple[str, float] | None:
         """(hash, last-modified) without decoding the record."""
         return self._db.execute("SELECT hash, modified FROM records WHERE id = ?", (record_id,)).fetchone()
@@ -339,9 +344,10 @@ _SCHEMA = """
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL) WITHOUT ROWID;
 CREATE TABLE IF NOT EXISTS records (
     id TEXT PRIMARY KEY,
-    body BLOB NOT NULL,      -- zlib(canonical JSON of the Record)
     hash TEXT NOT NULL,      -- SHA-256 of the canonical JSON
-    modified REAL NOT NULL   -- last time the content changed, seconds since the epoch
+    modified REAL NOT NULL,  -- last time the content changed, seconds since the epoch
+    body BLOB NOT NULL       -- zlib(canonical JSON of the Record); last, so that reading
+                             -- hash and modified does not read the body's overflow pages
 ) WITHOUT ROWID;
 """
 

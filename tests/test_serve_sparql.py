@@ -193,3 +193,62 @@ def test_sparql_store_is_rebuilt_not_appended(tmp_path: Path) -> None:
         again = build_store(store, tmp_path / "g", "https://example.org/r/")
     assert first == again > 50
     assert sorted(p.name for p in tmp_path.iterdir()) == ["g", "s.db"]
+
+
+# -- the same dump in Oxigraph's own server --------------------------------------------------------
+
+
+def oxigraph_cli() -> str:
+    import shutil
+    import sys
+
+    beside = Path(sys.executable).parent / "oxigraph"  # the PyPI package installs it next to python
+    found = str(beside) if beside.exists() else shutil.which("oxigraph")
+    if found is None:
+        pytest.skip("no oxigraph command (pip install oxigraph)")
+    return found
+
+
+@pytest.fixture(scope="module")
+def oxigraph_server(server: Server, tmp_path_factory: pytest.TempPathFactory):
+    import subprocess
+    import time
+
+    import httpx
+    from test_serve_http import free_port
+
+    cli = oxigraph_cli()
+    folder = tmp_path_factory.mktemp("oxigraph")
+    nt = folder / "dump.nt"  # the server's loader guesses the format from the extension: no .gz
+    nt.write_bytes(gzip.decompress((server.folder / "dumps" / "part-00000.nt.gz").read_bytes()))
+    subprocess.run([cli, "load", "--location", str(folder / "db"), "--file", str(nt)], check=True,
+                   capture_output=True, timeout=120)
+    port = free_port()
+    process = subprocess.Popen([cli, "serve-read-only", "--location", str(folder / "db"), "--bind", f"127.0.0.1:{port}"],
+                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    url = f"http://127.0.0.1:{port}/query"
+    deadline = time.monotonic() + 30
+    while True:
+        try:
+            httpx.get(url, params={"query": "ASK {}"}, timeout=5)
+            break
+        except httpx.TransportError:
+            if time.monotonic() > deadline or process.poll() is not None:
+                process.kill()
+                pytest.fail("oxigraph serve-read-only did not start")
+            time.sleep(0.2)
+    yield url
+    process.terminate()
+    process.wait(20)
+
+
+@pytest.mark.parametrize("query", SELECTS)
+def test_oxigraph_server_answers_as_sparql_endpoint(server: Server, oxigraph_server: str, query: str) -> None:
+    import httpx
+
+    query = query.replace("{base}", server.base)
+    ours = sparql(server, query)
+    theirs = httpx.get(oxigraph_server, params={"query": query},
+                       headers={"Accept": "application/sparql-results+json"}, timeout=30)
+    assert theirs.status_code == 200, theirs.text
+    assert rows_of(ours) and rows_of(ours) == rows_of(theirs)

@@ -51,7 +51,7 @@ from starlette.routing import Route
 from .. import __version__
 from ..linkeddata.terms import iri_segment
 from ..problems import ExporterError
-from ..store import RecordStore
+from ..store import RecordStore, decode
 from .accept import AcceptError, Variant, negotiate
 from .formats import SELECTORS, DocumentFormat, by_extension, document_formats, find_format, render
 
@@ -145,29 +145,31 @@ class Site:
 
     # -- the record IRI and its documents -----------------------------------------------------
 
-    def resolve(self, raw: str) -> tuple[str, DocumentFormat | None] | None:
-        """(record id, document format or None for the IRI itself), or None for no record."""
+    def resolve(self, raw: str) -> tuple[str, DocumentFormat | None, tuple[str, float]] | None:
+        """(record id, document format or None for the IRI itself, (hash, last-modified)),
+        or None when there is no such record. Documents are tried first (the common request,
+        one lookup); the longest extension first, so ``.biblatex.bib`` is not read as ``.bib``."""
         rid = iri_segment(raw)
-        if self.store.head(rid) is not None:
-            return rid, None
         for extension, fmt in self.extensions:
             if rid.endswith(extension) and len(rid) > len(extension):
                 stem = rid[: -len(extension)]
-                if self.store.head(stem) is not None:
-                    return stem, fmt
-        return None
+                head = self.store.head(stem)
+                if head is not None:
+                    return stem, fmt, head
+        head = self.store.head(rid)
+        return (rid, None, head) if head is not None else None
 
     async def record(self, request: Request) -> Response:
         raw = request.path_params["rest"]
         found = self.resolve(raw)
         if found is None:
             return error(404, f"no record {raw[:200]!r} in this catalogue" + self._unknown_extension_hint(raw))
-        rid, fmt = found
+        rid, fmt, head = found
         if fmt is None:
             response = self.see_other(request, rid)
             response.headers["Vary"] = "Accept"  # on every answer of the IRI, errors too
             return response
-        return self.document(request, rid, fmt)
+        return self.document(request, rid, fmt, head)
 
     def _unknown_extension_hint(self, raw: str) -> str:
         stem, dot, ext = raw.rpartition(".")
@@ -213,16 +215,13 @@ class Site:
         path = f"/record/{rid}{fmt.extension}"
         return path + ("?" + urlencode(params) if params else "")
 
-    def document(self, request: Request, rid: str, fmt: DocumentFormat) -> Response:
+    def document(self, request: Request, rid: str, fmt: DocumentFormat, head: tuple[str, float]) -> Response:
         style = locale = None
         if fmt.name == "citation":
             try:
                 style, locale = check_style(request.query_params.get("style"), request.query_params.get("locale"))
             except ExporterError as exc:
                 return error(400, str(exc))
-        head = self.store.head(rid)
-        if head is None:
-            return error(404, f"no record {rid!r} in this catalogue")
         content_hash, modified = head
         base = self.record_base(request)
         tag = hashlib.sha256(f"{content_hash}|{fmt.name}|{style}|{locale}|{base}|{__version__}".encode()).hexdigest()[:32]
@@ -243,12 +242,13 @@ class Site:
             headers["Access-Control-Expose-Headers"] = "ETag, Last-Modified, Link, Content-Location"
         if _not_modified(request, etag, modified):
             return Response(status_code=304, headers=headers)
-        stored = self.store.get(rid)
-        assert stored is not None
+        body = self.store.body(rid)
+        if body is None:  # gone since the lookup (a load running beside the server)
+            return error(404, f"no record {rid!r} in this catalogue")
         iri = base + rid
         links = {f.name: f"{rid}{f.extension}" for f in self.formats}
         try:
-            text = render(fmt, stored.record, base, iri, style=style, locale=locale, page_links=links)
+            text = render(fmt, decode(body), base, iri, style=style, locale=locale, page_links=links)
         except ExporterError as exc:
             return error(422, f"record {rid!r} cannot be written as {fmt.name}: {exc}")
         return Response(text, headers=headers, media_type=fmt.content_type)
