@@ -63,10 +63,13 @@ def start_server(folder: Path, *extra: str) -> Server:
     assert main(["load", str(SEED_SOLR), str(synthetic), str(odd), "--store", str(db), "--base-iri", base, "--sparql"]) == 0
     assert main(["dump", "--store", str(db), "--out", str(folder / "dumps"), "--base-iri", base, "--quiet"]) == 0
     log = open(folder / "server.log", "w", encoding="utf-8")  # noqa: SIM115 - closed by the fixture
+    # a file named like a style in the server's working directory: a style name must never be
+    # taken for a path (test_curl_follows_to_the_seeds_apa_entry fails if it is)
+    (folder / "apa").write_text("not a CSL style\n", encoding="utf-8")
     process = subprocess.Popen(
         [sys.executable, "-m", "exporter", "serve", "--store", str(db), "--port", str(port),
          "--dumps", str(folder / "dumps"), *extra],
-        stdout=log, stderr=subprocess.STDOUT, env=dict(os.environ, PYTHONUNBUFFERED="1"))
+        stdout=log, stderr=subprocess.STDOUT, env=dict(os.environ, PYTHONUNBUFFERED="1"), cwd=folder)
     server = Server(process, port, folder)
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline:
@@ -136,6 +139,7 @@ CONNEG = [
     ("text/x-bibliography; style=../../../etc/passwd", "", 400, None, "text/plain"),
     ("text/x-bibliography; style=apa; locale=xx-XX", "", 400, None, "text/plain"),
     ("text/html", "?format=docx", 400, None, "text/plain"),
+    ("text/x-bibliography; locale=de-de", "", 303, f"/record/{SEED_ID}.citation.txt?style=apa&locale=de-DE", "text/plain"),
 ]
 
 
@@ -328,6 +332,14 @@ def test_bad_requests_get_one_line(server: Server, path: str, headers: dict, sta
     assert words in response.text
     assert response.text.endswith("\n") and response.text.count("\n") == 1
     assert "Traceback" not in response.text and "File \"" not in response.text
+
+
+def test_bad_host_header_never_reaches_the_description(server: Server) -> None:
+    # Starlette falls back to the server's address for a Host that is not one; the server
+    # also refuses (400) any address that does not make an IRI
+    response = server.get("/dataset", headers={"Host": "evil.example\"><script>", "Accept": "text/html"})
+    assert response.status_code in (200, 400)
+    assert "<script>" not in response.text and "evil" not in response.text
 
 
 def test_wrong_method_is_405(server: Server) -> None:

