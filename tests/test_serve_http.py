@@ -139,6 +139,8 @@ CONNEG = [
     ("text/x-bibliography; style=../../../etc/passwd", "", 400, None, "text/plain"),
     ("text/x-bibliography; style=apa; locale=xx-XX", "", 400, None, "text/plain"),
     ("text/html", "?format=docx", 400, None, "text/plain"),
+    ("text/html", "?style=ieee", 303, f"/record/{SEED_ID}.citation.txt?style=ieee", "text/plain"),
+    ("text/html", "?style=nope", 400, None, "text/plain"),
     ("text/x-bibliography; locale=de-de", "", 303, f"/record/{SEED_ID}.citation.txt?style=apa&locale=de-DE", "text/plain"),
 ]
 
@@ -394,3 +396,21 @@ def test_store_that_is_missing_is_a_clear_error(tmp_path: Path) -> None:
                           capture_output=True, text=True, timeout=60, check=False)
     assert done.returncode == 2
     assert done.stderr.strip().splitlines() == [f"exporter: {tmp_path / 'none.db'}: no such store (make one with exporter load)"]
+
+
+def test_several_workers_serve_the_same_answers(tmp_path: Path, seed_record) -> None:
+    """`serve --workers 2`: uvicorn's worker processes build the app from the configuration
+    that `exporter serve` passes them; every answer is the same whichever worker gives it."""
+    two = start_server(tmp_path, "--workers", "2")
+    try:
+        expected = write([seed_record], "ris")
+        answers = set()
+        for _ in range(20):
+            with httpx.Client(base_url=two.url, timeout=30) as fresh:  # new connections spread over workers
+                response = fresh.get(f"/record/{SEED_ID}", headers={"Accept": "application/x-research-info-systems"},
+                                     follow_redirects=True)
+                assert response.status_code == 200
+                answers.add((response.text, response.headers["etag"]))
+        assert len(answers) == 1 and next(iter(answers))[0] == expected
+    finally:
+        stop_server(two)

@@ -181,35 +181,34 @@ class Site:
         return ""
 
     def see_other(self, request: Request, rid: str) -> Response:
+        """303 to the document: ``?format=`` first, then ``?style=`` (a bibliography), then Accept."""
         query = request.query_params
         params: dict[str, str] = {}
         if "format" in query:
             fmt = find_format(query["format"])
             if fmt is None:
                 return error(400, f"unknown format {query['format'][:40]!r} (known: {self._format_names()})")
+        elif "style" in query:
+            fmt = next(f for f in self.formats if f.name == "citation")
         else:
             try:
                 chosen = negotiate(request.headers.get("accept"), self.variants)
             except AcceptError as exc:
-                return error(400, str(exc), {"Vary": "Accept"})
+                return error(400, str(exc))
             if chosen is None:
-                return error(406, f"none of the accepted types is available; available: {self._media_list()}",
-                             {"Vary": "Accept"})
+                return error(406, f"none of the accepted types is available; available: {self._media_list()}")
             variant, params = chosen
             fmt = next(f for f in self.formats if f.name == variant.key)
-        if fmt.name == "citation" or "style" in query or "locale" in query:
-            style = query.get("style", params.get("style"))
-            locale = query.get("locale", params.get("locale"))
-            if fmt.name == "citation":
-                try:
-                    style, locale = check_style(style, locale)
-                except ExporterError as exc:
-                    return error(400, str(exc), {"Vary": "Accept"})
-                params = {"style": style, **({"locale": locale} if locale else {})}
+        if fmt.name == "citation":
+            try:  # the query overrides the media type's parameters
+                style, locale = check_style(query.get("style", params.get("style")), query.get("locale", params.get("locale")))
+            except ExporterError as exc:
+                return error(400, str(exc))
+            params = {"style": style, **({"locale": locale} if locale else {})}
         else:
             params = {}
-        location = self.document_path(rid, fmt, params if fmt.name == "citation" else {})
-        headers = {"Vary": "Accept", "Location": location, "Access-Control-Allow-Origin": "*"}
+        location = self.document_path(rid, fmt, params)
+        headers = {"Location": location, "Access-Control-Allow-Origin": "*"}
         return Response(f"See {location}\n", status_code=303, headers=headers, media_type="text/plain")
 
     @staticmethod

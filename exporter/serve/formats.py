@@ -120,8 +120,30 @@ def _ntriples(record: Record, base_iri: str, iri: str) -> str:
     return nt_document(_rdf_triples(record, base_iri, iri))
 
 
+@cache
+def _context_json() -> str:
+    import json
+
+    from ..linkeddata.jsonld import CONTEXT
+
+    return json.dumps(CONTEXT, ensure_ascii=False, separators=(",", ":"))
+
+
+def _jsonld(record: Record, base_iri: str, iri: str) -> str:
+    """One node object with the writer's inline context, as the dump's JSON-LD lines and the
+    record page have it; compact JSON (the C encoder: indenting takes the slow pure-Python one)."""
+    import json
+
+    from ..linkeddata.jsonld import record_tree
+    from ..linkeddata.terms import IRI
+
+    tree = record_tree(IRI(iri), _rdf_triples(record, base_iri, iri))
+    body = json.dumps(tree, ensure_ascii=False, separators=(",", ":"))
+    return '{"@context":' + _context_json() + "," + body[1:] + "\n"
+
+
 #: renderers that bypass a writer for speed (same graph; tests compare them with the writer)
-FAST = {"turtle": _turtle, "ntriples": _ntriples}
+FAST = {"turtle": _turtle, "ntriples": _ntriples, "jsonld": _jsonld}
 
 
 @cache

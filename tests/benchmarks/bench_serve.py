@@ -16,6 +16,7 @@ import asyncio
 import os
 import random
 import re
+import resource
 import shutil
 import socket
 import subprocess
@@ -69,11 +70,15 @@ def build_store(work: Path, records: int) -> Path:
     source = work / f"synthetic-{records}.jsonl"
     started = time.monotonic()
     write_jsonl(source, records)
+    loading = time.monotonic()
     subprocess.run([*exporter_command(), "load", str(source), "--store", str(db) + ".part"], check=True)
+    loaded = time.monotonic() - loading
+    peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024  # the load is the only child yet
     os.replace(str(db) + ".part", db)
     source.unlink()
-    print(f"store: {records:,} records loaded into {db} in {time.monotonic() - started:.0f} s "
-          f"({db.stat().st_size / 1e6:.0f} MB)")
+    print(f"store: {records:,} records loaded into {db} in {loaded:.0f} s ({records / loaded:,.0f} records/s; "
+          f"{time.monotonic() - started:.0f} s with writing the input), {db.stat().st_size / 1e6:.0f} MB, "
+          f"peak memory of the load {peak:.0f} MB")
     return db
 
 
