@@ -78,7 +78,8 @@ def _parser() -> argparse.ArgumentParser:
     sub.add_parser("formats", help="list the readers and writers")
 
     ld = sub.add_parser("load", help="load records into a store (SQLite) for exporter serve and dump --store")
-    ld.add_argument("inputs", nargs="+", metavar="INPUT", help="input files; - for stdin")
+    ld.add_argument("inputs", nargs="*", metavar="INPUT",
+                    help="input files; - for stdin; none with --sparql: only rebuild the SPARQL store")
     ld.add_argument("--store", required=True, metavar="FILE", help="the store file (created when missing)")
     ld.add_argument("-f", "--from", dest="from_format", metavar="FORMAT", help="input format (default: detected)")
     ld.add_argument("--base-iri", dest="base_iri", metavar="IRI",
@@ -248,11 +249,14 @@ def _load(args: argparse.Namespace) -> int:
             args.base_iri = NTriplesWriter(base_iri=args.base_iri).base_iri  # as the dumps check it
         except ValueError as exc:
             raise ExporterError(str(exc)) from exc
+    if not args.inputs and args.sparql is None:
+        raise ExporterError("load needs INPUT files (or --sparql, to build the SPARQL store of the store)")
     problems = _Problems(None)
-    started = time.monotonic()
-    result = load(args.inputs, args.store, from_format=args.from_format, report=problems, base_iri=args.base_iri)
-    print(f"exporter: {result.records:,} records read into {args.store}, {result.written:,} added or changed "
-          f"in {time.monotonic() - started:.1f} s", file=sys.stderr)
+    if args.inputs or args.base_iri:
+        started = time.monotonic()
+        result = load(args.inputs, args.store, from_format=args.from_format, report=problems, base_iri=args.base_iri)
+        print(f"exporter: {result.records:,} records read into {args.store}, {result.written:,} added or changed "
+              f"in {time.monotonic() - started:.1f} s", file=sys.stderr)
     if args.sparql is not None:
         from .linkeddata.sparql import build_store
 

@@ -243,3 +243,18 @@ def test_cli_dump_needs_inputs_or_a_store(tmp_path: Path, capsys: pytest.Capture
     assert main(["dump", "--out", str(tmp_path / "d")]) == 2
     assert "INPUT files or --store" in capsys.readouterr().err
 
+
+
+def test_cli_load_without_inputs_rebuilds_only_the_sparql_store(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    db = tmp_path / "s.db"
+    assert main(["load", "--store", str(db)]) == 2
+    assert "load needs INPUT files" in capsys.readouterr().err
+    assert main(["load", str(SEED_SOLR), "--store", str(db), "--base-iri", "https://example.org/r/"]) == 0
+    capsys.readouterr()
+    assert main(["load", "--store", str(db), "--sparql"]) == 0
+    err = capsys.readouterr().err
+    assert "records read" not in err and "triples in" in err
+    import pyoxigraph
+
+    graph = pyoxigraph.Store.read_only(str(db) + ".oxigraph")
+    assert bool(graph.query("ASK { <https://example.org/r/pubmed-7919701> ?p ?o }"))
