@@ -252,3 +252,36 @@ def test_oxigraph_server_answers_as_sparql_endpoint(server: Server, oxigraph_ser
                        headers={"Accept": "application/sparql-results+json"}, timeout=30)
     assert theirs.status_code == 200, theirs.text
     assert rows_of(ours) and rows_of(ours) == rows_of(theirs)
+
+
+def _query_processes(parent: int) -> list[int]:
+    """The server's query processes (multiprocessing children other than its resource tracker)."""
+    found = []
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            stat = (entry / "stat").read_text()
+            cmdline = (entry / "cmdline").read_bytes().replace(b"\0", b" ").decode("utf-8", "replace")
+        except OSError:
+            continue
+        ppid = int(stat.rsplit(")", 1)[1].split()[1])
+        if ppid == parent and "spawn_main" in cmdline and "resource_tracker" not in cmdline:
+            found.append(int(entry.name))
+    return found
+
+
+def test_a_dead_query_process_is_replaced(server: Server) -> None:
+    import os
+    import signal
+
+    if not Path("/proc/self/stat").exists():
+        pytest.skip("needs /proc to find the query process")
+    (child,) = _query_processes(server.process.pid)
+    os.kill(child, signal.SIGKILL)
+    response = sparql(server, "ASK { ?s ?p ?o }")
+    assert response.status_code == 503 and "restarted" in response.text
+    assert response.text.count("\n") == 1
+    again = sparql(server, "ASK { ?s ?p ?o }")
+    assert again.status_code == 200 and again.json()["boolean"] is True
+    assert _query_processes(server.process.pid) != [child]

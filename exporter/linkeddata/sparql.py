@@ -221,25 +221,35 @@ class SparqlService:
 
     async def run(self, query: str, accept: str | None, default_graphs: list[str],
                   named_graphs: list[str]) -> tuple[int, str, bytes]:
+        if not self._workers:
+            return 503, "text/plain", b"the SPARQL store is unavailable"
         idle = self._queue()
         worker = await idle.get()
+        healthy = timed_out = False
         try:
             worker.connection.send((query, accept, default_graphs, named_graphs))
             # a little longer than the child's own deadline: the child reports first when it can
-            answered = await asyncio.to_thread(worker.connection.poll, self.timeout + 2.0)
-            if answered:
-                try:
-                    return worker.connection.recv()
-                except EOFError:
-                    pass
-            # stuck in evaluation (a sort or a join that yields nothing yet): kill and replace
-            worker.stop()
-            self._workers.remove(worker)
-            worker = await asyncio.to_thread(_Worker, self.folder, self.max_bytes, self.timeout)
-            self._workers.append(worker)
-            return 400, "text/plain", f"the query ran longer than {self.timeout:g} s; make it more selective or add a LIMIT".encode()
+            if await asyncio.to_thread(worker.connection.poll, self.timeout + 2.0):
+                result = worker.connection.recv()
+                healthy = True
+                return result
+            timed_out = True  # stuck in evaluation (a sort or a join that yields nothing yet)
+        except (EOFError, OSError):
+            pass  # the process died (killed from outside, out of memory)
         finally:
-            idle.put_nowait(worker)
+            if healthy:
+                idle.put_nowait(worker)
+        worker.stop()
+        self._workers.remove(worker)
+        try:
+            fresh = await asyncio.to_thread(_Worker, self.folder, self.max_bytes, self.timeout)
+        except ExporterError as exc:
+            return 503, "text/plain", f"the SPARQL store is unavailable: {exc}".encode()
+        self._workers.append(fresh)
+        idle.put_nowait(fresh)
+        if timed_out:
+            return 400, "text/plain", f"the query ran longer than {self.timeout:g} s; make it more selective or add a LIMIT".encode()
+        return 503, "text/plain", b"the query process stopped; it has been restarted, try again"
 
     def close(self) -> None:
         for worker in self._workers:
