@@ -7,8 +7,10 @@ six spaces; records are separated by blank lines (a ``PMID-`` line also starts a
 
 Authors: FAU (full name) is preferred to AU (abbreviated); an AU directly after its FAU is
 the same person. AD and AUID after an author belong to that author; "AU - et al." is
-kept as ``extra`` ``("others", "author")``. Fields no slot holds (OWN, STAT, LR, PHST, SO,
-[pii] ids, ...) are kept in ``Record.extra`` as ``(tag, value)``.
+kept as ``extra`` ``("others", "author")`` (the model's "and others" marker, shared with
+BibTeX). Fields no slot holds (OWN, STAT, LR, PHST, SO, DA, PL, SB, [pii] ids, ...) are kept in
+``Record.extra`` as ``("medline:<tag>", value)``: MEDLINE's two-letter tags are not RIS tags
+(DA is a RIS date, SO nothing), so the family prefix keeps writers from mistaking them.
 
 Repairs, the same as in the PubMed XML reader so that both PubMed formats give one record:
 the period NLM ends every title with is dropped, initials get their periods ("Hiles, I D"
@@ -203,7 +205,7 @@ def raw_to_record(raw: TaggedRecord) -> tuple[Record, list[str]]:
     if raw.first("PMID") and raw.first("PMID", "").strip("0"):  # type: ignore[union-attr]
         add(Identifier("pmid", raw.first("PMID").strip()))  # type: ignore[union-attr]
     elif raw.first("PMID"):
-        extra.append(("PMID", raw.first("PMID") or ""))
+        extra.append(("medline:PMID", raw.first("PMID") or ""))
     for tag in ("AID", "LID"):
         for value in raw.values(tag):
             m = _ID_WITH_SUFFIX.match(value)
@@ -217,7 +219,7 @@ def raw_to_record(raw: TaggedRecord) -> tuple[Record, list[str]]:
                 elif scheme:
                     add(Identifier(scheme, text))
                 else:  # [pii] and other kinds: the publisher's ids, kept as given
-                    extra.append((tag, value))
+                    extra.append((f"medline:{tag}", value))
             elif value.startswith(("http://", "https://")):
                 ident = identifier_from_url(value)
                 if ident:
@@ -225,7 +227,7 @@ def raw_to_record(raw: TaggedRecord) -> tuple[Record, list[str]]:
                 elif Link(value) not in links:
                     links.append(Link(value))
             else:
-                extra.append((tag, value))
+                extra.append((f"medline:{tag}", value))
     for value in raw.values("PMC"):
         pmcid = clean_pmcid(value)
         if pmcid:
@@ -234,12 +236,12 @@ def raw_to_record(raw: TaggedRecord) -> tuple[Record, list[str]]:
         for value in raw.values(tag):
             m = _ISSN_KIND.search(value)
             if not m:
-                extra.append((tag, value))
+                extra.append((f"medline:{tag}", value))
                 continue
             issn = clean_issn(m.group(1))
             kind = (m.group(2) or "").lower()
             if not issn:
-                extra.append((tag, value))
+                extra.append((f"medline:{tag}", value))
                 continue
             if kind == "linking":  # the ISSN-L is one of the journal's ISSNs
                 if not any(i.value == issn for i in identifiers):
@@ -276,7 +278,7 @@ def raw_to_record(raw: TaggedRecord) -> tuple[Record, list[str]]:
         )
     languages = [to_bcp47(v) for v in raw.values("LA")]
     for other in raw.values("LA")[1:]:
-        extra.append(("LA", other))
+        extra.append(("medline:LA", other))
     subjects = [Subject(v, "mesh") for v in raw.values("MH")]
     subjects += [Subject(v, "keyword") for v in raw.values("OT")]
     subjects += [Subject(v, "publication-type") for v in raw.values("PT")]
@@ -309,7 +311,8 @@ def raw_to_record(raw: TaggedRecord) -> tuple[Record, list[str]]:
         extra=tuple(extra),
     )
     # every value no slot took is kept, under its tag (OWN, STAT, PHST, SO, ...)
-    return replace(record, extra=record.extra + tuple(raw.unread())), warnings
+    unread = tuple((f"medline:{tag}", value) for tag, value in raw.unread())
+    return replace(record, extra=record.extra + unread), warnings
 
 
 class MedlineReader(Reader):

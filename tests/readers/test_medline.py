@@ -51,7 +51,7 @@ def test_medline_record() -> None:
     assert r.contributors[0].orcid == "0000-0002-1825-0097"
     assert r.pmid == "23439512" and r.pmcid == "PMC1234567"
     assert r.doi == "10.1161/CIR.0b013e318288b4dd"
-    assert ("AID", "CIR.0b013e318288b4dd [pii]") in r.extra
+    assert ("medline:AID", "CIR.0b013e318288b4dd [pii]") in r.extra  # MEDLINE's own tag, namespaced
     assert r.ids("eissn") == ("1524-4539",) and r.ids("issn") == ("0009-7322",)
     assert r.issued is not None and r.issued.iso() == "2013-03-26"
     assert r.online is not None and r.online.iso() == "2013-02-25"
@@ -62,7 +62,7 @@ def test_medline_record() -> None:
     assert [(s.term, s.scheme) for s in r.subjects] == [
         ("Cardiopulmonary Resuscitation/*education", "mesh"), ("bystander", "keyword"), ("Journal Article", "publication-type"),
     ]
-    assert ("SO", "Circulation. 2013 Mar 26;127(12):1342-50.") in r.extra
+    assert ("medline:SO", "Circulation. 2013 Mar 26;127(12):1342-50.") in r.extra
 
 
 def test_two_records_and_season_dates() -> None:
