@@ -31,7 +31,7 @@ const {plugins} = require('@citation-js/core');
 require('@citation-js/plugin-bibtex'); require('@citation-js/plugin-ris');
 require('@citation-js/plugin-csl');
 const fs = require('fs');
-const [type, file] = process.argv.slice(2);
+const [type, file] = process.argv.slice(1);  // node -e: argv[0] is node, no script path
 try {
   const items = plugins.input.chain(fs.readFileSync(file, 'utf8'),
                                     {forceType: type, generateGraph: false, strict: true});

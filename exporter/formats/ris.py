@@ -19,7 +19,7 @@ from typing import TextIO
 
 from ..losses import facets
 from ..model import Contributor, DateValue, Record
-from ..normalize.identifiers import clean_doi
+from ..normalize.identifiers import clean_doi, clean_isbn, clean_issn
 from ..normalize.markup import to_plain
 from ..plugins import Writer
 from ..problems import ProblemHandler, raise_problem
@@ -30,6 +30,7 @@ from .ris_table import (
     Row,
     carried_facets,
     lone_sp_facet,
+    read_rows,
     ris_type,
     role_rows,
     write_rows,
@@ -206,8 +207,13 @@ def _write_number_not_isxn(record: Record, row: Row, out: _Emission) -> list[str
     return [number] if number and not _split_isxn(number) else []
 
 
+_CLEAN_ISXN = {"id:isbn": clean_isbn, "id:issn": clean_issn, "id:eissn": clean_issn}
+
+
 def _write_isxn(record: Record, row: Row, out: _Emission) -> list[str]:
-    values = list(record.ids(row.facet[3:]))
+    # in the form the reader gives back ("978-3-642..." reads as "9783642..."): one trip is a fixpoint
+    clean = _CLEAN_ISXN[row.facet]
+    values = [clean(v) or v for v in record.ids(row.facet[3:])]
     if values and row.facet == "id:eissn":
         out.lines += [("SN", v) for v in values]  # the value survives, read back as an ISSN
         return []
@@ -228,8 +234,9 @@ def _pubmed_database(record: Record) -> bool:
 
 
 def _write_pmid(record: Record, row: Row, out: _Emission) -> list[str]:
-    """AN is read as the PMID only when DB names PubMed: written when DB will say so."""
-    return [record.pmid] if record.pmid and _pubmed_database(record) else []
+    """AN is read as the PMID only when DB names PubMed and it is a number: written then."""
+    pmid = record.pmid
+    return [pmid] if pmid and pmid.isdigit() and _pubmed_database(record) else []
 
 
 def _write_pmcid(record: Record, row: Row, out: _Emission) -> list[str]:
@@ -266,7 +273,7 @@ def _write_url(record: Record, row: Row, out: _Emission) -> list[str]:
 
 def _write_database(record: Record, row: Row, out: _Emission) -> list[str]:
     database = record.provenance.database if record.provenance else None
-    if record.pmid and not database:
+    if record.pmid and record.pmid.isdigit() and not database:
         database = "PubMed"  # AN is an accession number in the database DB names
     return [database] if database else []
 
@@ -323,14 +330,25 @@ def _emission(record: Record) -> _Emission:
     out.facets.discard("provenance")  # DB and DP are only part of it
     if ("DB" in out.used_tags or "DP" in out.used_tags) and prov and not (prov.source_id or prov.collection or prov.record_format):
         out.facets.add("provenance")  # all of it written (RIS cannot name the system read from)
-    # fields no slot held when the record was read from RIS go back out under their tag,
-    # if it is a tag of the spec (vendor tags and other formats' fields are reported lost)
+    # fields no slot held when the record was read from RIS go back out under their tag, if
+    # it is a tag of the spec and reads back as the same (the rest, and other formats'
+    # fields, are reported lost)
     for key, value in record.extra:
         tag = key[4:] if key.startswith("ris:") else None
-        if tag in _EXTRA_TAGS:
+        if tag in _EXTRA_TAGS and _reads_back_as_extra(tag, out):
             out.late.append((tag, value))
             out.facets.add(f"extra:{key}")
     return out
+
+
+def _reads_back_as_extra(tag: str, out: _Emission) -> bool:
+    """A kept value written under its tag comes back as the same extra when the reader has
+    no slot for the tag in this type, or the slot is filled by what was written. Else it
+    would come back in a slot it does not belong to (an ANCIENT's T3, its volume title,
+    as a CLSWK's series): it is not written, and reported."""
+    row = read_rows(out.ty).get(tag)
+    takes_every_value = row is not None and row.codec in ("name", "keyword", "note", "url", "abstract")
+    return row is None or (row.facet in out.facets and not takes_every_value)
 
 
 #: Tags a kept ``ris:`` extra may be written under: the spec's, except the structure.

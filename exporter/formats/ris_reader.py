@@ -15,16 +15,22 @@ Reading rules:
   by another ``TY``, is kept (with a warning);
 * a line that is not a tag line continues the previous value (joined with a space, or a new
   line in notes); ``ER  - TY  - ...`` on one line starts the next record;
-* repeated tags accumulate; every value no slot took (RP, LB, CN, H1, U1..., vendor tags,
-  a second TI) is kept in ``Record.extra`` as ``(tag, value)``;
+* repeated tags accumulate; every value no slot took (RP, LB, H1, U1..., vendor tags, a
+  second TI) is kept in ``Record.extra`` as ``("ris:<tag>", value)``; a Web of Science
+  field with no RIS meaning as ``("wos:<tag>", value)``, one value per line for the list
+  fields (each of a record's cited references, CR, is one value);
 * text outside records is skipped with a warning Problem (severity "warning").
 
-Mapping: several tags mean different things for different reference types (A2 is the
-editor of a chapter but the series editor of a book, T2 the journal of an article but the
-series of a book, SP a page count for a book, ...). The tables ``*_BY_TYPE`` below follow
-the spec and EndNote's field labels. Names are "Last, First, Suffix"; a name without a comma
-is "Last Initials" ("Smith JA") or else kept whole as a literal (organisations). PubMed's
-flavour: ``AN`` is the PMID when ``DB`` names PubMed/MEDLINE, and ``C2`` holds the PMCID.
+Mapping: :mod:`exporter.formats.ris_table`, one table for the reader and the writer. Several
+tags mean different things for different reference types (A2 is the editor of a chapter but
+the series editor of a book, T2 the journal of an article but the series of a book, SP a page
+count for a book, ...): the table has a row per tag and type group, as Zotero's RIS
+translator does. :func:`raw_to_record` walks it: each row, in table order, is offered the
+values of its tag that earlier rows did not take; a few codecs read several tags together
+(PY/Y1/DA, SP/EP, JF/JO/JA/J2/J1, the name tags in input order). Names are "Last, First,
+Suffix"; a name without a comma is "Last Initials" ("Smith JA") or else kept whole as a
+literal (organisations). PubMed's flavour: ``AN`` is the PMID when ``DB`` names
+PubMed/MEDLINE (else an archive location, as Zotero reads it), and ``C2`` holds the PMCID.
 Keywords are one per KW line, continuation line or semicolon-separated item.
 """
 
@@ -255,9 +261,13 @@ def _more_precise(a: DateValue | None, b: DateValue | None) -> DateValue | None:
         return b
     if b is None or b.start is None or a.start is None:
         return a
-    if b.start.year == a.start.year and len(b.start.parts()) > len(a.start.parts()):
+    if b.start.year == a.start.year and _precision(b.start) > _precision(a.start):
         return b
     return a
+
+
+def _precision(date: PartialDate) -> int:
+    return len(date.parts()) + (1 if date.season and not date.month else 0)  # a season: more than a year
 
 
 def _split_isxn(text: str) -> list[Identifier]:
