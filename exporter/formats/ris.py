@@ -20,6 +20,7 @@ from typing import TextIO
 from ..losses import facets
 from ..model import Contributor, DateValue, Record
 from ..normalize.identifiers import clean_doi, clean_isbn, clean_issn
+from ..normalize.languages import to_bcp47
 from ..normalize.markup import to_plain
 from ..plugins import Writer
 from ..problems import ProblemHandler, raise_problem
@@ -30,9 +31,9 @@ from .ris_table import (
     Row,
     carried_facets,
     lone_sp_facet,
-    read_rows,
     ris_type,
     role_rows,
+    tag_rows,
     write_rows,
 )
 
@@ -152,8 +153,14 @@ def _write_edition_not_date(record: Record, row: Row, out: _Emission) -> list[st
 
 
 def _write_date(record: Record, row: Row, out: _Emission) -> list[str]:
+    """YYYY/MM/DD/; a date that is only text ("n.d.", "Spring term") as that text, which the
+    reader keeps as text again."""
     value: DateValue | None = getattr(record, _DATE_ATTRS[row.facet])
-    text = ris_date(value) if value else None
+    if value is None:
+        return []
+    text = ris_date(value) or value.literal
+    if text and value.start is None and parse_ris_date(text) != value:
+        return []  # text that would read back as another date
     return [text] if text else []
 
 
@@ -335,20 +342,54 @@ def _emission(record: Record) -> _Emission:
     # fields, are reported lost)
     for key, value in record.extra:
         tag = key[4:] if key.startswith("ris:") else None
-        if tag in _EXTRA_TAGS and _reads_back_as_extra(tag, out):
+        if tag in _EXTRA_TAGS and _reads_back_as_extra(tag, value, out):
             out.late.append((tag, value))
             out.facets.add(f"extra:{key}")
     return out
 
 
-def _reads_back_as_extra(tag: str, out: _Emission) -> bool:
-    """A kept value written under its tag comes back as the same extra when the reader has
-    no slot for the tag in this type, or the slot is filled by what was written. Else it
-    would come back in a slot it does not belong to (an ANCIENT's T3, its volume title,
-    as a CLSWK's series): it is not written, and reported."""
-    row = read_rows(out.ty).get(tag)
-    takes_every_value = row is not None and row.codec in ("name", "keyword", "note", "url", "abstract")
-    return row is None or (row.facet in out.facets and not takes_every_value)
+def _reads_back_as_extra(tag: str, value: str, out: _Emission) -> bool:
+    """A kept value written under its tag comes back as the same extra when every row that
+    reads the tag in this type passes it on: its slot is filled by what was written, or the
+    value is not what the row reads (a DOI that is no DOI). Else it would come back in a slot
+    it does not belong to (an ANCIENT's T3, its volume title, as a CLSWK's series): it is
+    not written, and reported."""
+    for row in tag_rows(out.ty).get(tag, ()):
+        if row.codec in _GROUP_READS:
+            # read with its group: a second value of a tag written above stays an extra
+            return tag in out.used_tags and (row.codec != "journal" or tag == "J2")
+        if not _passes_on(row, value, out):
+            return False
+    return True
+
+
+#: Read codecs that take the first value of each of their tags together.
+_GROUP_READS = frozenset({"issued", "pages", "journal"})
+
+
+def _passes_on(row: Row, value: str, out: _Emission) -> bool:
+    """Whether the reader's ``row`` would leave ``value`` to the next row (and so to extra)."""
+    codec = row.codec
+    if codec in ("name", "keyword", "note", "abstract"):
+        return False  # these take every value
+    if codec == "url":  # a single word that is no web address is kept as it is
+        return len(value.split()) == 1 and not value.startswith(_URL_STARTS)
+    if codec == "doi":
+        return clean_doi(value) is None
+    if codec in ("isxn", "number_or_isxn"):
+        return not _split_isxn(value) and (codec == "isxn" or "number" in out.facets)
+    if codec == "pmcid":
+        return _PMCID_SHAPE.match(value.split()[0] if value.split() else "") is None
+    if codec == "pmid":
+        return not (value.strip().isdigit() and "DB" in out.used_tags and _pubmed_database(out.record))
+    if codec == "language":
+        return to_bcp47(value) is None or row.facet in out.facets
+    if codec in ("date", "epub"):
+        return row.facet in out.facets and ("edition" in out.facets or codec == "date")
+    return row.facet in out.facets
+
+
+_PMCID_SHAPE = re.compile(r"^PMC\d+$", re.IGNORECASE)
 
 
 #: Tags a kept ``ris:`` extra may be written under: the spec's, except the structure.

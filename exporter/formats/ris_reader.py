@@ -331,6 +331,14 @@ class _Builder:
                 return values.pop(0)
         return None
 
+    def take(self, *tags: str) -> tuple[str, str] | None:
+        """Like :meth:`first`, with the tag the value came from."""
+        for tag in tags:
+            values = self.pending.get(tag)
+            if values:
+                return tag, values.pop(0)
+        return None
+
     def peek(self, *tags: str) -> str | None:
         for tag in tags:
             if self.pending.get(tag):
@@ -540,12 +548,21 @@ def _read_journal(b: _Builder, row: Row, values: list[str], raw: TaggedRecord) -
     reads it). The title counts only when T2 or C3 gave none, and not for the types whose
     secondary title is a series."""
     has_jf = b.peek("JF") is not None
-    lone_jo = b.peek("JO") if not has_jf else None
-    journal_full = b.first("JF", "JO")
-    journal_abbr = b.first("JA", "J2", "J1") or (b.first("JO") if has_jf else None) or lone_jo
+    full = b.take("JF", "JO")
+    abbr = b.take("JA", "J2", "J1") or (b.take("JO") if has_jf else None)
+    lone_jo = full if full and full[0] == "JO" else None
+    title_used = short_used = False
     if "container:title" not in b.slots and b.rtype not in SERIES_IN_T2:
-        b.set("container:title", journal_full or (journal_abbr if b.rtype in _PERIODICAL_ARTICLES else None))
-    b.set("container:short_title", journal_abbr)
+        title = full or (abbr or lone_jo if b.rtype in _PERIODICAL_ARTICLES else None)
+        title_used = title is not None and b.set("container:title", title[1])
+    short = abbr or lone_jo
+    if short:
+        short_used = b.set("container:short_title", short[1])
+    # a name no slot took (T2 gave the title, or a second abbreviation) is kept, not dropped
+    if full and not title_used and not (full is lone_jo and short_used):
+        b.keep(*full)
+    if abbr and not short_used:
+        b.keep(*abbr)
     return []
 
 

@@ -135,7 +135,7 @@ _LONE_SP_IS_PAGE_COUNT = "BOOK CLSWK EDBOOK EBOOK ECHAP THES"
 _LONE_SP_IS_DESCRIPTION = "ART BLOG CHART COMP EQUA FIGURE MAP WEB MPCT"
 _M1_IS_ISSUE = "CPAPER CONF EJOUR MGZN JOUR"
 _M1_IS_SERIES_NUMBER = "BOOK CTLG CLSWK EDBOOK ECHAP PAMP SER"
-_M1_IS_SOMETHING_ELSE = "CHAP NEWS LEGAL STAND WEB ART MULTI BILL"
+_M1_IS_SOMETHING_ELSE = "CHAP NEWS LEGAL STAND WEB ART MULTI"
 _SN_IS_NUMBER = "RPRT PAT STAND"
 _VL_IS_OTHER = "COMP CHART EQUA FIGURE ART LEGAL STAND PAMP BLOG THES PAT"
 _M3_IS_MEDIUM = "MPCT EBOOK BLOG WEB ADVS"
@@ -155,6 +155,7 @@ ROWS: tuple[Row, ...] = (
     _row("A1", "contributor:editor", "name", types="EDBOOK", direction="read"),
     _row("A1", "contributor:author", "name", direction="read"),
     _row("A2", "container:title", "text", types="CASE"),  # the reporter of a case
+    _row("A2", "authority", "text", types="PAT"),  # Zotero: "issuingAuthority"
     _row("A2", "contributor:performer", "name", types="SOUND ADVS"),
     _row("A2", "contributor:recipient", "name", types="ICOMM PCOMM"),
     _row("A2", "contributor:collection-editor", "name", types=_BOOKISH),
@@ -185,6 +186,7 @@ ROWS: tuple[Row, ...] = (
     _row("T2", "container:title", exclude=_T2_IS_NOTHING),
     _row("BT", "series", types=_T2_IS_SERIES, direction="read"),
     _row("BT", "container:title", exclude=f"{_T2_IS_NOTHING} {_T2_IS_SERIES}", direction="read"),
+    _row("T3", "authority", types="BILL HEAR"),  # Zotero: "legislativeBody"
     _row("T3", "series", exclude=_T3_IS_NOTHING),
     # (codec "journal": JF, JO, JA, J1 and J2 read together, after T2 and C3)
     _row("JF", "container:title", "journal", direction="read"),
@@ -231,13 +233,19 @@ ROWS: tuple[Row, ...] = (
     _row("C2", "id:pmcid", "pmcid"),  # PubMed's; only a PMCID-shaped value is read so
     _row("ID", "key"),
     # -- publication
+    _row("PB", "authority", types="CASE"),  # the court (Zotero: "court")
     _row("PB", "publisher"),
+    _row("C1", "place", types=_CONFERENCE),  # EndNote: "Place Published" (Zotero writes it so)
+    _row("CY", "event_place", types=_CONFERENCE),  # EndNote: "Conference Location"
     _row("CY", "place"),
     _row("M3", "medium", types=_M3_IS_MEDIUM),
     _row("M3", "genre"),
     _row("CN", "call_number"),
     _row("C1", "scale", types="MAP"),
     _row("C3", "dimensions", types="ART"),  # Zotero: "artworkSize"
+    _row("C5", "references", types="PAT"),  # Zotero: "references"
+    _row("C6", "status", types="PAT"),  # Zotero: "legalStatus"
+    _row("OP", "references", types="HEAR STAT BILL CASE"),  # Zotero: "history"
     # -- content
     _row("AB", "abstract", "abstract"),
     _row("N2", "abstract", "abstract", direction="read"),
@@ -264,6 +272,17 @@ def read_rows(ty: str) -> dict[str, Row]:
         if row.reads and row.applies(ty):
             out.setdefault(row.tag, row)
     return out
+
+
+@functools.lru_cache(maxsize=256)
+def tag_rows(ty: str) -> dict[str, tuple[Row, ...]]:
+    """Tag -> every row that reads it in RIS type ``ty``, in the order the reader offers a
+    value to them (a value the first row does not take goes to the next)."""
+    out: dict[str, list[Row]] = {}
+    for row in ROWS:
+        if row.reads and row.applies(ty):
+            out.setdefault(row.tag, []).append(row)
+    return {tag: tuple(rows) for tag, rows in out.items()}
 
 
 @functools.lru_cache(maxsize=256)
