@@ -13,6 +13,7 @@ a new tag or end a record.
 from __future__ import annotations
 
 import dataclasses
+import functools
 import re
 from collections.abc import Callable, Iterable
 from typing import TextIO
@@ -113,6 +114,8 @@ class _Emission:
         self.late: list[tuple[str, str]] = []  # kept values written after the standard ones
 
     def emit(self, row: Row, values: list[str], facet: str | None = None) -> None:
+        if not values:
+            return
         values = [v for v in values if v and clean_value(v)]
         if not values:
             return
@@ -323,16 +326,39 @@ _SPLIT_CODECS = frozenset({"issued", "pages", "database", "institution"})
 
 
 def _emission(record: Record) -> _Emission:
+    """The walk for ``record``, once: the API asks ``lost()`` of each record just before it
+    is written, so the last walk is kept (with the record, so that ``is`` is a safe test)."""
+    global _last
+    last = _last
+    if last is not None and last[0] is record:
+        return last[1]
+    out = _walk(record)
+    _last = (record, out)
+    return out
+
+
+_last: tuple[Record, _Emission] | None = None
+
+
+@functools.lru_cache(maxsize=256)
+def _plan(ty: str) -> tuple[tuple[Row, WriteCodec, bool, bool], ...]:
+    """The write rows of RIS type ``ty`` with their codec, looked up once per type."""
+    return tuple((row, WRITE_CODECS[row.codec], row.codec in _SPLIT_CODECS, row.tag in REPEATABLE_TAGS)
+                 for row in write_rows(ty) if row.codec != "name")
+
+
+def _walk(record: Record) -> _Emission:
     """The table walk: every row of the record's RIS type, in table order; the first facet
     with a value takes a tag, a facet is written once."""
     out = _Emission(record, ris_type(record.type))
     _write_people(record, out)
-    for row in write_rows(out.ty):
-        if row.codec == "name" or (row.facet in out.facets and row.codec not in _SPLIT_CODECS):
+    facets_written, tags_used = out.facets, out.used_tags
+    for row, codec, split, repeatable in _plan(out.ty):
+        if (row.facet in facets_written and not split) or (row.tag in tags_used and not repeatable):
             continue
-        if row.tag in out.used_tags and row.tag not in REPEATABLE_TAGS:
-            continue
-        out.emit(row, WRITE_CODECS[row.codec](record, row, out))
+        values = codec(record, row, out)
+        if values:
+            out.emit(row, values)
     prov = record.provenance
     out.facets.discard("provenance")  # DB and DP are only part of it
     if ("DB" in out.used_tags or "DP" in out.used_tags) and prov and not (prov.source_id or prov.collection or prov.record_format):

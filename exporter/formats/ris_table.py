@@ -311,6 +311,7 @@ READ_CHOICES: dict[str, frozenset[str]] = {
 }
 
 
+@functools.lru_cache(maxsize=256)
 def lone_sp_facet(ty: str) -> str | None:
     """What a lone SP (no EP, not a range) holds in RIS type ``ty`` when not a page."""
     for row in ROWS:
