@@ -335,3 +335,18 @@ def carried_facets() -> frozenset[str]:
     formats``); what one record loses is :meth:`RISWriter.lost`."""
     types = set(TYPES.values())
     return frozenset(row.facet for ty in types for row in write_rows(ty)) | {"date:issued:day", "link:more"}
+
+
+def describe() -> str:
+    """The table as Markdown (tag, facet, codec, types, direction), for the documentation:
+    ``python -m exporter.formats.ris_table``."""
+    lines = ["| tag | facet | codec | RIS types | direction |", "|---|---|---|---|---|"]
+    for row in ROWS:
+        types = " ".join(sorted(row.types)) if row.types else "all" + (
+            f" but {' '.join(sorted(row.exclude))}" if row.exclude else "")
+        lines.append(f"| {row.tag} | {row.facet} | {row.codec} | {types} | {row.direction} |")
+    return "\n".join(lines)
+
+
+if __name__ == "__main__":
+    print(describe())

@@ -78,3 +78,16 @@ def test_eric_report() -> None:
     (r,), _ = read_text("medline", text)
     assert (r.type, r.publisher, r.container, r.language) == ("report", "ACT, Inc.", None, "en")
     assert r.title == "College Entrance Exams"
+
+
+def test_values_no_slot_took_are_kept_under_the_medline_family() -> None:
+    text = ("PMID- 1\nAD  - Nowhere (before any author)\nFAU - Mouse, Mickey\nAU  - Mouse M\n"
+            "AUID- ISNI: 0000 0001 2345 6789\nLA  - eng\nLA  - ger\nPMC - not a pmcid\nDA  - 20031223\n"
+            "SO  - J. 2003;1:2.\nPL  - United States\n")
+    (r,), _ = read_text("medline", text)
+    assert [c.family for c in r.contributors] == ["Mouse"] and r.contributors[0].orcid is None
+    for kept in [("medline:AD", "Nowhere (before any author)"), ("medline:AUID", "ISNI: 0000 0001 2345 6789"),
+                 ("medline:LA", "ger"), ("medline:PMC", "not a pmcid"), ("medline:DA", "20031223"),
+                 ("medline:SO", "J. 2003;1:2."), ("medline:PL", "United States")]:
+        assert kept in r.extra
+    assert r.language == "en"
