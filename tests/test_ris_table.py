@@ -11,6 +11,8 @@ from __future__ import annotations
 import io
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from exporter import read, write
 from exporter.formats.ris import RISWriter, ris_lines
@@ -232,3 +234,47 @@ def test_pages_of_a_book_a_lone_start_page_is_reported() -> None:
     assert RISWriter().lost(lone) == ["container:pages"]  # it would read back as a page count
     (back,) = list(read(io.StringIO(write([lone], "ris")), "ris"))
     assert back.number_of_pages is None
+
+
+# -- generated records: what lost() does not name comes back ---------------------------------
+
+_words = st.text(alphabet=st.characters(categories=["L", "Nd"]), min_size=1, max_size=8)
+_TEXT_FACETS = ["edition", "number", "series", "series_number", "genre", "medium", "call_number",
+                "archive_location", "section", "version", "number_of_pages", "number_of_volumes",
+                "scale", "dimensions", "reviewed_title", "annote", "authority", "references",
+                "status", "event", "event_place", "place", "publisher", "short_title", "subtitle",
+                "physical_description", "original_title"]
+_ROLES = ["author", "editor", "translator", "collection-editor", "director", "composer",
+          "performer", "producer", "recipient", "illustrator", "contributor", "interviewer"]
+
+
+@st.composite
+def _any_record(draw) -> Record:
+    fields = {name: draw(_words) for name in draw(st.lists(st.sampled_from(_TEXT_FACETS), max_size=6, unique=True))}
+    people = tuple(Contributor(family=draw(_words), given=draw(_words), role=draw(st.sampled_from(_ROLES)))
+                   for _ in range(draw(st.integers(0, 3))))
+    container = draw(st.one_of(st.none(), st.builds(
+        Container, title=st.one_of(st.none(), _words), short_title=st.one_of(st.none(), _words),
+        volume=st.one_of(st.none(), _words), issue=st.one_of(st.none(), _words),
+        page_start=st.one_of(st.none(), st.from_regex(r"[1-9][0-9]{0,3}", fullmatch=True)),
+        article_number=st.one_of(st.none(), _words))))
+    day = st.builds(lambda y, m: DateValue(PartialDate(y, m, 1 if m else None)), st.integers(1500, 2100),
+                    st.one_of(st.none(), st.integers(1, 12)))
+    return Record(type=draw(st.sampled_from(sorted(TYPES))), title=draw(_words), contributors=people,
+                  container=container, issued=draw(st.one_of(st.none(), day)),
+                  online=draw(st.one_of(st.none(), day)), accessed=draw(st.one_of(st.none(), day)),
+                  key=draw(st.one_of(st.none(), _words)), **fields)
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(_any_record())
+def test_generated_records_lose_only_what_lost_names(record: Record) -> None:
+    (back,) = list(read(io.StringIO(write([record], "ris")), "ris"))
+    silent = facets(record) - facets(back) - set(RISWriter().lost(record))
+    assert not silent, (silent, write([record], "ris"))
+
+
+def test_the_table_prints_as_markdown() -> None:
+    from exporter.formats.ris_table import describe
+
+    assert len(describe().splitlines()) == len(ROWS) + 2
