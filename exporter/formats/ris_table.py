@@ -183,7 +183,7 @@ ROWS: tuple[Row, ...] = (
     _row("C3", "container:title", types=_CONFERENCE),  # the proceedings
     _row("T2", "series", types=_T2_IS_SERIES),
     _row("T2", "event", types=_CONFERENCE),
-    _row("T2", "container:title", exclude=_T2_IS_NOTHING),
+    _row("T2", "container:title", exclude=f"{_T2_IS_NOTHING} {_T2_IS_SERIES}"),
     _row("BT", "series", types=_T2_IS_SERIES, direction="read"),
     _row("BT", "container:title", exclude=f"{_T2_IS_NOTHING} {_T2_IS_SERIES}", direction="read"),
     _row("T3", "authority", types="BILL HEAR"),  # Zotero: "legislativeBody"
