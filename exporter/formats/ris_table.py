@@ -155,7 +155,7 @@ ROWS: tuple[Row, ...] = (
     _row("A1", "contributor:editor", "name", types="EDBOOK", direction="read"),
     _row("A1", "contributor:author", "name", direction="read"),
     _row("A2", "container:title", "text", types="CASE"),  # the reporter of a case
-    _row("A2", "authority", "text", types="PAT"),  # Zotero: "issuingAuthority"
+    _row("A2", "authority", "text", types="PAT LEGAL"),  # "Organization, Issuing" (Zotero: "issuingAuthority")
     _row("A2", "contributor:performer", "name", types="SOUND ADVS"),
     _row("A2", "contributor:recipient", "name", types="ICOMM PCOMM"),
     _row("A2", "contributor:collection-editor", "name", types=_BOOKISH),
