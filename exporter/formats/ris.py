@@ -112,6 +112,7 @@ class _Emission:
         self.used_tags: set[str] = set()
         self.facets: set[str] = set()
         self.late: list[tuple[str, str]] = []  # kept values written after the standard ones
+        self.present: set[str] = set()  # the facets the record has
 
     def emit(self, row: Row, values: list[str], facet: str | None = None) -> None:
         if not values:
@@ -353,7 +354,13 @@ def _walk(record: Record) -> _Emission:
     out = _Emission(record, ris_type(record.type))
     _write_people(record, out)
     facets_written, tags_used = out.facets, out.used_tags
+    # a row whose facet the record does not have has nothing to write (DB is written for a
+    # PMID alone, so that AN reads back as one: provenance is always asked)
+    out.present = facets(record)
+    present = out.present | {"provenance"}
     for row, codec, split, repeatable in _plan(out.ty):
+        if row.facet not in present:
+            continue
         if (row.facet in facets_written and not split) or (row.tag in tags_used and not repeatable):
             continue
         values = codec(record, row, out)
@@ -432,7 +439,8 @@ def ris_lines(record: Record) -> list[tuple[str, str]]:
 
 def lost_facets(record: Record) -> list[str]:
     """What the same table walk that writes ``record`` does not write, as facets."""
-    return sorted(facets(record) - _emission(record).facets)
+    out = _emission(record)
+    return sorted(out.present - out.facets)
 
 
 @dataclasses.dataclass
