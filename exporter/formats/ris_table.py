@@ -174,6 +174,7 @@ ROWS: tuple[Row, ...] = (
     _row("A4", "contributor:editor", "name", types="SER"),
     _row("A4", "contributor:translator", "name", exclude="DATA RPRT"),
     _row("ED", "contributor:editor", "name", direction="read"),
+    _row("C2", "contributor:container-author", "name", types="CHAP"),  # Zotero: "bookAuthor"
     # -- titles
     _row("TI", "title", "title"),
     _row("T1", "title", "title", direction="read"),
