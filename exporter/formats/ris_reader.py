@@ -15,26 +15,30 @@ Reading rules:
   by another ``TY``, is kept (with a warning);
 * a line that is not a tag line continues the previous value (joined with a space, or a new
   line in notes); ``ER  - TY  - ...`` on one line starts the next record;
-* repeated tags accumulate; every value no slot took (RP, LB, CN, H1, U1..., vendor tags,
-  a second TI) is kept in ``Record.extra`` as ``(tag, value)``;
+* repeated tags accumulate; every value no slot took (RP, LB, H1, U1..., vendor tags, a
+  second TI) is kept in ``Record.extra`` as ``("ris:<tag>", value)``; a Web of Science
+  field with no RIS meaning as ``("wos:<tag>", value)``, one value per line for the list
+  fields (each of a record's cited references, CR, is one value);
 * text outside records is skipped with a warning Problem (severity "warning").
 
-Mapping: several tags mean different things for different reference types (A2 is the
-editor of a chapter but the series editor of a book, T2 the journal of an article but the
-series of a book, SP a page count for a book, ...). The tables ``*_BY_TYPE`` below follow
-the spec and EndNote's field labels. Names are "Last, First, Suffix"; a name without a comma
-is "Last Initials" ("Smith JA") or else kept whole as a literal (organisations). PubMed's
-flavour: ``AN`` is the PMID when ``DB`` names PubMed/MEDLINE, and ``C2`` holds the PMCID.
+Mapping: :mod:`exporter.formats.ris_table`, one table for the reader and the writer. Several
+tags mean different things for different reference types (A2 is the editor of a chapter but
+the series editor of a book, T2 the journal of an article but the series of a book, SP a page
+count for a book, ...): the table has a row per tag and type group, as Zotero's RIS
+translator does. :func:`raw_to_record` walks it: each row, in table order, is offered the
+values of its tag that earlier rows did not take; a few codecs read several tags together
+(PY/Y1/DA, SP/EP, JF/JO/JA/J2/J1, the name tags in input order). Names are "Last, First,
+Suffix"; a name without a comma is "Last Initials" ("Smith JA") or else kept whole as a
+literal (organisations). PubMed's flavour: ``AN`` is the PMID when ``DB`` names
+PubMed/MEDLINE (else an archive location, as Zotero reads it), and ``C2`` holds the PMCID.
 Keywords are one per KW line, continuation line or semicolon-separated item.
 """
 
 from __future__ import annotations
 
 import dataclasses
-
 import re
-from collections.abc import Iterator
-from dataclasses import replace
+from collections.abc import Callable, Iterator
 from typing import TextIO
 
 from ..model import (
@@ -61,102 +65,12 @@ from ..normalize.names import parse_inverted
 from ..normalize.text import iter_lines
 from ..plugins import Reader
 from ..problems import Problem
+from .ris_table import READ_TYPES, ROWS, Row, lone_sp_facet, read_rows
 from .tagged import TaggedRecord
 
 # -- mapping tables -------------------------------------------------------------------------
-
-#: RIS reference types -> record type.
-RIS_TYPES: dict[str, str] = {
-    "ABST": "article-journal", "ADVS": "motion_picture", "AGGR": "dataset", "ANCIENT": "classic",
-    "ART": "graphic", "BILL": "bill", "BLOG": "post-weblog", "BOOK": "book", "CASE": "legal_case",
-    "CHAP": "chapter", "CHART": "figure", "CLSWK": "classic", "COMP": "software",
-    "CONF": "paper-conference", "CPAPER": "paper-conference", "CTLG": "book", "DATA": "dataset",
-    "DBASE": "dataset", "DICT": "entry-dictionary", "EBOOK": "book", "ECHAP": "chapter",
-    "EDBOOK": "book", "EJOUR": "article-journal", "ELEC": "webpage", "ENCYC": "entry-encyclopedia",
-    "EQUA": "document", "FIGURE": "figure", "GEN": "document", "GOVDOC": "report",
-    "GRANT": "document", "HEAR": "hearing", "ICOMM": "personal_communication",
-    "INPR": "article-journal", "JFULL": "periodical", "JOUR": "article-journal",
-    "LEGAL": "regulation", "MANSCPT": "manuscript", "MAP": "map", "MGZN": "article-magazine",
-    "MPCT": "motion_picture", "MULTI": "motion_picture", "MUSIC": "song",
-    "NEWS": "article-newspaper", "PAMP": "pamphlet", "PAT": "patent", "PCOMM": "personal_communication",
-    "RPRT": "report", "SER": "book", "SLIDE": "speech", "SOUND": "song", "STAND": "standard",
-    "STAT": "legislation", "THES": "thesis", "UNBILL": "bill", "UNPB": "manuscript",
-    "VIDEO": "motion_picture", "WEB": "webpage", "PREPRINT": "article", "PODCAST": "song",
-}
-
-#: Author tags -> contributor role, for most types.
-AUTHOR_TAGS: dict[str, str] = {
-    "AU": "author", "A1": "author", "ED": "editor", "A2": "editor", "A3": "collection-editor",
-    "A4": "translator",
-}
-
-#: Type-dependent meanings of the author tags (RIS spec / EndNote reference types):
-#: (tag, RIS type) -> role, or None when the tag holds no person for that type (kept in extra).
-AUTHOR_TAGS_BY_TYPE: dict[tuple[str, str], str | None] = {
-    ("AU", "MPCT"): "director", ("AU", "ADVS"): "author", ("AU", "MUSIC"): "composer",
-    ("AU", "SOUND"): "composer", ("A2", "SOUND"): "performer", ("A2", "ICOMM"): "recipient",
-    ("AU", "EDBOOK"): "editor",
-    **{("A2", t): "collection-editor" for t in ["BOOK", "EDBOOK", "CLSWK", "COMP", "MAP", "MULTI", "RPRT", "UNPB", "WEB"]},
-    ("A2", "ADVS"): "performer", ("A2", "BILL"): "author", ("A2", "DATA"): "producer",
-    ("A2", "PCOMM"): "recipient", ("A2", "CASE"): None, ("A2", "CTLG"): None, ("A2", "PAMP"): None,
-    ("A2", "CHART"): None, ("A2", "EQUA"): None, ("A2", "FIGURE"): None, ("A2", "GOVDOC"): None,
-    ("A2", "LEGAL"): None, ("A2", "PAT"): None, ("A2", "MPCT"): None,
-    ("A3", "BOOK"): "editor", ("A3", "MPCT"): "producer", ("A3", "BLOG"): "illustrator",
-    ("A3", "GEN"): "contributor", ("A3", "THES"): "contributor", ("A3", "CASE"): None,
-    ("A3", "PAT"): None, ("A3", "RPRT"): None,
-    ("A4", "CASE"): "contributor", ("A4", "CONF"): "contributor", ("A4", "GEN"): "contributor",
-    ("A4", "MPCT"): "performer", ("A4", "MUSIC"): "producer", ("A4", "SER"): "editor",
-    ("A4", "DATA"): None, ("A4", "RPRT"): None,
-}
-
-#: Secondary and tertiary titles by type: "container", "series" or None (kept in extra).
-T2_BY_TYPE: dict[str, str | None] = {
-    **{t: "series" for t in ["BOOK", "EDBOOK", "CTLG", "CLSWK", "COMP", "MPCT", "MAP", "MULTI", "RPRT", "UNPB", "WEB", "ADVS", "SER", "EBOOK"]},
-    **{t: None for t in ["HEAR", "THES", "CHART", "EQUA", "FIGURE", "LEGAL", "STAND"]},
-    "CONF": "event", "CPAPER": "event",
-}
-
-#: Types whose C3 is the container title (proceedings title of a conference paper).
-C3_IS_CONTAINER = frozenset({"CONF", "CPAPER"})
-
-#: Types whose A2 names the container rather than a person (the reporter of a case).
-A2_IS_CONTAINER = frozenset({"CASE"})
-
-#: What VL holds by type when it is not a volume.
-VL_BY_TYPE: dict[str, str] = {
-    "COMP": "edition", "CHART": "physical", "EQUA": "physical", "FIGURE": "physical", "ART": "physical",
-    "LEGAL": "number", "STAND": "number", "PAMP": "number", "BLOG": "extra", "THES": "extra", "PAT": "extra",
-}
-T3_BY_TYPE: dict[str, str | None] = {t: None for t in ["BILL", "HEAR", "CASE", "LEGAL", "PAT", "STAND", "STAT", "UNPB", "BLOG", "EJOUR", "ANCIENT"]}
-
-#: What SP holds by type when it is not a page range: page count or a description.
-SP_BY_TYPE: dict[str, str] = {
-    **{t: "pages-total" for t in ["BOOK", "CLSWK", "EDBOOK", "EBOOK", "ECHAP", "THES"]},
-    **{t: "description" for t in ["ART", "BLOG", "CHART", "COMP", "EQUA", "FIGURE", "MAP", "WEB", "MPCT"]},
-    "BILL": "extra",
-}
-
-#: What M1 holds by type ("number" by default).
-M1_BY_TYPE: dict[str, str] = {
-    **{t: "issue" for t in ["CPAPER", "CONF", "EJOUR", "MGZN", "JOUR"]},
-    **{t: "series_number" for t in ["BOOK", "CTLG", "CLSWK", "EDBOOK", "ECHAP", "PAMP", "SER"]},
-    **{t: "extra" for t in ["CHAP", "NEWS", "LEGAL", "STAND", "WEB", "ART", "MULTI"]},
-}
-
-#: Types whose M3 is a medium rather than a genre.
-M3_IS_MEDIUM = frozenset({"MPCT", "EBOOK", "BLOG", "WEB", "ADVS"})
-
-#: Types whose LA is a programming language, not the language of the text (kept in extra).
-LA_IS_NOT_LANGUAGE = frozenset({"COMP"})
-
-#: Types whose ET is the epub date rather than the edition.
-ET_IS_EPUB_DATE = frozenset({"JOUR", "EJOUR"})
-
-#: Record types whose secondary title (T2/BT) is the series, not the container.
-SERIES_IN_T2 = frozenset({"book", "report", "thesis", "software", "dataset", "motion_picture", "map"})
-
-#: Record types whose SP is a page count rather than a start page.
-PAGE_COUNT_TYPES = frozenset({"book", "thesis", "report", "manuscript"})
+# The tag <-> slot table and the type maps are in :mod:`exporter.formats.ris_table`; here are
+# only the tables of the file layout and of the Web of Science flavour.
 
 #: Tags whose continuation lines join with a new line rather than a space (for keywords,
 #: each continuation line is one more keyword).
@@ -165,21 +79,24 @@ NOTE_TAGS = frozenset({"N1", "RN", "AB", "N2", "KW"})
 #: Tags that structure the file rather than describe the record (never kept in extra).
 STRUCTURAL_TAGS = frozenset({"TY", "ER"})
 
-#: (Documentation) the tags read into slots; any value not read goes to ``extra``.
-CONSUMED = frozenset(
-    ["TY", "ER", "ID", "AU", "A1", "ED", "A2", "A3", "A4", "TI", "T1", "CT", "BT", "T2", "T3", "JO", "JF", "JA", "J1", "J2", "ST", "PY", "Y1", "DA", "Y2", "SP", "EP", "VL", "IS", "SN", "DO", "AN", "UR", "L1", "L2", "L4", "LK", "AB", "N2", "KW", "LA", "PB", "CY", "ET", "M3", "N1", "C2", "C7", "DB", "DP", "M1"]
-)
-
-#: Web of Science field tags -> RIS tags with the same meaning (the rest is kept in extra).
+#: Web of Science field tags -> RIS tags with the same meaning; every other WoS field is
+#: kept in extra as ``("wos:<tag>", value)``, one value per line for the list fields (CR,
+#: C1, ...).
 WOS_TAGS: dict[str, str] = {
     "TI": "TI", "SO": "JF", "JI": "J2", "LA": "LA", "AB": "AB", "PY": "PY", "VL": "VL",
     "IS": "IS", "BP": "SP", "EP": "EP", "DI": "DO", "SN": "SN", "EI": "SN", "BN": "SN",
     "PU": "PB", "PI": "CY", "SE": "T3", "BS": "T3", "PM": "AN", "UT": "ID", "AR": "C7",
 }
 
+#: Web of Science fields whose continuation lines are further values, not more text.
+WOS_LIST_TAGS = frozenset({"AU", "AF", "CR", "C1", "BE", "CA"})
+
 #: Web of Science publication types (PT) -> RIS type.
 WOS_TYPES: dict[str, str] = {"J": "JOUR", "B": "BOOK", "S": "BOOK", "P": "PAT", "C": "CPAPER"}
 
+_PUBMED = re.compile(r"pubmed|medline|nlm", re.IGNORECASE)
+_PAGE_RANGE = re.compile(r"^\s*([^-–\s]+)\s*[-–]+\s*([^-–\s]+)\s*$")
+_URL_STARTS = ("http://", "https://", "ftp://", "www.")
 _TAG_LINE = re.compile(r"^([A-Z][A-Z0-9])  ?-(?: (.*)|\s*)$")
 _WOS_LINE = re.compile(r"^([A-Z][A-Z0-9])(?: (.*))?$")
 _ER_THEN_TAG = re.compile(r"^ER  ?- +([A-Z][A-Z0-9]  ?- .*)$")
@@ -263,7 +180,7 @@ class _WosState:
 def _wos_line(line: str, number: int, source: str, state: _WosState) -> Iterator[TaggedRecord | Problem]:
     if line.startswith("   ") and state.current is not None and state.last_tag:
         value = line.strip()
-        if state.last_tag in ("AU", "AF", "CR", "C1", "BE", "CA"):
+        if state.last_tag in WOS_LIST_TAGS:
             state.current.add(state.last_tag, value)
         else:
             state.current.continue_last(value)
@@ -309,7 +226,7 @@ def wos_to_ris(raw: TaggedRecord) -> TaggedRecord:
         elif tag in WOS_TAGS:
             pairs.append((WOS_TAGS[tag], value))
         else:
-            pairs.append((f"WOS:{tag}", value))
+            pairs.append((f"wos:{tag}", value))
     pd, py = raw.first("PD"), raw.first("PY")
     if pd and py:
         pairs.append(("DA", f"{py} {pd.title()}"))
@@ -344,9 +261,13 @@ def _more_precise(a: DateValue | None, b: DateValue | None) -> DateValue | None:
         return b
     if b is None or b.start is None or a.start is None:
         return a
-    if b.start.year == a.start.year and len(b.start.parts()) > len(a.start.parts()):
+    if b.start.year == a.start.year and _precision(b.start) > _precision(a.start):
         return b
     return a
+
+
+def _precision(date: PartialDate) -> int:
+    return len(date.parts()) + (1 if date.season and not date.month else 0)  # a season: more than a year
 
 
 def _split_isxn(text: str) -> list[Identifier]:
@@ -385,213 +306,344 @@ def _name(text: str, role: str) -> Contributor:
     return contributor
 
 
+class _Builder:
+    """The slots of one record being read, keyed by facet; a single-valued slot takes the
+    first value offered (the reader's rows are in precedence order)."""
+
+    def __init__(self, ty: str, rtype: str, from_pubmed: bool, wos: bool) -> None:
+        self.ty, self.rtype, self.from_pubmed, self.wos = ty, rtype, from_pubmed, wos
+        self.slots: dict[str, object] = {}
+        self.contributors: list[Contributor] = []
+        self.identifiers: list[Identifier] = []
+        self.links: list[Link] = []
+        self.subjects: list[Subject] = []
+        self.notes: list[str] = []
+        self.extra: list[tuple[str, str]] = []
+        self.warnings: list[str] = []
+        self.done_groups: set[str] = set()
+        self.pending: dict[str, list[str]] = {}  # the values of each tag no row took yet
+
+    def first(self, *tags: str) -> str | None:
+        """Take the first value of the first of ``tags`` that has one (for group codecs)."""
+        for tag in tags:
+            values = self.pending.get(tag)
+            if values:
+                return values.pop(0)
+        return None
+
+    def take(self, *tags: str) -> tuple[str, str] | None:
+        """Like :meth:`first`, with the tag the value came from."""
+        for tag in tags:
+            values = self.pending.get(tag)
+            if values:
+                return tag, values.pop(0)
+        return None
+
+    def peek(self, *tags: str) -> str | None:
+        for tag in tags:
+            if self.pending.get(tag):
+                return self.pending[tag][0]
+        return None
+
+    def set(self, facet: str, value: object) -> bool:
+        if value is None or value == "" or facet in self.slots:
+            return False
+        self.slots[facet] = value
+        return True
+
+    def identifier(self, ident: Identifier) -> None:
+        if ident not in self.identifiers:
+            self.identifiers.append(ident)
+
+    def keep(self, tag: str, value: str) -> None:
+        """A value no slot took: kept under its tag (``ris:XX``, or ``wos:XX`` as is)."""
+        self.extra.append((tag if ":" in tag else f"ris:{tag}", value))
+
+
+#: A read codec takes (builder, row, tag values of the record, the raw record) and returns
+#: the values it did not take (which the next row of the same tag is offered, and at the
+#: end go to extra). Group codecs read several tags at once (see ``_GROUP_CODECS``).
+ReadCodec = Callable[[_Builder, Row, list[str], TaggedRecord], list[str]]
+
+
+def _read_text(b: _Builder, row: Row, values: list[str], raw: TaggedRecord) -> list[str]:
+    return [v for v in values if not b.set(row.facet, v.strip())]
+
+
+def _name_tags(ty: str) -> tuple[str, ...]:
+    """The tags that hold people in RIS type ``ty``."""
+    return tuple(tag for tag, row in read_rows(ty).items() if row.codec == "name")
+
+
+def _read_people(b: _Builder, row: Row, values: list[str], raw: TaggedRecord) -> list[str]:
+    """All name tags at once, in input order (the order of people is the order of the
+    lines, whatever their tags), each with the role its tag has in this type."""
+    rows = read_rows(b.ty)
+    for tag, value in raw.pairs:
+        tag_row = rows.get(tag)
+        if tag_row is not None and tag_row.codec == "name" and value.strip():
+            b.contributors.append(_name(value, tag_row.facet.removeprefix("contributor:")))
+    for tag in _name_tags(b.ty):
+        b.pending.pop(tag, None)
+    return []
+
+
+def _read_date(b: _Builder, row: Row, values: list[str], raw: TaggedRecord) -> list[str]:
+    return [v for v in values if not b.set(row.facet, parse_ris_date(v))]
+
+
+def _read_language(b: _Builder, row: Row, values: list[str], raw: TaggedRecord) -> list[str]:
+    return [v for v in values if not b.set(row.facet, to_bcp47(v))]
+
+
+def _read_epub(b: _Builder, row: Row, values: list[str], raw: TaggedRecord) -> list[str]:
+    """ET of a journal article: EndNote's epub date, or (when it is no date) the edition."""
+    left = []
+    for v in values:
+        date = parse_ris_date(v)
+        if date is not None and date.start is not None:
+            if not b.set("date:online", date):
+                left.append(v)
+        elif not b.set("edition", v.strip()):
+            left.append(v)
+    return left
+
+
+def _read_isxn(b: _Builder, row: Row, values: list[str], raw: TaggedRecord) -> list[str]:
+    left = []
+    for v in values:
+        found = _split_isxn(v)
+        for ident in found:
+            b.identifier(ident)
+        if not found and not (row.codec == "number_or_isxn" and b.set("number", v.strip())):
+            left.append(v)
+    return left
+
+
+def _read_doi(b: _Builder, row: Row, values: list[str], raw: TaggedRecord) -> list[str]:
+    left = []
+    for v in values:
+        doi = clean_doi(v)
+        if doi is None:
+            left.append(v)  # not a DOI: kept, not dropped
+        else:
+            b.identifier(Identifier("doi", doi))
+    return left
+
+
+def _read_pmid(b: _Builder, row: Row, values: list[str], raw: TaggedRecord) -> list[str]:
+    """AN is the PMID when DB names PubMed/MEDLINE (or in a Web of Science record's PM)."""
+    if not (b.from_pubmed or b.wos):
+        return values
+    left = []
+    for v in values:
+        if v.strip().isdigit():
+            b.identifier(Identifier("pmid", v.strip()))
+        else:
+            left.append(v)
+    return left
+
+
+def _read_pmcid(b: _Builder, row: Row, values: list[str], raw: TaggedRecord) -> list[str]:
+    left = []
+    for v in values:
+        first = v.split()[0] if v.split() else ""
+        pmcid = clean_pmcid(first) if _PMCID.match(first) else None
+        if pmcid:
+            b.identifier(Identifier("pmcid", pmcid))
+        else:
+            left.append(v)
+    return left
+
+
+_LINK_RELATIONS = {"L1": "fulltext", "L4": "image"}
+
+
+def _read_url(b: _Builder, row: Row, values: list[str], raw: TaggedRecord) -> list[str]:
+    """URLs, several per line allowed; a DOI resolver address is also the DOI; what is not
+    a web address is kept under its tag."""
+    for value in values:
+        for url in _URL_SPLIT.split(value):
+            url = url.strip()
+            if not url:
+                continue
+            ident = identifier_from_url(url)
+            if ident and ident.scheme == "doi":
+                b.identifier(ident)
+            if url.startswith(_URL_STARTS):
+                b.links.append(Link(url, _LINK_RELATIONS.get(row.tag)))
+            else:
+                b.keep(row.tag, url)
+    return []
+
+
+def _read_keyword(b: _Builder, row: Row, values: list[str], raw: TaggedRecord) -> list[str]:
+    b.subjects += [Subject(k.strip(), "keyword") for v in values for k in re.split(r"[\n;]", v) if k.strip()]
+    return []
+
+
+def _read_abstract(b: _Builder, row: Row, values: list[str], raw: TaggedRecord) -> list[str]:
+    for v in values:
+        if not b.set("abstract", v):
+            b.notes.append(v)  # a second abstract (AB and N2) is a note
+    return []
+
+
+def _read_note(b: _Builder, row: Row, values: list[str], raw: TaggedRecord) -> list[str]:
+    b.notes += values
+    return []
+
+
+def _read_provenance(b: _Builder, row: Row, values: list[str], raw: TaggedRecord) -> list[str]:
+    return [v for v in values if not b.set(f"provenance:{row.codec}", v.strip())]
+
+
+def _read_issued(b: _Builder, row: Row, values: list[str], raw: TaggedRecord) -> list[str]:
+    """PY (or Y1) is the year, DA the full date; the more precise one of the same year wins,
+    and a DA that says something else than PY is kept."""
+    py = b.first("PY", "Y1")
+    da = b.first("DA")
+    da_date = parse_ris_date(da)
+    issued = _more_precise(parse_ris_date(py), da_date)
+    if da and issued is not da_date and (da_date is None or da_date.iso() != (issued.iso() if issued else None)):
+        b.keep("DA", da)
+    if issued and issued.literal:
+        b.warnings.append(f"date {issued.literal!r} is not a date; kept as text")
+    b.set("date:issued", issued)
+    return []
+
+
+def sp_is_pages(sp: str) -> bool:
+    """A lone SP that still reads as pages in a type where a lone SP is a page count or a
+    description: a range ("1-10")."""
+    return bool(_PAGE_RANGE.match(sp))
+
+
+def _read_pages(b: _Builder, row: Row, values: list[str], raw: TaggedRecord) -> list[str]:
+    """SP and EP together: a range, a list, a start and end page; or, for the types where a
+    lone SP is no page (``lone_sp_facet``), the page count or a description."""
+    sp, ep = b.first("SP"), b.first("EP")
+    lone = lone_sp_facet(b.ty)
+    if sp and lone and not ep and not sp_is_pages(sp):
+        if not b.set(lone, sp.strip()):
+            b.keep("SP", sp)
+        return []
+    range_match = _PAGE_RANGE.match(sp) if sp else None
+    if sp and range_match and not ep:
+        b.set("container:page_start", range_match.group(1))
+        b.set("container:page_end", range_match.group(2))
+    elif sp and ("," in sp or " " in sp.strip()):
+        b.set("container:pages", sp)
+    elif sp:
+        b.set("container:page_start", sp.strip())
+        b.set("container:page_end", ep.strip() if ep else None)
+    elif ep:
+        b.set("container:page_end", ep)
+    return []
+
+
+def _read_journal(b: _Builder, row: Row, values: list[str], raw: TaggedRecord) -> list[str]:
+    """JF is the journal's full name, JA/J2/J1 its abbreviation; JO is the full name when
+    there is no JF and the abbreviation when there is one (and both when alone, as Zotero
+    reads it). The title counts only when T2 or C3 gave none, and not for the types whose
+    secondary title is a series."""
+    has_jf = b.peek("JF") is not None
+    full = b.take("JF", "JO")
+    abbr = b.take("JA", "J2", "J1") or (b.take("JO") if has_jf else None)
+    lone_jo = full if full and full[0] == "JO" else None
+    title_used = short_used = False
+    if "container:title" not in b.slots and b.rtype not in SERIES_IN_T2:
+        title = full or (abbr or lone_jo if b.rtype in _PERIODICAL_ARTICLES else None)
+        title_used = title is not None and b.set("container:title", title[1])
+    short = abbr or lone_jo
+    if short:
+        short_used = b.set("container:short_title", short[1])
+    # a name no slot took (T2 gave the title, or a second abbreviation) is kept, not dropped
+    if full and not title_used and not (full is lone_jo and short_used):
+        b.keep(*full)
+    if abbr and not short_used:
+        b.keep(*abbr)
+    return []
+
+
+#: Record types whose journal abbreviation, alone, also names the container.
+_PERIODICAL_ARTICLES = frozenset({"article-journal", "article-magazine", "article-newspaper"})
+
+#: Codecs that read several tags together (PY/Y1/DA, SP/EP, JF/JO/JA/J2/J1), once.
+_GROUP_CODECS = frozenset({"issued", "pages", "journal"})
+
+READ_CODECS: dict[str, ReadCodec] = {
+    "text": _read_text, "title": _read_text, "edition": _read_text, "name": _read_people,
+    "date": _read_date, "language": _read_language, "epub": _read_epub,
+    "isxn": _read_isxn, "number_or_isxn": _read_isxn, "doi": _read_doi, "pmid": _read_pmid,
+    "pmcid": _read_pmcid, "url": _read_url, "keyword": _read_keyword, "abstract": _read_abstract,
+    "note": _read_note, "database": _read_provenance, "institution": _read_provenance,
+    "issued": _read_issued, "pages": _read_pages, "journal": _read_journal,
+}
+
+#: Record types whose secondary title (T2/BT) is the series, not the container.
+SERIES_IN_T2 = frozenset({"book", "report", "thesis", "software", "dataset", "motion_picture", "map"})
+
+
 def raw_to_record(raw: TaggedRecord) -> tuple[Record, list[str]]:
+    """One record: a walk of the RIS table (``ris_table.ROWS``) over the tags of its type."""
     if raw.wos and raw.peek("PT"):
         raw = wos_to_ris(raw)
-    warnings: list[str] = []
     ty = (raw.first("TY") or "GEN").strip().upper()
-    rtype = RIS_TYPES.get(ty)
-    extra: list[tuple[str, str]] = []
+    rtype = READ_TYPES.get(ty)
+    database = raw.peek("DB")
+    b = _Builder(ty, rtype or "document", bool(database and _PUBMED.search(database)), raw.wos)
     if rtype is None:
-        warnings.append(f"unknown RIS type {ty!r}; read as a document")
-        extra.append(("TY", ty))
-        rtype = "document"
-
-    contributors: list[Contributor] = []
-    for tag, value in raw.take(frozenset(AUTHOR_TAGS)):
-        if not value.strip():
+        b.warnings.append(f"unknown RIS type {ty!r}; read as a document")
+        b.keep("TY", ty)
+    # the values of each tag in input order, offered to the tag's rows in table order
+    pending = b.pending
+    for tag, value in raw.pairs:
+        if value and tag not in STRUCTURAL_TAGS:
+            pending.setdefault(tag, []).append(value)
+    for row in ROWS:
+        if not row.reads or not row.applies(ty) or not pending.get(row.tag):
             continue
-        role = AUTHOR_TAGS_BY_TYPE.get(("AU" if tag == "A1" else tag, ty), AUTHOR_TAGS[tag])
-        if tag == "A2" and ty in A2_IS_CONTAINER:
+        if row.codec == "name" or row.codec in _GROUP_CODECS:
+            # a group codec reads its tags together, once (it takes what it uses from pending)
+            if row.codec not in b.done_groups:
+                b.done_groups.add(row.codec)
+                READ_CODECS[row.codec](b, row, [], raw)
             continue
-        if role is None:
-            extra.append((tag, value))
-        else:
-            contributors.append(_name(value, role))
+        pending[row.tag] = READ_CODECS[row.codec](b, row, pending[row.tag], raw)
+    for tag, values in pending.items():  # no row took them: kept under their tag
+        for value in values:
+            b.keep(tag, value)
+    return _build(b), b.warnings
 
-    title = raw.first("TI", "T1", "CT")
-    secondary = raw.first("T2", "BT")
-    if ty == "BOOK" and not title and raw.peek("BT"):
-        title, secondary = raw.first("BT"), raw.first("T2")
-    tertiary = raw.first("T3")
-    series = container_title = event = None
-    if ty in C3_IS_CONTAINER:
-        container_title = raw.first("C3")
-    elif ty in A2_IS_CONTAINER:
-        container_title = raw.first("A2")
-    for value, slot in ((secondary, T2_BY_TYPE.get(ty, "container")), (tertiary, T3_BY_TYPE.get(ty, "series"))):
-        if not value:
-            continue
-        if slot == "container" and container_title is None:
-            container_title = value
-        elif slot == "series" and series is None:
-            series = value
-        elif slot == "event" and event is None:
-            event = value
-        else:
-            extra.append(("T2" if value is secondary else "T3", value))
-    journal_full = raw.first("JF", "JO")
-    journal_abbr = raw.first("JA", "J2", "J1") or (raw.first("JO") if raw.peek("JF") else None)
-    if journal_abbr is None and raw.peek("JO") and not raw.peek("JF"):
-        journal_abbr = raw.first("JO")
-    if not container_title and rtype not in SERIES_IN_T2:
-        container_title = journal_full or (journal_abbr if rtype.startswith("article") else None)
 
-    sp, ep = raw.first("SP"), raw.first("EP")
-    page_start = page_end = pages = None
-    physical = None
-    sp_kind = SP_BY_TYPE.get(ty)
-    range_match = re.match(r"^\s*([^-–\s]+)\s*[-–]+\s*([^-–\s]+)\s*$", sp) if sp else None
-    if sp and sp_kind and not ep and not range_match:
-        if sp_kind == "pages-total":
-            physical = f"{sp} pages" if sp.strip().isdigit() else sp
-        elif sp_kind == "description":
-            physical = sp
-        else:
-            extra.append(("SP", sp))
-    elif sp:
-        if range_match and not ep:
-            page_start, page_end = range_match.group(1), range_match.group(2)
-        elif "," in sp or " " in sp.strip():
-            pages = sp
-        else:
-            page_start, page_end = sp.strip(), (ep.strip() if ep else None)
-    elif ep:
-        page_end = ep
-    article_number = raw.first("C7") if rtype.startswith("article") else None
-    volume, issue = raw.first("VL"), raw.first("IS")
-    number = series_number = edition = None
-    vl_slot = VL_BY_TYPE.get(ty)
-    if volume and vl_slot:
-        if vl_slot == "edition":
-            edition = volume
-        elif vl_slot == "physical":
-            physical = physical or volume
-        elif vl_slot == "number":
-            number = volume
-        else:
-            extra.append(("VL", volume))
-        volume = None
-    m1 = raw.first("M1")
-    if m1:
-        m1_slot = M1_BY_TYPE.get(ty, "number")
-        if m1_slot == "issue" and not issue:
-            issue = m1
-        elif m1_slot == "series_number":
-            series_number = m1
-        elif m1_slot == "number" and number is None:
-            number = m1
-        else:
-            extra.append(("M1", m1))
-    container = None
-    if container_title or volume or issue or page_start or pages or journal_abbr or article_number:
-        container = Container(
-            title=container_title, short_title=journal_abbr, volume=volume, issue=issue,
-            page_start=page_start, page_end=page_end, pages=pages, article_number=article_number,
-        )
-
-    da = raw.first("DA")
-    da_date = parse_ris_date(da)
-    issued = _more_precise(parse_ris_date(raw.first("PY", "Y1")), da_date)
-    if da and issued is not da_date and (da_date is None or da_date.iso() != (issued.iso() if issued else None)):
-        extra.append(("DA", da))  # a DA that says something else than PY is kept
-    if issued and issued.literal:
-        warnings.append(f"date {issued.literal!r} is not a date; kept as text")
-
-    database = raw.first("DB")
-    from_pubmed = bool(database and re.search(r"pubmed|medline|nlm", database, re.IGNORECASE))
-    identifiers: list[Identifier] = []
-    for value in raw.values("DO"):
-        doi = clean_doi(value)
-        if doi is None:
-            extra.append(("DO", value))  # not a DOI: kept, not dropped
-        elif Identifier("doi", doi) not in identifiers:
-            identifiers.append(Identifier("doi", doi))
-    for value in raw.values("SN"):
-        found = _split_isxn(value)
-        if found:
-            identifiers += [i for i in found if i not in identifiers]
-        else:
-            extra.append(("SN", value))
-    for value in raw.values("AN"):
-        if (from_pubmed or raw.wos) and value.strip().isdigit():
-            identifiers.append(Identifier("pmid", value.strip()))
-        else:
-            extra.append(("AN", value))
-    for value in raw.values("C2"):
-        pmcid = clean_pmcid(value.split()[0]) if _PMCID.match(value.split()[0]) else None
-        if pmcid:
-            identifiers.append(Identifier("pmcid", pmcid))
-        else:
-            extra.append(("C2", value))
-    links: list[Link] = []
-    for tag, relation in (("UR", None), ("L2", None), ("LK", None), ("L1", "fulltext"), ("L4", "image")):
-        for value in raw.values(tag):
-            for url in _URL_SPLIT.split(value):
-                url = url.strip()
-                if not url:
-                    continue
-                ident = identifier_from_url(url)
-                if ident and ident.scheme == "doi" and ident not in identifiers:
-                    identifiers.append(ident)
-                if url.startswith(("http://", "https://", "ftp://", "www.")):
-                    links.append(Link(url, relation))
-                else:
-                    extra.append((tag, url))
-
-    abstracts = raw.values("AB") + raw.values("N2")
-    abstract = abstracts[0] if abstracts else None
-    notes = raw.values("N1") + abstracts[1:]
-    keywords = tuple(Subject(k.strip(), "keyword") for v in raw.values("KW") for k in re.split(r"[\n;]", v) if k.strip())
-
-    genre = medium = None
-    if ty in M3_IS_MEDIUM:
-        medium = raw.first("M3")
-    else:
-        genre = raw.first("M3")
-    edition = raw.first("ET") or edition
-    online = None
-    if edition and ty in ET_IS_EPUB_DATE:
-        online = parse_ris_date(edition)
-        if online is None or online.start is None:
-            online = None
-        else:
-            edition = None
-    dp = raw.first("DP")
-    provenance = Provenance(source_system="RIS", database=database, institution=dp) if (database or dp) else None
-    record = Record(
-        type=rtype,
-        title=title,
-        short_title=raw.first("ST"),
-        contributors=tuple(contributors),
-        container=container,
-        issued=issued,
-        accessed=parse_ris_date(raw.first("Y2")),
-        publisher=raw.first("PB"),
-        place=raw.first("CY"),
-        edition=edition,
-        online=online,
-        event=event,
-        medium=medium,
-        series=series,
-        series_number=series_number,
-        number=number,
-        genre=genre,
-        physical_description=physical,
-        identifiers=tuple(identifiers),
-        links=tuple(links),
-        abstract=abstract,
-        subjects=keywords,
-        language=None if ty in LA_IS_NOT_LANGUAGE else to_bcp47(raw.first("LA")),
-        notes=tuple(notes),
-        key=raw.first("ID"),
+def _build(b: _Builder) -> Record:
+    slots = b.slots
+    container_fields = {f.name for f in dataclasses.fields(Container)}
+    container = {k: slots[f"container:{k}"] for k in container_fields if f"container:{k}" in slots}
+    provenance = None
+    if "provenance:database" in slots or "provenance:institution" in slots:
+        provenance = Provenance(source_system="RIS", database=slots.get("provenance:database"),  # type: ignore[arg-type]
+                                institution=slots.get("provenance:institution"))  # type: ignore[arg-type]
+    text = {k: v for k, v in slots.items() if k in _RECORD_TEXT_SLOTS}
+    return Record(
+        type=b.rtype,
+        **text,  # type: ignore[arg-type]
+        contributors=tuple(b.contributors),
+        container=Container(**container) if container else None,  # type: ignore[arg-type]
+        issued=slots.get("date:issued"),  # type: ignore[arg-type]
+        online=slots.get("date:online"),  # type: ignore[arg-type]
+        accessed=slots.get("date:accessed"),  # type: ignore[arg-type]
+        identifiers=tuple(b.identifiers),
+        links=tuple(b.links),
+        subjects=tuple(b.subjects),
+        notes=tuple(b.notes),
         provenance=provenance,
-        extra=tuple(extra),
+        extra=tuple(b.extra),
     )
-    # every value no slot took is kept, under its tag (vendor tags, repeated tags, ...)
-    unread = [(t, v) for t, v in raw.unread() if t not in STRUCTURAL_TAGS]
-    return replace(record, extra=record.extra + tuple(unread)), warnings
 
+
+_RECORD_TEXT_SLOTS = frozenset(f.name for f in dataclasses.fields(Record) if f.type == "str | None")
 
 
 class RISReader(Reader):

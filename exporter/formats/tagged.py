@@ -4,9 +4,11 @@ Values continued over many lines are collected as parts and joined once, so that
 of a million continuation lines costs linear, not quadratic, time.
 
 The record remembers which values a mapping read (:meth:`TaggedRecord.first`,
-:meth:`TaggedRecord.values`); :meth:`TaggedRecord.unread` gives the rest, which readers keep
-in ``Record.extra`` so that no value is lost, whatever tag it came under. Tests of a value
-that should not count as reading it use :meth:`TaggedRecord.peek`.
+:meth:`TaggedRecord.values`, :meth:`TaggedRecord.take`); :meth:`TaggedRecord.unread` gives the
+rest. Tests of a value that should not count as reading it use :meth:`TaggedRecord.peek`.
+The RIS and MEDLINE readers walk their tables over :attr:`TaggedRecord.pairs` and keep every
+value no row took in ``Record.extra`` (``ris:``, ``wos:``, ``medline:``), so that no value
+is lost, whatever tag it came under.
 """
 
 from __future__ import annotations

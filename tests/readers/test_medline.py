@@ -51,7 +51,7 @@ def test_medline_record() -> None:
     assert r.contributors[0].orcid == "0000-0002-1825-0097"
     assert r.pmid == "23439512" and r.pmcid == "PMC1234567"
     assert r.doi == "10.1161/CIR.0b013e318288b4dd"
-    assert ("AID", "CIR.0b013e318288b4dd [pii]") in r.extra
+    assert ("medline:AID", "CIR.0b013e318288b4dd [pii]") in r.extra  # MEDLINE's own tag, namespaced
     assert r.ids("eissn") == ("1524-4539",) and r.ids("issn") == ("0009-7322",)
     assert r.issued is not None and r.issued.iso() == "2013-03-26"
     assert r.online is not None and r.online.iso() == "2013-02-25"
@@ -62,7 +62,7 @@ def test_medline_record() -> None:
     assert [(s.term, s.scheme) for s in r.subjects] == [
         ("Cardiopulmonary Resuscitation/*education", "mesh"), ("bystander", "keyword"), ("Journal Article", "publication-type"),
     ]
-    assert ("SO", "Circulation. 2013 Mar 26;127(12):1342-50.") in r.extra
+    assert ("medline:SO", "Circulation. 2013 Mar 26;127(12):1342-50.") in r.extra
 
 
 def test_two_records_and_season_dates() -> None:
@@ -78,3 +78,16 @@ def test_eric_report() -> None:
     (r,), _ = read_text("medline", text)
     assert (r.type, r.publisher, r.container, r.language) == ("report", "ACT, Inc.", None, "en")
     assert r.title == "College Entrance Exams"
+
+
+def test_values_no_slot_took_are_kept_under_the_medline_family() -> None:
+    text = ("PMID- 1\nAD  - Nowhere (before any author)\nFAU - Mouse, Mickey\nAU  - Mouse M\n"
+            "AUID- ISNI: 0000 0001 2345 6789\nLA  - eng\nLA  - ger\nPMC - not a pmcid\nDA  - 20031223\n"
+            "SO  - J. 2003;1:2.\nPL  - United States\n")
+    (r,), _ = read_text("medline", text)
+    assert [c.family for c in r.contributors] == ["Mouse"] and r.contributors[0].orcid is None
+    for kept in [("medline:AD", "Nowhere (before any author)"), ("medline:AUID", "ISNI: 0000 0001 2345 6789"),
+                 ("medline:LA", "ger"), ("medline:PMC", "not a pmcid"), ("medline:DA", "20031223"),
+                 ("medline:SO", "J. 2003;1:2."), ("medline:PL", "United States")]:
+        assert kept in r.extra
+    assert r.language == "en"

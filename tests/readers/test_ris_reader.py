@@ -55,7 +55,7 @@ def test_article_with_old_and_new_tags() -> None:
     assert r.doi == "10.1371/journal.pone.0000001"
     assert [(link.url, link.relation) for link in r.links] == [("http://example_url.com", None), ("http://example.com/full.pdf", "fulltext")]
     assert r.notes == ("A note",)
-    assert ("RP", "Not In File") in r.extra and ("XY", "vendor tag") in r.extra
+    assert ("ris:RP", "Not In File") in r.extra and ("ris:XY", "vendor tag") in r.extra
 
 
 def test_crlf_bom_and_continuation_lines() -> None:
@@ -93,7 +93,7 @@ def test_type_dependent_tags_for_books() -> None:
     (r,), _ = read_text("ris", text)
     assert r.series == "Bibliothek des Eigentums"
     assert [(c.family, c.role) for c in r.contributors] == [("Series", "collection-editor"), ("Volume", "editor")]
-    assert r.physical_description == "250 pages"
+    assert r.number_of_pages == "250"
     assert r.ids("isbn") == ("9783642002304",)
     assert r.edition == "2nd"
 
@@ -131,4 +131,25 @@ def test_values_no_slot_took_are_kept() -> None:
     text = "TY  - JOUR\nTI  - One\nT1  - Other title\nPY  - 2001\nY1  - 2002\nDA  - 2003/05/01\nVL  - 1\nVL  - 2\nER  - \n"
     (r,), _ = read_text("ris", text)
     assert (r.title, r.issued.iso() if r.issued else None) == ("One", "2001")
-    assert r.extra == (("DA", "2003/05/01"), ("T1", "Other title"), ("Y1", "2002"), ("VL", "2"))
+    assert r.extra == (("ris:DA", "2003/05/01"), ("ris:T1", "Other title"), ("ris:Y1", "2002"), ("ris:VL", "2"))
+
+
+def test_journal_name_no_slot_took_is_kept() -> None:
+    # T2 gives the container title: JF's different name must not vanish
+    text = "TY  - JOUR\nTI  - T\nT2  - J. Chem. Phys.\nJF  - Journal of Chemical Physics\nJA  - JCP\nER  - \n"
+    (r,), _ = read_text("ris", text)
+    assert r.container is not None and (r.container.title, r.container.short_title) == ("J. Chem. Phys.", "JCP")
+    assert r.extra == (("ris:JF", "Journal of Chemical Physics"),)
+
+
+def test_lone_jo_is_title_and_abbreviation_and_extras_are_namespaced() -> None:
+    (r,), _ = read_text("ris", "TY  - JOUR\nTI  - T\nJO  - Nature\nZZ  - x\nER  - \n")
+    assert r.container is not None and (r.container.title, r.container.short_title) == ("Nature", "Nature")
+    assert r.extra == (("ris:ZZ", "x"),)
+
+
+def test_wos_fields_without_ris_meaning_are_wos_extras() -> None:
+    text = "FN Clarivate Analytics Web of Science\nVR 1.0\nPT J\nTI A\nCR Smith J, 2001, NATURE, V1, P2\n   Doe J, 2002, SCIENCE, V3, P4\nTC 5\nER\nEF\n"
+    (r,), _ = read_text("ris", text)
+    assert [v for k, v in r.extra if k == "wos:CR"] == ["Smith J, 2001, NATURE, V1, P2", "Doe J, 2002, SCIENCE, V3, P4"]
+    assert ("wos:TC", "5") in r.extra

@@ -17,10 +17,13 @@ SCRIPT = Path(__file__).resolve().parents[1] / "agreement" / "zotero_agreement.p
 
 #: format -> agreed fields / compared fields reached when this floor was set.
 #: Measured: RIS 475/761 (28/28 without EndNote's field-label placeholder files),
+#: then 474/762 once MUSIC reads as what the RIS spec says it is, a music score (CSL
+#: musical_score; Zotero, without such a type, says audioRecording: the 2 MUSIC records of
+#: the placeholder files, judged "ours") and a lone SP of a BILL as its code pages (+1),
 #: BibTeX 91/99, MEDLINEnbib 76/88, PubMed_XML 74/88; every disagreement is judged in the
 #: script's output.
 FLOORS: dict[str, float] = {
-    "RIS": 0.623,
+    "RIS": 0.622,
     "BibTeX": 0.919,
     "MEDLINEnbib": 0.863,
     "PubMed_XML": 0.840,
