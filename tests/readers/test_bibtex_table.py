@@ -1,0 +1,176 @@
+"""The two-way BibTeX/BibLaTeX table: reader, writers, ``carries`` and ``lost`` all come from
+it, so a field read is a field written back (per dialect) and what is not written is named."""
+
+from __future__ import annotations
+
+import io
+import re
+
+import pytest
+
+from exporter import read, write
+from exporter.api import make_writer
+from exporter.formats.bibtex_table import (
+    BIBLATEX,
+    BIBLATEX_TYPES,
+    BIBTEX,
+    CLASSIC_TYPES,
+    ENTRY_TYPE_EXTRA,
+    ENTRY_TYPES,
+    FIELDS,
+    WRITE_TYPES,
+    carries,
+)
+from exporter.losses import FIXED_FACETS, facets
+from exporter.model import (
+    RECORD_TYPES,
+    Container,
+    Contributor,
+    DateValue,
+    Identifier,
+    PartialDate,
+    Record,
+)
+
+
+def trip(records: list[Record], fmt: str) -> list[Record]:
+    return list(read(io.StringIO(write(records, fmt)), fmt))
+
+
+def test_every_row_names_a_known_facet_and_codec():
+    for row in FIELDS:
+        family = row.facet.split(":")[0]
+        assert row.facet in FIXED_FACETS or family in ("contributor", "id"), row
+        assert row.direction in ("both", "read", "write"), row
+
+
+def test_no_field_is_written_twice_by_one_dialect():
+    for dialect in (BIBTEX, BIBLATEX):
+        written = [r.field for r in FIELDS if r.direction != "read" and dialect in r.dialects]
+        assert len(written) == len(set(written)), dialect
+
+
+def test_reverse_type_map_is_derived_and_valid():
+    assert set(WRITE_TYPES[BIBTEX].values()) <= CLASSIC_TYPES
+    assert set(WRITE_TYPES[BIBLATEX].values()) <= BIBLATEX_TYPES
+    assert set(WRITE_TYPES[BIBTEX]) | set(WRITE_TYPES[BIBLATEX]) <= RECORD_TYPES
+
+
+@pytest.mark.parametrize("fmt, types", [("bibtex", CLASSIC_TYPES), ("biblatex", BIBLATEX_TYPES & set(ENTRY_TYPES))])
+def test_every_entry_type_of_the_dialect_comes_back(fmt, types):
+    """@collection stays @collection, @manual @manual, @inbook @inbook (issue 9)."""
+    source = "\n".join(f"@{t}{{k{i}, title = {{T}}}}" for i, t in enumerate(sorted(types)))
+    records = list(read(io.StringIO(source), fmt))
+    out = write(records, fmt)
+    # BibLaTeX's own aliases (manual §2.1.2) come back as what biber makes of them, with the
+    # genre the alias said in ``type``
+    aliases = {"mastersthesis": "thesis", "phdthesis": "thesis", "techreport": "report"} if fmt == "biblatex" else {}
+    written = [line.split("{")[0][1:] for line in out.splitlines() if line.startswith("@")]
+    assert written == [aliases.get(t, t) for t in sorted(types)]
+    if aliases:
+        assert len(re.findall(r"^  type +=", out, re.MULTILINE)) == 3
+
+
+def test_biblatex_only_types_fall_back_to_classic_ones_in_bibtex():
+    (r,) = read(io.StringIO("@mvcollection{k, title = {T}, publisher = {P}}"), "biblatex")
+    assert (r.type, dict(r.extra)[ENTRY_TYPE_EXTRA]) == ("book", "mvcollection")
+    assert write([r], "bibtex").startswith("@book{k,")
+    assert make_writer("bibtex").lost(r) == [f"extra:{ENTRY_TYPE_EXTRA}", "provenance"]
+    assert write([r], "biblatex").startswith("@mvcollection{k,")
+    assert make_writer("biblatex").lost(r) == ["provenance"]
+
+
+def test_custom_entry_types_are_written_back():
+    (r,) = read(io.StringIO("@jurthesis{k, title = {T}}"), "bibtex")
+    assert write([r], "bibtex").startswith("@jurthesis{k,")
+
+
+@pytest.mark.parametrize("fmt", ["bibtex", "biblatex"])
+def test_number_and_issue_both_survive(fmt):
+    """BibTeX dropped ``number`` when there was an issue (issue 9)."""
+    r = Record(type="article-journal", title="T", number="A-17", container=Container(title="J", volume="3", issue="2"))
+    out = write([r], fmt)
+    assert "number" in out and "issue" in out
+    (back,) = trip([r], fmt)
+    assert (back.number, back.container.issue) == ("A-17", "2")
+    assert "number" not in make_writer(fmt).lost(r)
+
+
+def test_series_number_is_written_as_number():
+    r = Record(type="book", title="T", series="Studies", series_number="12")
+    (back,) = trip([r], "bibtex")
+    assert (back.series, back.series_number) == ("Studies", "12")
+
+
+@pytest.mark.parametrize("fmt, field", [("bibtex", "annote"), ("biblatex", "annotation")])
+def test_annotation_is_an_annotation_not_a_note(fmt, field):
+    (r,) = read(io.StringIO("@book{k, title = {T}, annotation = {Read \\emph{this}}, note = {N}}"), "biblatex")
+    assert (r.annote, r.notes) == ("Read <i>this</i>", ("N",))
+    out = write([r], fmt)
+    assert f"  {field}" in out and "\\textit{this}" in out
+    assert "<i>" not in out
+
+
+def test_markup_in_a_note_is_latex_not_html():
+    r = Record(type="book", title="T", notes=("See <i>Ulysses</i> & <b>more</b>",))
+    out = write([r], "biblatex")
+    assert "See \\textit{Ulysses} \\& \\textbf{more}" in out and "<" not in out
+
+
+@pytest.mark.parametrize("fmt", ["bibtex", "biblatex"])
+def test_arxiv_eprint_is_kept(fmt):
+    source = "@online{k, title = {T}, eprint = {math/0307200v3}, eprinttype = {arxiv}, eprintclass = {math.QA}}"
+    (r,) = read(io.StringIO(source), "biblatex")
+    assert r.ids("arxiv") == ("math/0307200v3",)
+    out = write([r], fmt)
+    assert "math/0307200v3" in out and ("eprinttype" if fmt == "biblatex" else "archiveprefix") in out
+    (back,) = trip([r], fmt)
+    assert back.ids("arxiv") == ("math/0307200v3",)
+    assert ("bibtex:eprintclass", "math.QA") in back.extra
+
+
+def test_new_csl_slots_round_trip_through_biblatex():
+    r = Record(
+        type="software", title="T", version="1.19.0", number_of_pages="320", number_of_volumes="3",
+        part="2", status="in press", original_title="Ur", original_publisher="Old Press",
+        original_publisher_place="Leipzig", original_date=DateValue(PartialDate(1901)),
+        event="Conf", event_place="Aspen", event_date=DateValue(PartialDate(2001, 5, 2)),
+        accessed=DateValue(PartialDate(2024, 1, 2)), chapter_number="4", call_number="QA76 .K5",
+        annote="mine", issued=DateValue(PartialDate(2020, 4, 1)),
+        identifiers=(Identifier("arxiv", "2101.00001"),),
+    )
+    (back,) = trip([r], "biblatex")
+    for facet in sorted(facets(r)):
+        assert facet in facets(back), facet
+    assert make_writer("biblatex").lost(r) == []
+    assert set(make_writer("bibtex").lost(r)) == {
+        "version", "number_of_pages", "number_of_volumes", "part", "status", "original_title",
+        "original_publisher", "original_publisher_place", "date:original", "event", "event_place",
+        "date:event", "call_number", "date:issued:day"}
+
+
+def test_lost_answers_per_record_from_the_same_walk():
+    book = Record(type="book", title="T", contributors=(Contributor(family="B", role="container-author"),))
+    assert "contributor:container-author" in make_writer("bibtex").lost(book)
+    assert "contributor:container-author" not in make_writer("biblatex").lost(book)
+    # a periodical's number without an issue reads back as the issue: reported
+    article = Record(type="article-journal", title="T", number="7")
+    assert "number" in make_writer("bibtex").lost(article)
+
+
+def test_foreign_extras_are_reported_own_extras_written():
+    r = Record(type="book", title="T", extra=(("bibtex:owner", "me"), ("vufind:building", "Library A"), ("ris:M2", "x")))
+    out = write([r], "biblatex")
+    assert "owner" in out and "building" not in out and "M2" not in out
+    assert make_writer("biblatex").lost(r) == ["extra:ris:M2", "extra:vufind:building"]
+
+
+def test_carries_is_the_union_of_the_table():
+    assert {"version", "number_of_pages", "annote", "id:arxiv"} <= carries(BIBLATEX)
+    assert "version" not in carries(BIBTEX) and "annote" in carries(BIBTEX)
+    assert make_writer("bibtex").carries == carries(BIBTEX)
+
+
+def test_subject_scheme_keyword_is_not_a_loss():
+    (r,) = read(io.StringIO("@book{k, title = {T}, keywords = {a, b}}"), "bibtex")
+    assert "subject:scheme" not in make_writer("bibtex").lost(r)
