@@ -173,15 +173,24 @@ def _name_part(text: str) -> str:
     return escaped
 
 
+def _is_lower(word: str) -> bool:
+    """BibTeX's case of a word: its first letter (after quotes, hyphens and the like)."""
+    letter = next((ch for ch in word if ch.isalpha()), "")
+    return letter.islower()
+
+
 def _family_part(text: str) -> str:
     """A family name whose words must stay the family: BibTeX takes a word starting with a
     lowercase letter for a "von" part ("Vázques de Parga" would be family "Parga"), so such a
-    word is braced ("Vázques {de} Parga"), as biblatex-examples.bib does with "{ de }"."""
+    word is braced ("Vázques {de} Parga", as biblatex-examples.bib does with "{ de }"), a
+    family that starts with one braced whole ("{la Fontaine}")."""
     part = _name_part(text)
-    if part.startswith("{"):
+    words = part.split(" ")
+    if part.startswith("{") or not any(_is_lower(w) for w in words):
         return part
-    return " ".join("{" + w + "}" if w[:1].islower() or not w[:1].isalpha() and w[1:2].islower() else w
-                    for w in part.split(" "))
+    if _is_lower(words[0]):
+        return "{" + part + "}"
+    return " ".join("{" + w + "}" if _is_lower(w) else w for w in words)
 
 
 def bibtex_name(c: Contributor) -> str:

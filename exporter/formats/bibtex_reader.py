@@ -529,9 +529,14 @@ def entry_to_record(entry: RawEntry, biblatex: bool) -> tuple[Record, list[str]]
         b.warnings.append(f"date {issued.literal!r} is not a date; kept as text")
     if not b.has("genre") and genre:
         b.slots["genre"] = genre
-    # every field no slot took is kept (crossref, file, vendor fields, booktitle of a book)
+    # every field no slot took is kept (file, vendor fields, booktitle of a book, ...)
     for name, value in decoded.items():
         if name not in used and value:
+            if name == "crossref" and "xref" not in decoded:
+                # the fields are inherited already (``inherit``); what is left is a link
+                # without inheritance, BibLaTeX's xref (§2.2.3). Written back as crossref it
+                # would be inherited again, loop on cycles and break on missing parents.
+                name = "xref"
             b.keep(name, value)
     record = b.record(
         type=record_type,
@@ -666,6 +671,9 @@ class BibTeXReader(Reader):
                     continue
                 entries.append(raw)
                 by_key.setdefault(block.key.lower(), raw)
+                for alias in (raw.fields.get("ids") or "").split(","):
+                    if alias.strip():
+                        by_key.setdefault(alias.strip().lower(), raw)  # BibLaTeX's key aliases
         if not entries and text.strip() and "@" not in text:
             yield Problem(source=source, line=1, reason="no BibTeX entry found (no '@type{' block)")
         for number, item in enumerate(entries, start=1):
@@ -674,6 +682,9 @@ class BibTeXReader(Reader):
                 continue
             try:
                 record, warnings = entry_to_record(inherit(by_key, item), self.biblatex)
+                parent = (item.fields.get("crossref") or "").strip()
+                if parent and parent.lower() not in by_key:
+                    warnings.append(f"crossref {parent!r} is not an entry of this file; kept as xref")
             except RecursionError:
                 yield Problem(source=source, record=number, line=item.line, reason=f"entry {item.key!r}: braces nested too deeply to read")
                 continue

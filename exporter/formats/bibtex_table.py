@@ -289,9 +289,12 @@ del R
 #: Fields the reader's special cases read, not the table walk (nor kept in ``extra``).
 SPECIAL_FIELDS = frozenset({"date", "year", "month", "day", "number", "issue", "location",
                             "address", "eprint", "eprinttype", "archiveprefix"})
-#: Fields whose value is an address or code: LaTeX is not decoded beyond escaped characters.
+#: Fields that name other entries by key (BibTeX's crossref, BibLaTeX §2.2.3 and §3.13.5).
+KEY_FIELDS = frozenset({"crossref", "xref", "xdata", "related", "ids", "entryset", "set"})
+#: Fields whose value is an address, a key or a code: LaTeX is not decoded beyond escaped
+#: characters, and nothing is escaped but what would break the entry.
 VERBATIM_FIELDS = frozenset({r.field for r in FIELDS if r.codec == "verbatim"}
-                            | {"eprint", "file", "pdf", "urlraw"})
+                            | {"eprint", "file", "pdf", "urlraw"} | KEY_FIELDS)
 #: Fields whose brace protection is kept as nocase markup on reading.
 PROTECTED_FIELDS = frozenset({r.field for r in FIELDS if r.codec in ("title", "container")}
                              | {"maintitle", "booksubtitle", "issuetitle"})

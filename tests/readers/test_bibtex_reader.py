@@ -80,7 +80,7 @@ def test_crossref_inheritance_with_biblatex_renaming() -> None:
     assert paper.publisher == "ACM"
     assert paper.issued is not None and paper.issued.iso() == "2006-10"
     assert [c.role for c in paper.contributors] == ["author", "editor"]
-    assert ("bibtex:crossref", "conference:06") in paper.extra
+    assert ("bibtex:xref", "conference:06") in paper.extra
     assert proceedings.type == "book" and proceedings.title == "Proceedings of the Xth Conference"
 
 

@@ -31,6 +31,7 @@ from exporter.model import (
     PartialDate,
     Record,
 )
+from exporter.problems import ExporterError
 
 
 def trip(records: list[Record], fmt: str) -> list[Record]:
@@ -174,3 +175,44 @@ def test_carries_is_the_union_of_the_table():
 def test_subject_scheme_keyword_is_not_a_loss():
     (r,) = read(io.StringIO("@book{k, title = {T}, keywords = {a, b}}"), "bibtex")
     assert "subject:scheme" not in make_writer("bibtex").lost(r)
+
+
+# -- --bibtex-encoding ------------------------------------------------------------------------
+
+def test_ascii_encoding_reads_back_as_the_utf8_output_does():
+    source = r"""
+@book{k1, author = {Aks{\i}n, {\"O}zge and V{\'a}zques{ de }Parga, Luis}, title = {{\=P} und Stra{\ss}e},
+  url = {https://de.wikipedia.org/wiki/K%C3%B6ln}, publisher = {Éditions Œuvre}}
+@article{k2, title = {Überblick}, journal = {Revue d'Histoire Eccl{\'e}siastique}, year = 2001}
+"""
+    records = list(read(io.StringIO(source), "bibtex"))
+    ascii_out = write(records, "bibtex", bibtex_encoding="ascii")
+    assert ascii_out.isascii()
+    assert "{\\=P}" in ascii_out and "Aks{\\i}n, {\\\"O}zge" in ascii_out
+    assert list(read(io.StringIO(ascii_out), "bibtex")) == list(read(io.StringIO(write(records, "bibtex")), "bibtex"))
+
+
+def test_ascii_keys_and_unencodable_characters_are_reported():
+    r = Record(type="book", title="漢字", key="Müller2020")
+    problems = []
+    out = write([r], "bibtex", bibtex_encoding="ascii", on_problem=problems.append)
+    assert out.startswith("@book{Muller2020,") and out.isascii()
+    assert [p.severity for p in problems if "LaTeX spelling" in p.reason] == ["warning"]
+
+
+def test_encoding_option_is_checked():
+    with pytest.raises(ExporterError, match="bibtex_encoding must be one of utf-8, ascii"):
+        make_writer("bibtex", bibtex_encoding="latin-1")
+    assert "bibtex_encoding" in make_writer("biblatex").option_names()
+
+
+def test_cli_flag(tmp_path):
+    import subprocess
+    import sys
+
+    source = tmp_path / "in.json"
+    source.write_text('[{"id": "a", "type": "book", "title": "Ōsaka", "author": [{"family": "Müller"}]}]', encoding="utf-8")
+    proc = subprocess.run([sys.executable, "-m", "exporter", "convert", str(source), "-f", "csl-json", "-t", "bibtex",
+                           "--bibtex-encoding", "ascii"], check=False, capture_output=True, text=True, timeout=60)
+    assert proc.returncode == 0, proc.stderr
+    assert "{\\=O}saka" in proc.stdout and "M{\\\"u}ller" in proc.stdout
