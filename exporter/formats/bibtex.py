@@ -150,7 +150,9 @@ def escape_url(url: str) -> str:
     return url.replace("\\", "%5C").replace("{", "%7B").replace("}", "%7D").replace(" ", "%20").replace("\n", "")
 
 
-_FIELD_NAME = re.compile(r"[^a-z0-9_-]+")
+#: What a field name may not hold (BibLaTeX's data annotations are "author+an"; vendors write
+#: "dc.date", "bdsk-url-1")
+_FIELD_NAME = re.compile(r"[^a-z0-9_+.:-]+")
 _KEYWORD_SEPARATOR = re.compile(r"\s*[,;]\s*")
 _KEY_FORBIDDEN = re.compile(r'[\s,{}()"#%\'=\\~]+')
 
@@ -315,6 +317,8 @@ class BibTeXWriter(Writer):
             if value:
                 out.append((row.field, value))
                 written.add(row.facet)
+            elif value == "" and row.facet == "genre":
+                written.add(row.facet)  # said by the entry type
         if entry_type == next((v for k, v in record.extra if k in (ENTRY_TYPE_EXTRA, "entrytype")), None):
             written.add(f"extra:{ENTRY_TYPE_EXTRA}")
         out.extend(self._extra_fields(record, {name for name, _ in out}, written))
@@ -371,7 +375,7 @@ class BibTeXWriter(Writer):
         if row.facet == "title" and not self.biblatex:
             value = record.full_title  # BibTeX has no subtitle field
         if row.facet == "genre" and value == implied_genre(entry_type):
-            return None  # @phdthesis says "PhD thesis" already
+            return ""  # @phdthesis says "PhD thesis" already: held, nothing to write
         if codec == "title":
             return latex_text(str(value), protect_case=True)
         if codec in ("text", "container"):

@@ -483,7 +483,7 @@ class RecordBuilder:
     def record(self, **fixed: object) -> Record:
         slots = {k: v for k, v in self.slots.items() if ":" not in k}
         cont = self.container
-        container = Container(**cont) if cont.get("title") or cont.get("volume") or cont.get("issue") or cont.get("page_start") or cont.get("pages") else None
+        container = Container(**cont) if any(cont.values()) else None
         return Record(
             **slots,
             container=container,

@@ -246,10 +246,14 @@ FIELDS: tuple[FieldRow, ...] = (
     R("edition", "edition", "literal"),
     R("series", "series", "text"),
     # publication (reading both address and location is a special case)
-    R("school", "publisher", "text", dialects=ONLY_BIBTEX, write_types=THESES),
-    R("institution", "publisher", "text", write_types=THESES | REPORTS),
+    # (school and institution are the publisher of theses and reports first, of the rest
+    # only when there is no publisher)
+    R("school", "publisher", "text", dialects=ONLY_BIBTEX, read_types=THESES, write_types=THESES),
+    R("institution", "publisher", "text", read_types=THESES | REPORTS, write_types=THESES | REPORTS),
     R("publisher", "publisher", "text"),
     R("organization", "publisher", "text", direction="read"),
+    R("institution", "publisher", "text", direction="read"),
+    R("school", "publisher", "text", direction="read"),
     R("location", "place", "text", dialects=ONLY_BIBLATEX),
     R("address", "place", "text", dialects=ONLY_BIBTEX),
     R("origpublisher", "original_publisher", "text", dialects=ONLY_BIBLATEX),

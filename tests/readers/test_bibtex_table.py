@@ -216,3 +216,41 @@ def test_cli_flag(tmp_path):
                            "--bibtex-encoding", "ascii"], check=False, capture_output=True, text=True, timeout=60)
     assert proc.returncode == 0, proc.stderr
     assert "{\\=O}saka" in proc.stdout and "M{\\\"u}ller" in proc.stdout
+
+
+# -- silence: what goes in comes out, or is reported ---------------------------------------
+
+def _corpus_files() -> list[tuple[str, list[Record]]]:
+    from support import shared_path
+
+    root = shared_path("corpus")
+    out = []
+    for path in sorted(root.rglob("*")):
+        if (path.suffix.lower() not in {".bib", ".ris", ".nbib", ".json", ".txt", ".xml"} or "zotero-expected" in path.name
+                or not path.is_file() or path.relative_to(root).parts[0].startswith(("csl-", "schemaorg"))):
+            continue
+        try:
+            records = list(read(path, on_problem=lambda problem: None))
+        except ExporterError:
+            continue
+        if records:
+            out.append((str(path.relative_to(root)), records))
+    return out
+
+
+@pytest.mark.parametrize("fmt", ["bibtex", "biblatex"])
+def test_corpus_round_trip_loses_nothing_silently(fmt):
+    """For every corpus file: the facets of each record are in what reads back, or in the
+    writer's loss report for it."""
+    writer = make_writer(fmt)
+    silent = {}
+    files = _corpus_files()
+    for name, records in files:
+        back = list(read(io.StringIO(write(records, fmt)), fmt))
+        assert len(back) == len(records), name
+        for before, after in zip(records, back, strict=True):
+            missing = facets(before) - facets(after) - set(writer.lost(before))
+            if missing:
+                silent[f"{name} {before.key}"] = sorted(missing)
+    assert len(files) > 50
+    assert silent == {}
