@@ -35,6 +35,8 @@ from .bibtex_table import (
     EXTRA_NOT_FIELDS,
     EXTRA_PREFIX,
     FIELDS,
+    KEY_FIELDS,
+    LANGID_NAMES,
     PERIODICAL_PARTS,
     SERIES_PARTS,
     VERBATIM_FIELDS,
@@ -150,10 +152,11 @@ def escape_url(url: str) -> str:
     return url.replace("\\", "%5C").replace("{", "%7B").replace("}", "%7D").replace(" ", "%20").replace("\n", "")
 
 
-#: What a field name may not hold (BibLaTeX's data annotations are "author+an"; vendors write
-#: "dc.date", "bdsk-url-1")
-_FIELD_NAME = re.compile(r"[^a-z0-9_+.:-]+")
+#: What a field name may not hold: BibLaTeX's data annotations are "author+an"; a "." or ":"
+#: ("dc.date") makes citation-js and pandoc reject the whole file
+_FIELD_NAME = re.compile(r"[^a-z0-9_+-]+")
 _KEYWORD_SEPARATOR = re.compile(r"\s*[,;]\s*")
+_NOT_IN_KEYS = re.compile(r'[{}\\%#"\x00-\x1f]')
 _KEY_FORBIDDEN = re.compile(r'[\s,{}()"#%\'=\\~]+')
 
 
@@ -293,7 +296,7 @@ class BibTeXWriter(Writer):
         return bibtex_key(key)
 
     def entry_type(self, record: Record) -> str:
-        original = next((v for k, v in record.extra if k in (ENTRY_TYPE_EXTRA, "entrytype")), None)
+        original = next((v for k, v in record.extra if k == ENTRY_TYPE_EXTRA), None)
         if original and _FIELD_NAME.sub("", original) != original:
             original = None
         return write_entry_type(record.type, record.genre, original, self.dialect)
@@ -319,7 +322,7 @@ class BibTeXWriter(Writer):
                 written.add(row.facet)
             elif value == "" and row.facet == "genre":
                 written.add(row.facet)  # said by the entry type
-        if entry_type == next((v for k, v in record.extra if k in (ENTRY_TYPE_EXTRA, "entrytype")), None):
+        if entry_type == next((v for k, v in record.extra if k == ENTRY_TYPE_EXTRA), None):
             written.add(f"extra:{ENTRY_TYPE_EXTRA}")
         out.extend(self._extra_fields(record, {name for name, _ in out}, written))
         return out, written
@@ -380,6 +383,9 @@ class BibTeXWriter(Writer):
             return latex_text(str(value), protect_case=True)
         if codec in ("text", "container"):
             return latex_text(str(value))
+        if codec == "langid":
+            tag = str(value)
+            return escape_latex(LANGID_NAMES.get(tag) or LANGID_NAMES.get(tag.split("-")[0]) or tag)
         if codec == "literal" or codec == "language":
             return escape_latex(str(value))
         if codec == "verbatim":
@@ -412,8 +418,13 @@ class BibTeXWriter(Writer):
             if not name or name in written_fields:
                 continue
             written_fields.add(name)
-            written.add(f"extra:{key}")
-            out.append((name, escape_url(value) if name in VERBATIM_FIELDS else latex_text(value)))
+            if name == key[len(EXTRA_PREFIX):].lower():
+                written.add(f"extra:{key}")  # else kept under another name, and reported
+            if name in KEY_FIELDS:
+                value = _NOT_IN_KEYS.sub("", value)  # "key1, key2": keys as they are
+            else:
+                value = escape_url(value) if name in VERBATIM_FIELDS else latex_text(value)
+            out.append((name, value))
         if any(k == "others" for k, _ in record.extra):
             written.add("extra:others")
         return out

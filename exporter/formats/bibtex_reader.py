@@ -69,6 +69,7 @@ from .bibtex_table import (
     EXTRA_PREFIX,
     FIELDS,
     IN_BOOK,
+    LANGIDS,
     NAME_FIELDS,
     PERIODICAL_PARTS,
     PROTECTED_FIELDS,
@@ -455,7 +456,9 @@ class RecordBuilder:
         elif facet == "notes":
             self.notes.append(value)
         elif facet == "language":
-            self.slots[facet] = to_bcp47(value)
+            name = value.strip()
+            babel = LANGIDS.get(name) or LANGIDS.get(name.lower()) if codec == "langid" else None
+            self.slots[facet] = babel or to_bcp47(value)
         elif facet == "rights:statement":
             self.slots[facet] = Rights(statement=value)
         else:

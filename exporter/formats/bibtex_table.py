@@ -186,6 +186,7 @@ CODECS = {
     "date": "an EDTF date (BibLaTeX §2.3.8)",
     "keywords": "keywords separated by commas or semicolons",
     "language": "a language name or code, stored as BCP 47",
+    "langid": "a babel/polyglossia language name (BibLaTeX §2.2.2), stored as BCP 47",
     "notes": "notes, joined by a space on output",
     "special": "written and read by a named special case of the writer and the reader",
 }
@@ -279,7 +280,7 @@ FIELDS: tuple[FieldRow, ...] = (
     # content
     R("abstract", "abstract", "text"),
     R("keywords", "subject", "keywords"),
-    R("langid", "language", "language", dialects=ONLY_BIBLATEX),
+    R("langid", "language", "langid", dialects=ONLY_BIBLATEX),
     R("language", "language", "language", dialects=ONLY_BIBTEX),
     R("copyright", "rights:statement", "text"),
     R("rights", "rights:statement", "text", direction="read"),
@@ -304,6 +305,30 @@ PROTECTED_FIELDS = frozenset({r.field for r in FIELDS if r.codec in ("title", "c
                              | {"maintitle", "booksubtitle", "issuetitle"})
 #: Name-list fields: parsed from the raw value.
 NAME_FIELDS = {r.field: r.facet.split(":", 1)[1] for r in FIELDS if r.codec == "names"}
+
+#: babel/polyglossia language names (what BibLaTeX's ``langid`` holds, §2.2.2) -> BCP 47; the
+#: first name of a tag is the one written (derived reverse: ``LANGID_NAMES``).
+LANGIDS: dict[str, str] = {
+    "english": "en", "american": "en-US", "british": "en-GB", "USenglish": "en-US",
+    "UKenglish": "en-GB", "australian": "en-AU", "canadian": "en-CA", "newzealand": "en-NZ",
+    "german": "de", "ngerman": "de", "austrian": "de-AT", "naustrian": "de-AT",
+    "swissgerman": "de-CH", "nswissgerman": "de-CH", "french": "fr", "spanish": "es",
+    "italian": "it", "portuguese": "pt", "brazil": "pt-BR", "dutch": "nl", "swedish": "sv",
+    "danish": "da", "norwegian": "no", "norsk": "nb", "nynorsk": "nn", "finnish": "fi",
+    "icelandic": "is", "polish": "pl", "czech": "cs", "slovak": "sk", "hungarian": "hu",
+    "magyar": "hu", "romanian": "ro", "bulgarian": "bg", "croatian": "hr", "serbian": "sr",
+    "slovene": "sl", "slovenian": "sl", "ukrainian": "uk", "russian": "ru", "greek": "el",
+    "turkish": "tr", "latin": "la", "catalan": "ca", "basque": "eu", "galician": "gl",
+    "welsh": "cy", "irish": "ga", "estonian": "et", "latvian": "lv", "lithuanian": "lt",
+    "afrikaans": "af", "esperanto": "eo", "hebrew": "he", "arabic": "ar", "japanese": "ja",
+    "chinese": "zh", "korean": "ko", "vietnamese": "vi", "thai": "th", "indonesian": "id",
+    "malay": "ms", "albanian": "sq", "macedonian": "mk", "armenian": "hy", "georgian": "ka",
+    "hindi": "hi", "persian": "fa",
+}
+LANGID_NAMES: dict[str, str] = {}
+for _name, _tag in LANGIDS.items():
+    LANGID_NAMES.setdefault(_tag, _name)
+del _name, _tag
 
 #: eprinttype (or archivePrefix) -> identifier scheme (BibLaTeX §3.14.7 "Electronic publishing").
 EPRINT_SCHEMES: dict[str, str] = {

@@ -254,3 +254,12 @@ def test_corpus_round_trip_loses_nothing_silently(fmt):
                 silent[f"{name} {before.key}"] = sorted(missing)
     assert len(files) > 50
     assert silent == {}
+
+
+def test_langid_is_a_babel_name_language_a_code():
+    (r,) = read(io.StringIO("@book{k, title = {T}, langid = {american}}"), "biblatex")
+    assert r.language == "en-US"
+    assert "langid = {american}" in write([r], "biblatex")
+    r = Record(type="book", title="T", language="de-AT")
+    assert "langid = {austrian}" in write([r], "biblatex") and "language = {de-AT}" in write([r], "bibtex")
+    assert "langid = {pt}" not in write([Record(type="book", title="T", language="pt")], "biblatex")
