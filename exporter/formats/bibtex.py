@@ -96,10 +96,41 @@ def escape_latex(text: str) -> str:
     return text
 
 
+#: TeX math as the reader keeps it ("$\\Sigma^{0}$"): no space inside the dollars' edges and
+#: something only math has (\\ ^ _ {); "$5 and $10" is text.
+_MATH = re.compile(r"\$(?=[^\s$])([^$]*?[\\^_{][^$]*?)(?<=[^\s$])\$")
+
+
+def _balanced(text: str) -> bool:
+    depth = 0
+    for ch in text:
+        depth += (ch == "{") - (ch == "}")
+        if depth < 0:
+            return False
+    return depth == 0
+
+
+def _split_math(text: str) -> list[tuple[str, bool]]:
+    """(piece, is_math) pairs; math with unbalanced braces is text."""
+    if "$" not in text:
+        return [(text, False)]
+    out: list[tuple[str, bool]] = []
+    pos = 0
+    for m in _MATH.finditer(text):
+        if not _balanced(m.group(1)):
+            continue
+        out.append((text[pos:m.start()], False))
+        out.append((m.group(0), True))
+        pos = m.end()
+    out.append((text[pos:], False))
+    return [(piece, is_math) for piece, is_math in out if piece]
+
+
 def latex_text(text: str, protect_case: bool = False) -> str:
     """Rich text (CSL markup allowed) as LaTeX; with ``protect_case``, words with capitals
-    are braced so that BibTeX styles do not lowercase them."""
-    if "<" not in text:
+    are braced so that BibTeX styles do not lowercase them. TeX math read from a .bib file
+    (kept as written) is written back as math."""
+    if "<" not in text and "$" not in text:
         if not protect_case:
             return escape_latex(text)
         if text[1:] == text[1:].lower():  # no capital after the first letter: nothing to brace
@@ -109,11 +140,15 @@ def latex_text(text: str, protect_case: bool = False) -> str:
     open_tags: list[str] = []
     for kind, value in tokens(text):
         if kind == "text":
-            if protect_case and "nocase" not in open_tags:
-                out.append(_protect_words(value, first_word))
-            else:  # inside {...} already: BibTeX leaves it alone
-                out.append(escape_latex(value))
-                first_word[0] = first_word[0] and not value.strip()
+            for piece, is_math in _split_math(value):
+                if is_math:
+                    out.append(piece)
+                    first_word[0] = False
+                elif protect_case and "nocase" not in open_tags:
+                    out.append(_protect_words(piece, first_word))
+                else:  # inside {...} already: BibTeX leaves it alone
+                    out.append(escape_latex(piece))
+                    first_word[0] = first_word[0] and not piece.strip()
         elif kind == "open":
             open_tags.append(value)
             out.append(_MARKUP_LATEX[value])

@@ -31,6 +31,7 @@ from exporter.model import (
     PartialDate,
     Record,
 )
+from exporter.normalize.latex import strip_nocase
 from exporter.problems import ExporterError
 
 
@@ -263,3 +264,14 @@ def test_langid_is_a_babel_name_language_a_code():
     r = Record(type="book", title="T", language="de-AT")
     assert "langid = {austrian}" in write([r], "biblatex") and "language = {de-AT}" in write([r], "bibtex")
     assert "langid = {pt}" not in write([Record(type="book", title="T", language="pt")], "biblatex")
+
+
+def test_tex_math_read_from_a_bib_file_is_written_back_as_math():
+    source = r"@article{k, title = {Production of $\Sigma^{0}$ Hyperon}, journal = {Actes du $4^{\textrm{e}}$ Congr{\`e}s}}"
+    (r,) = read(io.StringIO(source), "bibtex")
+    out = write([r], "biblatex")
+    assert "$\\Sigma^{0}$" in out and "$4^{\\textrm{e}}$" in out
+    (back,) = read(io.StringIO(out), "biblatex")
+    assert strip_nocase(back.title) == r.title  # capitals protected on the way out
+    # dollars that are not math stay text
+    assert "costs \\$5 and \\$10" in write([Record(type="book", title="costs $5 and $10")], "bibtex")
