@@ -232,6 +232,10 @@ FIELDS: tuple[FieldRow, ...] = (
     R("shortjournal", "container:short_title", "text", dialects=ONLY_BIBLATEX),
     R("journalabbrev", "container:short_title", "text", direction="read"),
     R("origtitle", "original_title", "title", dialects=ONLY_BIBLATEX),
+    # a periodical's special issue (CSL volume-title "also for titles of periodical special
+    # issues"); a multi-volume work's maintitle has no CSL variable and stays in extra
+    R("issuetitle", "volume_title", "title", dialects=ONLY_BIBLATEX, read_types=PERIODICAL_PARTS,
+      write_types=PERIODICAL_PARTS),
     # the date of issue: date, or year/month/day
     R("date", "date:issued", "special"),
     # the container's numbering; number is the issue, the series number or the item's own

@@ -275,3 +275,13 @@ def test_tex_math_read_from_a_bib_file_is_written_back_as_math():
     assert strip_nocase(back.title) == r.title  # capitals protected on the way out
     # dollars that are not math stay text
     assert "costs \\$5 and \\$10" in write([Record(type="book", title="costs $5 and $10")], "bibtex")
+
+
+def test_special_issue_title_is_volume_title():
+    r = Record(type="article-journal", title="T", volume_title="Semantic Media",
+               container=Container(title="Computers and Graphics", volume="35", issue="4"))
+    assert "issuetitle" in write([r], "biblatex")
+    (back,) = trip([r], "biblatex")
+    assert strip_nocase(back.volume_title) == "Semantic Media"
+    assert "volume_title" in make_writer("bibtex").lost(r) and "volume_title" in make_writer("biblatex").lost(
+        Record(type="book", title="T", volume_title="V"))
