@@ -14,9 +14,11 @@ are brace-protected so that styles which lowercase titles keep "AIC" and "U.S.".
 from __future__ import annotations
 
 import dataclasses
+import functools
+import operator
 import re
 import unicodedata
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from typing import TextIO
 
 from ..losses import facets
@@ -260,27 +262,38 @@ _DATE_ATTRS = {"issued": "issued", "online": "online", "accessed": "accessed", "
                "event": "event_date", "submitted": "submitted"}
 
 
-def facet_value(record: Record, facet: str) -> object:
-    """The value a facet names in ``record`` (None or empty when it has none)."""
+@functools.cache
+def facet_getter(facet: str) -> Callable[[Record], object]:
+    """A function giving the value a facet names in a record (None or empty when it has none)."""
     family, _, name = facet.partition(":")
     if family == "contributor":
-        return record.by_role(name)
+        return lambda r: r.by_role(name)
+    if family == "container" and name == "pages":
+        return lambda r: r.container.page_range if r.container else None
     if family == "container":
-        cont = record.container
-        if cont is None:
-            return None
-        return cont.page_range if name == "pages" else getattr(cont, name)
+        return lambda r: getattr(r.container, name) if r.container else None
     if family == "date":
-        return getattr(record, _DATE_ATTRS[name])
+        return operator.attrgetter(_DATE_ATTRS[name])
     if family == "id":
-        return record.ids(name)
+        return lambda r: r.ids(name)
     if facet == "link":
-        return record.url
+        return lambda r: r.url
     if facet == "subject":
-        return record.subjects
+        return operator.attrgetter("subjects")
     if facet == "rights:statement":
-        return record.rights.statement if record.rights else None
-    return getattr(record, facet)
+        return lambda r: r.rights.statement if r.rights else None
+    return operator.attrgetter(facet)
+
+
+def facet_value(record: Record, facet: str) -> object:
+    """The value a facet names in ``record`` (None or empty when it has none)."""
+    return facet_getter(facet)(record)
+
+
+@functools.cache
+def rows_for(dialect: str, entry_type: str) -> tuple[FieldRow, ...]:
+    """The rows a dialect's writer walks for one entry type (the table filtered once)."""
+    return tuple(row for row in FIELDS if row.writes(dialect, entry_type))
 
 
 Emitted = list[tuple[str, str]]
@@ -343,15 +356,18 @@ class BibTeXWriter(Writer):
         entry_type = self.entry_type(record)
         out: Emitted = []
         written: set[str] = {"key"}
-        for row in FIELDS:
-            if row.facet in written or not row.writes(self.dialect, entry_type):
+        for row in rows_for(self.dialect, entry_type):
+            if row.facet in written:
                 continue
             if row.codec == "special":
                 emitted, held = _SPECIAL_WRITERS[row.field](self, record, entry_type)
                 out.extend(emitted)
                 written |= held
                 continue
-            value = self.encode(record, row, entry_type)
+            raw = facet_getter(row.facet)(record)
+            if not raw:
+                continue
+            value = self.encode(record, row, entry_type, raw)
             if value:
                 out.append((row.field, value))
                 written.add(row.facet)
@@ -398,9 +414,11 @@ class BibTeXWriter(Writer):
         lines.append("}\n")
         return "\n".join(lines)
 
-    def encode(self, record: Record, row: FieldRow, entry_type: str) -> str | None:
-        """One row's value of ``record``, escaped for the field (None: nothing to write)."""
-        value = facet_value(record, row.facet)
+    def encode(self, record: Record, row: FieldRow, entry_type: str, value: object = None) -> str | None:
+        """One row's value of ``record`` (``value``, when the caller has it), escaped for the
+        field (None: nothing to write)."""
+        if value is None:
+            value = facet_value(record, row.facet)
         if not value:
             return None
         codec = row.codec
