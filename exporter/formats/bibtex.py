@@ -9,6 +9,12 @@ gigabytes, while this writer streams in flat memory (bibtexparser reads our outp
 the tests). Everything from the data is escaped for LaTeX except ``url`` and ``doi``, which
 are percent-encoded where they would break the entry instead. Words with capitals in titles
 are brace-protected so that styles which lowercase titles keep "AIC" and "U.S.".
+
+What is written comes from one walk of :mod:`exporter.formats.bibtex_table` (shared with the
+reader): ``fields()`` writes it, ``lost()`` names what it did not write, ``carries`` is the
+union. Extras of the ``bibtex:`` family are written back as the fields they were; other
+formats' extras are reported, since a field no BibTeX tool knows only makes biber warn.
+``bibtex_encoding = "ascii"`` spells every non-ASCII character as LaTeX for classic bibtex.
 """
 
 from __future__ import annotations

@@ -18,15 +18,21 @@ Decisions:
   (titles, subtitles, short titles and container titles); elsewhere braces are dropped.
 * crossref: a child inherits every field it lacks from its parent (BibTeX's rule), with
   BibLaTeX's renaming for the in-types (the parent's ``title`` is the child's ``booktitle``),
-  through any number of levels; ``xref`` links without inheriting (BibLaTeX's rule). Both
-  parent keys stay in ``extra``.
+  through any number of levels (``ids`` aliases count as keys); ``xref`` links without
+  inheriting (BibLaTeX's rule). Once inherited, a crossref is kept as ``("bibtex:xref", key)``:
+  written back as crossref it would be inherited twice, and consumers loop on cycles
+  (pandoc, citation-js) or fail on missing parents (bibtex).
 * Input text: UTF-8 with or without BOM; a file that is not UTF-8 is read as Windows-1252
   or Latin-1 with a warning (:mod:`exporter.normalize.text`). A field glued to the next
   without a comma is split with a warning; BibLaTeX's extended name format
   (``family=Gogh, prefix=van``) is read. The ``biblatex`` reader differs only in the
   provenance it records: both read both dialects.
-* ``and others`` ends a name list; it is kept as ``extra`` ``("others", role)``.
-* Fields no slot holds are kept in ``Record.extra`` with their decoded value.
+* ``and others`` ends a name list; it is kept as ``extra`` ``("others", role)`` (the marker
+  the MEDLINE reader sets too).
+* The mapping is a walk of :mod:`exporter.formats.bibtex_table` plus the named special
+  cases below (numbering, place, eprint, howpublished). Fields no slot holds are kept in
+  ``Record.extra`` as ``("bibtex:<field>", decoded value)``; so is an entry type no record
+  type says exactly (``("bibtex:entrytype", "collection")``), to be written back.
 """
 
 from __future__ import annotations
