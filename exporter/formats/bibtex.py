@@ -45,6 +45,7 @@ from .bibtex_table import (
     FIELDS,
     KEY_FIELDS,
     LANGID_NAMES,
+    LIST_SEPARATOR,
     PERIODICAL_PARTS,
     SERIES_PARTS,
     VERBATIM_FIELDS,
@@ -211,6 +212,7 @@ def bibtex_key(key: str) -> str:
 # -- names ----------------------------------------------------------------------------------
 
 _AND = re.compile(r"\band\b", re.IGNORECASE)
+_LITERAL_AND = re.compile(r"(?<![{\w])and(?![\w}])", re.IGNORECASE)
 
 
 def _name_part(text: str) -> str:
@@ -440,7 +442,11 @@ class BibTeXWriter(Writer):
             return ""  # @phdthesis says "PhD thesis" already: held, nothing to write
         if codec == "title":
             return latex_text(str(value), protect_case=True)
-        if codec in ("text", "container"):
+        if codec == "list" and self.biblatex:
+            # items joined by "and"; an "and" inside an item is braced ("Simon {and} Schuster")
+            items = (_LITERAL_AND.sub("{\\g<0>}", latex_text(item)) for item in str(value).split(LIST_SEPARATOR))
+            return " and ".join(item for item in items if item)
+        if codec in ("text", "container", "list"):
             return latex_text(str(value))
         if codec == "langid":
             tag = str(value)

@@ -68,6 +68,7 @@ from ..plugins import Reader
 from ..problems import Problem
 from .bibtex_table import (
     BIBLATEX,
+    BIBLATEX_ONLY_FIELDS,
     BIBTEX,
     ENTRY_TYPE_EXTRA,
     ENTRY_TYPES,
@@ -76,6 +77,8 @@ from .bibtex_table import (
     FIELDS,
     IN_BOOK,
     LANGIDS,
+    LIST_FIELDS,
+    LIST_SEPARATOR,
     NAME_FIELDS,
     PERIODICAL_PARTS,
     PROTECTED_FIELDS,
@@ -375,6 +378,13 @@ def _decode(name: str, value: str) -> str:
     return latex_to_unicode(value, protect=name in PROTECTED_FIELDS)
 
 
+def _decode_list(name: str, value: str) -> str:
+    """A BibLaTeX literal list: items split at "and" outside braces ("Routledge {and} Kegan
+    Paul" is one item), joined by "; "."""
+    items = (_decode(name, item) for item in split_top_level(" ".join(value.split()), _AND))
+    return LIST_SEPARATOR.join(item for item in items if item)
+
+
 def _pages(text: str | None) -> tuple[str | None, str | None, str | None]:
     if not text:
         return None, None, None
@@ -513,7 +523,8 @@ def entry_to_record(entry: RawEntry, biblatex: bool) -> tuple[Record, list[str]]
     returns the record and warnings about values that were kept as text."""
     fields = entry.fields
     entry_type = entry.entry_type
-    decoded = {name: _decode(name, value) for name, value in fields.items() if name not in NAME_FIELDS}
+    decoded = {name: _decode_list(name, value) if name in LIST_FIELDS and (biblatex or name in BIBLATEX_ONLY_FIELDS)
+               else _decode(name, value) for name, value in fields.items() if name not in NAME_FIELDS}
     record_type, genre = ENTRY_TYPES.get(entry_type, ("document", None))
     b = RecordBuilder()
     used = set(SPECIAL_FIELDS)

@@ -179,6 +179,8 @@ CODECS = {
     "title": "rich text; brace-protected words kept as nocase markup, capitals braced on output",
     "container": "rich text; brace protection kept as nocase markup",
     "text": "rich text: LaTeX decoded to Unicode and CSL markup, and back",
+    "list": ("BibLaTeX's literal list (§2.3.5, items joined by 'and'), held as items joined "
+             "by '; ' as pandoc does; classic BibTeX's field of the same name is one text"),
     "literal": "plain text (numbers, editions, codes): LaTeX decoded, specials escaped",
     "verbatim": "an address or identifier: only escaped specials decoded, percent-encoded out",
     "ids": "identifiers separated by spaces, commas or semicolons",
@@ -254,15 +256,15 @@ FIELDS: tuple[FieldRow, ...] = (
     # (school and institution are the publisher of theses and reports first, of the rest
     # only when there is no publisher)
     R("school", "publisher", "text", dialects=ONLY_BIBTEX, read_types=THESES, write_types=THESES),
-    R("institution", "publisher", "text", read_types=THESES | REPORTS, write_types=THESES | REPORTS),
-    R("publisher", "publisher", "text"),
-    R("organization", "publisher", "text", direction="read"),
-    R("institution", "publisher", "text", direction="read"),
+    R("institution", "publisher", "list", read_types=THESES | REPORTS, write_types=THESES | REPORTS),
+    R("publisher", "publisher", "list"),
+    R("organization", "publisher", "list", direction="read"),
+    R("institution", "publisher", "list", direction="read"),
     R("school", "publisher", "text", direction="read"),
-    R("location", "place", "text", dialects=ONLY_BIBLATEX),
+    R("location", "place", "list", dialects=ONLY_BIBLATEX),
     R("address", "place", "text", dialects=ONLY_BIBTEX),
-    R("origpublisher", "original_publisher", "text", dialects=ONLY_BIBLATEX),
-    R("origlocation", "original_publisher_place", "text", dialects=ONLY_BIBLATEX),
+    R("origpublisher", "original_publisher", "list", dialects=ONLY_BIBLATEX),
+    R("origlocation", "original_publisher_place", "list", dialects=ONLY_BIBLATEX),
     R("origdate", "date:original", "date", dialects=ONLY_BIBLATEX),
     R("eventtitle", "event", "text", dialects=ONLY_BIBLATEX),
     R("eventdate", "date:event", "date", dialects=ONLY_BIBLATEX),
@@ -304,6 +306,13 @@ KEY_FIELDS = frozenset({"crossref", "xref", "xdata", "related", "ids", "entryset
 #: characters, and nothing is escaped but what would break the entry.
 VERBATIM_FIELDS = frozenset({r.field for r in FIELDS if r.codec == "verbatim"}
                             | {"eprint", "file", "pdf", "urlraw"} | KEY_FIELDS)
+#: BibLaTeX's literal lists ("München and Berlin"); read as lists by the biblatex reader,
+#: and by both readers when the field is BibLaTeX's alone (location).
+LIST_FIELDS = frozenset(r.field for r in FIELDS if r.codec == "list")
+BIBLATEX_ONLY_FIELDS = frozenset(r.field for r in FIELDS if r.dialects == ONLY_BIBLATEX)
+#: How a list's items are joined in a slot.
+LIST_SEPARATOR = "; "
+
 #: Fields whose brace protection is kept as nocase markup on reading.
 PROTECTED_FIELDS = frozenset({r.field for r in FIELDS if r.codec in ("title", "container")}
                              | {"maintitle", "booksubtitle", "issuetitle"})

@@ -285,3 +285,20 @@ def test_special_issue_title_is_volume_title():
     assert strip_nocase(back.volume_title) == "Semantic Media"
     assert "volume_title" in make_writer("bibtex").lost(r) and "volume_title" in make_writer("biblatex").lost(
         Record(type="book", title="T", volume_title="V"))
+
+
+def test_biblatex_lists_keep_their_items_and_a_braced_and():
+    """BibLaTeX's publisher and location are lists joined by "and" (manual §2.3.5): "A and B"
+    is two publishers, "Routledge {and} Kegan Paul" one; held as "A; B", as pandoc does."""
+    source = r"""@book{a, title = {T}, publisher = {Routledge {and} Kegan Paul}, location = {München and Berlin}}
+@book{b, title = {T}, publisher = {Deutscher Taschenbuch-Verlag and Walter de Gruyter}}"""
+    a, b = read(io.StringIO(source), "biblatex")
+    assert (a.publisher, a.place, b.publisher) == ("Routledge and Kegan Paul", "München; Berlin",
+                                                   "Deutscher Taschenbuch-Verlag; Walter de Gruyter")
+    out = write([a, b], "biblatex")
+    assert "Routledge {and} Kegan Paul" in out and "München and Berlin" in out
+    assert "Deutscher Taschenbuch-Verlag and Walter de Gruyter" in out
+    # classic BibTeX's publisher is one text: "Simon and Schuster" is one publisher
+    (c,) = read(io.StringIO("@book{c, title = {T}, publisher = {Simon and Schuster}}"), "bibtex")
+    assert c.publisher == "Simon and Schuster"
+    assert "Simon {and} Schuster" in write([c], "biblatex") and "Simon and Schuster" in write([c], "bibtex")
