@@ -42,6 +42,13 @@ NAMES = (
     Contributor(literal="Barnes and Noble"),
     Contributor(literal="Procter & Gamble, Inc."),
 )
+#: Names "von Last, Jr, First" cannot say: BibLaTeX writes them in its extended name format
+#: (family=Gogh, prefix=Van, useprefix=true); classic BibTeX keeps their display form only.
+EXTENDED_NAMES = (
+    Contributor(family="Gogh", given="Vincent", particle="Van"),
+    Contributor(family="Al Ghazali"),
+    Contributor(family="Humboldt", given="Alexander", dropping_particle="von"),
+)
 FORMATS = ("bibtex", "biblatex")
 
 
@@ -67,25 +74,40 @@ def csl_display(name: dict) -> str:
     return f"{text}, {name['suffix']}" if name.get("suffix") else text
 
 
-def record() -> Record:
-    return Record(type="book", title="Names", key="names", contributors=NAMES)
+def names(fmt: str) -> tuple[Contributor, ...]:
+    return NAMES + EXTENDED_NAMES if fmt == "biblatex" else NAMES
+
+
+def record(fmt: str = "bibtex") -> Record:
+    return Record(type="book", title="Names", key="names", contributors=names(fmt))
 
 
 def written(fmt: str, tmp_path: Path, encoding: str = "utf-8") -> Path:
     path = tmp_path / f"names.{fmt}.bib"
-    path.write_text(write([record()], fmt, bibtex_encoding=encoding), encoding="utf-8")
+    path.write_text(write([record(fmt)], fmt, bibtex_encoding=encoding), encoding="utf-8")
     return path
 
 
 @pytest.mark.parametrize("encoding", ["utf-8", "ascii"])
 @pytest.mark.parametrize("fmt", FORMATS)
 def test_our_reader_reads_every_name_back(fmt, encoding):
-    (back,) = read(io.StringIO(write([record()], fmt, bibtex_encoding=encoding)), fmt)
-    assert [parts(c) for c in back.contributors] == [parts(c) for c in NAMES]
+    (back,) = read(io.StringIO(write([record(fmt)], fmt, bibtex_encoding=encoding)), fmt)
+    assert [parts(c) for c in back.contributors] == [parts(c) for c in names(fmt)]
+
+
+def test_biblatex_keeps_every_part_exactly():
+    """With the extended format BibLaTeX keeps even the kind of particle."""
+    (back,) = read(io.StringIO(write([record("biblatex")], "biblatex")), "biblatex")
+    assert back.contributors == names("biblatex")
+
+
+def test_classic_bibtex_keeps_what_it_cannot_split_as_displayed():
+    (back,) = read(io.StringIO(write([Record(type="book", title="T", contributors=EXTENDED_NAMES)], "bibtex")), "bibtex")
+    assert [c.display_name() for c in back.contributors] == [c.display_name() for c in EXTENDED_NAMES]
 
 
 def test_family_names_with_lowercase_words_are_braced():
-    out = write([record()], "biblatex")
+    out = write([record("biblatex")], "biblatex")
     assert "Vázques {de} Parga, Luis" in out and "Fernández {de} Córdoba {y} Aguilar, Gonzalo" in out
     assert "van Gogh, Vincent" in out  # a particle stays the von part
 
@@ -93,7 +115,7 @@ def test_family_names_with_lowercase_words_are_braced():
 @pytest.mark.parametrize("fmt", FORMATS)
 def test_citation_js_reads_every_name_back(fmt, tmp_path):
     (item,) = citation_js_read(written(fmt, tmp_path), fmt)
-    assert [csl_parts(n) for n in item["author"]] == [family_parts(c) for c in NAMES]
+    assert [csl_parts(n) for n in item["author"]] == [family_parts(c) for c in names(fmt)]
 
 
 @pytest.mark.parametrize("fmt", FORMATS)
@@ -102,10 +124,10 @@ def test_pandoc_reads_every_name_back(fmt, tmp_path):
                           check=False, capture_output=True, text=True, timeout=60)
     assert proc.returncode == 0, proc.stderr
     (item,) = json.loads(proc.stdout)
-    assert [csl_display(n) for n in item["author"]] == [c.display_name() for c in NAMES]
+    assert [csl_display(n) for n in item["author"]] == [c.display_name() for c in names(fmt)]
 
 
-_NAME = re.compile(r"<bltx:name>(.*?)</bltx:name>", re.DOTALL)
+_NAME = re.compile(r"<bltx:name(?: [^>]*)?>(.*?)</bltx:name>", re.DOTALL)
 _PART = re.compile(r'<bltx:namepart type="(\w+)"[^>]*>(.*?)</bltx:namepart>\s*(?=<bltx:namepart type|$)', re.DOTALL)
 _TAGS = re.compile(r"<[^>]+>")
 
@@ -126,4 +148,4 @@ def test_biber_reads_every_name_back(tmp_path):
             words = [w.strip().strip("{}") for w in _TAGS.split(text) if w.strip()]
             got[kind] = html.unescape(" ".join(words)).replace("\\&", "&")  # XML, then LaTeX
         found.append((got.get("family"), got.get("given"), got.get("prefix"), got.get("suffix")))
-    assert found == [family_parts(c) for c in NAMES]
+    assert found == [family_parts(c) for c in names("biblatex")]

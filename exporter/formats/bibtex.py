@@ -264,6 +264,34 @@ def bibtex_name(c: Contributor) -> str:
     return ", ".join(parts)
 
 
+def _needs_extended_name(c: Contributor) -> bool:
+    """Parts "von Last, Jr, First" cannot say: a particle with a capital ("Van"; BibTeX
+    takes only lowercase words for von), a dropping particle (BibTeX has one von), a
+    family name of several words without a given name (braced, it would be an organisation)."""
+    if c.literal is not None:
+        return False
+    if c.dropping_particle or (c.particle and not _is_lower(c.particle)):
+        return True
+    return bool(not c.given and not c.suffix and not c.particle and c.family and " " in c.family.strip())
+
+
+def _extended_value(text: str) -> str:
+    escaped = " ".join(escape_latex(text).split())
+    return "{" + escaped + "}" if "," in text or "=" in text or _AND.search(text) else escaped
+
+
+def extended_name(c: Contributor) -> str:
+    """BibLaTeX's extended name format (biblatex manual §3.4, biber 2.x):
+    "family=Gogh, given=Vincent, prefix=Van, useprefix=true"; ``useprefix`` says whether
+    the prefix is part of the family name (CSL's non-dropping particle) or not (dropping)."""
+    prefix = " ".join(p for p in (c.dropping_particle, c.particle) if p)
+    parts = [f"{key}={_extended_value(value)}" for key, value in
+             (("family", c.family), ("given", c.given), ("prefix", prefix), ("suffix", c.suffix)) if value]
+    if prefix:
+        parts.append("useprefix=" + ("true" if c.particle else "false"))
+    return ", ".join(parts)
+
+
 # -- the writers ----------------------------------------------------------------------------
 
 _DATE_ATTRS = {"issued": "issued", "online": "online", "accessed": "accessed", "original": "original_date",
@@ -351,6 +379,10 @@ class BibTeXWriter(Writer):
             key = unicodedata.normalize("NFKD", key).encode("ascii", "ignore").decode("ascii")
         return bibtex_key(key)
 
+    def _name(self, c: Contributor) -> str:
+        """One name: BibLaTeX's extended format where "von Last, Jr, First" cannot say it."""
+        return extended_name(c) if self.biblatex and _needs_extended_name(c) else bibtex_name(c)
+
     def entry_type(self, record: Record) -> str:
         original = next((v for k, v in record.extra if k == ENTRY_TYPE_EXTRA), None)
         if original and _FIELD_NAME.sub("", original) != original:
@@ -433,7 +465,8 @@ class BibTeXWriter(Writer):
         if isinstance(value, tuple) and codec in ("literal", "verbatim"):
             value = value[0]  # one PMID, one DOI: the first
         if codec == "names":
-            text = " and ".join(bibtex_name(c) for c in value)  # type: ignore[attr-defined]
+            write_name = self._name
+            text = " and ".join(write_name(c) for c in value)  # type: ignore[attr-defined]
             role = row.facet.split(":", 1)[1]
             return text + " and others" if ("others", role) in record.extra else text
         if row.facet == "title" and not self.biblatex:

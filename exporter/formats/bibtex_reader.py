@@ -288,12 +288,19 @@ EXTENDED_NAME_PARTS: dict[str, str] = {"family": "family", "given": "given", "pr
 
 
 def _extended_name(text: str, role: str) -> Contributor:
+    """``useprefix=false`` makes the prefix a dropping particle (not part of the family name
+    when sorting: "Humboldt, Alexander von"); otherwise it is the particle."""
     parts: dict[str, str] = {}
+    use_prefix = None
     for item in split_top_level(text, _COMMA):
         key, sep, value = item.partition("=")
         attr = EXTENDED_NAME_PARTS.get(key.strip().lower())
         if sep and attr:
             parts[attr] = latex_to_unicode(value.strip())
+        elif sep and key.strip().lower() == "useprefix":
+            use_prefix = value.strip().strip("{}").lower()
+    if use_prefix == "false" and "particle" in parts:
+        parts["dropping_particle"] = parts.pop("particle")
     return Contributor(role=role, **{k: v for k, v in parts.items() if v})
 
 
