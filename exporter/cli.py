@@ -24,7 +24,7 @@ from .problems import ExporterError, OutputError, Problem
 from .registry import reader_class, reader_names, writer_class, writer_names
 
 #: CLI flags that map to writer options (flag dest -> option name).
-WRITER_OPTIONS = ("style", "locale", "markup", "base_iri", "mode", "clusters")
+WRITER_OPTIONS = ("style", "locale", "markup", "base_iri", "mode", "clusters", "bibtex_encoding")
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -50,6 +50,7 @@ def _parser() -> argparse.ArgumentParser:
                    help="citation: citations, one line per record (or per cluster of --clusters, in document order) instead of a bibliography")
     c.add_argument("--clusters", metavar="FILE", help="JSON list of a document's citation clusters, in order, for --mode citation: [[{\"id\": key, \"locator\": \"12\"}], ...], or [{\"cites\": [...], \"note\": N}, ...] with footnote numbers; repeated cites get ibid/subsequent forms")
     c.add_argument("--base-iri", dest="base_iri", metavar="IRI", help="base IRI for record IRIs (linked-data formats)")
+    c.add_argument("--bibtex-encoding", dest="bibtex_encoding", choices=("utf-8", "ascii"), help="bibtex/biblatex: utf-8 (default, for biber) or ascii (LaTeX-encoded, for classic bibtex)")
     c.add_argument(
         "--report", metavar="FILE",
         help="write every problem as JSON lines: bad records, and per record what the output format could not hold",

@@ -9,56 +9,60 @@ gigabytes, while this writer streams in flat memory (bibtexparser reads our outp
 the tests). Everything from the data is escaped for LaTeX except ``url`` and ``doi``, which
 are percent-encoded where they would break the entry instead. Words with capitals in titles
 are brace-protected so that styles which lowercase titles keep "AIC" and "U.S.".
+
+What is written comes from one walk of :mod:`exporter.formats.bibtex_table` (shared with the
+reader): ``fields()`` writes it, ``lost()`` names what it did not write, ``carries`` is the
+union. Extras of the ``bibtex:`` family are written back as the fields they were; other
+formats' extras are reported, since a field no BibTeX tool knows only makes biber warn.
+``bibtex_encoding = "ascii"`` spells every non-ASCII character as LaTeX for classic bibtex.
 """
 
 from __future__ import annotations
 
 import dataclasses
+import functools
+import operator
 import re
 import unicodedata
-from typing import Iterable, TextIO
+from collections.abc import Callable, Iterable
+from typing import TextIO
 
+from ..losses import facets
 from ..model import Contributor, Record
 from ..normalize.identifiers import clean_doi
 from ..normalize.keys import KeyAllocator
+from ..normalize.latex import to_ascii_latex, uncomposed_to_latex
 from ..normalize.markup import tokens
 from ..plugins import Writer
-from ..problems import ProblemHandler, raise_problem
-
-# -- mapping tables -------------------------------------------------------------------------
-
-BIBTEX_TYPES = {
-    "article-journal": "article", "article-magazine": "article", "article-newspaper": "article",
-    "article": "article", "review": "article", "review-book": "article",
-    "book": "book", "classic": "book", "collection": "book", "periodical": "book",
-    "chapter": "incollection", "entry-dictionary": "incollection", "entry-encyclopedia": "incollection",
-    "entry": "incollection",
-    "paper-conference": "inproceedings", "event": "proceedings",
-    "report": "techreport", "standard": "techreport",
-    "manuscript": "unpublished", "pamphlet": "booklet",
-}
-BIBLATEX_TYPES = {
-    "article-journal": "article", "article-magazine": "article", "article-newspaper": "article",
-    "article": "article", "review": "review", "review-book": "review",
-    "book": "book", "classic": "book", "collection": "collection", "periodical": "periodical",
-    "chapter": "incollection", "entry-dictionary": "inreference", "entry-encyclopedia": "inreference",
-    "entry": "inreference",
-    "paper-conference": "inproceedings", "event": "proceedings",
-    "report": "report", "standard": "standard", "thesis": "thesis",
-    "manuscript": "unpublished", "pamphlet": "booklet", "dataset": "dataset",
-    "software": "software", "webpage": "online", "post": "online", "post-weblog": "online",
-    "patent": "patent", "map": "misc", "motion_picture": "video", "song": "audio",
-}
-MONTHS = ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec")
-ROLE_FIELDS = {"author": "author", "editor": "editor", "translator": "translator"}
-#: What a BibTeX entry holds (exporter.losses facets); the rest is reported as lost.
-BIBTEX_CARRIES = frozenset(
-    """title subtitle short_title contributor:author contributor:editor contributor:translator
-    container:title container:volume container:issue container:pages container:article_number
-    date:issued date:accessed publisher place edition series number genre id:doi id:pmid
-    id:pmcid id:issn id:isbn link abstract subject language rights:statement notes key extra:*""".split()
+from ..problems import Problem, ProblemHandler, raise_problem
+from .bibtex_table import (
+    BIBLATEX,
+    BIBTEX,
+    ENTRY_TYPE_EXTRA,
+    EPRINT_WRITE,
+    EXTRA_NOT_FIELDS,
+    EXTRA_PREFIX,
+    FIELDS,
+    KEY_FIELDS,
+    LANGID_NAMES,
+    LIST_SEPARATOR,
+    PERIODICAL_PARTS,
+    SERIES_PARTS,
+    VERBATIM_FIELDS,
+    FieldRow,
+    carries,
+    implied_genre,
+    write_entry_type,
 )
-BIBLATEX_CARRIES = BIBTEX_CARRIES | {"container:short_title", "date:issued:day"}
+
+# -- mapping tables: exporter.formats.bibtex_table (shared with the reader) ----------------
+
+MONTHS = ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec")
+BIBTEX_CARRIES = carries(BIBTEX)
+BIBLATEX_CARRIES = carries(BIBLATEX)
+#: Values of ``bibtex_encoding``: UTF-8 (for biber and bibtexu) or LaTeX-encoded ASCII (for
+#: classic bibtex, whose purify$ and text.prefix$ count bytes, not characters).
+ENCODINGS = ("utf-8", "ascii")
 
 # -- escaping -------------------------------------------------------------------------------
 
@@ -101,10 +105,41 @@ def escape_latex(text: str) -> str:
     return text
 
 
+#: TeX math as the reader keeps it ("$\\Sigma^{0}$"): no space inside the dollars' edges and
+#: something only math has (\\ ^ _ {); "$5 and $10" is text.
+_MATH = re.compile(r"\$(?=[^\s$])([^$]*?[\\^_{][^$]*?)(?<=[^\s$])\$")
+
+
+def _balanced(text: str) -> bool:
+    depth = 0
+    for ch in text:
+        depth += (ch == "{") - (ch == "}")
+        if depth < 0:
+            return False
+    return depth == 0
+
+
+def _split_math(text: str) -> list[tuple[str, bool]]:
+    """(piece, is_math) pairs; math with unbalanced braces is text."""
+    if "$" not in text:
+        return [(text, False)]
+    out: list[tuple[str, bool]] = []
+    pos = 0
+    for m in _MATH.finditer(text):
+        if not _balanced(m.group(1)):
+            continue
+        out.append((text[pos:m.start()], False))
+        out.append((m.group(0), True))
+        pos = m.end()
+    out.append((text[pos:], False))
+    return [(piece, is_math) for piece, is_math in out if piece]
+
+
 def latex_text(text: str, protect_case: bool = False) -> str:
     """Rich text (CSL markup allowed) as LaTeX; with ``protect_case``, words with capitals
-    are braced so that BibTeX styles do not lowercase them."""
-    if "<" not in text:
+    are braced so that BibTeX styles do not lowercase them. TeX math read from a .bib file
+    (kept as written) is written back as math."""
+    if "<" not in text and "$" not in text:
         if not protect_case:
             return escape_latex(text)
         if text[1:] == text[1:].lower():  # no capital after the first letter: nothing to brace
@@ -114,11 +149,15 @@ def latex_text(text: str, protect_case: bool = False) -> str:
     open_tags: list[str] = []
     for kind, value in tokens(text):
         if kind == "text":
-            if protect_case and "nocase" not in open_tags:
-                out.append(_protect_words(value, first_word))
-            else:  # inside {...} already: BibTeX leaves it alone
-                out.append(escape_latex(value))
-                first_word[0] = first_word[0] and not value.strip()
+            for piece, is_math in _split_math(value):
+                if is_math:
+                    out.append(piece)
+                    first_word[0] = False
+                elif protect_case and "nocase" not in open_tags:
+                    out.append(_protect_words(piece, first_word))
+                else:  # inside {...} already: BibTeX leaves it alone
+                    out.append(escape_latex(piece))
+                    first_word[0] = first_word[0] and not piece.strip()
         elif kind == "open":
             open_tags.append(value)
             out.append(_MARKUP_LATEX[value])
@@ -157,19 +196,11 @@ def escape_url(url: str) -> str:
     return url.replace("\\", "%5C").replace("{", "%7B").replace("}", "%7D").replace(" ", "%20").replace("\n", "")
 
 
-_FIELD_NAME = re.compile(r"[^a-z0-9_-]+")
+#: What a field name may not hold: BibLaTeX's data annotations are "author+an"; a "." or ":"
+#: ("dc.date") makes citation-js and pandoc reject the whole file
+_FIELD_NAME = re.compile(r"[^a-z0-9_+-]+")
 _KEYWORD_SEPARATOR = re.compile(r"\s*[,;]\s*")
-_VERBATIM = frozenset({"url", "doi", "eprint", "file", "pdf", "urlraw"})
-#: extra keys that are not fields: the original entry type, "and others" markers
-_EXTRA_NOT_FIELDS = frozenset({"entrytype", "others"})
-
-def _implied_genre(entry_type: str) -> str | None:
-    """The genre an entry type implies, as the BibTeX reader reads it."""
-    from .bibtex_reader import ENTRY_TYPES
-
-    return ENTRY_TYPES.get(entry_type, (None, None))[1]
-
-
+_NOT_IN_KEYS = re.compile(r'[{}\\%#"\x00-\x1f]')
 _KEY_FORBIDDEN = re.compile(r'[\s,{}()"#%\'=\\~]+')
 
 
@@ -180,7 +211,8 @@ def bibtex_key(key: str) -> str:
 
 # -- names ----------------------------------------------------------------------------------
 
-_AND = re.compile(r"\band\b", re.I)
+_AND = re.compile(r"\band\b", re.IGNORECASE)
+_LITERAL_AND = re.compile(r"(?<![{\w])and(?![\w}])", re.IGNORECASE)
 
 
 def _name_part(text: str) -> str:
@@ -191,16 +223,37 @@ def _name_part(text: str) -> str:
     return escaped
 
 
+def _is_lower(word: str) -> bool:
+    """BibTeX's case of a word: its first letter (after quotes, hyphens and the like)."""
+    letter = next((ch for ch in word if ch.isalpha()), "")
+    return letter.islower()
+
+
+def _family_part(text: str) -> str:
+    """A family name whose words must stay the family: BibTeX takes a word starting with a
+    lowercase letter for a "von" part ("Vázques de Parga" would be family "Parga"), so such a
+    word is braced ("Vázques {de} Parga", as biblatex-examples.bib does with "{ de }"), a
+    family that starts with one braced whole ("{la Fontaine}")."""
+    part = _name_part(text)
+    words = part.split(" ")
+    if part.startswith("{") or not any(_is_lower(w) for w in words):
+        return part
+    if _is_lower(words[0]):
+        return "{" + part + "}"
+    return " ".join("{" + w + "}" if _is_lower(w) else w for w in words)
+
+
 def bibtex_name(c: Contributor) -> str:
     """"von Last, Jr, First"; organisations braced so BibTeX never splits them."""
     if c.literal is not None:
         return "{" + " ".join(escape_latex(c.literal).split()) + "}"
-    last = " ".join(_name_part(p) for p in (c.dropping_particle, c.particle, c.family) if p)
+    von = [_name_part(p) for p in (c.dropping_particle, c.particle) if p]
+    last = " ".join([*von, _family_part(c.family)] if c.family else von)
     if not last:
         return "{" + escape_latex(c.given or "") + "}"
     if not c.given and not c.suffix:
         family = _name_part(c.family or "")
-        if not c.particle and not c.dropping_particle and " " in family and not family.startswith("{"):
+        if not von and " " in family and not family.startswith("{"):
             return "{" + family + "}"  # without a comma, BibTeX would split "Al Ghazali" in two
         return last
     parts = [last]
@@ -211,176 +264,183 @@ def bibtex_name(c: Contributor) -> str:
     return ", ".join(parts)
 
 
+def _needs_extended_name(c: Contributor) -> bool:
+    """Parts "von Last, Jr, First" cannot say: a particle with a capital ("Van"; BibTeX
+    takes only lowercase words for von), a dropping particle (BibTeX has one von), a
+    family name of several words without a given name (braced, it would be an organisation)."""
+    if c.literal is not None:
+        return False
+    if c.dropping_particle or (c.particle and not _is_lower(c.particle)):
+        return True
+    return bool(not c.given and not c.suffix and not c.particle and c.family and " " in c.family.strip())
+
+
+def _extended_value(text: str) -> str:
+    escaped = " ".join(escape_latex(text).split())
+    return "{" + escaped + "}" if "," in text or "=" in text or _AND.search(text) else escaped
+
+
+def extended_name(c: Contributor) -> str:
+    """BibLaTeX's extended name format (biblatex manual §3.4, biber 2.x):
+    "family=Gogh, given=Vincent, prefix=Van, useprefix=true"; ``useprefix`` says whether
+    the prefix is part of the family name (CSL's non-dropping particle) or not (dropping)."""
+    prefix = " ".join(p for p in (c.dropping_particle, c.particle) if p)
+    parts = [f"{key}={_extended_value(value)}" for key, value in
+             (("family", c.family), ("given", c.given), ("prefix", prefix), ("suffix", c.suffix)) if value]
+    if prefix:
+        parts.append("useprefix=" + ("true" if c.particle else "false"))
+    return ", ".join(parts)
+
+
 # -- the writers ----------------------------------------------------------------------------
+
+_DATE_ATTRS = {"issued": "issued", "online": "online", "accessed": "accessed", "original": "original_date",
+               "event": "event_date", "submitted": "submitted"}
+
+
+@functools.cache
+def facet_getter(facet: str) -> Callable[[Record], object]:
+    """A function giving the value a facet names in a record (None or empty when it has none)."""
+    family, _, name = facet.partition(":")
+    if family == "contributor":
+        return lambda r: r.by_role(name)
+    if family == "container" and name == "pages":
+        return lambda r: r.container.page_range if r.container else None
+    if family == "container":
+        return lambda r: getattr(r.container, name) if r.container else None
+    if family == "date":
+        return operator.attrgetter(_DATE_ATTRS[name])
+    if family == "id":
+        return lambda r: r.ids(name)
+    if facet == "link":
+        return lambda r: r.url
+    if facet == "subject":
+        return operator.attrgetter("subjects")
+    if facet == "rights:statement":
+        return lambda r: r.rights.statement if r.rights else None
+    return operator.attrgetter(facet)
+
+
+def facet_value(record: Record, facet: str) -> object:
+    """The value a facet names in ``record`` (None or empty when it has none)."""
+    return facet_getter(facet)(record)
+
+
+@functools.cache
+def rows_for(dialect: str, entry_type: str) -> tuple[FieldRow, ...]:
+    """The rows a dialect's writer walks for one entry type (the table filtered once)."""
+    return tuple(row for row in FIELDS if row.writes(dialect, entry_type))
+
+
+Emitted = list[tuple[str, str]]
+
 
 @dataclasses.dataclass
 class BibTeXWriter(Writer):
-    """BibTeX entries, one per record, streamed."""
+    """BibTeX entries, one per record, streamed.
+
+    ``bibtex_encoding``: ``utf-8`` (default; for biber, bibtexu and most tools) or ``ascii``
+    (LaTeX-encoded: accents as ``{\\'e}``, ``{\\=P}``; the right choice for classic bibtex,
+    whose styles cut UTF-8 names mid-character).
+    """
 
     name = "bibtex"
     title = "BibTeX (.bib)"
     extensions = (".bib",)
     media_type = "application/x-bibtex"
     carries = BIBTEX_CARRIES
-    biblatex = False
+    dialect = BIBTEX
+    bibtex_encoding: str = "utf-8"
+
+    def __post_init__(self) -> None:
+        if self.bibtex_encoding not in ENCODINGS:
+            raise ValueError(f"bibtex_encoding must be one of {', '.join(ENCODINGS)}, not {self.bibtex_encoding!r}")
+
+    @property
+    def biblatex(self) -> bool:
+        return self.dialect == BIBLATEX
 
     def write(self, records: Iterable[Record], stream: TextIO, report: ProblemHandler = raise_problem) -> None:
-        keys = KeyAllocator(clean=bibtex_key)
+        keys = KeyAllocator(clean=self._key)
         first = True
-        for record in records:
+        for number, record in enumerate(records, start=1):
             if not first:
                 stream.write("\n")
             first = False
-            stream.write(self.entry(record, keys.key(record)))
+            unencodable: set[str] = set()
+            stream.write(self.entry(record, keys.key(record), unencodable))
+            if unencodable:
+                chars = ", ".join(f"{c} (U+{ord(c):04X})" for c in sorted(unencodable))
+                report(Problem(source=self.name, record=number, severity="warning", raw=record.key,
+                               reason=f"ASCII output has no LaTeX spelling for {chars}; written as ?"))
+
+    def _key(self, key: str) -> str:
+        if self.bibtex_encoding == "ascii":
+            key = unicodedata.normalize("NFKD", key).encode("ascii", "ignore").decode("ascii")
+        return bibtex_key(key)
+
+    def _name(self, c: Contributor) -> str:
+        """One name: BibLaTeX's extended format where "von Last, Jr, First" cannot say it."""
+        return extended_name(c) if self.biblatex and _needs_extended_name(c) else bibtex_name(c)
 
     def entry_type(self, record: Record) -> str:
-        original = next((v for k, v in record.extra if k == "entrytype"), None)
-        if original and _FIELD_NAME.sub("", original) == original:
-            return original  # the type the entry had when it was read (@online, @phdthesis)
-        if self.biblatex:
-            return BIBLATEX_TYPES.get(record.type, "misc")
-        if record.type == "thesis":
-            genre = (record.genre or "").lower()
-            return "mastersthesis" if "master" in genre or "msc" in genre else "phdthesis"
-        return BIBTEX_TYPES.get(record.type, "misc")
+        original = next((v for k, v in record.extra if k == ENTRY_TYPE_EXTRA), None)
+        if original and _FIELD_NAME.sub("", original) != original:
+            original = None
+        return write_entry_type(record.type, record.genre, original, self.dialect)
+
+    # -- the table walk ---------------------------------------------------------------------
+
+    def walk(self, record: Record) -> tuple[Emitted, set[str]]:
+        """(field, escaped value) pairs in table order, and the facets they hold."""
+        entry_type = self.entry_type(record)
+        out: Emitted = []
+        written: set[str] = {"key"}
+        for row in rows_for(self.dialect, entry_type):
+            if row.facet in written:
+                continue
+            if row.codec == "special":
+                emitted, held = _SPECIAL_WRITERS[row.field](self, record, entry_type)
+                out.extend(emitted)
+                written |= held
+                continue
+            raw = facet_getter(row.facet)(record)
+            if not raw:
+                continue
+            value = self.encode(record, row, entry_type, raw)
+            if value:
+                out.append((row.field, value))
+                written.add(row.facet)
+            elif value == "" and row.facet == "genre":
+                written.add(row.facet)  # said by the entry type
+        if entry_type == next((v for k, v in record.extra if k == ENTRY_TYPE_EXTRA), None):
+            written.add(f"extra:{ENTRY_TYPE_EXTRA}")
+        out.extend(self._extra_fields(record, {name for name, _ in out}, written))
+        return out, written
 
     def fields(self, record: Record) -> list[tuple[str, str]]:
         """(field, already-escaped value) pairs in a stable order."""
-        f: list[tuple[str, str]] = []
-        etype = self.entry_type(record)
-        add = f.append
-        others = {v for k, v in record.extra if k == "others"}
-        for role, field in ROLE_FIELDS.items():
-            names = record.by_role(role)
-            if names:
-                text = " and ".join(bibtex_name(c) for c in names)
-                add((field, text + " and others" if role in others else text))
-        if record.title:
-            add(("title", latex_text(record.title, protect_case=True)))
-        if record.subtitle:
-            if self.biblatex:
-                add(("subtitle", latex_text(record.subtitle, protect_case=True)))
-            else:
-                f[-1] = ("title", latex_text(record.full_title or "", protect_case=True))
-        if record.short_title:
-            add(("shorttitle", latex_text(record.short_title, protect_case=True)))
-        cont = record.container
-        if cont and cont.title:
-            if etype in ("incollection", "inproceedings", "inreference", "inbook"):
-                field = "booktitle"
-            elif self.biblatex:
-                field = "journaltitle"
-            else:
-                field = "journal"
-            add((field, latex_text(cont.title, protect_case=field == "booktitle")))
-            if cont.short_title and self.biblatex:
-                add(("shortjournal", latex_text(cont.short_title)))
-        f.extend(self._dates(record))
-        if cont:
-            if cont.volume:
-                add(("volume", escape_latex(cont.volume)))
-            if cont.issue:
-                add(("number", escape_latex(cont.issue)))
-            if cont.page_range:
-                add(("pages", escape_latex(cont.page_range).replace("-", "--").replace("–", "--")))
-            if cont.article_number:
-                add(("eid", escape_latex(cont.article_number)))
-        if record.number and not (cont and cont.issue):
-            add(("number", escape_latex(record.number)))
-        if record.edition:
-            add(("edition", escape_latex(record.edition)))
-        if record.series:
-            add(("series", latex_text(record.series)))
-        if record.publisher:
-            field = "publisher"
-            if etype in ("phdthesis", "mastersthesis", "thesis"):
-                field = "school" if not self.biblatex else "institution"
-            elif etype in ("techreport", "report"):
-                field = "institution"
-            add((field, escape_latex(record.publisher)))
-        if record.place:
-            add(("location" if self.biblatex else "address", escape_latex(record.place)))
-        if record.genre and record.genre != _implied_genre(etype):
-            # (not when the entry type says it already: @phdthesis is a "PhD thesis")
-            add(("type", escape_latex(record.genre)))
-        clean = clean_doi(record.doi) if record.doi else None
-        doi_is_valid = clean is not None
-        if clean:
-            add(("doi", escape_url(clean)))
-        if self.biblatex and record.pmid:
-            add(("eprint", escape_url(record.pmid)))  # a verbatim field for biber
-            add(("eprinttype", "pubmed"))
-        elif record.pmid:
-            add(("pmid", escape_latex(record.pmid)))
-        if record.pmcid:
-            add(("pmcid", escape_latex(record.pmcid)))
-        for scheme in ("issn", "isbn"):
-            values = record.ids(scheme)
-            if values:
-                add((scheme, escape_latex(", ".join(values))))
-        if record.url:
-            add(("url", escape_url(record.url)))
-        if record.accessed and record.accessed.iso():
-            add(("urldate", record.accessed.iso() or ""))
-        if record.abstract:
-            add(("abstract", latex_text(record.abstract)))
-        # keywords is one list with "," or ";" between terms: a separator inside a term
-        # separates, as every BibTeX reader takes it
-        terms = [escape_latex(" ".join(t.split())) for s in record.subjects for t in _KEYWORD_SEPARATOR.split(s.term)]
-        terms = [t for t in terms if t.strip()]
-        if terms:
-            add(("keywords", ", ".join(terms)))
-        if record.language:
-            add(("langid" if self.biblatex else "language", escape_latex(record.language)))
-        if record.rights and record.rights.statement:
-            add(("copyright", escape_latex(record.rights.statement)))
-        if record.notes:
-            add(("note", escape_latex(" ".join(record.notes))))
-        if record.doi and not doi_is_valid:
-            # not a DOI: kept, after the standard fields (where a reader that checks DOIs
-            # keeps such a value too)
-            add(("doi", escape_url(record.doi)))
-        f.extend(self._extra_fields(record, {name for name, _ in f}))
-        return f
+        return self.walk(record)[0]
 
-    def _extra_fields(self, record: Record, written: set[str]) -> list[tuple[str, str]]:
-        """Fields no slot holds (kept in ``Record.extra``) written back as fields, so that
-        nothing read is lost: a BibTeX file's own extra fields come back as they were."""
-        out = []
-        for key, value in record.extra:
-            if key in _EXTRA_NOT_FIELDS or not value:
-                continue
-            name = _FIELD_NAME.sub("-", key.lower()).strip("-") or "extra"
-            if name in written:
-                continue
-            written.add(name)
-            out.append((name, escape_url(value) if name in _VERBATIM else latex_text(value)))
-        return out
+    def lost(self, record: Record) -> list[str]:
+        """The facets of ``record`` the walk that writes it does not write."""
+        written = self.walk(record)[1]
+        if all(s.scheme in (None, "keyword") for s in record.subjects):
+            written.add("subject:scheme")  # keywords are what ``keywords`` says they are
+        return sorted(facets(record) - written)
 
-    def _dates(self, record: Record) -> list[tuple[str, str]]:
-        d = record.issued
-        if d is None:
-            return []
-        if self.biblatex:
-            iso = d.iso()
-            return [("date", iso)] if iso else [("year", escape_latex(d.literal or ""))]
-        out = []
-        if d.year is not None:
-            year = str(d.year) if d.end is None or d.end.year == d.year else f"{d.year}--{d.end.year}"
-            out.append(("year", year))
-            if d.start and d.start.month:
-                out.append(("month", MONTHS[d.start.month - 1]))
-        elif d.literal:
-            out.append(("year", escape_latex(d.literal)))
-        return out
-
-    def entry(self, record: Record, key: str) -> str:
+    def entry(self, record: Record, key: str, unencodable: set[str] | None = None) -> str:
         fields = []
+        ascii_only = self.bibtex_encoding == "ascii"
         for name, value in self.fields(record):
             if "  " in value or "\n" in value or "\r" in value or "\t" in value or "\u2028" in value or "\u2029" in value:
                 # BibTeX reads any run of white space as one space: write it so
                 value = _NEWLINES.sub(" ", value)
             value = unicodedata.normalize("NFC", value).strip()  # as the reader reads it
+            if ascii_only:
+                value = to_ascii_latex(value, verbatim=name in VERBATIM_FIELDS, unencodable=unencodable)
+            elif not value.isascii():
+                value = uncomposed_to_latex(value)  # letters Unicode has no one character for
             if value:
                 fields.append((name, value))
         width = max((len(n) for n, _ in fields), default=0)
@@ -394,6 +454,147 @@ class BibTeXWriter(Writer):
         lines.append("}\n")
         return "\n".join(lines)
 
+    def encode(self, record: Record, row: FieldRow, entry_type: str, value: object = None) -> str | None:
+        """One row's value of ``record`` (``value``, when the caller has it), escaped for the
+        field (None: nothing to write)."""
+        if value is None:
+            value = facet_value(record, row.facet)
+        if not value:
+            return None
+        codec = row.codec
+        if isinstance(value, tuple) and codec in ("literal", "verbatim"):
+            value = value[0]  # one PMID, one DOI: the first
+        if codec == "names":
+            write_name = self._name
+            text = " and ".join(write_name(c) for c in value)  # type: ignore[attr-defined]
+            role = row.facet.split(":", 1)[1]
+            return text + " and others" if ("others", role) in record.extra else text
+        if row.facet == "title" and not self.biblatex:
+            value = record.full_title  # BibTeX has no subtitle field
+        if row.facet == "genre" and value == implied_genre(entry_type):
+            return ""  # @phdthesis says "PhD thesis" already: held, nothing to write
+        if codec == "title":
+            return latex_text(str(value), protect_case=True)
+        if codec == "list" and self.biblatex:
+            # items joined by "and"; an "and" inside an item is braced ("Simon {and} Schuster")
+            items = (_LITERAL_AND.sub("{\\g<0>}", latex_text(item)) for item in str(value).split(LIST_SEPARATOR))
+            return " and ".join(item for item in items if item)
+        if codec in ("text", "container", "list"):
+            return latex_text(str(value))
+        if codec == "langid":
+            tag = str(value)
+            return escape_latex(LANGID_NAMES.get(tag) or LANGID_NAMES.get(tag.split("-")[0]) or tag)
+        if codec == "literal" or codec == "language":
+            return escape_latex(str(value))
+        if codec == "verbatim":
+            if row.facet == "id:doi":
+                value = clean_doi(str(value)) or value
+            return escape_url(str(value))
+        if codec == "ids":
+            return escape_latex(", ".join(value))  # type: ignore[arg-type]
+        if codec == "pages":
+            return escape_latex(str(value)).replace("-", "--").replace("–", "--")
+        if codec == "date":
+            return value.iso()  # type: ignore[attr-defined]
+        if codec == "keywords":
+            # one list with "," or ";" between terms: a separator inside a term separates,
+            # as every BibTeX reader takes it
+            terms = [escape_latex(" ".join(t.split())) for s in value for t in _KEYWORD_SEPARATOR.split(s.term)]  # type: ignore[attr-defined]
+            return ", ".join(t for t in terms if t.strip())
+        if codec == "notes":
+            return latex_text(" ".join(value))  # type: ignore[arg-type]
+        raise ValueError(f"unknown codec {codec!r} in row {row.field}")
+
+    def _extra_fields(self, record: Record, written_fields: set[str], written: set[str]) -> Emitted:
+        """The entry's own fields no slot holds (``bibtex:`` extras), written back as they
+        were; other formats' extras are not fields a BibTeX tool knows and stay reported."""
+        out = []
+        for key, value in record.extra:
+            if key == "others" or key in EXTRA_NOT_FIELDS or not key.startswith(EXTRA_PREFIX) or not value:
+                continue
+            name = _FIELD_NAME.sub("-", key[len(EXTRA_PREFIX):].lower()).strip("-")
+            if not name or name in written_fields:
+                continue
+            written_fields.add(name)
+            if name == key[len(EXTRA_PREFIX):].lower():
+                written.add(f"extra:{key}")  # else kept under another name, and reported
+            if name in KEY_FIELDS:
+                value = _NOT_IN_KEYS.sub("", value)  # "key1, key2": keys as they are
+            else:
+                value = escape_url(value) if name in VERBATIM_FIELDS else latex_text(value)
+            out.append((name, value))
+        if any(k == "others" for k, _ in record.extra):
+            written.add("extra:others")
+        return out
+
+    # -- special cases: what one row cannot say ---------------------------------------------
+
+    def _issued(self, record: Record, entry_type: str) -> tuple[Emitted, set[str]]:
+        """BibLaTeX's EDTF ``date``; BibTeX's ``year`` and bare ``month`` macro (no day)."""
+        d = record.issued
+        if d is None:
+            return [], set()
+        if self.biblatex:
+            iso = d.iso()
+            if iso:
+                return [("date", iso)], {"date:issued", "date:issued:day"}
+            return [("year", escape_latex(d.literal or ""))], {"date:issued"}
+        out = []
+        if d.year is not None:
+            year = str(d.year) if d.end is None or d.end.year == d.year else f"{d.year}--{d.end.year}"
+            out.append(("year", year))
+            if d.start and d.start.month:
+                out.append(("month", MONTHS[d.start.month - 1]))
+        elif d.literal:
+            out.append(("year", escape_latex(d.literal)))
+        return out, {"date:issued"}
+
+    def _numbering(self, record: Record, entry_type: str) -> tuple[Emitted, set[str]]:
+        """The mirror of the reader's ``_read_numbering``: ``number`` holds a periodical's
+        issue, else the series number or the item's number; ``issue`` the rest."""
+        issue = record.container.issue if record.container else None
+        number, series_number = record.number, record.series_number
+        out: Emitted = []
+        held: set[str] = set()
+        if entry_type in PERIODICAL_PARTS:
+            if issue and number:
+                out += [("number", escape_latex(number)), ("issue", escape_latex(issue))]
+                held |= {"number", "container:issue"}
+            elif issue:
+                out.append(("number", escape_latex(issue)))
+                held.add("container:issue")
+            elif number:
+                out.append(("number", escape_latex(number)))  # read back as the issue
+            return out, held
+        if series_number and record.series and entry_type in SERIES_PARTS and not number:
+            out.append(("number", escape_latex(series_number)))
+            held.add("series_number")
+        elif number and not (record.series and entry_type in SERIES_PARTS):
+            out.append(("number", escape_latex(number)))
+            held.add("number")
+        if issue:
+            out.append(("issue", escape_latex(issue)))
+            held.add("container:issue")
+        return out, held
+
+    def _eprint(self, record: Record, entry_type: str) -> tuple[Emitted, set[str]]:
+        """BibLaTeX has one ``eprint`` with its ``eprinttype``; BibTeX writes arXiv's own
+        ``eprint`` + ``archivePrefix`` and the PMID in ``pmid``."""
+        for scheme, eprinttype in EPRINT_WRITE if self.biblatex else (("arxiv", "arXiv"),):
+            value = record.first_id(scheme)
+            if value:
+                kind = "eprinttype" if self.biblatex else "archiveprefix"
+                return [("eprint", escape_url(value)), (kind, eprinttype)], {f"id:{scheme}"}
+        return [], set()
+
+
+_SPECIAL_WRITERS = {
+    "date": BibTeXWriter._issued,
+    "number": BibTeXWriter._numbering,
+    "eprint": BibTeXWriter._eprint,
+}
+
+
 
 @dataclasses.dataclass
 class BibLaTeXWriter(BibTeXWriter):
@@ -404,4 +605,4 @@ class BibLaTeXWriter(BibTeXWriter):
     extensions = (".biblatex.bib", ".bib")
     media_type = "application/x-bibtex"
     carries = BIBLATEX_CARRIES
-    biblatex = True
+    dialect = BIBLATEX

@@ -18,15 +18,21 @@ Decisions:
   (titles, subtitles, short titles and container titles); elsewhere braces are dropped.
 * crossref: a child inherits every field it lacks from its parent (BibTeX's rule), with
   BibLaTeX's renaming for the in-types (the parent's ``title`` is the child's ``booktitle``),
-  through any number of levels; ``xref`` links without inheriting (BibLaTeX's rule). Both
-  parent keys stay in ``extra``.
+  through any number of levels (``ids`` aliases count as keys); ``xref`` links without
+  inheriting (BibLaTeX's rule). Once inherited, a crossref is kept as ``("bibtex:xref", key)``:
+  written back as crossref it would be inherited twice, and consumers loop on cycles
+  (pandoc, citation-js) or fail on missing parents (bibtex).
 * Input text: UTF-8 with or without BOM; a file that is not UTF-8 is read as Windows-1252
   or Latin-1 with a warning (:mod:`exporter.normalize.text`). A field glued to the next
   without a comma is split with a warning; BibLaTeX's extended name format
   (``family=Gogh, prefix=van``) is read. The ``biblatex`` reader differs only in the
   provenance it records: both read both dialects.
-* ``and others`` ends a name list; it is kept as ``extra`` ``("others", role)``.
-* Fields no slot holds are kept in ``Record.extra`` with their decoded value.
+* ``and others`` ends a name list; it is kept as ``extra`` ``("others", role)`` (the marker
+  the MEDLINE reader sets too).
+* The mapping is a walk of :mod:`exporter.formats.bibtex_table` plus the named special
+  cases below (numbering, place, eprint, howpublished). Fields no slot holds are kept in
+  ``Record.extra`` as ``("bibtex:<field>", decoded value)``; so is an entry type no record
+  type says exactly (``("bibtex:entrytype", "collection")``), to be written back.
 """
 
 from __future__ import annotations
@@ -60,103 +66,30 @@ from ..normalize.latex import latex_to_unicode
 from ..normalize.text import looks_binary, read_text
 from ..plugins import Reader
 from ..problems import Problem
+from .bibtex_table import (
+    BIBLATEX,
+    BIBLATEX_ONLY_FIELDS,
+    BIBTEX,
+    ENTRY_TYPE_EXTRA,
+    ENTRY_TYPES,
+    EPRINT_SCHEMES,
+    EXTRA_PREFIX,
+    FIELDS,
+    IN_BOOK,
+    LANGIDS,
+    LIST_FIELDS,
+    LIST_SEPARATOR,
+    NAME_FIELDS,
+    PERIODICAL_PARTS,
+    PROTECTED_FIELDS,
+    SERIES_PARTS,
+    SPECIAL_FIELDS,
+    VERBATIM_FIELDS,
+    FieldRow,
+    derived_entry_type,
+)
 
-# -- mapping tables -------------------------------------------------------------------------
-
-#: Entry type -> (record type, genre). BibTeX and BibLaTeX types together.
-ENTRY_TYPES: dict[str, tuple[str, str | None]] = {
-    "article": ("article-journal", None),
-    "suppperiodical": ("article-journal", None),
-    "periodical": ("periodical", None),
-    "book": ("book", None),
-    "mvbook": ("book", None),
-    "bookinbook": ("chapter", None),
-    "booklet": ("pamphlet", None),
-    "collection": ("book", None),
-    "mvcollection": ("book", None),
-    "proceedings": ("book", None),
-    "mvproceedings": ("book", None),
-    "reference": ("book", None),
-    "mvreference": ("book", None),
-    "inbook": ("chapter", None),
-    "incollection": ("chapter", None),
-    "suppbook": ("chapter", None),
-    "suppcollection": ("chapter", None),
-    "inreference": ("entry-encyclopedia", None),
-    "inproceedings": ("paper-conference", None),
-    "conference": ("paper-conference", None),
-    "manual": ("report", "Manual"),
-    "phdthesis": ("thesis", "PhD thesis"),
-    "mastersthesis": ("thesis", "Master's thesis"),
-    "thesis": ("thesis", None),
-    "techreport": ("report", "Technical report"),
-    "report": ("report", None),
-    "unpublished": ("manuscript", None),
-    "misc": ("document", None),
-    "online": ("webpage", None),
-    "electronic": ("webpage", None),
-    "www": ("webpage", None),
-    "webpage": ("webpage", None),
-    "patent": ("patent", None),
-    "dataset": ("dataset", None),
-    "software": ("software", None),
-    "artwork": ("graphic", None),
-    "image": ("graphic", None),
-    "audio": ("song", None),
-    "music": ("song", None),
-    "video": ("motion_picture", None),
-    "movie": ("motion_picture", None),
-    "letter": ("personal_communication", None),
-    "legislation": ("legislation", None),
-    "jurisdiction": ("legal_case", None),
-    "standard": ("standard", None),
-    "performance": ("performance", None),
-    "review": ("review", None),
-    "article-magazine": ("article-magazine", None),
-}
-
-#: Name fields -> contributor role.
-NAME_ROLES: dict[str, str] = {
-    "author": "author",
-    "editor": "editor",
-    "translator": "translator",
-    "bookauthor": "container-author",
-    "origauthor": "original-author",
-    "director": "director",
-    "compiler": "compiler",
-}
-
-#: Fields that are titles: decoded with brace protection kept as nocase markup.
-TITLE_FIELDS = frozenset({"title", "subtitle", "shorttitle", "journal", "journaltitle", "booktitle", "maintitle"})
-
-#: Record attributes filled straight from one field (first field listed wins).
-SIMPLE_FIELDS: dict[str, tuple[str, ...]] = {
-    "short_title": ("shorttitle",),
-    "subtitle": ("subtitle",),
-    "edition": ("edition",),
-    "series": ("series",),
-    "abstract": ("abstract",),
-    "event": ("eventtitle",),
-    "event_place": ("venue",),
-    "medium": ("howpublished",),
-}
-
-#: Fields where LaTeX is not decoded beyond escaped characters (they are addresses or codes).
-VERBATIM_FIELDS = frozenset({"url", "doi", "eprint", "file", "pdf", "urlraw"})
-
-#: Where the publisher is, by record type (BibTeX puts it in different fields).
-PUBLISHER_FIELDS: tuple[str, ...] = ("publisher", "institution", "school", "organization")
-
-#: (Documentation) the fields read into slots; any field not read goes to ``extra``.
-CONSUMED = frozenset(
-    ["title", "subtitle", "shorttitle", "journal", "journaltitle", "booktitle", "shortjournal", "journalabbrev", "volume", "number", "issue", "pages", "year", "month", "day", "date", "urldate", "eventdate", "origdate", "publisher", "institution", "school", "organization", "address", "location", "edition", "series", "abstract", "keywords", "language", "langid", "doi", "url", "isbn", "issn", "eprint", "eprinttype", "archiveprefix", "pmid", "pmcid", "note", "annote", "annotation", "type", "eventtitle", "venue", "howpublished"]
-) | frozenset(NAME_ROLES)
-
-#: eprinttype -> identifier scheme.
-EPRINT_SCHEMES: dict[str, str] = {
-    "arxiv": "arxiv", "pubmed": "pmid", "pmid": "pmid", "pmcid": "pmcid", "hdl": "handle",
-    "handle": "handle", "jstor": "jstor", "googlebooks": "googlebooks", "doi": "doi",
-}
+# -- mapping tables: exporter.formats.bibtex_table (shared with the writers) --------------
 
 #: BibTeX's predefined month macros.
 MONTH_MACROS: dict[str, str] = {
@@ -355,12 +288,19 @@ EXTENDED_NAME_PARTS: dict[str, str] = {"family": "family", "given": "given", "pr
 
 
 def _extended_name(text: str, role: str) -> Contributor:
+    """``useprefix=false`` makes the prefix a dropping particle (not part of the family name
+    when sorting: "Humboldt, Alexander von"); otherwise it is the particle."""
     parts: dict[str, str] = {}
+    use_prefix = None
     for item in split_top_level(text, _COMMA):
         key, sep, value = item.partition("=")
         attr = EXTENDED_NAME_PARTS.get(key.strip().lower())
         if sep and attr:
             parts[attr] = latex_to_unicode(value.strip())
+        elif sep and key.strip().lower() == "useprefix":
+            use_prefix = value.strip().strip("{}").lower()
+    if use_prefix == "false" and "particle" in parts:
+        parts["dropping_particle"] = parts.pop("particle")
     return Contributor(role=role, **{k: v for k, v in parts.items() if v})
 
 
@@ -414,7 +354,6 @@ class RawEntry:
 
 #: Parent fields renamed when a part (chapter, paper, entry) inherits from its whole.
 INHERIT_RENAMES: dict[str, str] = {"title": "booktitle", "subtitle": "booksubtitle", "author": "bookauthor"}
-PART_TYPES = frozenset({"chapter", "paper-conference", "entry-encyclopedia"})
 
 
 def inherit(entries: dict[str, RawEntry], entry: RawEntry, seen: frozenset[str] = frozenset()) -> RawEntry:
@@ -429,7 +368,7 @@ def inherit(entries: dict[str, RawEntry], entry: RawEntry, seen: frozenset[str] 
         return entry
     parent = inherit(entries, parent, seen | {entry.key.lower()})
     fields = dict(entry.fields)
-    is_part = ENTRY_TYPES.get(entry.entry_type, ("document", None))[0] in PART_TYPES
+    is_part = entry.entry_type in IN_BOOK
     for name, value in parent.fields.items():
         if name in ("crossref", "xref", "ids"):
             continue
@@ -443,7 +382,14 @@ def inherit(entries: dict[str, RawEntry], entry: RawEntry, seen: frozenset[str] 
 def _decode(name: str, value: str) -> str:
     if name in VERBATIM_FIELDS:
         return re.sub(r"\\([_%&#$~{}])", r"\1", value).strip().strip("{}").strip()
-    return latex_to_unicode(value, protect=name in TITLE_FIELDS)
+    return latex_to_unicode(value, protect=name in PROTECTED_FIELDS)
+
+
+def _decode_list(name: str, value: str) -> str:
+    """A BibLaTeX literal list: items split at "and" outside braces ("Routledge {and} Kegan
+    Paul" is one item), joined by "; "."""
+    items = (_decode(name, item) for item in split_top_level(" ".join(value.split()), _AND))
+    return LIST_SEPARATOR.join(item for item in items if item)
 
 
 def _pages(text: str | None) -> tuple[str | None, str | None, str | None]:
@@ -455,23 +401,6 @@ def _pages(text: str | None) -> tuple[str | None, str | None, str | None]:
     if "," not in text and " " not in text.strip():
         return text.strip(), None, None
     return None, None, text
-
-
-class ReadTracking(dict[str, str]):
-    """Decoded fields that remember which of them the mapping read (``get`` or ``[]``)."""
-
-    def __init__(self, *args: object) -> None:
-        super().__init__(*args)  # type: ignore[arg-type]
-        self.read: set[str] = set()
-
-    def get(self, key: str, default: str | None = None) -> str | None:  # type: ignore[override]
-        if key in self:
-            self.read.add(key)
-        return super().get(key, default)
-
-    def __getitem__(self, key: str) -> str:
-        self.read.add(key)
-        return super().__getitem__(key)
 
 
 def _issued(decoded: dict[str, str]) -> DateValue | None:
@@ -494,146 +423,222 @@ def _issued(decoded: dict[str, str]) -> DateValue | None:
     return parse_date(f"{year} {month_text}".strip()) if month_text else parse_date(year)
 
 
-def entry_to_record(entry: RawEntry, biblatex: bool) -> tuple[Record, list[str]]:
-    """Map one entry; returns the record and warnings about values that were kept as text."""
-    fields = entry.fields
-    decoded = ReadTracking((name, _decode(name, value)) for name, value in fields.items())
-    rtype, genre = ENTRY_TYPES.get(entry.entry_type, ("document", None))
-    warnings: list[str] = []
-    extra: list[tuple[str, str]] = []
-    if entry.entry_type not in ENTRY_TYPES:
-        extra.append(("entrytype", entry.entry_type))
+#: Record text slots a row may fill (everything else has its own place in ``RecordBuilder``).
+_ID_CLEANERS = {"isbn": clean_isbn, "issn": clean_issn, "pmcid": clean_pmcid, "doi": clean_doi}
+_DATE_SLOTS = {"date:accessed": "accessed", "date:original": "original_date", "date:event": "event_date"}
+#: Facets with several values: a second field adds to them instead of going to ``extra``.
+_ADDITIVE = ("id:", "link", "subject", "notes", "contributor:")
 
-    contributors: list[Contributor] = []
-    for name, role in NAME_ROLES.items():
-        if fields.get(name):
-            people, others = parse_name_list(fields[name], role)
-            contributors.extend(people)
-            if others:
-                extra.append(("others", role))
 
-    in_book = rtype in ("chapter", "paper-conference", "entry-encyclopedia")
-    container_title = decoded.get("journaltitle") or decoded.get("journal")
-    if not container_title and in_book:
-        container_title = decoded.get("booktitle")
-    elif decoded.get("booktitle"):
-        extra.append(("booktitle", decoded["booktitle"]))
-    start, end, pages = _pages(decoded.get("pages"))
-    volume = decoded.get("volume")
-    issue = decoded.get("issue")
-    number = decoded.get("number")
-    series_number = None
-    if rtype in ("article-journal", "article-magazine", "article-newspaper", "periodical"):
-        if issue and number and issue != number:
-            extra.append(("number", number))
-        issue = issue or number
-        number = None
-    elif decoded.get("series") and number and rtype in ("book", "chapter", "paper-conference"):
-        series_number, number = number, None
-    container = None
-    if container_title or volume or issue or start or pages:
-        container = Container(
-            title=container_title,
-            short_title=decoded.get("shortjournal") or decoded.get("journalabbrev"),
-            volume=volume,
-            issue=issue,
-            page_start=start,
-            page_end=end,
-            pages=pages,
+class RecordBuilder:
+    """Slot values gathered by the table walk; the first value of a facet wins."""
+
+    def __init__(self) -> None:
+        self.slots: dict[str, object] = {}
+        self.container: dict[str, str] = {}
+        self.contributors: list[Contributor] = []
+        self.identifiers: list[Identifier] = []
+        self.links: list[Link] = []
+        self.subjects: list[Subject] = []
+        self.notes: list[str] = []
+        self.extra: list[tuple[str, str]] = []
+        self.warnings: list[str] = []
+
+    def has(self, facet: str) -> bool:
+        if facet.startswith("container:"):
+            name = facet[10:]
+            return bool(self.container.get("page_start") or self.container.get("pages")) if name == "pages" else name in self.container
+        return facet in self.slots
+
+    def keep(self, field: str, value: str) -> None:
+        """A value no slot takes, kept as the field it was."""
+        self.extra.append((EXTRA_PREFIX + field, value))
+
+    def add(self, row: FieldRow, value: str) -> None:
+        """Put one decoded field value where its row says."""
+        facet, codec = row.facet, row.codec
+        if not facet.startswith(_ADDITIVE) and self.has(facet):
+            if self._current(facet) != value:
+                self.keep(row.field, value)  # the losing one of two spellings (journal/journaltitle)
+            return
+        family, _, name = facet.partition(":")
+        if family == "id":
+            self.add_ids(row.field, name, value, split=codec == "ids")
+        elif family == "container":
+            if name == "pages":
+                start, end, pages = _pages(value)
+                self.container.update({k: v for k, v in (("page_start", start), ("page_end", end), ("pages", pages)) if v})
+            else:
+                self.container[name] = value
+        elif facet in _DATE_SLOTS:
+            self.slots[facet] = parse_date(value)
+        elif facet == "link":
+            self.links.extend(Link(u) for u in value.split())
+        elif facet == "subject":
+            self.subjects.extend(Subject(k, "keyword") for k in _KEYWORD_SPLIT.split(value) if k)
+        elif facet == "notes":
+            self.notes.append(value)
+        elif facet == "language":
+            name = value.strip()
+            babel = LANGIDS.get(name) or LANGIDS.get(name.lower()) if codec == "langid" else None
+            self.slots[facet] = babel or to_bcp47(value)
+        elif facet == "rights:statement":
+            self.slots[facet] = Rights(statement=value)
+        else:
+            self.slots[facet] = value
+
+    def _current(self, facet: str) -> object:
+        if facet.startswith("container:"):
+            return self.container.get(facet[10:])
+        return self.slots.get(facet)
+
+    def add_ids(self, field: str, scheme: str, value: str, split: bool = False) -> None:
+        for item in (re.split(r"[\s,;]+", value) if split else [value]):
+            if not item:
+                continue
+            cleaner = _ID_CLEANERS.get(scheme)
+            cleaned = cleaner(item) if cleaner else item
+            if scheme == "doi" and not cleaned:
+                self.warnings.append(f"doi {item!r} is not a DOI; kept in extra")
+                self.keep(field, item)
+                continue
+            ident = Identifier(scheme, cleaned or item)
+            if ident not in self.identifiers:
+                self.identifiers.append(ident)
+
+    def record(self, **fixed: object) -> Record:
+        slots = {k: v for k, v in self.slots.items() if ":" not in k}
+        cont = self.container
+        container = Container(**cont) if any(cont.values()) else None
+        return Record(
+            **slots,
+            container=container,
+            contributors=tuple(self.contributors),
+            identifiers=tuple(self.identifiers),
+            links=tuple(dict.fromkeys(self.links)),
+            subjects=tuple(self.subjects),
+            notes=tuple(self.notes),
+            rights=self.slots.get("rights:statement"),  # type: ignore[arg-type]
+            extra=tuple(self.extra),
+            **{attr: self.slots.get(facet) for facet, attr in _DATE_SLOTS.items()},  # type: ignore[arg-type]
+            **fixed,  # type: ignore[arg-type]
         )
 
-    identifiers: list[Identifier] = []
-    if decoded.get("doi"):
-        doi = clean_doi(decoded["doi"])
-        if doi:
-            identifiers.append(Identifier("doi", doi))
-        else:
-            warnings.append(f"doi {decoded['doi']!r} is not a DOI; kept in extra")
-            extra.append(("doi", decoded["doi"]))
-    for scheme, clean in (("isbn", clean_isbn), ("issn", clean_issn)):
-        for value in re.split(r"[\s,;]+", decoded.get(scheme, "")):
-            if value:
-                cleaned = clean(value)
-                identifiers.append(Identifier(scheme, cleaned or value))
-    if decoded.get("pmid"):
-        identifiers.append(Identifier("pmid", decoded["pmid"]))
-    if decoded.get("pmcid"):
-        identifiers.append(Identifier("pmcid", clean_pmcid(decoded["pmcid"]) or decoded["pmcid"]))
-    if decoded.get("eprint"):
-        kind = (decoded.get("eprinttype") or decoded.get("archiveprefix") or "").lower()
-        scheme = EPRINT_SCHEMES.get(kind)
-        if scheme:
-            identifiers.append(Identifier(scheme, decoded["eprint"]))
-        else:
-            extra.append(("eprint", decoded["eprint"]))
-            if kind:
-                extra.append(("eprinttype", kind))
 
-    urls = decoded.get("url", "").split()
-    urls += _URL_COMMAND.findall(fields.get("howpublished", ""))
-    links = tuple(dict.fromkeys(Link(u) for u in urls if u))
-    keywords = tuple(Subject(k, "keyword") for k in _KEYWORD_SPLIT.split(decoded.get("keywords", "")) if k)
-    notes = tuple(decoded[n] for n in ("note", "annote", "annotation") if decoded.get(n))
-
-    publisher = next((decoded[f] for f in PUBLISHER_FIELDS if decoded.get(f)), None)
-    for f in PUBLISHER_FIELDS:
-        if decoded.get(f) and decoded[f] != publisher:
-            extra.append((f, decoded[f]))
-    place = decoded.get("location") or decoded.get("address")
-    event_place = None
-    if decoded.get("address") and place != decoded["address"]:
-        # both: BibTeX's address is the publisher's place; location then is where the
-        # event was (ACM's and IEEE's exports), as BibLaTeX's venue would be
-        place, event_place = decoded["address"], place
-    if genre is None or decoded.get("type"):
-        genre = decoded.get("type") or genre
+def entry_to_record(entry: RawEntry, biblatex: bool) -> tuple[Record, list[str]]:
+    """Map one entry (a walk of ``bibtex_table.FIELDS`` plus the special cases below);
+    returns the record and warnings about values that were kept as text."""
+    fields = entry.fields
+    entry_type = entry.entry_type
+    decoded = {name: _decode_list(name, value) if name in LIST_FIELDS and (biblatex or name in BIBLATEX_ONLY_FIELDS)
+               else _decode(name, value) for name, value in fields.items() if name not in NAME_FIELDS}
+    record_type, genre = ENTRY_TYPES.get(entry_type, ("document", None))
+    b = RecordBuilder()
+    used = set(SPECIAL_FIELDS)
+    for row in FIELDS:
+        if row.field not in fields or row.field in SPECIAL_FIELDS or not row.reads(entry_type):
+            continue
+        used.add(row.field)
+        if row.codec == "names":
+            role = NAME_FIELDS[row.field]
+            people, others = parse_name_list(fields[row.field], role)
+            b.contributors.extend(people)
+            if others:
+                b.extra.append(("others", role))
+        elif decoded[row.field]:
+            b.add(row, decoded[row.field])
+    _read_numbering(decoded, entry_type, b)
+    _read_place(decoded, b)
+    _read_eprint(decoded, b)
+    _read_howpublished(fields, b)
     issued = _issued(decoded)
     if issued and issued.literal:
-        warnings.append(f"date {issued.literal!r} is not a date; kept as text")
-
-    simple = {attr: next((decoded[f] for f in names if decoded.get(f)), None) for attr, names in SIMPLE_FIELDS.items()}
-    simple["event_place"] = simple["event_place"] or event_place
-    if simple["medium"] and simple["medium"].startswith(("http://", "https://")):
-        simple["medium"] = None  # "howpublished = {\url{...}}" is the address, kept as a link
-    title = decoded.get("title")
-    dates = {
-        "accessed": parse_date(decoded.get("urldate")),
-        "original_date": parse_date(decoded.get("origdate")),
-        "event_date": parse_date(decoded.get("eventdate")),
-    }
-    language = to_bcp47(decoded.get("langid") or decoded.get("language"))
-    # Zotero and exporter write the rights statement as "copyright"
-    rights_text = decoded.get("copyright") or decoded.get("rights")
-    rights = Rights(statement=rights_text) if rights_text else None
-    # every field no slot took is kept (crossref, file, vendor fields, the losing one of
-    # two spellings such as journal/journaltitle, ...)
+        b.warnings.append(f"date {issued.literal!r} is not a date; kept as text")
+    if not b.has("genre") and genre:
+        b.slots["genre"] = genre
+    # every field no slot took is kept (file, vendor fields, booktitle of a book, ...)
     for name, value in decoded.items():
-        if name not in decoded.read and name not in NAME_ROLES:
-            extra.append((name, value))
-    record = Record(
-        type=rtype,
-        title=title,
-        contributors=tuple(contributors),
-        container=container,
+        if name not in used and value:
+            if name == "crossref" and "xref" not in decoded:
+                # the fields are inherited already (``inherit``); what is left is a link
+                # without inheritance, BibLaTeX's xref (§2.2.3). Written back as crossref it
+                # would be inherited again, loop on cycles and break on missing parents.
+                name = "xref"
+            b.keep(name, value)
+    record = b.record(
+        type=record_type,
         issued=issued,
-        **dates,
-        publisher=publisher,
-        place=place,
-        number=number,
-        series_number=series_number,
-        genre=genre,
-        identifiers=tuple(identifiers),
-        links=links,
-        subjects=keywords,
-        language=language,
-        notes=notes,
-        rights=rights,
         key=entry.key,
         provenance=Provenance(source_system="BibLaTeX" if biblatex else "BibTeX", source_id=entry.key),
-        extra=tuple(extra),
-        **simple,
     )
-    return record, warnings
+    if entry_type not in {derived_entry_type(record.type, record.genre, d) for d in (BIBTEX, BIBLATEX)}:
+        # no record type says it (@collection, @manual, @inbook): kept to be written back
+        record = dataclasses.replace(record, extra=((ENTRY_TYPE_EXTRA, entry_type), *record.extra))
+    return record, b.warnings
+
+
+def _read_numbering(decoded: dict[str, str], entry_type: str, b: RecordBuilder) -> None:
+    """``number`` is a periodical's issue, a book's number in its series, or the item's own
+    number (a report's); BibLaTeX's ``issue`` comes with it ("Spring"): when both are given
+    for a periodical, ``issue`` is the issue and ``number`` the number."""
+    number, issue = decoded.get("number"), decoded.get("issue")
+    if issue:
+        b.container["issue"] = issue
+    if not number:
+        return
+    if entry_type in PERIODICAL_PARTS and not issue:
+        b.container["issue"] = number
+    elif entry_type in PERIODICAL_PARTS or entry_type not in SERIES_PARTS or not decoded.get("series"):
+        b.slots["number"] = number
+    else:
+        b.slots["series_number"] = number
+
+
+def _read_place(decoded: dict[str, str], b: RecordBuilder) -> None:
+    """BibLaTeX's ``location`` or BibTeX's ``address``; when an entry has both, ``address``
+    is the publisher's place and ``location`` where the event was (ACM's and IEEE's exports
+    do this), as BibLaTeX's ``venue`` would say."""
+    location, address = decoded.get("location"), decoded.get("address")
+    if location and address and location != address:
+        b.slots["place"] = address
+        if b.has("event_place"):
+            b.keep("location", location)
+        else:
+            b.slots["event_place"] = location
+    elif location or address:
+        b.slots["place"] = location or address
+
+
+def _read_eprint(decoded: dict[str, str], b: RecordBuilder) -> None:
+    """``eprint`` with ``eprinttype`` (BibLaTeX) or ``archivePrefix`` (arXiv's BibTeX) is an
+    identifier of that scheme; of an unknown scheme, the fields are kept as they were."""
+    eprint = decoded.get("eprint")
+    kind_field = "eprinttype" if decoded.get("eprinttype") else "archiveprefix"
+    kind = decoded.get(kind_field, "")
+    if not eprint:
+        if kind:
+            b.keep(kind_field, kind)
+        return
+    scheme = EPRINT_SCHEMES.get(kind.lower())
+    if scheme:
+        b.add_ids("eprint", scheme, eprint)
+    else:
+        b.keep("eprint", eprint)
+        if kind:
+            b.keep(kind_field, kind)
+
+
+def _read_howpublished(fields: dict[str, str], b: RecordBuilder) -> None:
+    r"""``howpublished = {\url{...}}`` (and a bare address there) is the item's address, not
+    how it was published."""
+    urls = _URL_COMMAND.findall(fields.get("howpublished", ""))
+    medium = b.slots.get("medium")
+    if isinstance(medium, str) and medium.startswith(("http://", "https://")):
+        del b.slots["medium"]
+        urls = urls or medium.split()[:1]
+    for url in urls:
+        if Link(url) not in b.links:
+            b.links.append(Link(url))
 
 
 class BibTeXReader(Reader):
@@ -693,6 +698,9 @@ class BibTeXReader(Reader):
                     continue
                 entries.append(raw)
                 by_key.setdefault(block.key.lower(), raw)
+                for alias in (raw.fields.get("ids") or "").split(","):
+                    if alias.strip():
+                        by_key.setdefault(alias.strip().lower(), raw)  # BibLaTeX's key aliases
         if not entries and text.strip() and "@" not in text:
             yield Problem(source=source, line=1, reason="no BibTeX entry found (no '@type{' block)")
         for number, item in enumerate(entries, start=1):
@@ -701,6 +709,9 @@ class BibTeXReader(Reader):
                 continue
             try:
                 record, warnings = entry_to_record(inherit(by_key, item), self.biblatex)
+                parent = (item.fields.get("crossref") or "").strip()
+                if parent and parent.lower() not in by_key:
+                    warnings.append(f"crossref {parent!r} is not an entry of this file; kept as xref")
             except RecursionError:
                 yield Problem(source=source, record=number, line=item.line, reason=f"entry {item.key!r}: braces nested too deeply to read")
                 continue

@@ -19,6 +19,11 @@ brace rules (https://www.tug.org/texinfohtml/bibtex.html, Tame the BeaST §11):
   ``\\textsuperscript``/``\\textsubscript`` -> ``<sup>``/``<sub>`` (the same CSL markup);
   with ``markup=False`` only their text is kept.
 * an unknown command with a brace argument keeps its argument; one without keeps its text.
+
+The other direction, :func:`to_ascii_latex`, spells Unicode text as pure-ASCII LaTeX with
+the same tables read backwards (``é`` -> ``{\\'e}``, ``P̄`` -> ``{\\=P}``, ``ß`` -> ``{\\ss}``),
+each accented letter one brace group, which BibTeX counts as one "special character"
+(Tame the BeaST §11), so that purify$ and text.prefix$ never cut a letter in two.
 """
 
 from __future__ import annotations
@@ -26,7 +31,7 @@ from __future__ import annotations
 import re
 import unicodedata
 
-__all__ = ["ACCENTS", "SYMBOLS", "latex_to_unicode", "strip_nocase"]
+__all__ = ["ACCENTS", "SYMBOLS", "latex_to_unicode", "strip_nocase", "to_ascii_latex", "uncomposed_to_latex"]
 
 #: Accent commands -> Unicode combining character.
 ACCENTS: dict[str, str] = {
@@ -277,3 +282,111 @@ def latex_to_unicode(text: str, protect: bool = False, markup: bool = True) -> s
 def strip_nocase(text: str) -> str:
     """The text of a decoded value without its CSL markup (for comparing and sorting)."""
     return _MARKUP.sub("", text)
+
+
+# -- Unicode -> LaTeX (pure ASCII) ----------------------------------------------------------
+
+#: Combining mark -> accent command (the reverse of ACCENTS).
+ACCENT_COMMANDS: dict[str, str] = {mark: command for command, mark in ACCENTS.items()}
+
+#: Characters spelt otherwise than the first SYMBOLS command that gives them (TeX's own
+#: ligatures for dashes and quotes; commands that need no package).
+_SPELLING_OVERRIDES: dict[str, str] = {
+    "–": "--", "—": "---", "“": "``", "”": "''", "‘": "`", "’": "'", "\u00a0": "~",
+    "€": r"\texteuro{}", "…": r"\ldots{}", "\u2009": r"\,", "ı": r"{\i}", "ȷ": r"{\j}",
+    "±": r"$\pm$", "×": r"$\times$", "÷": r"$\div$", "≤": r"$\leq$", "≥": r"$\geq$",
+    "≠": r"$\neq$", "≈": r"$\approx$", "∞": r"$\infty$", "→": r"$\rightarrow$",
+    "←": r"$\leftarrow$", "∼": r"$\sim$", "′": r"$'$", "−": r"$-$", "µ": r"$\mu$",
+    "¹": r"\textsuperscript{1}", "²": r"\textsuperscript{2}", "³": r"\textsuperscript{3}",
+    "\u200b": "", "\ufeff": "", "\u00ad": r"\-",
+}
+_GREEK_COMMANDS = ["alpha", "beta", "gamma", "delta", "epsilon", "zeta", "eta", "theta", "iota", "kappa", "lambda", "mu", "nu", "xi", "omicron", "pi", "rho", "sigma", "tau", "upsilon", "phi", "chi", "psi", "omega"]
+_GREEK_UPPER_COMMANDS = frozenset({"Gamma", "Delta", "Theta", "Lambda", "Xi", "Pi", "Sigma", "Upsilon",
+                                   "Phi", "Psi", "Omega"})
+_GREEK_SAME_AS_LATIN = dict(zip("ΑΒΕΖΗΙΚΜΝΟΡΤΧ", "ABEZHIKMNOPTX"))
+
+
+def _symbol_spellings() -> dict[str, str]:
+    out: dict[str, str] = {}
+    for command, text in SYMBOLS.items():
+        if len(text) == 1 and not text.isascii():
+            out.setdefault(text, "{\\" + command + "}" if command.isalpha() else "\\" + command)
+    for i, name in enumerate(_GREEK_COMMANDS):
+        lower = chr(0x3B1 + i + (1 if i >= 17 else 0))  # U+03C2 is the final sigma
+        out[lower] = f"$\\{name}$" if name != "omicron" else "o"
+        upper = chr(0x391 + i + (1 if i >= 17 else 0))
+        cap = name.capitalize()
+        out[upper] = f"$\\{cap}$" if cap in _GREEK_UPPER_COMMANDS else _GREEK_SAME_AS_LATIN.get(upper, upper)
+    out["ς"] = r"$\varsigma$"
+    out.update(_SPELLING_OVERRIDES)
+    return out
+
+
+#: Non-ASCII character -> its ASCII LaTeX spelling.
+SYMBOL_SPELLINGS: dict[str, str] = _symbol_spellings()
+
+_CLUSTER = re.compile(r"([^\u0300-\u036f])([\u0300-\u036f]+)|[^\x00-\x7f]")
+_UNCOMPOSED = re.compile(r"([^\u0300-\u036f])([\u0300-\u036f]+)")
+_DOTLESS = {"i": r"\i", "j": r"\j"}
+_ABOVE = frozenset("\u0300\u0301\u0302\u0303\u0304\u0306\u0307\u0308\u030a\u030b\u030c")
+
+
+def _accented(base: str, marks: str, unencodable: set[str] | None) -> str | None:
+    """``{\\'e}``, ``{\\c{c}}``, ``{\\'\\i}``, ``{\\'{\\=a}}``; None if a mark has no command."""
+    if any(m not in ACCENT_COMMANDS for m in marks):
+        return None
+    inner = _DOTLESS[base] if base in _DOTLESS and marks[0] in _ABOVE else base
+    if not inner.isascii():
+        inner = _spell_char(inner, unencodable)
+    for mark in marks:
+        command = ACCENT_COMMANDS[mark]
+        simple = len(inner) == 1 and not command.isalpha()
+        inner = f"\\{command}{inner}" if simple else f"\\{command}{{{inner}}}"
+    return "{" + inner + "}"
+
+
+def _spell_char(ch: str, unencodable: set[str] | None) -> str:
+    spelling = SYMBOL_SPELLINGS.get(ch)
+    if spelling is not None:
+        return spelling
+    compatible = unicodedata.normalize("NFKD", ch)
+    if compatible != ch and compatible.isascii() and compatible.strip():
+        return compatible  # ligatures and full-width forms: "ﬁ" is "fi"
+    if unencodable is not None:
+        unencodable.add(ch)
+    return "?"
+
+
+def to_ascii_latex(text: str, verbatim: bool = False, unencodable: set[str] | None = None) -> str:
+    """LaTeX text (already escaped) with every non-ASCII character spelt in ASCII.
+
+    ``verbatim`` values (URLs, DOIs) are percent-encoded as UTF-8 instead (RFC 3987 §3.1).
+    Characters without a spelling become ``?`` and are added to ``unencodable``; an accent
+    without a LaTeX command is left out and its character added there too.
+    """
+    if text.isascii():
+        return text
+    if verbatim:
+        return "".join(c if c.isascii() else "".join(f"%{b:02X}" for b in c.encode("utf-8")) for c in text)
+
+    def spell(m: re.Match[str]) -> str:
+        if m.group(2) is None:
+            return _spell_char(m.group(0), unencodable)
+        base, marks = m.group(1), m.group(2)
+        spelled = _accented(base, marks, unencodable)
+        if spelled is None:
+            if unencodable is not None:
+                unencodable.add(unicodedata.normalize("NFC", m.group(0)))
+            return base if base.isascii() else _spell_char(base, unencodable)
+        return spelled
+
+    return _CLUSTER.sub(spell, unicodedata.normalize("NFD", text))
+
+
+def uncomposed_to_latex(text: str) -> str:
+    """UTF-8 text with the letters Unicode has no single character for (``P̄``, a letter and
+    a combining mark even after NFC) spelt as LaTeX accents; LaTeX's inputenc cannot typeset
+    a combining mark, biber reads both."""
+    if not _UNCOMPOSED.search(text):
+        return text
+    return _UNCOMPOSED.sub(lambda m: _accented(m.group(1), m.group(2), None) or m.group(0), text)

@@ -36,7 +36,7 @@ file = {:a.pdf:pdf}
     assert r.doi == "10.1007/s004450000120"
     assert r.ids("issn") == ("0258-8900",)
     assert r.keywords == ("Vulcanian eruptions", "breadcrust")
-    assert ("file", ":a.pdf:pdf") in r.extra
+    assert ("bibtex:file", ":a.pdf:pdf") in r.extra
 
 
 def test_string_macros_concatenation_and_month_macros() -> None:
@@ -80,7 +80,7 @@ def test_crossref_inheritance_with_biblatex_renaming() -> None:
     assert paper.publisher == "ACM"
     assert paper.issued is not None and paper.issued.iso() == "2006-10"
     assert [c.role for c in paper.contributors] == ["author", "editor"]
-    assert ("crossref", "conference:06") in paper.extra
+    assert ("bibtex:xref", "conference:06") in paper.extra
     assert proceedings.type == "book" and proceedings.title == "Proceedings of the Xth Conference"
 
 
@@ -154,7 +154,7 @@ def test_entry_types(entry_type: str, rtype: str, genre: str | None) -> None:
 def test_unknown_type_kept_in_extra() -> None:
     records, _ = read_text("bibtex", "@weird{k, title = {T}, foo = {bar}}")
     assert records[0].type == "document"
-    assert ("entrytype", "weird") in records[0].extra and ("foo", "bar") in records[0].extra
+    assert ("bibtex:entrytype", "weird") in records[0].extra and ("bibtex:foo", "bar") in records[0].extra
 
 
 def test_broken_entry_reported_with_line_and_rest_read() -> None:
@@ -177,7 +177,7 @@ def test_failed_block_is_a_problem_with_its_line() -> None:
 def test_missing_comma_between_fields_is_repaired_with_a_warning() -> None:
     records, problems = read_text("bibtex", "@article{k,\ntitle = {Escaped}\nfile = {a.pdf},\n}")
     assert records[0].title == "Escaped"
-    assert ("file", "a.pdf") in records[0].extra
+    assert ("bibtex:file", "a.pdf") in records[0].extra
     assert len(warnings(problems)) == 1
 
 
@@ -212,7 +212,7 @@ def test_crossref_cascades_xref_does_not_inherit_and_cycles_stop() -> None:
     assert chapter.issued is not None and chapter.issued.iso() == "1999"
     linked = by_key["x"]
     assert linked.container is None and linked.publisher is None
-    assert ("xref", "b") in linked.extra
+    assert ("bibtex:xref", "b") in linked.extra
     assert by_key["loop1"].issued is not None and by_key["loop1"].issued.iso() == "2001"
 
 
@@ -220,7 +220,7 @@ def test_address_and_location_together() -> None:
     records, _ = read_text("bibtex", "@inproceedings{k, title={T}, location={San Jose, CA}, address={New York, NY}, numpages={10}}")
     (r,) = records
     assert (r.place, r.event_place) == ("New York, NY", "San Jose, CA")
-    assert r.extra == (("numpages", "10"),)
+    assert r.extra == (("bibtex:numpages", "10"),)
 
 
 def test_macro_defined_after_its_use() -> None:

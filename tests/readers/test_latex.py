@@ -2,9 +2,16 @@
 
 from __future__ import annotations
 
+import unicodedata
+
 import pytest
 
-from exporter.normalize.latex import latex_to_unicode, strip_nocase
+from exporter.normalize.latex import (
+    latex_to_unicode,
+    strip_nocase,
+    to_ascii_latex,
+    uncomposed_to_latex,
+)
 
 
 @pytest.mark.parametrize(
@@ -64,3 +71,46 @@ def test_whitespace_collapsed() -> None:
 def test_sort_key_tricks_are_not_printed() -> None:
     assert latex_to_unicode(r"{\noopsort{1973b}}1973") == "1973"
     assert latex_to_unicode(r"{\switchargs{--90}{1968}}") == "1968–90"
+
+
+# -- the other direction: Unicode -> pure-ASCII LaTeX (``--bibtex-encoding ascii``) ----------
+
+ASCII_CASES = [
+    ("Vázques", r"V{\'a}zques"),
+    ("P\u0304", r"{\=P}"),  # no precomposed character: a macron macro, not a combining mark
+    ("Ōsaka", r"{\=O}saka"),
+    ("Çetinkaya", r"{\c{C}}etinkaya"),
+    ("Aksın", r"Aks{\i}n"),
+    ("Martín", r"Mart{\'{\i}}n"),
+    ("Straße Ærø", r"Stra{\ss}e {\AE}r{\o}"),
+    ("Dvořák", r"Dvo{\v{r}}{\'a}k"),
+    ("1736–1739 — “q”", "1736--1739 --- ``q''"),
+]
+#: Spelt in ASCII, but read back as the ASCII they are (single quotes, math stays math).
+ASCII_ONE_WAY = [("‘s’", "`s'"), ("α-helix Ω", r"$\alpha$-helix $\Omega$"), ("ﬁne", "fine")]
+
+
+@pytest.mark.parametrize("text, latex", ASCII_CASES)
+def test_unicode_spelt_in_ascii_latex_and_decoded_back(text, latex) -> None:
+    assert to_ascii_latex(text) == latex
+    assert latex.isascii()
+    assert latex_to_unicode(latex) == unicodedata.normalize("NFC", text)
+
+
+@pytest.mark.parametrize("text, latex", ASCII_ONE_WAY)
+def test_unicode_spelt_in_ascii_latex(text, latex) -> None:
+    assert to_ascii_latex(text) == latex
+
+
+def test_unencodable_characters_are_named() -> None:
+    missing: set[str] = set()
+    assert to_ascii_latex("漢字 ș", unencodable=missing) == "?? s"
+    assert missing == {"漢", "字", "ș"}
+
+
+def test_urls_are_percent_encoded_in_ascii() -> None:
+    assert to_ascii_latex("https://de.wikipedia.org/wiki/Köln", verbatim=True) == "https://de.wikipedia.org/wiki/K%C3%B6ln"
+
+
+def test_utf8_output_spells_only_what_unicode_cannot_compose() -> None:
+    assert uncomposed_to_latex("Ōsaka P\u0304") == r"Ōsaka {\=P}"
