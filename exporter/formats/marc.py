@@ -66,7 +66,6 @@ TYPE_TABLE: tuple[tuple[str, str, tuple[slice, str] | None, str], ...] = (
     ("a", "b", None, "article-journal"),
     ("a", "a", None, "chapter"),
     ("a", "i", (slice(21, 22), "w"), "webpage"),
-    ("a", "s", (slice(21, 22), "n"), "periodical"),
     ("a", "s", None, "periodical"),
     ("a", "m", None, "book"),
     ("t", "m", None, "manuscript"),
@@ -390,6 +389,7 @@ def read_call_number(b: Builder, f: Field) -> None:
 
 
 _PERSON_TAGS = frozenset({"100", "700"})
+_NAME_TAGS = frozenset({"100", "110", "111", "700", "710", "711", "720"})
 _MEETING_TAGS = frozenset({"111", "711"})
 
 
@@ -426,6 +426,10 @@ def read_name(b: Builder, f: Field) -> None:
         units = [clean(v, b.isbd) for v in _sub(f, "b" if f.tag not in _MEETING_TAGS else "e")]
         literal = ". ".join(x for x in (name, *units) if x)
         person = Contributor(literal=literal, role=role, orcid=orcid, affiliations=affiliations)
+        if literal != name:  # the extras below are kept under the name as written back
+            b.extra[:] = [(k, f"{literal}: {v[len(name) + 2:]}" if k.startswith(f"marc:{f.tag}$0")
+                           and v.startswith(f"{name}: ") else v) for k, v in b.extra]
+            name = literal
     b.contributors.append(person)
     b.link(f, f"contributor:{len(b.contributors) - 1}")
     for code in ("d", "q", "n"):
@@ -569,7 +573,7 @@ _G_FREE = re.compile(
     r"(?:(?:no\.?|nr\.?|n\.|heft|h\.|issue)\s*(?P<issue>[\w./-]+))?"
     r"(?:[^\w]*\([^)]*\))?[,\s:]*"
     r"(?:(?:p{1,2}\.|s\.|pages?)\s*(?P<pages>[\w]+(?:\s*-\s*[\w]+)?))?", re.I)
-_G_BARE = re.compile(r"^(?P<volume>\d+)\s*(?:\((?P<year>[^)]*)\))?\s*,\s*(?P<issue>[\w/-]+)?\s*,?\s*(?:s\.|p\.)?\s*(?P<pages>\d+(?:\s*-\s*\d+)?)?")
+_G_BARE = re.compile(r"^(?P<volume>\d+)\s*(?:\((?P<year>[^)]*)\))?\s*,\s*(?P<issue>[\w/-]+)?\s*,?\s*(?:s\.|p\.)?\s*(?P<pages>\d+(?:\s*-\s*\d+)?)?", re.I)
 #: a $g that holds more than one labelled part, or a year: parsed as free text
 _COMBINED = re.compile(r"[,;]\s*(?:no\.|nr\.|n\.|heft|h\.|issue|p\.|pp\.|s\.|pages?)\s*\w|\(\d{4}\)", re.I)
 _Q = re.compile(r"^(?P<volume>[^:<]+)(?::(?P<issue>[^:<]+))*(?:<(?P<page>[^:<]+))?$")
@@ -775,19 +779,20 @@ def write_names(o: Out, extras: _Extras) -> None:
     for index, c in enumerate(r.contributors):
         base = "1" if c is main else "7"
         if c.literal is not None:
-            tag, ind, name = base + "10", "2 ", c.literal
+            meeting = extras.names_meeting(c.literal)
+            tag, ind, name = base + ("11" if meeting else "10"), "2 ", c.literal
         else:
             tag, ind, name = base + "00", "1 " if c.family else "0 ", _person_name(c)
         subs: list[tuple[str, str | None]] = [("a", name)]
         if c.suffix and c.literal is None:
             subs.append(("c", c.suffix))
         for code in ("d", "q", "n"):  # dates and fuller forms kept from a MARC source
-            subs += [(code, v) for v in extras.pop_named(f"marc:{tag}${code}", name)]
+            subs += [(code, v) for v in extras.pop_named(code, name)]
         if not (tag == "100" and c.role == "author"):
             code, term = _RELATOR_OF_ROLE.get(c.role, ("ctb", "contributor"))
-            subs += [("e", term), ("4", code)]
+            subs += [("j" if tag in _MEETING_TAGS else "e", term), ("4", code)]
         subs += [("u", a) for a in c.affiliations]
-        subs += [("0", v) for v in extras.pop_named(f"marc:{tag}$0", name)]
+        subs += [("0", v) for v in extras.pop_named("0", name)]
         if c.orcid:
             subs.append(("1", f"https://orcid.org/{c.orcid}"))
         o.add(tag, ind, subs, facet=f"contributor:{index}")
@@ -799,11 +804,21 @@ class _Extras:
     def __init__(self, record: Record) -> None:
         self.items = [(k, v) for k, v in record.extra if k.startswith("marc:")]
 
-    def pop_named(self, key: str, name: str) -> list[str]:
+    def pop_named(self, code: str, name: str) -> list[str]:
+        """The values of subfield ``code`` kept for the name ``name`` (under any name tag:
+        a 111 meeting is written as 710, a 700 may become the 100)."""
         prefix = f"{name}: "
-        found = [v[len(prefix):] for k, v in self.items if k == key and v.startswith(prefix)]
-        self.items = [(k, v) for k, v in self.items if not (k == key and v.startswith(prefix))]
+
+        def match(k: str, v: str) -> bool:
+            return len(k) == 10 and k.endswith(f"${code}") and k[5:8] in _NAME_TAGS and v.startswith(prefix)
+        found = [v[len(prefix):] for k, v in self.items if match(k, v)]
+        self.items = [(k, v) for k, v in self.items if not match(k, v)]
         return found
+
+    def names_meeting(self, name: str) -> bool:
+        """True when the extras kept for ``name`` came from a meeting name (111/711)."""
+        prefix = f"{name}: "
+        return any(k[5:8] in ("111", "711") and v.startswith(prefix) for k, v in self.items)
 
     def pop(self, key: str) -> list[str]:
         found = [v for k, v in self.items if k == key]
@@ -889,8 +904,10 @@ def record_to_marc(record: Record, report: Callable[[str], None] | None = None) 
         o.add("540", "  ", [("a", r.rights.statement), ("u", r.rights.license_url)])
     for s in r.subjects:
         scheme = s.scheme
-        tag = _SUBJECT_SCHEME_TAG.get(scheme or "keyword", "650")
-        if tag == "650" and scheme not in _IND2_OF_THESAURUS:
+        tag = _SUBJECT_SCHEME_TAG.get(scheme or "", "650")
+        if scheme is None:
+            ind2, source = "4", None  # "source not specified"
+        elif tag == "650" and scheme not in _IND2_OF_THESAURUS:
             ind2, source = "7", scheme
         elif tag == "650":
             ind2, source = _IND2_OF_THESAURUS[scheme], None  # type: ignore[index]
@@ -933,6 +950,7 @@ def record_to_marc(record: Record, report: Callable[[str], None] | None = None) 
         same = next((g for g in o.fields if g.tag == f.tag), None) if tag in _MERGED_TAGS else None
         if same is not None and not f.is_control_field():
             same.subfields.extend(f.subfields)  # the rest of a field the table wrote in part
+            same.indicators = f.indicators  # the source's (non-filing characters, ...)
         else:
             o.fields.append(f)
     marc = pymarc.Record(leader=leader, force_utf8=True)
@@ -976,7 +994,7 @@ def _fixed_field(r: Record, kept: list[str], test: tuple[slice, str] | None) -> 
         fixed[39] = "d"
     year = r.issued.year if r.issued else None
     if year is not None and 0 <= year <= 9999:
-        fixed[6] = fixed[6] if fixed[6] in "set" else "s"
+        fixed[6] = fixed[6] if kept and fixed[6] not in " |" else "s"
         fixed[7:11] = f"{year:04d}"
     elif not kept:
         fixed[6:11] = "nuuuu"
@@ -1123,6 +1141,24 @@ def _drain(handler: _Collect) -> list[str]:
     handler.messages.clear()
     caught.clear()
     return out
+
+
+def marc_from_fullrecord(text: str) -> pymarc.Record:
+    """The MARC record in a VuFind ``fullrecord`` field: MARCXML, or ISO 2709 (stored as
+    text, its lengths counted in UTF-8 bytes). Raises ValueError."""
+    if text.lstrip().startswith("<"):
+        import io
+
+        try:
+            for elem, _ in iter_elements(io.StringIO(text), frozenset({"record"})):
+                return marc_from_element(elem)
+        except XMLInputError as exc:
+            raise ValueError(str(exc)) from None
+        raise ValueError("no MARCXML <record> element")
+    with _pymarc_messages() as messages:
+        marc = decode_iso2709(text.strip(" \r\n").encode("utf-8", "surrogateescape"))
+        _drain(messages)
+    return marc
 
 
 class MARCReader(Reader):
@@ -1307,8 +1343,16 @@ class MARCWriter(_MARCWriterBase):
 
     def write(self, records: Iterable[Record], stream: TextIO, report: ProblemHandler = raise_problem) -> None:
         wrote = False
-        for marc in self._marc_records(records, report):
-            stream.write(marc.as_marc().decode("utf-8"))
+        for number, marc in enumerate(self._marc_records(records, report), start=1):
+            raw = marc.as_marc()
+            if len(raw) > 99999 or any(len(f.as_marc("utf-8")) > 9999 for f in marc.fields):
+                # ISO 2709 counts lengths in 5 (record) and 4 (field) digits: a longer
+                # record cannot be written without corrupting its directory
+                report(Problem(source=self.name, record=number, reason=(
+                    f"the record is {len(raw)} bytes, longer than ISO 2709 can hold (99999 bytes, "
+                    "9999 a field): not written; MARCXML and MARC-in-JSON can hold it")))
+                continue
+            stream.write(raw.decode("utf-8"))
             wrote = True
         if wrote:
             stream.write("\n")
