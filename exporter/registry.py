@@ -42,6 +42,8 @@ _BUILTIN_READERS = {
     "marc": "exporter.formats.marc:MARCReader",
     "marcxml": "exporter.formats.marc:MARCXMLReader",
     "marc-json": "exporter.formats.marc:MARCJSONReader",
+    "mods": "exporter.formats.mods:MODSReader",
+    "endnote": "exporter.formats.endnote:EndNoteReader",
 }
 
 _BUILTIN_WRITERS = {
@@ -57,6 +59,11 @@ _BUILTIN_WRITERS = {
     "marc": "exporter.formats.marc:MARCWriter",
     "marcxml": "exporter.formats.marc:MARCXMLWriter",
     "marc-json": "exporter.formats.marc:MARCJSONWriter",
+    "mods": "exporter.formats.mods:MODSWriter",
+    "endnote": "exporter.formats.endnote:EndNoteWriter",
+    "refworks": "exporter.formats.endnote:RefWorksWriter",
+    "oai-dc": "exporter.formats.mods:OAIDCWriter",
+    "coins": "exporter.formats.coins:COinSWriter",
 }
 
 

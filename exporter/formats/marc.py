@@ -1364,7 +1364,7 @@ class MARCXMLWriter(_MARCWriterBase):
 
     name = "marcxml"
     title = "MARC 21 XML (MARCXML collection)"
-    extensions = (".xml",)
+    extensions = (".marcxml.xml",)
     media_type = "application/marcxml+xml"
 
     def write(self, records: Iterable[Record], stream: TextIO, report: ProblemHandler = raise_problem) -> None:
@@ -1388,7 +1388,7 @@ class MARCJSONWriter(_MARCWriterBase):
 
     name = "marc-json"
     title = "MARC-in-JSON (one record per line)"
-    extensions = (".jsonl",)
+    extensions = (".marc.jsonl",)
     media_type = "application/marc+json"
 
     def write(self, records: Iterable[Record], stream: TextIO, report: ProblemHandler = raise_problem) -> None:

@@ -7,7 +7,6 @@ from __future__ import annotations
 import io
 import xml.etree.ElementTree as ET
 
-import pymarc
 import pytest
 from support import shared_path
 
