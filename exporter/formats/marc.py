@@ -498,10 +498,24 @@ def read_imprint(b: Builder, f: Field) -> None:
     date = _first(f, "c")
     if date:
         text = _DATE_JUNK.sub("", date) if b.isbd else date.strip()
-        parsed = parse_date(text)
+        parsed = date_with_year(text)
         if parsed is not None:
             b.slots.setdefault("issued", parsed)
     b.link(f, "publisher")
+
+
+_YEAR = re.compile(r"(?<!\d)(1[0-9]{3}|20[0-9]{2})(?!\d)")
+
+
+def date_with_year(text: str) -> DateValue | None:
+    """A catalogue date: a date, or text with one year in it ("año 1687", "1994-",
+    "[1982?]", "p1980") read as that year; other text is kept as a literal."""
+    parsed = parse_date(text)
+    if parsed is not None and parsed.start is None:
+        years = _YEAR.findall(text)
+        if len(years) == 1:
+            return DateValue(start=parse_date(years[0]).start)  # type: ignore[union-attr]
+    return parsed
 
 
 def _unbracket(text: str | None) -> str | None:
@@ -993,7 +1007,9 @@ def _fixed_field(r: Record, kept: list[str], test: tuple[slice, str] | None) -> 
         fixed[15:18] = "xx "
         fixed[39] = "d"
     year = r.issued.year if r.issued else None
-    if year is not None and 0 <= year <= 9999:
+    if kept and "".join(fixed[7:11]).isdigit():
+        pass  # the source's coded dates stay (264 $c may differ: "op. 2006-" vs 008 2007)
+    elif year is not None and 0 <= year <= 9999:
         fixed[6] = fixed[6] if kept and fixed[6] not in " |" else "s"
         fixed[7:11] = f"{year:04d}"
     elif not kept:

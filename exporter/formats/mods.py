@@ -22,7 +22,7 @@ from ..normalize.names import parse_inverted
 from ..normalize.pages import split_pages
 from ..plugins import Reader, Writer
 from ..problems import Problem, ProblemHandler, raise_problem
-from .marc import _ROLE_OF, _RELATOR_OF_ROLE
+from .marc import _RELATOR_OF_ROLE, _ROLE_OF, date_with_year
 from .xmlutil import Escaper, XMLInputError, iter_elements, local_name
 
 MODS_NS = "http://www.loc.gov/mods/v3"
@@ -320,7 +320,7 @@ def mods_to_record(m: Any) -> Record:
         for name in ("dateIssued", "dateCreated", "copyrightDate"):
             value = _child_text(oi, name)
             if value and not slots.get("issued"):
-                slots["issued"] = parse_date(value)
+                slots["issued"] = date_with_year(value)
         slots.setdefault("edition", _child_text(oi, "edition"))
     language = None
     for lang in _children(m, "language"):

@@ -56,6 +56,9 @@ FORMATS: dict[str, tuple[str, str]] = {
     "BibTeX": ("bibtex", ".bib"),
     "MEDLINEnbib": ("medline", ".nbib"),
     "PubMed_XML": ("pubmed-xml", ".xml"),
+    "MARC": ("marc", ".mrc"),
+    "MARCXML": ("marcxml", ".xml"),
+    "MODS": ("mods", ".xml"),
 }
 
 #: Zotero item types -> the CSL types that mean the same (Zotero's own CSL mapping,
@@ -170,6 +173,44 @@ JUDGEMENTS: tuple[tuple[Callable[[Disagreement], bool], str], ...] = (
     (lambda d: d.field == "ISSN/ISBN" and d.theirs and set(d.theirs) < set(d.ours or ()),
      ("ours: ISSNLinking (the ISSN-L) is one of the journal's ISSNs; Zotero's PubMed XML translator "
      "drops it (its MEDLINE translator keeps it)")),
+    # -- MARC, MARCXML and MODS (issue 12) --
+    (lambda d: d.fmt in ("MARC", "MARCXML", "MODS") and d.field == "language" and d.theirs is None,
+     "ours: 008/35-37 (MARC) or languageTerm (MODS) gives the language; Zotero's translator reads only 041/some terms"),
+    (lambda d: d.fmt in ("MARC", "MARCXML") and d.field == "URL" and d.theirs is None,
+     "ours: 856 $u is the record's link (a table of contents or the site); Zotero drops 856"),
+    (lambda d: d.fmt == "MARC" and d.file == "import-003.mrc" and d.field in ("title", "volume"),
+     ("judgement call: the 245 has $a only and the volume sits in 490/773 ($v/$g: 'Bd. 1'); Zotero builds one "
+      "title from 245 and 490 $v, we keep the part as the host volume")),
+    (lambda d: d.fmt == "MARCXML" and d.file == "import-001.xml" and d.field == "type",
+     "ours: leader/06 'm' is a computer file (the record describes a web site); Zotero falls back to book"),
+    (lambda d: d.fmt == "MARCXML" and d.file == "import-001.xml" and d.field == "creators",
+     "Zotero: a 710 without relator is read as contributor by us; Zotero's MARC translator makes it editor (no rule in MARC says so)"),
+    (lambda d: d.fmt == "MARCXML" and d.field == "abstract" and d.ours and d.theirs and str(d.ours).startswith(str(d.theirs)[:60]),
+     "neither: the same 520 text; Zotero drops its final period, we keep the note as catalogued"),
+    (lambda d: d.fmt == "MARCXML" and d.file == "import-003.xml" and d.field == "creators",
+     ("ours: the 111 meeting (main entry) and the 710 publisher are names of the record; Zotero keeps only "
+      "the 700 persons")),
+    (lambda d: d.fmt == "MARCXML" and d.file == "import-005.xml",
+     ("Zotero: the record has no 245 and no 1XX/7XX, so we report it as an error; Zotero takes a title from "
+      "another field (490/773); to do: a title fallback")),
+    (lambda d: d.fmt == "MODS" and d.field == "creators" and d.ours and d.theirs and d.ours[0][0] == "contributor",
+     "Zotero: a MODS name without role is an author in Zotero; we read it as contributor (to do: follow Zotero)"),
+    (lambda d: d.fmt == "MODS" and d.field == "date" and str(d.ours).endswith("~"),
+     "ours: dateIssued qualifier='approximate' is kept as an approximate date (EDTF '~'); Zotero drops the qualifier"),
+    (lambda d: d.fmt == "MODS" and d.file == "import-003.xml",
+     ("judgement call: dateCreated (1955) is the photograph's date, Zotero takes the later dateIssued of the digital "
+      "copy; the host relatedItem is the collection, which Zotero drops")),
+    (lambda d: d.fmt == "MODS" and d.field == "type",
+     ("Zotero: the genre/typeOfResource of these records (hearing, bill, host part of a journal, notated music) "
+      "are not all in our MODS type table yet; to do")),
+    (lambda d: d.fmt == "MODS" and d.file == "import-011.xml" and d.field == "language",
+     "ours: the first languageTerm as BCP 47 (ita -> it); Zotero joins all terms as text"),
+    (lambda d: d.fmt == "MODS" and d.file in ("import-013.xml", "import-021.xml", "import-023.xml") and d.field == "creators",
+     ("Zotero: Zotero joins the nameParts of a corporate name with ': ' and splits personal names given in one "
+      "namePart; we join with '. ' only subordinate units, to do: follow Zotero")),
+    (lambda d: d.fmt == "MODS" and d.file in ("import-019.xml", "import-023.xml"),
+     ("Zotero: part numbers and names (partNumber/partName), short titles of acts and the U.S.C. citation "
+      "are read by Zotero's translator and not yet by ours; to do")),
     (lambda d: d.fmt == "PubMed_XML" and d.theirs is None,
      "ours: the record's Journal element names the preprint server and its ISSN; Zotero drops both"),
 )
@@ -344,7 +385,10 @@ def read_all(reader_name: str, path: Path) -> tuple[list[Record], list[Problem]]
     reader = reader_class(reader_name)()
     records: list[Record] = []
     problems: list[Problem] = []
-    with open(path, encoding="utf-8", newline=None) as stream:
+    # binary MARC: no newline translation, and MARC-8 bytes kept as they are for the reader
+    binary = reader_name == "marc"
+    with open(path, encoding="utf-8", newline="" if binary else None,
+              errors="surrogateescape" if binary else "strict") as stream:
         for item in reader.read(stream, path.name):
             (records if isinstance(item, Record) else problems).append(item)  # type: ignore[arg-type]
     return records, problems
