@@ -64,6 +64,7 @@ _ROW_OF_TAG: dict[str, tuple[str, str, str]] = {}
 for _row in ENDNOTE_TABLE:
     _ROW_OF_TAG.setdefault(_row[0], _row)
 ENDNOTE_CARRIES = frozenset(f for _, f, _ in ENDNOTE_TABLE) | {"subtitle", "id:issn", "link:more"}
+_EXTRA_TAG = re.compile(r"endnote:%[A-Z0-9@!#$&()*+^~\[\]|<>?]")
 
 _LINE = re.compile(r"^(%[A-Z0-9@!#$&()*+^~\[\]|<>?]) ?(.*)$")
 
@@ -107,7 +108,8 @@ def endnote_lines(r: Record) -> list[str]:
     for scheme in ("isbn", "issn"):
         for value in r.ids(scheme):
             put("%@", value)
-    put("%R", r.doi)
+    if r.doi:
+        put("%R", clean_doi(r.doi) or r.doi)
     for link in r.links:
         put("%U", link.url)
     put("%X", r.abstract)
@@ -120,6 +122,9 @@ def endnote_lines(r: Record) -> list[str]:
     put("%9", r.genre)
     put("%!", r.short_title)
     put("%F", r.key)
+    for key, value in r.extra:  # the tags of our own family, back as they came
+        if _EXTRA_TAG.fullmatch(key):
+            put(key[8:], value)
     return lines
 
 
@@ -131,6 +136,10 @@ class EndNoteWriter(Writer):
     extensions = (".enw",)
     media_type = "application/x-endnote-refer"
     carries: ClassVar[frozenset[str]] = ENDNOTE_CARRIES
+
+    @staticmethod
+    def carries_extra(key: str) -> bool:
+        return bool(_EXTRA_TAG.fullmatch(key))
 
     def write(self, records: Iterable[Record], stream: TextIO, report: ProblemHandler = raise_problem) -> None:
         for record in records:
@@ -232,8 +241,8 @@ class EndNoteReader(Reader):
                 extra.append((f"endnote:{tag}", value))
             else:
                 slots[facet] = value
-        if not slots.get("title") and not contributors:
-            return Problem(source=source, record=number, line=line, reason="EndNote record without %T title or %A author")
+        if not slots.get("title") and not contributors and not any(tag == "%0" for tag, _ in fields):
+            return Problem(source=source, record=number, line=line, reason="EndNote record without %0 type, %T title or %A author")
         cont = None
         if container:
             start, end, whole = split_pages(container.pop("pages", None))

@@ -420,8 +420,9 @@ def read_name(b: Builder, f: Field) -> None:
             person = Contributor(given=name, role=role)  # a forename ("Charles", "Aristotle")
         else:
             person = Contributor(family=name, role=role)
-        suffix = clean(" ".join(_sub(f, "c")), b.isbd)
-        person = replace(person, suffix=suffix or person.suffix, orcid=orcid, affiliations=affiliations)
+        suffix = clean(" ".join(_sub(f, "c")), b.isbd) or person.suffix
+        person = Contributor(family=person.family, given=person.given, particle=person.particle,
+                             suffix=suffix, role=role, orcid=orcid, affiliations=affiliations)
     else:
         units = [clean(v, b.isbd) for v in _sub(f, "b" if f.tag not in _MEETING_TAGS else "e")]
         literal = ". ".join(x for x in (name, *units) if x)
@@ -576,10 +577,10 @@ def read_subject(b: Builder, f: Field) -> None:
 
 
 _G_LABELS = (
-    ("volume", re.compile(r"^(?:vol\.|v\.|bd\.|jg\.|jahrg\.|volume|band|t\.|tome)\s*(.+)$", re.I)),
-    ("issue", re.compile(r"^(?:no\.|nr\.|n\.|heft|h\.|issue|iss\.|číslo|num\.)\s*(.+)$", re.I)),
-    ("pages", re.compile(r"^(?:p\.|pp\.|s\.|pages?|seiten?|page)\s*(.+)$", re.I)),
-    ("article_number", re.compile(r"^(?:art\.|article)\s*(.+)$", re.I)),
+    ("volume", re.compile(r"^(?:vol\.|v\.|bd\.|jg\.|jahrg\.|volume|band|t\.|tome)\s*(.+)$", re.I | re.S)),
+    ("issue", re.compile(r"^(?:no\.|nr\.|n\.|heft|h\.|issue|iss\.|číslo|num\.)\s*(.+)$", re.I | re.S)),
+    ("pages", re.compile(r"^(?:p\.|pp\.|s\.|pages?|seiten?|page)\s*(.+)$", re.I | re.S)),
+    ("article_number", re.compile(r"^(?:art\.|article)\s*(.+)$", re.I | re.S)),
 )
 _G_FREE = re.compile(
     r"(?:(?:vol\.?|v\.|bd\.?|jg\.?|volume)\s*(?P<volume>[\w./-]+))?"
@@ -751,13 +752,14 @@ class Clean:
     def __init__(self) -> None:
         self.replaced = 0
 
-    def __call__(self, value: str | None) -> str:
-        if not value:
-            return ""
+    def replace(self, value: str) -> str:
         if self._BAD.search(value):
             value, n = self._BAD.subn("\ufffd", value)
             self.replaced += n
-        return value.strip()
+        return value
+
+    def __call__(self, value: str | None) -> str:
+        return self.replace(value).strip() if value else ""
 
 
 @dataclass
@@ -782,8 +784,9 @@ class Out:
 
 
 def _person_name(c: Contributor) -> str:
-    family = " ".join(p for p in (c.particle, c.family) if p)
-    given = " ".join(p for p in (c.given, c.dropping_particle) if p)
+    """"Family, Given" with whitespace folded, as the reader parses it back."""
+    family = " ".join(" ".join(p for p in (c.particle, c.family) if p).split())
+    given = " ".join(" ".join(p for p in (c.given, c.dropping_particle) if p).split())
     return f"{family}, {given}" if family and given else family or given
 
 
@@ -853,7 +856,7 @@ def record_to_marc(record: Record, report: Callable[[str], None] | None = None) 
     rtype = TYPE_WRITE_AS.get(r.type, r.type)
     kinds, levels, test, _ = _TYPE_ROW.get(rtype, _TYPE_ROW["book"])
     leader = f"00000n{kinds[0]}{levels[0]} a2200000 c 4500"
-    if r.key:
+    if cleaner(r.key):
         o.fields.append(Field(tag="001", data=cleaner(r.key)))
     for tag in ("003", "005"):
         for value in extras.pop(f"marc:{tag}"):
@@ -866,7 +869,9 @@ def record_to_marc(record: Record, report: Callable[[str], None] | None = None) 
         o.add("020", "  ", [("a", value)])
     for value in extras.pop("marc:020$z"):
         o.add("020", "  ", [("z", value)])
-    host_issn = r.container is not None and rtype in ("article-journal", "chapter")
+    c = r.container
+    host_issn = (c is not None and rtype in ("article-journal", "chapter")
+                 and any(cleaner(v) for v in (c.title, c.volume, c.issue, c.page_range)))
     if not host_issn:
         for scheme in ("issn", "eissn"):
             for value in r.ids(scheme):
@@ -877,7 +882,8 @@ def record_to_marc(record: Record, report: Callable[[str], None] | None = None) 
         if ident.scheme in _KIND_OF_SCHEME:
             o.add("024", _KIND_OF_SCHEME[ident.scheme] + " ", [("a", ident.value)])
         elif ident.scheme in _SOURCE_OF_SCHEME:
-            o.add("024", "7 ", [("a", ident.value), ("2", _SOURCE_OF_SCHEME[ident.scheme])])
+            value = (clean_doi(ident.value) or ident.value) if ident.scheme == "doi" else ident.value
+            o.add("024", "7 ", [("a", value), ("2", _SOURCE_OF_SCHEME[ident.scheme])])
     for value in r.ids("oclc"):
         o.add("035", "  ", [("a", f"(OCoLC){value}")])
     for value in extras.pop("marc:035"):
@@ -885,7 +891,7 @@ def record_to_marc(record: Record, report: Callable[[str], None] | None = None) 
     languages = [r.language] if r.language else []
     languages += [x for v in extras.pop("marc:languages") for x in v.split()]
     codes = [_MARC_LANGUAGE.get(lang, lang) for lang in languages]
-    if len(codes) > 1 or (codes and len(codes[0]) != 3):
+    if len(codes) > 1 or (codes and fixed[35:38] != codes[0]):  # 008/35-37 holds one code
         o.add("041", "  ", [("a", c) for c in codes])
     if r.call_number:
         o.add("050", " 4", [("a", r.call_number)])
@@ -916,7 +922,7 @@ def record_to_marc(record: Record, report: Callable[[str], None] | None = None) 
         o.add("520", "  ", [("a", r.abstract)], facet="abstract")
     if r.rights and r.rights.statement:
         o.add("540", "  ", [("a", r.rights.statement), ("u", r.rights.license_url)])
-    for s in r.subjects:
+    for s in dict.fromkeys(r.subjects):  # the reader keeps one of each, so does the writer
         scheme = s.scheme
         tag = _SUBJECT_SCHEME_TAG.get(scheme or "", "650")
         if scheme is None:
@@ -931,18 +937,14 @@ def record_to_marc(record: Record, report: Callable[[str], None] | None = None) 
     if r.container:
         c = r.container
         subs: list[tuple[str, str | None]] = [("t", c.title), ("p", c.short_title)]
-        if c.volume:
-            subs.append(("g", f"Vol. {o.clean(c.volume)}"))
-        if c.issue:
-            subs.append(("g", f"no. {o.clean(c.issue)}"))
-        if c.page_range:
-            subs.append(("g", f"p. {o.clean(c.page_range)}"))
-        if c.article_number:
-            subs.append(("g", f"art. {o.clean(c.article_number)}"))
+        for label, value in (("Vol.", c.volume), ("no.", c.issue), ("p.", c.page_range),
+                             ("art.", c.article_number)):
+            if o.clean(value):
+                subs.append(("g", f"{label} {o.clean(value)}"))
         if host_issn:
             subs += [("x", v) for scheme in ("issn", "eissn") for v in r.ids(scheme)]
         o.add("773", "0 ", subs)
-    for link in r.links:
+    for link in dict.fromkeys(r.links):
         ind2 = _IND2_OF_RELATION.get(link.relation or "", " ")
         o.add("856", "4" + ind2, [("u", link.url), ("3", link.label)])
     # alternate-script fields
@@ -992,15 +994,18 @@ def _paired_tag(o: Out, linkage: str) -> str | None:
 
 
 def _clean_field(f: Field, cleaner: Clean) -> Field:
+    """A kept field as it was (not stripped), but with the characters MARC cannot hold replaced."""
     if f.is_control_field():
-        return Field(tag=f.tag, data=cleaner(f.data))
+        return Field(tag=f.tag, data=cleaner.replace(f.data or ""))
     return Field(tag=f.tag, indicators=f.indicators,
-                 subfields=[Subfield(s.code, cleaner(s.value)) for s in f.subfields])
+                 subfields=[Subfield(s.code, cleaner.replace(s.value)) for s in f.subfields])
 
 
 def _fixed_field(r: Record, kept: list[str], test: tuple[slice, str] | None) -> str:
     """The 008 field: the source's, when the record came from MARC, with the date, the
     language and the type code set from the record."""
+    if kept and len(kept[0]) != 40:
+        return kept[0]  # not the 40 positions MARC 21 defines: kept as the source wrote it
     fixed = list((kept[0] if kept else "").ljust(40)[:40])
     if not kept:
         fixed[0:6] = "000000"
@@ -1014,7 +1019,7 @@ def _fixed_field(r: Record, kept: list[str], test: tuple[slice, str] | None) -> 
         fixed[7:11] = f"{year:04d}"
     elif not kept:
         fixed[6:11] = "nuuuu"
-    if r.language:
+    if r.language and not (kept and kept[0][35:38].strip(" |")):
         code = _MARC_LANGUAGE.get(r.language, r.language)
         if len(code) == 3:
             fixed[35:38] = code
@@ -1038,6 +1043,10 @@ def lost_in_marc(record: Record) -> list[str]:
 # -- MARCXML out ----------------------------------------------------------------------------
 
 MARCXML_NS = "http://www.loc.gov/MARC21/slim"
+#: the record element, namespaced or not (an OAI-PMH <record> has its own namespace)
+MARCXML_RECORD = frozenset({"record"})
+_MARC_PARTS = frozenset({"leader", "controlfield", "datafield"})
+_TAG = re.compile(r"[0-9A-Za-z]{3}")
 
 
 def marcxml_record(marc: pymarc.Record, esc: Escaper, indent: str = "  ") -> str:
@@ -1166,7 +1175,7 @@ def marc_from_fullrecord(text: str) -> pymarc.Record:
         import io
 
         try:
-            for elem, _ in iter_elements(io.StringIO(text), frozenset({"record"})):
+            for elem, _ in iter_elements(io.StringIO(text), MARCXML_RECORD):
                 return marc_from_element(elem)
         except XMLInputError as exc:
             raise ValueError(str(exc)) from None
@@ -1229,7 +1238,10 @@ class MARCXMLReader(Reader):
     def read(self, stream: TextIO, source: str) -> Iterator[Record | Problem]:
         number = 0
         try:
-            for elem, number in iter_elements(stream, frozenset({"record"})):
+            for elem, _ in iter_elements(stream, MARCXML_RECORD):
+                if not any(local_name(c.tag) in _MARC_PARTS for c in elem):
+                    continue  # an OAI-PMH <record> around the MARC one (already read)
+                number += 1
                 try:
                     marc = marc_from_element(elem)
                 except ValueError as exc:
@@ -1254,20 +1266,21 @@ def marc_from_element(elem: Any) -> pymarc.Record:
     fields = []
     for child in elem:
         name = local_name(child.tag)
-        if name == "leader":
+        if name == "datafield":
+            tag = child.get("tag", "")
+            if not _TAG.fullmatch(tag):
+                raise ValueError(f"a datafield has the tag {tag!r}")
+            subs = [Subfield(s.get("code", ""), s.text or "") for s in child if local_name(s.tag) == "subfield"]
+            get = child.get
+            fields.append(Field(tag=tag, indicators=Indicators(get("ind1", " ")[:1] or " ", get("ind2", " ")[:1] or " "),
+                                subfields=subs))
+        elif name == "controlfield":
+            fields.append(Field(tag=child.get("tag", ""), data=child.text or ""))
+        elif name == "leader":
             text = (child.text or "")
             if len(text) != 24:
                 raise ValueError(f"the leader has {len(text)} characters, not 24")
             marc.leader = pymarc.Leader(text)
-        elif name == "controlfield":
-            fields.append(Field(tag=child.get("tag", ""), data=child.text or ""))
-        elif name == "datafield":
-            tag = child.get("tag", "")
-            if not re.fullmatch(r"[0-9A-Za-z]{3}", tag):
-                raise ValueError(f"a datafield has the tag {tag!r}")
-            subs = [Subfield(s.get("code", ""), s.text or "") for s in child if local_name(s.tag) == "subfield"]
-            fields.append(Field(tag=tag, indicators=Indicators(child.get("ind1", " ")[:1] or " ", child.get("ind2", " ")[:1] or " "),
-                                subfields=subs))
     marc.fields = fields
     return marc
 

@@ -114,6 +114,7 @@ def mods_record(r: Record, esc: Escaper, indent: str = "  ") -> str:
     if r.genre:
         el("genre", r.genre, ' type="degree"')
     if r.place or r.publisher or r.issued or r.edition:
+        opened = len(out)
         out.append(f"{indent}  <originInfo>")
         if r.place and r.place.strip():
             out.append(f'{indent}    <place><placeTerm type="text">{_t(esc, r.place)}</placeTerm></place>')
@@ -122,7 +123,10 @@ def mods_record(r: Record, esc: Escaper, indent: str = "  ") -> str:
             iso = r.issued.iso()
             el("dateIssued", iso or r.issued.literal, ' encoding="edtf"' if iso else "", 2)
         el("edition", r.edition, level=2)
-        out.append(f"{indent}  </originInfo>")
+        if len(out) == opened + 1:
+            del out[opened]  # only blank values: no element
+        else:
+            out.append(f"{indent}  </originInfo>")
     if r.language:
         out.append(f'{indent}  <language><languageTerm type="code" authority="rfc5646">{_t(esc, r.language)}</languageTerm></language>')
     if r.physical_description:
@@ -131,13 +135,13 @@ def mods_record(r: Record, esc: Escaper, indent: str = "  ") -> str:
     for note in r.notes:
         el("note", note)
     el("note", r.references, ' type="bibliography"')
-    for s in r.subjects:
+    for s in dict.fromkeys(r.subjects):  # one of each, as the reader keeps them
         if s.term.strip():
             auth = f' authority="{esc.attr(s.scheme)}"' if s.scheme else ""
             out.append(f"{indent}  <subject{auth}><topic>{_t(esc, s.term)}</topic></subject>")
     el("classification", r.call_number)
     c = r.container
-    if c and any((c.title, c.volume, c.issue, c.page_range)):
+    if c and any(v and v.strip() for v in (c.title, c.volume, c.issue, c.page_range)):
         out.append(f'{indent}  <relatedItem type="host">')
         if c.title and c.title.strip():
             out.append(f"{indent}    <titleInfo><title>{_t(esc, c.title)}</title></titleInfo>")
@@ -283,6 +287,7 @@ def mods_to_record(m: Any) -> Record:
             degree = text
         elif rtype is None:
             rtype = _TYPE_OF_GENRE.get(text.lower()) or (text if g.get("authority") == "csl" else None)
+    from_genre = rtype is not None
     if rtype is None:
         res = _child_text(m, "typeOfResource")
         rtype = _TYPE_OF_RESOURCE.get(res or "", "book" if res == "text" else "document")
@@ -306,8 +311,8 @@ def mods_to_record(m: Any) -> Record:
                 for d in _children(part, "date"):
                     slots.setdefault("issued", parse_date(_text(d)))
             container = Container(**fields)  # type: ignore[arg-type]
-            if rtype == "book" and title:
-                rtype = "chapter"
+            if rtype == "book" and title and not from_genre:
+                rtype = "chapter"  # a text with a host item, no genre: a part of a book
         elif ri.get("type") == "series" and series is None:
             series = title
             series_number = next((_child_text(t, "partNumber") for t in _children(ri, "titleInfo")), None)

@@ -14,6 +14,7 @@ finished element whose local name is asked for, namespaced or not, and freeing i
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Iterator
 from typing import IO, Any, TextIO
@@ -68,7 +69,9 @@ class BytesView:
         return chunk.encode("utf-8", "surrogateescape")
 
 
+@functools.lru_cache(maxsize=1024)
 def local_name(tag: str) -> str:
+    """``{namespace}name`` -> ``name`` (cached: documents use few tags, many times)."""
     return tag.rpartition("}")[2] if tag[:1] == "{" else tag
 
 
@@ -77,30 +80,26 @@ class XMLInputError(ValueError):
 
 
 def iter_elements(stream: TextIO, names: frozenset[str]) -> Iterator[tuple[Element, int]]:
-    """Each finished element whose local name is in ``names`` (outermost matches only), with
-    its 1-based ordinal; its memory is freed once the caller is done with it. Raises
+    """Each finished element whose local name is in ``names`` (in any namespace, or none),
+    with its 1-based ordinal; its
+    memory is freed once the caller is done with it, so memory stays flat. Raises
     XMLInputError for a document that is not well-formed or declares entities."""
     source = BytesView(stream)
     number = 0
     root: Element | None = None
-    depth = 0  # how many matched elements are open: nested matches are part of their parent
     try:
         for event, elem in iterparse(source, events=("start", "end"), forbid_dtd=False,
                                      forbid_entities=True, forbid_external=True):
-            if root is None:
-                root = elem
-            if local_name(elem.tag) not in names:
-                continue
             if event == "start":
-                depth += 1
+                if root is None:
+                    root = elem
                 continue
-            depth -= 1
-            if depth:
+            if local_name(elem.tag) not in names:
                 continue
             number += 1
             yield elem, number
             elem.clear()
-            if root is not elem:
+            if root is not elem and root is not None:
                 root.clear()  # the finished records are dropped: memory stays flat
     except ParseError as exc:
         line, column = getattr(exc, "position", (None, None))
