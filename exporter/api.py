@@ -22,7 +22,7 @@ from typing import IO, Any, Iterable, Iterator, TextIO
 
 from .model import Record
 from .problems import ExporterError, Problem, ProblemHandler, raise_problem
-from .registry import detect_format, reader_class, writer_class
+from .registry import detect_format, reader_class, reader_names, writer_class
 
 Source = str | os.PathLike[str] | IO[str] | IO[bytes]
 
@@ -121,7 +121,7 @@ def read(
         try:
             head = stream.read(_SNIFF_BYTES)
             binary = _binary_start(head)
-            if binary is not None:
+            if binary is not None and not _reads_bytes(format, head):
                 handler(Problem(source=name, reason=binary))
                 return
             if format is None:
@@ -145,6 +145,17 @@ def read(
                 yield item
         except UnicodeDecodeError as exc:
             handler(Problem(source=name, reason=f"not UTF-8 text (byte 0x{exc.object[exc.start]:02x} at offset {exc.start}); is it binary or in another encoding?"))
+
+
+def _reads_bytes(format: str | None, head: str) -> bool:
+    """True when the input's reader takes bytes, not text (ISO 2709 MARC: its MARC-8 records
+    are not UTF-8 and are decoded by the reader); such a reader says ``reads_bytes = True``."""
+    try:
+        names = [format] if format else reader_names()
+        return any(getattr(reader_class(n), "reads_bytes", False) and (format or reader_class(n).sniff(head))
+                   for n in names)
+    except ExporterError:
+        return False
 
 
 def _binary_start(head: str) -> str | None:

@@ -34,7 +34,7 @@ import logging
 import re
 import warnings
 from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from typing import Any, ClassVar, TextIO
 
 import pymarc
@@ -446,16 +446,20 @@ def read_uniform_title(b: Builder, f: Field) -> None:
 
 
 def read_title(b: Builder, f: Field) -> None:
-    title = clean(" ".join(_sub(f, "a")), b.isbd)
-    # $n/$p: the number and name of a part ("Mathematik für Informatiker. Bd. 1")
-    parts = [clean(v, b.isbd) for v in _sub(f, "np")]
-    if b.isbd and parts:
-        title = ". ".join(x for x in (title, *parts) if x)
+    """245: $a and the part number $n are the title ("Mathematik für Informatiker. Bd. 1");
+    the subtitle is $b, or the part name $p when there is no $b (as Zotero reads it)."""
+    main = clean(" ".join(_sub(f, "a")), b.isbd)
+    # a part number ends in the period that separates it from the part name: not part of it
+    numbers = [(clean(v, b.isbd) or "").rstrip(".").rstrip() for v in _sub(f, "n")]
+    names = [clean(v, b.isbd) for v in _sub(f, "p")]
+    subtitle = clean(" ".join(_sub(f, "b")), b.isbd)
+    if subtitle:
+        title = ". ".join(x for x in (main, *numbers, *names) if x)
     else:
-        b.set("part", clean(_first(f, "n"), False))
-        b.set("part_title", clean(_first(f, "p"), False))
-    b.set("title", title)
-    b.set("subtitle", clean(" ".join(_sub(f, "b")), b.isbd))
+        title = ". ".join(x for x in (main, *numbers) if x)
+        subtitle = ": ".join(x for x in names if x) or None
+    b.set("title", title or None)
+    b.set("subtitle", subtitle)
     b.link(f, "title")
     rest = [s for s in f.subfields if s.code not in "abnp6"]
     if rest:  # statement of responsibility ($c), medium ($h), dates ($f $g)...
@@ -1191,6 +1195,7 @@ class MARCReader(Reader):
 
     name = "marc"
     title = "MARC 21 bibliographic records (ISO 2709, MARC-8 or UTF-8)"
+    reads_bytes: ClassVar[bool] = True  # MARC-8 is not UTF-8: the reader decodes the bytes
     extensions = (".mrc", ".marc", ".iso2709")
     media_type = "application/marc"
 

@@ -259,7 +259,13 @@ def mods_to_record(m: Any) -> Record:
     for n in _children(m, "name"):
         roles = [(_text(t) or "").lower().rstrip(".") for r in _children(n, "role") for t in _children(r, "roleTerm")]
         role = next((_ROLE_OF[x] for x in roles if x in _ROLE_OF), "author")
-        parts = {p.get("type"): _text(p) for p in _children(n, "namePart")}
+        parts: dict[str | None, str | None] = {}
+        for p in _children(n, "namePart"):
+            text = _text(p)
+            key = p.get("type")
+            # untyped parts of a corporate name are its hierarchy ("Library of Congress",
+            # "Music Division."): joined as Zotero's MODS translator joins them
+            parts[key] = f"{parts[key]}: {text}" if parts.get(key) and text else parts.get(key) or text
         orcid = next((_text(i) for i in _children(n, "nameIdentifier") if i.get("type") == "orcid"), None)
         affiliations = tuple(t for t in (_text(a) for a in _children(n, "affiliation")) if t)
         if n.get("type") in ("corporate", "conference") or (None in parts and not parts.get("family")):
@@ -312,7 +318,13 @@ def mods_to_record(m: Any) -> Record:
                     slots.setdefault("issued", parse_date(_text(d)))
             container = Container(**fields)  # type: ignore[arg-type]
             if rtype == "book" and title and not from_genre:
-                rtype = "chapter"  # a text with a host item, no genre: a part of a book
+                # a text with a host item and no genre: an article when the host is a
+                # serial (its genre, or issuance "continuing"), else a part of a book
+                host_genre = " ".join((_text(g) or "").lower() for g in _children(ri, "genre"))
+                issuance = " ".join((_child_text(oi, "issuance") or "") for oi in _children(ri, "originInfo"))
+                serial = any(w in host_genre for w in ("journal", "periodical", "serial", "newspaper")) \
+                    or "continuing" in issuance or "serial" in issuance
+                rtype = "article-journal" if serial else "chapter"
         elif ri.get("type") == "series" and series is None:
             series = title
             series_number = next((_child_text(t, "partNumber") for t in _children(ri, "titleInfo")), None)
@@ -322,11 +334,13 @@ def mods_to_record(m: Any) -> Record:
                 if pt.get("type") != "code":
                     slots.setdefault("place", _text(pt))
         slots.setdefault("publisher", _child_text(oi, "publisher"))
-        for name in ("dateIssued", "dateCreated", "copyrightDate"):
+        slots.setdefault("edition", _child_text(oi, "edition"))
+    # the date of issue wins over the date of creation, whichever originInfo holds it
+    for name in ("dateIssued", "dateCreated", "copyrightDate"):
+        for oi in _children(m, "originInfo"):
             value = _child_text(oi, name)
             if value and not slots.get("issued"):
                 slots["issued"] = date_with_year(value)
-        slots.setdefault("edition", _child_text(oi, "edition"))
     language = None
     for lang in _children(m, "language"):
         for lt in _children(lang, "languageTerm"):

@@ -153,6 +153,15 @@ def test_marc8_record_is_converted():
     assert record.title == "Café"
 
 
+def test_marc8_record_full_of_diacritics_is_not_taken_for_binary():
+    title = b"Caf\xe2e \xe2e\xe2e\xe2e\xe2e " * 5  # more than 1 byte in 100 is not UTF-8
+    raw = iso2709(b" ", [(b"001", b"m8"), (b"008", b"850101s1985    xx            000 0 fre d"),
+                         (b"245", b"00\x1fa" + title)])
+    for fmt in ("marc", None):
+        (record,) = read(io.BytesIO(raw), fmt)
+        assert record.title.startswith("Café éééé")
+
+
 def test_entities_are_refused_and_named():
     xml = ('<?xml version="1.0"?><!DOCTYPE c [<!ENTITY a "aaaaaaaaaa">]>'
            '<collection xmlns="http://www.loc.gov/MARC21/slim"><record><leader>00000nam a2200000 c 4500</leader>'
