@@ -209,3 +209,23 @@ def test_zotero_coins_rules_read_our_spans(record, item_type):
         assert item["publicationTitle"] == "Journal of Tests" and item["DOI"] == "10.1000/x&y"
         assert item["creators"][0] == {"lastName": "van Gogh", "firstName": "Vincent"}
         assert (item["volume"], item["issue"], item["pages"], item["date"]) == ("12", "3", "45-67", "2019-05-02")
+
+
+def test_mods_urls_are_valid_any_uri_values():
+    out = write([Record(title="t", links=(Link('https://example.org/a b/[x]?q=1%2&r="<>"'),))], "mods")
+    (back,) = read(io.StringIO(out), "mods")
+    assert back.url == "https://example.org/a%20b/%5Bx%5D?q=1%252&r=%22%3C%3E%22"
+
+
+def test_mods_validates_against_the_mods_38_schema():
+    """The MODS 3.8 schema is not in ../shared; give its path in EXPORTER_MODS_XSD (with
+    xlink.xsd and xml.xsd beside it, as the schema imports them) to run this test."""
+    import os
+    lxml = pytest.importorskip("lxml.etree")
+    path = os.environ.get("EXPORTER_MODS_XSD")
+    if not path:
+        pytest.skip("EXPORTER_MODS_XSD not set (the MODS 3.8 schema is not in ../shared)")
+    schema = lxml.XMLSchema(lxml.parse(path, parser=lxml.XMLParser(no_network=True)))
+    for records in (list(read(SEED_SOLR)), [ARTICLE]):
+        doc = lxml.fromstring(write(records, "mods").encode("utf-8"))
+        assert schema.validate(doc), schema.error_log

@@ -12,6 +12,7 @@ reported. No records: no output (an empty file, as the other writers give).
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Iterator
 from typing import Any, ClassVar, TextIO
 
@@ -67,6 +68,15 @@ MODS_CARRIES = frozenset({
     "rights:statement", "call_number", "genre", "references", "key",
     *(f"id:{s}" for s in MODS_IDS), "provenance",
 })
+
+
+_NOT_IN_URI = re.compile(r'[\s<>"{}|\\^`\[\]]|%(?![0-9A-Fa-f]{2})')
+
+
+def uri_value(url: str) -> str:
+    """A URL as xs:anyURI accepts it (RFC 3986): spaces, ``<>"{}|\\^``, backquotes and a
+    ``%`` that starts no escape are percent-encoded; a valid URL is unchanged."""
+    return _NOT_IN_URI.sub(lambda m: "".join(f"%{b:02X}" for b in m.group(0).encode("utf-8")), url.strip())
 
 
 def _t(esc: Escaper, value: str) -> str:
@@ -167,7 +177,7 @@ def mods_record(r: Record, esc: Escaper, indent: str = "  ") -> str:
         for link in r.links:
             if link.url.strip():
                 note = f' note="{esc.attr(link.relation)}"' if link.relation else ""
-                out.append(f"{indent}    <url{note}>{_t(esc, link.url)}</url>")
+                out.append(f"{indent}    <url{note}>{_t(esc, uri_value(link.url))}</url>")
         out.append(f"{indent}  </location>")
     if r.rights and r.rights.statement:
         el("accessCondition", r.rights.statement, ' type="use and reproduction"')
