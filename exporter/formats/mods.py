@@ -74,7 +74,7 @@ _NOT_IN_URI = re.compile(r'[\s<>"{}|\\^`\[\]]|%(?![0-9A-Fa-f]{2})')
 
 
 def uri_value(url: str) -> str:
-    """A URL as xs:anyURI accepts it (RFC 3986): spaces, ``<>"{}|\\^``, backquotes and a
+    """A URL as xs:anyURI accepts it (RFC 3986): spaces, ``<>"{}|\\^[]``, backquotes and a
     ``%`` that starts no escape are percent-encoded; a valid URL is unchanged."""
     return _NOT_IN_URI.sub(lambda m: "".join(f"%{b:02X}" for b in m.group(0).encode("utf-8")), url.strip())
 
@@ -329,12 +329,14 @@ def mods_to_record(m: Any) -> Record:
             container = Container(**fields)  # type: ignore[arg-type]
             if rtype == "book" and title and not from_genre:
                 # a text with a host item and no genre: an article when the host is a
-                # serial (its genre, or issuance "continuing"), else a part of a book
+                # serial (its genre, or issuance "continuing"), a chapter when the host is
+                # a monograph; else (a volume of a multipart work) still a book
                 host_genre = " ".join((_text(g) or "").lower() for g in _children(ri, "genre"))
                 issuance = " ".join((_child_text(oi, "issuance") or "") for oi in _children(ri, "originInfo"))
                 serial = any(w in host_genre for w in ("journal", "periodical", "serial", "newspaper")) \
                     or "continuing" in issuance or "serial" in issuance
-                rtype = "article-journal" if serial else "chapter"
+                book = "monographic" in issuance or "book" in host_genre
+                rtype = "article-journal" if serial else "chapter" if book else rtype
         elif ri.get("type") == "series" and series is None:
             series = title
             series_number = next((_child_text(t, "partNumber") for t in _children(ri, "titleInfo")), None)

@@ -1,6 +1,6 @@
 """Agreement of our readers with Zotero's import translators, field by field.
 
-Inputs: ``<shared>/corpus/zotero-translators/{RIS,BibTeX,MEDLINEnbib,PubMed_XML}/import-NNN.*``
+Inputs: ``<shared>/corpus/zotero-translators/{RIS,BibTeX,MEDLINEnbib,PubMed_XML,MARC,MARCXML,MODS}/import-NNN.*``
 and the items Zotero's translators produce from them (``*.zotero-expected.json``, extracted
 from https://github.com/zotero/translators at the commit named in that directory's
 MANIFEST.md). Each input is read with our reader; its records are paired with Zotero's items
