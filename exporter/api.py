@@ -25,7 +25,7 @@ from typing import IO, Any, Iterable, Iterator, TextIO
 from .model import Record
 from .normalize.identifiers import identifier_problem
 from .problems import ExporterError, OutputError, Problem, ProblemHandler, raise_problem
-from .registry import detect_format, reader_class, writer_class
+from .registry import detect_format, reader_class, reader_names, writer_class
 
 Source = str | os.PathLike[str] | IO[str] | IO[bytes]
 
@@ -149,7 +149,7 @@ def read(
                 head = _read_head(stream)
                 stream = _Peekable(head, stream)
             binary = _binary_start(head)
-            if binary is not None:
+            if binary is not None and not _reads_bytes(format, head):
                 handler(Problem(source=name, reason=binary))
                 return
             if format is None:
@@ -214,6 +214,17 @@ def _head_of_file(path: str) -> str | None:
     if len(data) == _SNIFF_BYTES:  # a character cut at the end is not damage
         text = _CUT_AT_END.sub("", text)
     return text
+
+
+def _reads_bytes(format: str | None, head: str) -> bool:
+    """True when the input's reader takes bytes, not text (ISO 2709 MARC: its MARC-8 records
+    are not UTF-8 and are decoded by the reader); such a reader says ``reads_bytes = True``."""
+    try:
+        names = [format] if format else reader_names()
+        return any(getattr(reader_class(n), "reads_bytes", False) and (format or reader_class(n).sniff(head))
+                   for n in names)
+    except ExporterError:
+        return False
 
 
 _ISO_LIKE = re.compile(r"^-?\d{4}-\d{2}(-\d{2})?$")

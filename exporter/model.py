@@ -315,6 +315,9 @@ class Record:
     key: str | None = None  # citation key / item id given by the source
     provenance: Provenance | None = None
     extra: tuple[tuple[str, str], ...] = field(default=())  # source fields no slot holds
+    # the same value in its original script, as (facet, text): ("title", "戦争と平和"),
+    # ("contributor:0", name of the first contributor); MARC 880 fields, MODS altRepGroup
+    original_script: tuple[tuple[str, str], ...] = ()
 
     def __post_init__(self) -> None:
         if self.type not in RECORD_TYPES:

@@ -39,6 +39,11 @@ _BUILTIN_READERS = {
     "ris": "exporter.formats.ris_reader:RISReader",
     "medline": "exporter.formats.medline:MedlineReader",
     "pubmed-xml": "exporter.formats.pubmedxml:PubMedXMLReader",
+    "marc": "exporter.formats.marc:MARCReader",
+    "marcxml": "exporter.formats.marc:MARCXMLReader",
+    "marc-json": "exporter.formats.marc:MARCJSONReader",
+    "mods": "exporter.formats.mods:MODSReader",
+    "endnote": "exporter.formats.endnote:EndNoteReader",
 }
 
 _BUILTIN_WRITERS = {
@@ -51,6 +56,14 @@ _BUILTIN_WRITERS = {
     "turtle": "exporter.formats.rdf:TurtleWriter",
     "ntriples": "exporter.formats.rdf:NTriplesWriter",
     "rdfxml": "exporter.formats.rdf:RDFXMLWriter",
+    "marc": "exporter.formats.marc:MARCWriter",
+    "marcxml": "exporter.formats.marc:MARCXMLWriter",
+    "marc-json": "exporter.formats.marc:MARCJSONWriter",
+    "mods": "exporter.formats.mods:MODSWriter",
+    "endnote": "exporter.formats.endnote:EndNoteWriter",
+    "refworks": "exporter.formats.endnote:RefWorksWriter",
+    "oai-dc": "exporter.formats.mods:OAIDCWriter",
+    "coins": "exporter.formats.coins:COinSWriter",
 }
 
 

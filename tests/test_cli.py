@@ -56,6 +56,9 @@ def test_convert_all_to_directory(tmp_path):
     assert names == sorted([
         "seed-solr.bib", "seed-solr.biblatex.bib", "seed-solr.citation.txt", "seed-solr.csl.json",
         "seed-solr.jsonld", "seed-solr.nt", "seed-solr.rdf", "seed-solr.ris", "seed-solr.ttl",
+        # library formats (issue 12)
+        "seed-solr.mrc", "seed-solr.marcxml.xml", "seed-solr.marc.jsonl", "seed-solr.mods.xml",
+        "seed-solr.enw", "seed-solr.refworks.txt", "seed-solr.oai-dc.xml", "seed-solr.coins.html",
     ])
 
 

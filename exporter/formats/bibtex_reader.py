@@ -153,7 +153,7 @@ def split_glued_fields(name: str, raw: str) -> list[tuple[str, str]]:
     while True:
         stripped = raw.lstrip()
         offset = len(raw) - len(stripped)
-        if not stripped[:1] in ('{', '"'):
+        if stripped[:1] not in ('{', '"'):
             out.append((name, raw))
             return out
         try:

@@ -20,9 +20,10 @@ What a VuFind document says only implicitly, and how it is recovered:
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any, Iterator, TextIO
 
 from ..model import (
@@ -445,7 +446,7 @@ def doc_to_record(doc: Any) -> Record:  # noqa: C901 - one flat mapping, read to
         if k not in read and not _index_only(k) and (values := _values_or_none(doc, k))
     )
 
-    return Record(
+    solr = Record(
         type=record_type,
         title=title,
         subtitle=subtitle,
@@ -465,6 +466,38 @@ def doc_to_record(doc: Any) -> Record:  # noqa: C901 - one flat mapping, read to
         extra=extra,
         **text_slots,
     )
+    if solr.provenance and (solr.provenance.record_format or "").lower() in ("marc", "marc21", "marcxml"):
+        fullrecord = doc.doc.get("fullrecord")
+        if isinstance(fullrecord, str) and fullrecord.strip():
+            return _merge_marc(solr, fullrecord)
+    return solr
+
+
+def _merge_marc(solr: Record, fullrecord: str) -> Record:
+    """The Record of the MARC in ``fullrecord`` (binary or MARCXML), with the Solr fields
+    only where MARC is silent: Solr's index is a lossy copy of the same MARC, so MARC wins
+    field by field; identifiers and extras are the union (Solr's DOI from a link, its own
+    fields). A fullrecord that cannot be read leaves the Solr record, with a repair note."""
+    from .marc import marc_from_fullrecord, marc_to_record
+
+    try:
+        marc = marc_to_record(marc_from_fullrecord(fullrecord))
+    except ValueError as exc:
+        assert solr.provenance is not None
+        note = f"fullrecord is not readable MARC ({exc}); the Solr fields are used"
+        return replace(solr, provenance=replace(solr.provenance, repairs=(*solr.provenance.repairs, note)))
+    merged: dict[str, Any] = {}
+    for f in dataclasses.fields(Record):
+        mine, theirs = getattr(marc, f.name), getattr(solr, f.name)
+        if f.name in ("identifiers", "extra"):
+            merged[f.name] = tuple(dict.fromkeys((*mine, *theirs)))
+        elif f.name == "provenance":
+            merged[f.name] = theirs
+        elif f.name == "type":
+            merged[f.name] = mine if mine != "document" else theirs
+        else:
+            merged[f.name] = mine if mine not in (None, (), "") else theirs
+    return Record(**merged)
 
 
 def _values_or_none(doc: Fields, key: str) -> list[str] | None:

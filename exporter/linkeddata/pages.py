@@ -117,6 +117,7 @@ def render_page(
                 dump share an id; by default it is computed as for a one-record dump.
     locale:     CSL locale for the citations (default: each style's own).
     """
+    from ..formats.coins import coins_span
     from ..formats.rdf import NTriplesWriter
     from .jsonld import CONTEXT, record_tree
     from .schemaorg import record_iri as make_record_iri
@@ -159,6 +160,8 @@ def render_page(
         ),
         "downloads_hidden": "" if downloads else " hidden",
         "record_iri": escape(root),
+        # COinS (OpenURL 1.0 in span.Z3988) for Zotero and link resolvers
+        "coins": coins_span(record, ""),
     }
     template = _template()
     try:

@@ -27,6 +27,10 @@ FLOORS: dict[str, float] = {
     "BibTeX": 0.919,
     "MEDLINEnbib": 0.863,
     "PubMed_XML": 0.840,
+    # library formats (issue 12): MARC 10/13, MARCXML 17/25, MODS 57/76
+    "MARC": 0.769,
+    "MARCXML": 0.680,
+    "MODS": 0.750,
 }
 
 

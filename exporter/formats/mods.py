@@ -1,0 +1,485 @@
+"""MODS 3.8 (Metadata Object Description Schema) reader and writer, and OAI-DC writer.
+
+Specs: MODS 3.8, https://www.loc.gov/standards/mods/mods-outline-3-8.html (schema
+https://www.loc.gov/standards/mods/v3/mods-3-8.xsd); the MARC mapping
+https://www.loc.gov/standards/mods/mods-mapping.html gives the element for each MARC field
+of :mod:`.marc`. OAI-DC: http://www.openarchives.org/OAI/2.0/oai_dc.xsd (Dublin Core as
+OAI-PMH serves it; the DC elements https://www.dublincore.org/specifications/dublin-core/dces/).
+
+The writers escape for XML 1.0 (:mod:`.xmlutil`): forbidden characters are replaced and
+reported. No records: no output (an empty file, as the other writers give).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Iterator
+from typing import Any, ClassVar, TextIO
+
+from ..model import Container, Contributor, Identifier, Link, Provenance, Record, Rights, Subject
+from ..normalize.dates import parse_date
+from ..normalize.languages import to_bcp47
+from ..normalize.names import parse_inverted
+from ..normalize.pages import split_pages
+from ..plugins import Reader, Writer
+from ..problems import Problem, ProblemHandler, raise_problem
+from .marc import _RELATOR_OF_ROLE, _ROLE_OF, date_with_year
+from .xmlutil import Escaper, XMLInputError, iter_elements, local_name
+
+MODS_NS = "http://www.loc.gov/mods/v3"
+
+#: record type -> (typeOfResource, genre authority="marcgt"); read back by genre first
+MODS_TYPES: tuple[tuple[str, str, str], ...] = (
+    ("article-journal", "text", "journal article"), ("article-magazine", "text", "magazine article"),
+    ("article-newspaper", "text", "newspaper article"), ("chapter", "text", "book chapter"),
+    ("book", "text", "book"), ("thesis", "text", "thesis"), ("report", "text", "technical report"),
+    ("paper-conference", "text", "conference publication"), ("periodical", "text", "periodical"),
+    ("webpage", "text", "web site"), ("dataset", "software, multimedia", "database"),
+    ("software", "software, multimedia", "computer program"), ("map", "cartographic", "map"),
+    ("musical_score", "notated music", "score"), ("motion_picture", "moving image", "motion picture"),
+    ("song", "sound recording", "sound"), ("graphic", "still image", "picture"),
+    ("manuscript", "text", "manuscript"), ("patent", "text", "patent"),
+    ("legislation", "text", "legislation"), ("legal_case", "text", "law report or digest"),
+    ("standard", "text", "standard or specification"), ("document", "text", "document"),
+)
+_TYPE_OF_GENRE = {genre: rtype for rtype, _, genre in MODS_TYPES}
+_TYPE_OF_GENRE.update({"article": "article-journal", "academic journal": "periodical",
+                       "journal": "periodical", "dissertation": "thesis", "letter": "personal_communication",
+                       "encyclopedia": "book", "newspaper": "periodical", "web page": "webpage",
+                       "conference paper": "paper-conference", "video recording": "motion_picture",
+                       "videorecording": "motion_picture", "sound recording": "song", "bookSection": "chapter"})
+_TYPE_OF_RESOURCE = {"cartographic": "map", "notated music": "musical_score", "moving image": "motion_picture",
+                     "sound recording": "song", "sound recording-musical": "song",
+                     "sound recording-nonmusical": "song", "still image": "graphic",
+                     "software, multimedia": "software"}
+_WRITE_TYPE = {rtype: (res, genre) for rtype, res, genre in MODS_TYPES}
+
+MODS_IDS = {"doi": "doi", "isbn": "isbn", "issn": "issn", "eissn": "issn", "pmid": "pmid",
+            "pmcid": "pmcid", "oclc": "oclc", "lccn": "lccn", "handle": "hdl", "urn": "urn",
+            "uri": "uri", "arxiv": "arxiv", "ismn": "ismn", "isrc": "isrc"}
+_SCHEME_OF_ID = {v: k for k, v in MODS_IDS.items() if k != "eissn"}
+
+MODS_CARRIES = frozenset({
+    "title", "subtitle", "short_title", "original_title", "part", "part_title",
+    *(f"contributor:{r}" for r in _RELATOR_OF_ROLE), "contributor:orcid", "contributor:affiliation",
+    "date:issued", "date:issued:day", "publisher", "place", "edition", "physical_description",
+    "series", "series_number", "notes", "abstract", "subject", "subject:scheme", "language",
+    "container:title", "container:volume", "container:issue", "container:pages", "link", "link:more",
+    "rights:statement", "call_number", "genre", "references", "key",
+    *(f"id:{s}" for s in MODS_IDS), "provenance",
+})
+
+
+_NOT_IN_URI = re.compile(r'[\s<>"{}|\\^`\[\]]|%(?![0-9A-Fa-f]{2})')
+
+
+def uri_value(url: str) -> str:
+    """A URL as xs:anyURI accepts it (RFC 3986): spaces, ``<>"{}|\\^[]``, backquotes and a
+    ``%`` that starts no escape are percent-encoded; a valid URL is unchanged."""
+    return _NOT_IN_URI.sub(lambda m: "".join(f"%{b:02X}" for b in m.group(0).encode("utf-8")), url.strip())
+
+
+def _t(esc: Escaper, value: str) -> str:
+    return esc.text(value.strip())
+
+
+def mods_record(r: Record, esc: Escaper, indent: str = "  ") -> str:
+    out: list[str] = [f'{indent}<mods version="3.8">']
+
+    def el(name: str, value: str | None, attrs: str = "", level: int = 1) -> None:
+        if value and value.strip():
+            out.append(f"{indent}{'  ' * level}<{name}{attrs}>{_t(esc, value)}</{name}>")
+
+    out.append(f"{indent}  <titleInfo>")
+    el("title", r.title, level=2)
+    el("subTitle", r.subtitle, level=2)
+    el("partNumber", r.part, level=2)
+    el("partName", r.part_title, level=2)
+    out.append(f"{indent}  </titleInfo>")
+    if r.short_title:
+        out.append(f'{indent}  <titleInfo type="abbreviated"><title>{_t(esc, r.short_title)}</title></titleInfo>')
+    if r.original_title:
+        out.append(f'{indent}  <titleInfo type="uniform"><title>{_t(esc, r.original_title)}</title></titleInfo>')
+    for c in r.contributors:
+        kind = "corporate" if c.literal is not None else "personal"
+        out.append(f'{indent}  <name type="{kind}">')
+        if c.literal is not None:
+            el("namePart", c.literal, level=2)
+        else:
+            family = " ".join(p for p in (c.particle, c.family) if p)
+            el("namePart", family, ' type="family"', 2)
+            el("namePart", " ".join(p for p in (c.given, c.dropping_particle) if p), ' type="given"', 2)
+            el("namePart", c.suffix, ' type="termsOfAddress"', 2)
+        for a in c.affiliations:
+            el("affiliation", a, level=2)
+        if c.orcid:
+            el("nameIdentifier", c.orcid, ' type="orcid"', 2)
+        code, term = _RELATOR_OF_ROLE.get(c.role, ("ctb", "contributor"))
+        out.append(f'{indent}    <role><roleTerm type="text" authority="marcrelator">{esc.text(term)}</roleTerm>'
+                   f'<roleTerm type="code" authority="marcrelator">{code}</roleTerm></role>')
+        out.append(f"{indent}  </name>")
+    resource, genre = _WRITE_TYPE.get(r.type, ("text", None)) if r.type in _WRITE_TYPE else ("text", None)
+    out.append(f"{indent}  <typeOfResource>{resource}</typeOfResource>")
+    el("genre", genre or r.type, ' authority="marcgt"' if genre else ' authority="csl"')
+    if r.genre:
+        el("genre", r.genre, ' type="degree"')
+    if r.place or r.publisher or r.issued or r.edition:
+        opened = len(out)
+        out.append(f"{indent}  <originInfo>")
+        if r.place and r.place.strip():
+            out.append(f'{indent}    <place><placeTerm type="text">{_t(esc, r.place)}</placeTerm></place>')
+        el("publisher", r.publisher, level=2)
+        if r.issued:
+            iso = r.issued.iso()
+            el("dateIssued", iso or r.issued.literal, ' encoding="edtf"' if iso else "", 2)
+        el("edition", r.edition, level=2)
+        if len(out) == opened + 1:
+            del out[opened]  # only blank values: no element
+        else:
+            out.append(f"{indent}  </originInfo>")
+    if r.language:
+        out.append(f'{indent}  <language><languageTerm type="code" authority="rfc5646">{_t(esc, r.language)}</languageTerm></language>')
+    if r.physical_description:
+        out.append(f"{indent}  <physicalDescription><extent>{_t(esc, r.physical_description)}</extent></physicalDescription>")
+    el("abstract", r.abstract)
+    for note in r.notes:
+        el("note", note)
+    el("note", r.references, ' type="bibliography"')
+    for s in dict.fromkeys(r.subjects):  # one of each, as the reader keeps them
+        if s.term.strip():
+            auth = f' authority="{esc.attr(s.scheme)}"' if s.scheme else ""
+            out.append(f"{indent}  <subject{auth}><topic>{_t(esc, s.term)}</topic></subject>")
+    el("classification", r.call_number)
+    c = r.container
+    if c and any(v and v.strip() for v in (c.title, c.volume, c.issue, c.page_range)):
+        out.append(f'{indent}  <relatedItem type="host">')
+        if c.title and c.title.strip():
+            out.append(f"{indent}    <titleInfo><title>{_t(esc, c.title)}</title></titleInfo>")
+        out.append(f"{indent}    <part>")
+        for kind, value in (("volume", c.volume), ("issue", c.issue)):
+            if value and value.strip():
+                out.append(f'{indent}      <detail type="{kind}"><number>{_t(esc, value)}</number></detail>')
+        if c.page_start and c.page_start.strip():
+            out.append(f'{indent}      <extent unit="pages"><start>{_t(esc, c.page_start)}</start>'
+                       + (f"<end>{_t(esc, c.page_end)}</end>" if c.page_end and c.page_end.strip() else "") + "</extent>")
+        elif c.pages and c.pages.strip():
+            out.append(f'{indent}      <extent unit="pages"><list>{_t(esc, c.pages)}</list></extent>')
+        out.append(f"{indent}    </part>")
+        out.append(f"{indent}  </relatedItem>")
+    if r.series and r.series.strip():
+        out.append(f'{indent}  <relatedItem type="series"><titleInfo><title>{_t(esc, r.series)}</title>'
+                   + (f"<partNumber>{_t(esc, r.series_number)}</partNumber>" if r.series_number and r.series_number.strip() else "")
+                   + "</titleInfo></relatedItem>")
+    for ident in r.identifiers:
+        el("identifier", ident.value, f' type="{MODS_IDS.get(ident.scheme, esc.attr(ident.scheme))}"')
+    if r.links:
+        out.append(f"{indent}  <location>")
+        for link in r.links:
+            if link.url.strip():
+                note = f' note="{esc.attr(link.relation)}"' if link.relation else ""
+                out.append(f"{indent}    <url{note}>{_t(esc, uri_value(link.url))}</url>")
+        out.append(f"{indent}  </location>")
+    if r.rights and r.rights.statement:
+        el("accessCondition", r.rights.statement, ' type="use and reproduction"')
+    if r.key and r.key.strip():
+        out.append(f"{indent}  <recordInfo><recordIdentifier>{_t(esc, r.key)}</recordIdentifier></recordInfo>")
+    out.append(f"{indent}</mods>")
+    return "\n".join(out) + "\n"
+
+
+class _XMLWriter(Writer):
+    root_open: ClassVar[str] = ""
+    root_close: ClassVar[str] = ""
+
+    def one(self, record: Record, esc: Escaper) -> str:
+        raise NotImplementedError
+
+    def write(self, records: Iterable[Record], stream: TextIO, report: ProblemHandler = raise_problem) -> None:
+        started = False
+        for number, record in enumerate(records, start=1):
+            if not started:
+                stream.write('<?xml version="1.0" encoding="UTF-8"?>\n' + self.root_open + "\n")
+                started = True
+            esc = Escaper()
+            stream.write(self.one(record, esc))
+            if esc.replaced:
+                report(Problem(source=self.name, record=number, severity="warning",
+                               reason=f"{esc.replaced} character(s) XML 1.0 forbids replaced by U+FFFD"))
+        if started:
+            stream.write(self.root_close + "\n")
+
+
+class MODSWriter(_XMLWriter):
+    """A MODS 3.8 ``modsCollection``."""
+
+    name = "mods"
+    title = "MODS 3.8 (Metadata Object Description Schema)"
+    extensions = (".mods.xml", ".xml")
+    media_type = "application/mods+xml"
+    carries: ClassVar[frozenset[str]] = MODS_CARRIES
+    root_open = f'<modsCollection xmlns="{MODS_NS}">'
+    root_close = "</modsCollection>"
+
+    def one(self, record: Record, esc: Escaper) -> str:
+        return mods_record(record, esc)
+
+
+# -- reading --------------------------------------------------------------------------------
+
+
+def _children(elem: Any, name: str) -> list[Any]:
+    return [c for c in elem if local_name(c.tag) == name]
+
+
+def _text(elem: Any) -> str | None:
+    if elem is None:
+        return None
+    text = "".join(elem.itertext()).strip()
+    return text or None
+
+
+def _child_text(elem: Any, name: str) -> str | None:
+    for c in _children(elem, name):
+        t = _text(c)
+        if t:
+            return t
+    return None
+
+
+def mods_to_record(m: Any) -> Record:
+    slots: dict[str, Any] = {}
+    for ti in _children(m, "titleInfo"):
+        kind = ti.get("type")
+        slot = {"abbreviated": "short_title", "uniform": "original_title", "translated": None,
+                "alternative": None}.get(kind or "", "title")
+        if slot is None or slot in slots:
+            continue
+        title = _child_text(ti, "title")
+        nonsort = _child_text(ti, "nonSort")
+        if nonsort and title:
+            title = f"{nonsort} {title}" if not nonsort.endswith((" ", "'")) else nonsort + title
+        if slot == "title":
+            slots["title"] = title
+            slots["subtitle"] = _child_text(ti, "subTitle")
+            slots["part"] = _child_text(ti, "partNumber")
+            slots["part_title"] = _child_text(ti, "partName")
+        else:
+            slots[slot] = title
+    contributors: list[Contributor] = []
+    for n in _children(m, "name"):
+        roles = [(_text(t) or "").lower().rstrip(".") for r in _children(n, "role") for t in _children(r, "roleTerm")]
+        role = next((_ROLE_OF[x] for x in roles if x in _ROLE_OF), "author")
+        parts: dict[str | None, str | None] = {}
+        for p in _children(n, "namePart"):
+            text = _text(p)
+            key = p.get("type")
+            # untyped parts of a corporate name are its hierarchy ("Library of Congress",
+            # "Music Division."): joined as Zotero's MODS translator joins them
+            parts[key] = f"{parts[key]}: {text}" if parts.get(key) and text else parts.get(key) or text
+        orcid = next((_text(i) for i in _children(n, "nameIdentifier") if i.get("type") == "orcid"), None)
+        affiliations = tuple(t for t in (_text(a) for a in _children(n, "affiliation")) if t)
+        if n.get("type") in ("corporate", "conference") or (None in parts and not parts.get("family")):
+            whole = parts.get(None) or ". ".join(v for v in parts.values() if v)
+            if not whole:
+                continue
+            if n.get("type") == "personal" and "," in whole:
+                person = parse_inverted(whole, role)[0]
+                contributors.append(Contributor(family=person.family, given=person.given, particle=person.particle,
+                                                suffix=person.suffix, role=role, orcid=orcid, affiliations=affiliations))
+            else:
+                contributors.append(Contributor(literal=whole, role=role, orcid=orcid, affiliations=affiliations))
+            continue
+        family = parts.get("family")
+        person = parse_inverted(f"{family}, x", role)[0] if family else None
+        contributors.append(Contributor(family=person.family if person else None,
+                                        particle=person.particle if person else None,
+                                        given=parts.get("given"), suffix=parts.get("termsOfAddress"),
+                                        role=role, orcid=orcid, affiliations=affiliations))
+    rtype = None
+    degree = None
+    for g in _children(m, "genre"):
+        text = (_text(g) or "")
+        if g.get("type") == "degree":
+            degree = text
+        elif rtype is None:
+            rtype = _TYPE_OF_GENRE.get(text.lower()) or (text if g.get("authority") == "csl" else None)
+    from_genre = rtype is not None
+    if rtype is None:
+        res = _child_text(m, "typeOfResource")
+        rtype = _TYPE_OF_RESOURCE.get(res or "", "book" if res == "text" else "document")
+    container = None
+    series = series_number = None
+    for ri in _children(m, "relatedItem"):
+        title = next((_child_text(t, "title") for t in _children(ri, "titleInfo")), None)
+        if ri.get("type") == "host" and container is None:
+            fields: dict[str, str | None] = {"title": title}
+            for part in _children(ri, "part"):
+                for d in _children(part, "detail"):
+                    if d.get("type") in ("volume", "issue"):
+                        fields[d.get("type")] = _child_text(d, "number")
+                for e in _children(part, "extent"):
+                    start, end, lst = _child_text(e, "start"), _child_text(e, "end"), _child_text(e, "list")
+                    if start:
+                        fields["page_start"], fields["page_end"] = start, end
+                    elif lst:
+                        s, e2, whole = split_pages(lst)
+                        fields.update(page_start=s, page_end=e2, pages=whole)
+                for d in _children(part, "date"):
+                    slots.setdefault("issued", parse_date(_text(d)))
+            container = Container(**fields)  # type: ignore[arg-type]
+            if rtype == "book" and title and not from_genre:
+                # a text with a host item and no genre: an article when the host is a
+                # serial (its genre, or issuance "continuing"), a chapter when the host is
+                # a monograph; else (a volume of a multipart work) still a book
+                host_genre = " ".join((_text(g) or "").lower() for g in _children(ri, "genre"))
+                issuance = " ".join((_child_text(oi, "issuance") or "") for oi in _children(ri, "originInfo"))
+                serial = any(w in host_genre for w in ("journal", "periodical", "serial", "newspaper")) \
+                    or "continuing" in issuance or "serial" in issuance
+                book = "monographic" in issuance or "book" in host_genre
+                rtype = "article-journal" if serial else "chapter" if book else rtype
+        elif ri.get("type") == "series" and series is None:
+            series = title
+            series_number = next((_child_text(t, "partNumber") for t in _children(ri, "titleInfo")), None)
+    for oi in _children(m, "originInfo"):
+        for p in _children(oi, "place"):
+            for pt in _children(p, "placeTerm"):
+                if pt.get("type") != "code":
+                    slots.setdefault("place", _text(pt))
+        slots.setdefault("publisher", _child_text(oi, "publisher"))
+        slots.setdefault("edition", _child_text(oi, "edition"))
+    # the date of issue wins over the date of creation, whichever originInfo holds it
+    for name in ("dateIssued", "dateCreated", "copyrightDate"):
+        for oi in _children(m, "originInfo"):
+            value = _child_text(oi, name)
+            if value and not slots.get("issued"):
+                slots["issued"] = date_with_year(value)
+    language = None
+    for lang in _children(m, "language"):
+        for lt in _children(lang, "languageTerm"):
+            language = language or to_bcp47(_text(lt))
+    physical = next((_child_text(p, "extent") for p in _children(m, "physicalDescription")), None)
+    notes = []
+    references = None
+    for n in _children(m, "note"):
+        if n.get("type") == "bibliography" and references is None:
+            references = _text(n)
+        elif _text(n):
+            notes.append(_text(n))
+    subjects = []
+    for s in _children(m, "subject"):
+        terms = [_text(c) for c in s if _text(c)]
+        if terms:
+            subj = Subject(" -- ".join(terms), s.get("authority"))  # type: ignore[arg-type]
+            if subj not in subjects:
+                subjects.append(subj)
+    identifiers = []
+    for i in _children(m, "identifier"):
+        value = _text(i)
+        if value:
+            ident = Identifier(_SCHEME_OF_ID.get(i.get("type") or "", i.get("type") or "local"), value)
+            if ident not in identifiers:
+                identifiers.append(ident)
+    links = []
+    for loc in _children(m, "location"):
+        for u in _children(loc, "url"):
+            if _text(u):
+                links.append(Link(_text(u), u.get("note")))  # type: ignore[arg-type]
+    rights = _child_text(m, "accessCondition")
+    key = next((_child_text(ri, "recordIdentifier") for ri in _children(m, "recordInfo")), None)
+    if not slots.get("title") and not contributors:
+        raise ValueError("a MODS record without titleInfo/title or name")
+    return Record(
+        type=rtype, contributors=tuple(contributors), container=container,
+        series=series, series_number=series_number, language=language,
+        physical_description=physical, abstract=_child_text(m, "abstract"), notes=tuple(notes),
+        references=references, subjects=tuple(subjects), identifiers=tuple(identifiers),
+        links=tuple(links), rights=Rights(statement=rights) if rights else None,
+        call_number=_child_text(m, "classification"), genre=degree, key=key,
+        provenance=Provenance(record_format="MODS"),
+        **{k: v for k, v in slots.items() if v is not None},
+    )
+
+
+class MODSReader(Reader):
+    """MODS records (``mods`` elements, in a ``modsCollection`` or alone), streamed."""
+
+    name = "mods"
+    title = "MODS (Metadata Object Description Schema) 3.x"
+    extensions = (".mods", ".xml")
+    media_type = "application/mods+xml"
+
+    def read(self, stream: TextIO, source: str) -> Iterator[Record | Problem]:
+        number = 0
+        try:
+            for elem, number in iter_elements(stream, frozenset({"mods"})):
+                try:
+                    yield mods_to_record(elem)
+                except (ValueError, TypeError) as exc:
+                    yield Problem(source=source, record=number, reason=f"MODS record: {exc}")
+        except XMLInputError as exc:
+            yield Problem(source=source, record=number + 1, reason=str(exc))
+            return
+        if number == 0:
+            yield Problem(source=source, reason="no MODS <mods> elements")
+
+    @classmethod
+    def sniff(cls, head: str) -> bool:
+        return MODS_NS in head or "<mods " in head or "<modsCollection" in head
+
+
+# -- OAI-DC ---------------------------------------------------------------------------------
+
+OAI_DC_NS = "http://www.openarchives.org/OAI/2.0/oai_dc/"
+DC_NS = "http://purl.org/dc/elements/1.1/"
+OAI_DC_CARRIES = frozenset({"title", "subtitle", *(f"contributor:{r}" for r in _RELATOR_OF_ROLE),
+                            "subject", "abstract", "publisher", "date:issued", "date:issued:day",
+                            "language", "physical_description", "rights:statement", "rights:license",
+                            "link", "link:more", "container:title", "series", "id:*"})
+
+
+def oai_dc_record(r: Record, esc: Escaper) -> str:
+    out = [f'  <oai_dc:dc xmlns:oai_dc="{OAI_DC_NS}" xmlns:dc="{DC_NS}">']
+
+    def dc(name: str, value: str | None) -> None:
+        if value and value.strip():
+            out.append(f"    <dc:{name}>{_t(esc, value)}</dc:{name}>")
+
+    dc("title", r.full_title)
+    for c in r.contributors:
+        dc("creator" if c.role == "author" else "contributor", c.sort_name())
+    for s in r.subjects:
+        dc("subject", s.term)
+    dc("description", r.abstract)
+    dc("publisher", r.publisher)
+    dc("date", r.issued.iso() or r.issued.literal if r.issued else None)
+    dc("type", r.type)
+    dc("format", r.physical_description)
+    for ident in r.identifiers:
+        dc("identifier", f"{ident.scheme}:{ident.value}" if ident.scheme not in ("doi",) else f"https://doi.org/{ident.value}")
+    for link in r.links:
+        dc("identifier", link.url)
+    if r.container and r.container.title:
+        dc("source", r.container.title)
+    dc("relation", r.series)
+    dc("language", r.language)
+    if r.rights:
+        dc("rights", r.rights.statement)
+        dc("rights", r.rights.license_url or r.rights.license_name)
+    out.append("  </oai_dc:dc>")
+    return "\n".join(out) + "\n"
+
+
+class OAIDCWriter(_XMLWriter):
+    """Dublin Core records as OAI-PMH serves them (``oai_dc:dc``), inside one ``collection``
+    element so that several records are one XML document."""
+
+    name = "oai-dc"
+    title = "OAI-PMH Dublin Core (oai_dc)"
+    extensions = (".oai-dc.xml",)
+    media_type = "application/xml"
+    carries: ClassVar[frozenset[str]] = OAI_DC_CARRIES
+    root_open = "<collection>"
+    root_close = "</collection>"
+
+    def one(self, record: Record, esc: Escaper) -> str:
+        return oai_dc_record(record, esc)

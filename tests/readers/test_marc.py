@@ -1,0 +1,233 @@
+"""MARC 21 readers and writers (exporter/formats/marc.py): the corpus fixtures of VuFind's
+MARC library (bad, empty, long and multibyte records), VuFind's fullrecord, 880 pairs, the
+773 host item, MARC-8, safe XML, and round trips over every corpus MARC file."""
+
+from __future__ import annotations
+
+import io
+import xml.etree.ElementTree as ET
+
+import pytest
+from support import shared_path
+
+from exporter import read, write
+from exporter.formats.marc import marc_to_record, parse_related_parts, record_to_marc
+from exporter.model import Container, Contributor, DateValue, Identifier, PartialDate, Record
+from exporter.problems import Problem
+
+MARC_DIR = ("corpus", "vufind-marc", "tests", "fixtures", "marc")
+
+
+def read_all(path, fmt=None):
+    problems: list[Problem] = []
+    records = list(read(path, fmt, on_problem=problems.append))
+    return records, problems
+
+
+@pytest.mark.parametrize("name, good, errors", [
+    ("bad.mrc", 0, 1), ("empty.mrc", 0, 1), ("multibyte_indicators.mrc", 0, 1),
+    ("longrecord.mrc", 1, 0), ("multibyte_subfields.mrc", 1, 0), ("marc_collection.mrc", 2, 0),
+    ("invalid_marc_collection.xml", 0, 1), ("marc_collection.xml", 2, 0),
+    ("marc_collection_ns.xml", 3, 0), ("marc_collection.json", 2, 0),
+])
+def test_vufind_marc_fixtures(name, good, errors):
+    path = shared_path(*MARC_DIR, name)
+    fmt = {".mrc": "marc", ".xml": "marcxml", ".json": "marc-json"}[path.suffix]
+    records, problems = read_all(path, fmt)
+    failed = [p for p in problems if p.severity == "error"]
+    assert len(records) == good
+    assert len(failed) == errors
+    for p in failed:
+        text = str(p)
+        assert path.name in text and ("record" in text or "empty" in text), text
+        assert "Traceback" not in text
+
+
+def test_bad_record_costs_only_itself():
+    good = shared_path(*MARC_DIR, "marc_collection.mrc").read_bytes()
+    bad = shared_path(*MARC_DIR, "multibyte_indicators.mrc").read_bytes()
+    records, problems = read_all(io.BytesIO(good + bad + good), "marc")
+    assert [r.title for r in records] == ["The Foo", "The Bar", "The Foo", "The Bar"]
+    (problem,) = [p for p in problems if p.severity == "error"]
+    assert problem.record == 3 and "001 994803053906246" in problem.reason
+
+
+def test_pymarc_messages_become_warnings_naming_the_record(capfd):
+    records, problems = read_all(shared_path(*MARC_DIR, "multibyte_subfields.mrc"), "marc")
+    assert len(records) == 1
+    (warning,) = problems
+    assert warning.severity == "warning" and "001 993629360606251" in warning.reason
+    assert "subfield" in warning.reason
+    assert capfd.readouterr().err == ""
+
+
+def test_testbug2_fullrecord_reaches_the_record():
+    (record,) = read(shared_path("corpus", "vufind", "module", "VuFind", "tests", "fixtures", "misc", "testbug2.json"))
+    assert record.original_title == "Principum Neapolitanorum coniurationis anni MDCCI historia"  # 240
+    assert (record.title, record.subtitle) == ("La congiura dei Principi Napoletani 1701", "(prima e seconda stesura)")
+    assert ("marc:245", "13 $cGiambattista Vico ; a cura di Claudia Pandolfi.") in record.extra
+    assert record.edition == "Fictional edition"  # 250
+    assert (record.place, record.publisher, record.issued.year) == ("Morano", "Centro di Studi Vichiani", 1992)
+    assert record.physical_description == "296 p. : ill" and record.dimensions == "24 cm"  # 300
+    assert (record.series, record.series_number) == ("Opere di Giambattista Vico", "2/1")  # 490
+    assert record.notes == ("Italian and Latin.",)  # 500
+    assert record.references.startswith("Includes bibliographical references")  # 504
+    assert record.abstract == "Sample abstract."  # 520
+    assert record.subjects[0].term.startswith("Naples (Kingdom) -- History")  # 651
+    assert [(c.family, c.role) for c in record.contributors] == [("Vico", "author"), ("Pandolfi", "contributor")]  # 700
+    assert record.language == "it" and ("marc:languages", "la") in record.extra
+    assert record.provenance.source_system == "VuFind" and record.provenance.record_format == "marc"
+    # the Solr fields fill what MARC is silent on: the ISBNs only Solr has
+    assert "9788072815562" in record.ids("isbn") and "8820737493" in record.ids("isbn")
+    assert ("vufind:building", "testbug2.mrc") in record.extra
+
+
+def test_unreadable_fullrecord_keeps_the_solr_fields_with_a_note():
+    doc = '{"id": "x1", "title": "Solr title", "record_format": "marc", "fullrecord": "00099cam garbage"}'
+    (record,) = read(io.StringIO(doc), "vufind")
+    assert record.title == "Solr title"
+    assert "fullrecord is not readable MARC" in record.provenance.repairs[0]
+
+
+def test_fullrecord_marcxml():
+    xml = shared_path(*MARC_DIR, "marcreader.xml").read_text(encoding="utf-8")
+    import json
+    doc = json.dumps({"id": "m1", "title": "Other", "record_format": "marc", "fullrecord": xml, "publishDate": ["1999"]})
+    (record,) = read(io.StringIO(doc), "vufind")
+    assert record.title == "The Foo" and record.subtitle == "Bar!"
+
+
+def test_880_is_the_original_script_form():
+    (record,) = read(shared_path(*MARC_DIR, "lint", "880.xml"), "marcxml")
+    assert record.title == "Test 880"
+    assert record.original_script[0] == ("title", "<Title in CJK script>")
+    assert any(k == "marc:880" and "Missing subfield 6" in v for k, v in record.extra)
+    back = marc_to_record(record_to_marc(record))
+    assert back.original_script[0] == ("title", "<Title in CJK script>")
+
+
+@pytest.mark.parametrize("g, q, expected", [
+    (["Vol. 12, no. 3 (2019), p. 45-67"], None, {"volume": "12", "issue": "3", "pages": "45-67"}),
+    (["12(2019), 3, S. 45-67"], None, {"volume": "12", "issue": "3", "pages": "45-67"}),
+    (["Vol. 5", "no. 2", "p. 10-20"], None, {"volume": "5", "issue": "2", "pages": "10-20"}),
+    ([], "12:3<45", {"volume": "12", "issue": "3", "pages": "45"}),
+    (["Vol. a, b"], None, {"volume": "a, b"}),
+])
+def test_host_item_parts(g, q, expected):
+    assert parse_related_parts(g, q) == expected
+
+
+def test_article_with_host_item_round_trips():
+    article = Record(type="article-journal", title="An article", contributors=(
+        Contributor(family="Singer", given="Sara J.", orcid="0000-0002-1825-0097"),
+        Contributor(family="Li", given="Wei", role="editor")),
+        container=Container(title="Journal of Tests", volume="12", issue="3", page_start="45", page_end="67"),
+        issued=DateValue(PartialDate(2019, 5)), identifiers=(Identifier("doi", "10.1000/xyz"), Identifier("issn", "0028-0836")),
+        language="de")
+    out = write([article], "marcxml")
+    ET.fromstring(out.encode("utf-8"))
+    assert '<datafield tag="773"' in out and "<subfield code=\"x\">0028-0836</subfield>" in out
+    (back,) = read(io.StringIO(out), "marcxml")
+    for name in ("type", "title", "contributors", "container", "issued", "language"):
+        assert getattr(back, name) == getattr(article, name), name
+    assert set(back.identifiers) == set(article.identifiers)
+
+
+def iso2709(leader9: bytes, fields: list[tuple[bytes, bytes]]) -> bytes:
+    """A record in ISO 2709 built by hand (pymarc writes UTF-8 only)."""
+    directory, data = b"", b""
+    for tag, body in fields:
+        body += b"\x1e"
+        directory += tag + b"%04d%05d" % (len(body), len(data))
+        data += body
+    base = 24 + len(directory) + 1
+    length = base + len(data) + 1
+    leader = b"%05dnam %s22%05d   4500" % (length, leader9, base)
+    return leader + directory + b"\x1e" + data + b"\x1d"
+
+
+def test_marc8_record_is_converted():
+    raw = iso2709(b" ", [(b"001", b"marc8-test"), (b"008", b"850101s1985    xx            000 0 fre d"),
+                         (b"245", b"00\x1faCaf\xe2e")])  # MARC-8: combining acute before its letter
+    (record,) = read(io.BytesIO(raw), "marc")
+    assert record.title == "Café"
+
+
+def test_marc8_record_full_of_diacritics_is_not_taken_for_binary():
+    title = b"Caf\xe2e \xe2e\xe2e\xe2e\xe2e " * 5  # more than 1 byte in 100 is not UTF-8
+    raw = iso2709(b" ", [(b"001", b"m8"), (b"008", b"850101s1985    xx            000 0 fre d"),
+                         (b"245", b"00\x1fa" + title)])
+    for fmt in ("marc", None):
+        (record,) = read(io.BytesIO(raw), fmt)
+        assert record.title.startswith("Café éééé")
+
+
+def test_entities_are_refused_and_named():
+    xml = ('<?xml version="1.0"?><!DOCTYPE c [<!ENTITY a "aaaaaaaaaa">]>'
+           '<collection xmlns="http://www.loc.gov/MARC21/slim"><record><leader>00000nam a2200000 c 4500</leader>'
+           '<datafield tag="245" ind1="0" ind2="0"><subfield code="a">&a;</subfield></datafield></record></collection>')
+    records, problems = read_all(io.StringIO(xml), "marcxml")
+    assert records == [] and "entities" in problems[0].reason
+
+
+def test_characters_xml_forbids_are_replaced_and_reported():
+    problems: list[Problem] = []
+    out = write([Record(title="a\x00b\x1ec\x0bd")], "marcxml", on_problem=problems.append)
+    root = ET.fromstring(out.encode("utf-8"))
+    assert root is not None and "a\ufffdb\ufffdc\ufffdd" in out
+    assert any("replaced by U+FFFD" in p.reason for p in problems)
+    binary = write([Record(title="x\x1dy")], "marc", on_problem=problems.append)
+    (back,) = read(io.StringIO(binary), "marc")
+    assert back.title == "x\ufffdy"
+
+
+def test_lxml_reparses_marcxml():
+    lxml = pytest.importorskip("lxml.etree")
+    records, _ = read_all(shared_path(*MARC_DIR, "lint", "camel.mrc"), "marc")
+    out = write(records, "marcxml")
+    doc = lxml.fromstring(out.encode("utf-8"))
+    assert len(doc.findall("{http://www.loc.gov/MARC21/slim}record")) == len(records) == 11
+
+
+def _corpus_marc_files():
+    from support import SHARED
+    base = SHARED / "corpus"
+    if not base.is_dir():
+        return []
+    out = [p for p in sorted((base / "vufind-marc").rglob("*")) if p.suffix in (".mrc", ".xml", ".json")]
+    out += sorted((base / "zotero-translators" / "MARC").glob("*.mrc"))
+    out += sorted((base / "zotero-translators" / "MARCXML").glob("*.xml"))
+    return [p for p in out if "schema" not in p.name]
+
+
+MATTERS = ("type", "title", "subtitle", "contributors", "container", "issued", "publisher", "place",
+           "edition", "series", "series_number", "abstract", "language", "links", "notes",
+           "physical_description", "original_title", "key", "original_script")
+
+
+@pytest.mark.parametrize("path", _corpus_marc_files(), ids=lambda p: p.name)
+@pytest.mark.parametrize("fmt", ["marc", "marcxml", "marc-json"])
+def test_corpus_marc_written_back_gives_the_same_fields(path, fmt):
+    reader = {".mrc": "marc", ".xml": "marcxml", ".json": "marc-json"}[path.suffix]
+    records, _ = read_all(path, reader)
+    if not records:
+        return  # the file holds no readable record (its errors are tested above)
+    written: list[Problem] = []
+    out = write(records, fmt, on_problem=written.append)
+    too_long = {p.record for p in written if p.severity == "error" and "longer than ISO 2709" in p.reason}
+    records = [r for n, r in enumerate(records, start=1) if n not in too_long]
+    assert fmt == "marc" or not too_long
+    if not records:
+        return
+    back, problems = read_all(io.StringIO(out), fmt)
+    assert [p for p in problems if p.severity == "error"] == []
+    assert len(back) == len(records)
+    for before, after in zip(records, back):
+        for name in MATTERS:
+            assert getattr(after, name) == getattr(before, name), (path.name, name)
+        assert set(after.identifiers) == set(before.identifiers)
+        assert set(after.subjects) == set(before.subjects)
+        had_008 = any(k == "marc:008" for k, _ in before.extra)  # the writer makes one if missing
+        separators = str.maketrans("\x1d\x1e\x1f", "\ufffd\ufffd\ufffd")  # replaced on writing
+        assert (sorted(e for e in after.extra if had_008 or e[0] != "marc:008")
+                == sorted((k, v.translate(separators)) for k, v in before.extra))
