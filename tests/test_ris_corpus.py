@@ -78,9 +78,10 @@ def test_round_trip_keeps_every_facet_or_reports_it(corpus: Path, case: tuple[Pa
     it; and a second trip writes the same file (a fixpoint)."""
     path, fmt = case
     records = records_of(path, fmt)
-    if not records:
-        pytest.skip("no records in this file")
     text = write(records, "ris")
+    if not records:  # a file of comments only: nothing is written (and no RIS to read back)
+        assert text == ""
+        return
     back = list(read(io.StringIO(text), "ris"))
     assert len(back) == len(records)
     writer = RISWriter()
@@ -129,8 +130,6 @@ ALL_FILES = corpus_files() if CORPUS.is_dir() else []
 def test_rispy_reads_what_we_write_and_finds_only_spec_tags(corpus: Path, case: tuple[Path, str]) -> None:
     rispy = pytest.importorskip("rispy", reason="rispy not installed (pip install rispy)")
     records = records_of(*case)
-    if not records:
-        pytest.skip("no records in this file")
     entries = rispy.loads(write(records, "ris"))
     assert len(entries) == len(records)
     assert set(rispy.TAG_KEY_MAPPING) - {"UK"} == SPEC_TAGS  # our list is rispy's

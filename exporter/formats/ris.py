@@ -25,7 +25,7 @@ from ..normalize.languages import to_bcp47
 from ..normalize.markup import to_plain
 from ..plugins import Writer
 from ..problems import ProblemHandler, raise_problem
-from .ris_reader import _PUBMED, _split_isxn, parse_ris_date, sp_is_pages
+from .ris_reader import PUBMED_DATABASE, parse_ris_date, sp_is_pages, split_isxn
 from .ris_table import (
     REPEATABLE_TAGS,
     SPEC_TAGS,
@@ -215,7 +215,7 @@ def _write_lone_sp(record: Record, row: Row, out: _Emission) -> list[str]:
 def _write_number_not_isxn(record: Record, row: Row, out: _Emission) -> list[str]:
     """A report number in SN: one that looks like an ISBN or ISSN would read back as one."""
     number = record.number
-    return [number] if number and not _split_isxn(number) else []
+    return [number] if number and not split_isxn(number) else []
 
 
 _CLEAN_ISXN = {"id:isbn": clean_isbn, "id:issn": clean_issn, "id:eissn": clean_issn}
@@ -241,7 +241,7 @@ def _write_doi(record: Record, row: Row, out: _Emission) -> list[str]:
 
 def _pubmed_database(record: Record) -> bool:
     database = record.provenance.database if record.provenance else None
-    return database is None or bool(_PUBMED.search(database))
+    return database is None or bool(PUBMED_DATABASE.search(database))
 
 
 def _write_pmid(record: Record, row: Row, out: _Emission) -> list[str]:
@@ -410,7 +410,7 @@ def _passes_on(row: Row, value: str, out: _Emission) -> bool:
     if codec == "doi":
         return clean_doi(value) is None
     if codec in ("isxn", "number_or_isxn"):
-        return not _split_isxn(value) and (codec == "isxn" or "number" in out.facets)
+        return not split_isxn(value) and (codec == "isxn" or "number" in out.facets)
     if codec == "pmcid":
         return _PMCID_SHAPE.match(value.split()[0] if value.split() else "") is None
     if codec == "pmid":

@@ -94,7 +94,7 @@ WOS_LIST_TAGS = frozenset({"AU", "AF", "CR", "C1", "BE", "CA"})
 #: Web of Science publication types (PT) -> RIS type.
 WOS_TYPES: dict[str, str] = {"J": "JOUR", "B": "BOOK", "S": "BOOK", "P": "PAT", "C": "CPAPER"}
 
-_PUBMED = re.compile(r"pubmed|medline|nlm", re.IGNORECASE)
+PUBMED_DATABASE = re.compile(r"pubmed|medline|nlm", re.IGNORECASE)
 _PAGE_RANGE = re.compile(r"^\s*([^-–\s]+)\s*[-–]+\s*([^-–\s]+)\s*$")
 _URL_STARTS = ("http://", "https://", "ftp://", "www.")
 _TAG_LINE = re.compile(r"^([A-Z][A-Z0-9])  ?-(?: (.*)|\s*)$")
@@ -270,7 +270,7 @@ def _precision(date: PartialDate) -> int:
     return len(date.parts()) + (1 if date.season and not date.month else 0)  # a season: more than a year
 
 
-def _split_isxn(text: str) -> list[Identifier]:
+def split_isxn(text: str) -> list[Identifier]:
     out: list[Identifier] = []
     for token in re.split(r"[\s;,]+", text):
         token = re.sub(r"\(.*?\)", "", token).strip()
@@ -412,7 +412,7 @@ def _read_epub(b: _Builder, row: Row, values: list[str], raw: TaggedRecord) -> l
 def _read_isxn(b: _Builder, row: Row, values: list[str], raw: TaggedRecord) -> list[str]:
     left = []
     for v in values:
-        found = _split_isxn(v)
+        found = split_isxn(v)
         for ident in found:
             b.identifier(ident)
         if not found and not (row.codec == "number_or_isxn" and b.set("number", v.strip())):
@@ -592,7 +592,7 @@ def raw_to_record(raw: TaggedRecord) -> tuple[Record, list[str]]:
     ty = (raw.first("TY") or "GEN").strip().upper()
     rtype = READ_TYPES.get(ty)
     database = raw.peek("DB")
-    b = _Builder(ty, rtype or "document", bool(database and _PUBMED.search(database)), raw.wos)
+    b = _Builder(ty, rtype or "document", bool(database and PUBMED_DATABASE.search(database)), raw.wos)
     if rtype is None:
         b.warnings.append(f"unknown RIS type {ty!r}; read as a document")
         b.keep("TY", ty)
