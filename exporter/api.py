@@ -304,6 +304,7 @@ def write_with(
 ) -> str | None:
     """Like :func:`write`, with a writer already made (and its options already checked)."""
     handler = on_problem or raise_problem
+    records = _unique_keys(records, writer.name, handler)
     if on_problem is not None and getattr(writer, "carries", None) is not None:
         records = _watch_losses(records, writer, on_problem)
     if destination is None:
@@ -363,6 +364,23 @@ def atomic_text(path: str) -> Iterator[TextIO]:
                 os.unlink(tmp)
             except OSError:
                 pass
+
+
+def _unique_keys(records: Iterable[Record], writer_name: str, handler: ProblemHandler) -> Iterator[Record]:
+    """Records whose source ids are unique in this output: a second record with the id of
+    an earlier one is written as ``<id>-2`` (then ``-3``, ...) by every writer, and reported
+    (the rule of :class:`exporter.normalize.keys.KeyAllocator`). The set of ids seen grows
+    with the output; records without an id are left to each writer's own keys."""
+    from .normalize.keys import KeyAllocator
+
+    keys = KeyAllocator()
+    for number, record in enumerate(records, start=1):
+        if record.key is not None:
+            key, renamed = keys.allocate(record)
+            if renamed:
+                handler(Problem(source=writer_name, record=number, severity="warning", reason=renamed))
+                record = dataclasses.replace(record, key=key)
+        yield record
 
 
 def _watch_losses(records: Iterable[Record], writer: Any, handler: ProblemHandler) -> Iterator[Record]:

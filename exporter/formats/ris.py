@@ -462,7 +462,16 @@ class RISWriter(Writer):
         return lost_facets(record)
 
     def write(self, records: Iterable[Record], stream: TextIO, report: ProblemHandler = raise_problem) -> None:
-        for record in records:
+        from ..normalize.keys import KeyAllocator
+        from ..problems import Problem
+
+        keys = KeyAllocator()
+        for number, record in enumerate(records, start=1):
+            if record.key is not None:  # ID: unique in the file, as the key is in BibTeX
+                key, renamed = keys.allocate(record)
+                if renamed:
+                    report(Problem(source=self.name, record=number, severity="warning", reason=renamed))
+                    record = dataclasses.replace(record, key=key)
             chunks = []
             for tag, value in ris_lines(record):
                 value = clean_value(value)
