@@ -104,6 +104,12 @@ class _Peekable(io.TextIOBase):
     def readable(self) -> bool:
         return True
 
+    @property
+    def buffer(self) -> Any:
+        """The bytes under the stream, for readers that decode it again from the start in
+        a fallback encoding (exporter.normalize.text); AttributeError when there are none."""
+        return self._rest.buffer  # type: ignore[attr-defined]
+
     def read(self, size: int | None = -1) -> str:
         if size is None or size < 0:
             return self._buf.read() + self._rest.read()

@@ -36,91 +36,125 @@ N = 5
 
 @dataclass(frozen=True)
 class Chunker:
-    """How a format's file is made of records: the files to take records from, how to cut
-    one into raw record texts, and how to put texts back together into a file."""
+    """How a format's file is made of records: where records come from (corpus files, or
+    ``written`` by our writer of the format from the conformance kit's 66 varied items, for
+    formats whose corpora hold too few records), how to cut a file into raw record texts,
+    and how to put texts back together into a file. Texts are bytes (ISO 2709 is binary)."""
 
     files: tuple[str, ...]
-    split: Callable[[str], list[str]]
-    join: Callable[[list[str]], str]
-    terminator: str  # what ends a record (removed for "missing terminator" damage)
+    split: Callable[[bytes], list[bytes]]
+    join: Callable[[list[bytes]], bytes]
+    terminator: bytes  # what ends a record (removed for "missing terminator" damage)
+    written: bool = False
 
 
-def _split_at(pattern: str) -> Callable[[str], list[str]]:
+def _split_at(pattern: bytes) -> Callable[[bytes], list[bytes]]:
     rx = re.compile(pattern, re.M)
 
-    def split(text: str) -> list[str]:
-        starts = [m.start() for m in rx.finditer(text)]
-        return [text[a:b] for a, b in zip(starts, starts[1:] + [len(text)]) if text[a:b].strip()]
+    def split(data: bytes) -> list[bytes]:
+        starts = [m.start() for m in rx.finditer(data)]
+        return [data[a:b] for a, b in zip(starts, starts[1:] + [len(data)]) if data[a:b].strip()]
     return split
 
 
-def _json_lines(text: str) -> list[str]:
-    from exporter.formats.jsonio import iter_json, JSONItem
-    items = [i.value for i in iter_json(io.StringIO(text), "x", docs_key="response.docs") if isinstance(i, JSONItem)]
-    return [json.dumps(i, ensure_ascii=False) + "\n" for i in items if isinstance(i, dict)]
+def _elements(tag: bytes) -> Callable[[bytes], list[bytes]]:
+    rx = re.compile(rb"<" + tag + rb"[\s>].*?</" + tag + rb">", re.S)
+    return lambda data: [m.group(0) + b"\n" for m in rx.finditer(data)]
 
 
-def _csl_items(text: str) -> list[str]:
-    return [json.dumps(i, ensure_ascii=False, indent=1) for i in json.loads(text)]
+def _json_docs(data: bytes) -> list[bytes]:
+    from exporter.formats.jsonio import JSONItem, iter_json
+    items = [i.value for i in iter_json(io.StringIO(data.decode("utf-8")), "x", docs_key="response.docs")
+             if isinstance(i, JSONItem)]
+    return [json.dumps(i, ensure_ascii=False).encode("utf-8") + b"\n" for i in items if isinstance(i, dict)]
 
 
-def _pubmed_articles(text: str) -> list[str]:
-    return [m.group(0) + "\n" for m in re.finditer(r"<PubmedArticle>.*?</PubmedArticle>", text, re.S)]
+def _csl_items(data: bytes) -> list[bytes]:
+    return [json.dumps(i, ensure_ascii=False, indent=1).encode("utf-8") for i in json.loads(data)]
 
 
-CHUNKERS: dict[str, Chunker] = {
+def _wrap(head: bytes, tail: bytes) -> Callable[[list[bytes]], bytes]:
+    return lambda chunks: head + b"".join(chunks) + tail
+
+
+def _iso2709(data: bytes) -> list[bytes]:
+    return [r + b"\x1d" for r in data.split(b"\x1d") if r.strip()]
+
+
+_MARCXML = _wrap(b'<?xml version="1.0" encoding="UTF-8"?>\n<collection xmlns="http://www.loc.gov/MARC21/slim">\n',
+                 b"</collection>\n")
+_MODS = _wrap(b'<?xml version="1.0" encoding="UTF-8"?>\n<modsCollection xmlns="http://www.loc.gov/mods/v3">\n',
+              b"</modsCollection>\n")
+
+CHUNKERS: dict[str, Chunker | None] = {
     "vufind": Chunker(("vufind/module/VuFindSearch/tests/fixtures/blender/response/solr/search.json",),
-                      _json_lines, "".join, "}"),
+                      _json_docs, b"".join, b"}"),
     "csl-json": Chunker(("../csl-conformance/items.json", "zotero-translators/CSL_JSON"), _csl_items,
-                        lambda items: "[\n" + ",\n".join(items) + "\n]\n", "}"),
+                        lambda items: b"[\n" + b",\n".join(items) + b"\n]\n", b"}"),
     "pubmed-xml": Chunker(("biopython/Tests/Entrez/pubmed1.xml", "zotero-translators/PubMed_XML"),
-                          _pubmed_articles,
-                          lambda arts: '<?xml version="1.0"?>\n<PubmedArticleSet>\n' + "".join(arts) + "</PubmedArticleSet>\n",
-                          "</PubmedArticle>"),
-    "ris": Chunker(("rispy/tests/data", "zotero-translators/RIS"), _split_at(r"^TY  - "), "".join, "ER  - "),
-    "bibtex": Chunker(("bibtexparser", "texlive"), _split_at(r"^@(?!comment|string|preamble)"), "".join, "}"),
-    "biblatex": Chunker(("texlive",), _split_at(r"^@(?!comment|string|preamble)"), "".join, "}"),
+                          _elements(b"PubmedArticle"),
+                          _wrap(b'<?xml version="1.0"?>\n<PubmedArticleSet>\n', b"</PubmedArticleSet>\n"),
+                          b"</PubmedArticle>"),
+    "ris": Chunker(("rispy/tests/data", "zotero-translators/RIS"), _split_at(rb"^TY  - "), b"".join, b"ER  - "),
+    "bibtex": Chunker(("bibtexparser", "texlive"), _split_at(rb"^@(?!comment|string|preamble)"), b"".join, b"}"),
+    "biblatex": Chunker(("texlive",), _split_at(rb"^@(?!comment|string|preamble)"), b"".join, b"}"),
     "medline": Chunker(("biopython/Tests/Medline", "zotero-translators/MEDLINEnbib"),
-                       _split_at(r"^PMID- "), lambda recs: "\n".join(r.rstrip("\n") + "\n" for r in recs), ""),
+                       _split_at(rb"^PMID- "), lambda recs: b"\n".join(r.rstrip(b"\n") + b"\n" for r in recs), b""),
+    "marc": Chunker((), _iso2709, b"".join, b"\x1d", written=True),
+    "marcxml": Chunker((), _elements(b"record"), _MARCXML, b"</record>", written=True),
+    "marc-json": Chunker((), _split_at(rb"^\{"), b"".join, b"}", written=True),
+    "mods": Chunker((), _elements(b"mods"), _MODS, b"</mods>", written=True),
+    "endnote": Chunker((), _split_at(rb"^%0 "), lambda recs: b"\n".join(r.rstrip(b"\n") + b"\n" for r in recs),
+                       b"", written=True),
     # the staff-view page holds one record: damage is tested in tests/test_vufind.py
-    "vufind-text": None,  # type: ignore[dict-item]
+    "vufind-text": None,
 }
 
 
-def _record_texts(name: str) -> list[str]:
-    """Raw texts of records our reader reads alone, from the reader's corpus files."""
-    chunker = CHUNKERS[name]
-    out: list[str] = []
+def _files(chunker: Chunker, name: str) -> list[bytes]:
+    if chunker.written:
+        from exporter import write
+        items = SHARED.parent / "csl-conformance" / "items.json"
+        if not items.is_file():
+            pytest.skip("../shared/csl-conformance is not present")
+        records = list(read(str(items), "csl-json", on_problem=lambda p: None))
+        return [write(records, name, on_problem=lambda p: None).encode("utf-8")]
+    out = []
     for rel in chunker.files:
         base = SHARED / rel
         paths = sorted(p for p in base.rglob("*") if p.is_file()) if base.is_dir() else [base]
         for path in paths:
             if path.suffix in (".md", ".js") or "zotero-expected" in path.name or not path.is_file():
                 continue
-            try:
-                text = path.read_text(encoding="utf-8")
-            except (UnicodeDecodeError, OSError):
-                continue
-            for chunk in chunker.split(text):
-                records, problems = _read(name, chunker.join([chunk]))
-                if len(records) == 1 and not [p for p in problems if p.severity == "error"]:
-                    out.append(chunk)
-            if len(out) >= 40:
-                return out
+            out.append(path.read_bytes())
     return out
 
 
-def _read(name: str, text: str | bytes) -> tuple[list[Record], list]:
+def _record_texts(name: str) -> list[bytes]:
+    """Raw texts of records our reader reads alone, from the reader's corpus files."""
+    chunker = CHUNKERS[name]
+    assert chunker is not None
+    out: list[bytes] = []
+    for data in _files(chunker, name):
+        for chunk in chunker.split(data):
+            records, problems = _read(name, chunker.join([chunk]))
+            if len(records) == 1 and records[0].title and not [p for p in problems if p.severity == "error"]:
+                out.append(chunk)
+        if len(out) >= 40:
+            break
+    return out
+
+
+def _read(name: str, data: bytes) -> tuple[list[Record], list]:
     problems: list = []
-    data = text.encode("utf-8") if isinstance(text, str) else text
     records = list(read(io.BytesIO(data), name, on_problem=problems.append))
     return records, problems
 
 
-_TEXTS: dict[str, list[str]] = {}
+_TEXTS: dict[str, list[bytes]] = {}
 
 
-def texts(name: str) -> list[str]:
+def texts(name: str) -> list[bytes]:
     if not SHARED.is_dir():
         pytest.skip("../shared/corpus is not present")
     if name not in _TEXTS:
@@ -130,14 +164,16 @@ def texts(name: str) -> list[str]:
     return _TEXTS[name]
 
 
-def damage(chunk: str, kind: str, where: float, terminator: str, title: str | None = None) -> bytes:
+def damage(data: bytes, kind: str, where: float, terminator: bytes, title: str | None = None) -> bytes:
     """The raw record with one kind of damage, at a relative position inside it (bytes that
     are not UTF-8 go inside the title, which every reader keeps, so they must be seen)."""
-    data = chunk.encode("utf-8")
     body = len(data.rstrip())
     at = max(1, min(body - 1, int(body * where)))
-    if kind == "invalid bytes" and title and title.encode("utf-8") in data:
-        at = data.index(title.encode("utf-8")) + len(title.encode("utf-8")) // 2
+    if kind == "invalid bytes" and title:
+        for form in (title.encode("utf-8"), title.split(":")[0].strip().encode("utf-8")):
+            if form and form in data:
+                at = data.index(form) + len(form) // 2
+                break
     while at < len(data) and (data[at] & 0xC0) == 0x80:  # not inside a UTF-8 character
         at += 1
     if kind == "truncated":
@@ -149,7 +185,7 @@ def damage(chunk: str, kind: str, where: float, terminator: str, title: str | No
     if kind == "invalid bytes":
         return data[:at] + b"\xff\xfe" + data[at:]
     if kind == "missing terminator":
-        cut = data.rfind(terminator.encode()) if terminator else -1
+        cut = data.rfind(terminator) if terminator else -1
         return (data[:cut] + data[cut + len(terminator):]) if cut > 0 else data[:at]
     if kind == "NUL":
         return data[:at] + b"\x00" + data[at:]
@@ -176,8 +212,9 @@ def test_a_damaged_record_costs_exactly_itself(name, data):
     k = data.draw(st.integers(0, N - 1), label="damaged record")
     kind = data.draw(st.sampled_from(["truncated", "junk line", "invalid bytes", "missing terminator", "NUL"]), label="kind")
     where = data.draw(st.floats(0.05, 0.95), label="where")
-    joined = chunker.join(["\x00DAMAGE\x00" if i == k else c for i, c in enumerate(chunks)]).encode("utf-8")
-    before, after = joined.split(b"\x00DAMAGE\x00")
+    marker = b"\x00DAMAGE\x00"
+    joined = chunker.join([marker if i == k else c for i, c in enumerate(chunks)])
+    before, after = joined.split(marker)
     title = _read(name, chunker.join([chunks[k]]))[0][0].title
     damaged = damage(chunks[k], kind, where, chunker.terminator, title)
     file_bytes = before + damaged + after
