@@ -43,7 +43,7 @@ FIXED_FACETS = frozenset(
      *(f"container:{c}" for c in _CONTAINER_TEXT),
      "container:pages", "date:issued:day", "contributor:orcid", "contributor:affiliation",
      "link", "link:more", "subject", "subject:scheme", "rights:statement", "rights:license",
-     "provenance", "provenance:repairs")
+     "provenance", "provenance:repairs", "original_script")
 )
 ALL = frozenset({"*"})
 
@@ -98,6 +98,8 @@ def facets(record: Record) -> set[str]:
             add("provenance")
         if p.repairs:
             add("provenance:repairs")
+    if record.original_script:
+        add("original_script")
     for key, _ in record.extra:
         add(f"extra:{key}")
     return out
@@ -134,6 +136,7 @@ LABELS = {
     "rights:statement": "rights statement", "rights:license": "licence",
     "provenance": "source record", "provenance:repairs": "repairs made on reading",
     "key": "citation key", "annote": "annotation", "part": "part number",
+    "original_script": "original-script forms (MARC 880)",
 }
 _ID_LABELS = {"doi": "DOI", "pmid": "PMID", "pmcid": "PMCID", "isbn": "ISBN", "issn": "ISSN",
               "eissn": "eISSN", "oclc": "OCLC number", "lccn": "LCCN", "arxiv": "arXiv id",

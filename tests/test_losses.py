@@ -58,3 +58,25 @@ def test_api_reports_losses_only_with_a_handler(tmp_path):
     convert(SEED_SOLR, "ris", on_problem=problems.append)
     assert [(p.severity, p.source, p.record, p.raw) for p in problems] == [("loss", "ris", 1, "pubmed-7919701")]
     assert convert(SEED_SOLR, "ris").startswith("TY  - JOUR")  # no handler: nothing raised
+
+
+def test_every_record_field_is_a_facet():
+    """A field the model gains is a field writers can lose: facets() must see it, or no
+    writer would report it (a new kind of field needs a sample here, and a rule there)."""
+    import dataclasses
+
+    from exporter.model import Container, DateValue, Link, Provenance, Rights, Subject
+    samples = {
+        "str | None": "x", "DateValue | None": DateValue(literal="x"), "tuple[str, ...]": ("x",),
+        "tuple[Contributor, ...]": (Contributor(family="F"),), "Container | None": Container(volume="1"),
+        "tuple[Identifier, ...]": (Identifier("doi", "10.1/x"),), "tuple[Link, ...]": (Link("https://x"),),
+        "tuple[Subject, ...]": (Subject("s"),), "Rights | None": Rights(statement="r"),
+        "Provenance | None": Provenance(source_system="s"), "tuple[tuple[str, str], ...]": (("k", "v"),),
+    }
+    bare = facets(Record(type="book"))
+    for field in dataclasses.fields(Record):
+        if field.name == "type":
+            continue
+        assert field.type in samples, f"Record.{field.name}: add a sample for {field.type}"
+        record = Record(type="book", **{field.name: samples[field.type]})
+        assert facets(record) - bare, f"Record.{field.name} is no facet: writers cannot report losing it"

@@ -281,6 +281,8 @@ def _custom(record: Record, item: dict[str, Any]) -> dict[str, Any]:
             custom["provenance"] = prov
     if not record.key:
         custom["generated-id"] = True  # the reader then leaves Record.key empty again
+    if record.original_script:
+        custom["original-script"] = [[facet, text] for facet, text in record.original_script]
     extra = [[k, v] for k, v in record.extra
              if not (k.startswith("csl:") and k[4:] in _SCHEMA_SCALARS and item.get(k[4:]) == v)]
     if extra:
@@ -475,6 +477,7 @@ def from_csl(item: Any) -> Record:
                                        and all(isinstance(c, str) for c in categories)):
         raise ItemError("field 'categories' must be a list of strings")
     extra = [(k, v) for k, v in custom.get("extra", []) if isinstance(k, str)]
+    original_script = tuple((f, t) for f, t in custom.get("original-script", []) if isinstance(f, str))
     known = (SPECIAL_KEYS | TEXT_VARIABLES.keys() | DATE_VARIABLES.keys()
              | CONTAINER_VARIABLES.keys() | set(ID_VARIABLES.values()) | ROLES)
     for key, value in item.items():
@@ -502,6 +505,7 @@ def from_csl(item: Any) -> Record:
         key=None if custom.get("generated-id") else _str(item, "id"),
         provenance=prov,
         extra=tuple(extra),
+        original_script=original_script,
     )
 
 
