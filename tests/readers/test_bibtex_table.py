@@ -315,3 +315,15 @@ def test_a_doi_that_is_no_doi_is_written_where_it_reads_back(fmt):
     once = write([r], fmt)
     assert once.index("issn") < once.index("doi")
     assert write(trip([r], fmt), fmt) == once
+
+
+@pytest.mark.parametrize("record", [
+    Record(type="book", title="T", contributors=(Contributor(family="Ng", given="µ"),)),
+    Record(type="book", title="T", publisher="0\u00a00"),
+    Record(type="book", title="\u00ad"),
+], ids=["math-spelt given name", "no-break space in a list", "soft hyphen alone"])
+@pytest.mark.parametrize("encoding", ["utf-8", "ascii"])
+@pytest.mark.parametrize("fmt", ["bibtex", "biblatex"])
+def test_fixpoints_found_by_fuzzing(record, encoding, fmt):
+    once = write([record], fmt, bibtex_encoding=encoding)
+    assert write(list(read(io.StringIO(once), fmt)), fmt, bibtex_encoding=encoding) == once
