@@ -332,6 +332,36 @@ def rows_for(dialect: str, entry_type: str) -> tuple[FieldRow, ...]:
     return tuple(row for row in FIELDS if row.writes(dialect, entry_type))
 
 
+def _keywords_text(subjects: object) -> str:
+    """One list with "," or ";" between terms: a separator inside a term separates, as every
+    BibTeX reader takes it."""
+    terms = [escape_latex(" ".join(t.split())) for s in subjects for t in _KEYWORD_SEPARATOR.split(s.term)]  # type: ignore[attr-defined]
+    return ", ".join(t for t in terms if t.strip())
+
+
+def _langid_text(tag: object) -> str:
+    text = str(tag)
+    return escape_latex(LANGID_NAMES.get(text) or LANGID_NAMES.get(text.split("-")[0]) or text)
+
+
+#: Codec (``bibtex_table.CODECS``) -> how a slot value is written; "names", "special" and
+#: BibLaTeX's "list" need the writer and are done in ``BibTeXWriter.encode``.
+ENCODERS: dict[str, Callable[[object], str]] = {
+    "title": lambda v: latex_text(str(v), protect_case=True),
+    "container": lambda v: latex_text(str(v)),
+    "text": lambda v: latex_text(str(v)),
+    "list": lambda v: latex_text(str(v)),
+    "literal": lambda v: escape_latex(str(v)),
+    "language": lambda v: escape_latex(str(v)),
+    "langid": _langid_text,
+    "verbatim": lambda v: escape_url(str(v)),
+    "ids": lambda v: escape_latex(", ".join(v)),  # type: ignore[call-overload]
+    "pages": lambda v: escape_latex(str(v)).replace("-", "--").replace("–", "--"),
+    "date": lambda v: v.iso() or "",  # type: ignore[attr-defined]
+    "keywords": _keywords_text,
+    "notes": lambda v: latex_text(" ".join(v)),  # type: ignore[call-overload]
+}
+
 Emitted = list[tuple[str, str]]
 
 
@@ -395,6 +425,7 @@ class BibTeXWriter(Writer):
         """(field, escaped value) pairs in table order, and the facets they hold."""
         entry_type = self.entry_type(record)
         out: Emitted = []
+        deferred: Emitted = []
         written: set[str] = {"key"}
         for row in rows_for(self.dialect, entry_type):
             if row.facet in written:
@@ -407,6 +438,12 @@ class BibTeXWriter(Writer):
             raw = facet_getter(row.facet)(record)
             if not raw:
                 continue
+            if row.facet == "id:doi" and clean_doi(raw[0]) is None:  # type: ignore[index]
+                # not a DOI: kept after the table's fields, where the reader keeps it too
+                # (as an extra field), so that a second trip writes the same
+                deferred.append(("doi", escape_url(raw[0])))  # type: ignore[index]
+                written.add(row.facet)
+                continue
             value = self.encode(record, row, entry_type, raw)
             if value:
                 out.append((row.field, value))
@@ -415,6 +452,7 @@ class BibTeXWriter(Writer):
                 written.add(row.facet)  # said by the entry type
         if entry_type == next((v for k, v in record.extra if k == ENTRY_TYPE_EXTRA), None):
             written.add(f"extra:{ENTRY_TYPE_EXTRA}")
+        out.extend(deferred)
         out.extend(self._extra_fields(record, {name for name, _ in out}, written))
         return out, written
 
@@ -473,37 +511,13 @@ class BibTeXWriter(Writer):
             value = record.full_title  # BibTeX has no subtitle field
         if row.facet == "genre" and value == implied_genre(entry_type):
             return ""  # @phdthesis says "PhD thesis" already: held, nothing to write
-        if codec == "title":
-            return latex_text(str(value), protect_case=True)
         if codec == "list" and self.biblatex:
             # items joined by "and"; an "and" inside an item is braced ("Simon {and} Schuster")
             items = (_LITERAL_AND.sub("{\\g<0>}", latex_text(item)) for item in str(value).split(LIST_SEPARATOR))
             return " and ".join(item for item in items if item)
-        if codec in ("text", "container", "list"):
-            return latex_text(str(value))
-        if codec == "langid":
-            tag = str(value)
-            return escape_latex(LANGID_NAMES.get(tag) or LANGID_NAMES.get(tag.split("-")[0]) or tag)
-        if codec == "literal" or codec == "language":
-            return escape_latex(str(value))
-        if codec == "verbatim":
-            if row.facet == "id:doi":
-                value = clean_doi(str(value)) or value
-            return escape_url(str(value))
-        if codec == "ids":
-            return escape_latex(", ".join(value))  # type: ignore[arg-type]
-        if codec == "pages":
-            return escape_latex(str(value)).replace("-", "--").replace("–", "--")
-        if codec == "date":
-            return value.iso()  # type: ignore[attr-defined]
-        if codec == "keywords":
-            # one list with "," or ";" between terms: a separator inside a term separates,
-            # as every BibTeX reader takes it
-            terms = [escape_latex(" ".join(t.split())) for s in value for t in _KEYWORD_SEPARATOR.split(s.term)]  # type: ignore[attr-defined]
-            return ", ".join(t for t in terms if t.strip())
-        if codec == "notes":
-            return latex_text(" ".join(value))  # type: ignore[arg-type]
-        raise ValueError(f"unknown codec {codec!r} in row {row.field}")
+        if row.facet == "id:doi":
+            value = clean_doi(str(value)) or value
+        return ENCODERS[codec](value)
 
     def _extra_fields(self, record: Record, written_fields: set[str], written: set[str]) -> Emitted:
         """The entry's own fields no slot holds (``bibtex:`` extras), written back as they

@@ -385,10 +385,13 @@ def _decode(name: str, value: str) -> str:
     return latex_to_unicode(value, protect=name in PROTECTED_FIELDS)
 
 
+_TEX_SPACE = re.compile(r"[ \t\r\n]+")  # not str.split(): a no-break space is text
+
+
 def _decode_list(name: str, value: str) -> str:
     """A BibLaTeX literal list: items split at "and" outside braces ("Routledge {and} Kegan
     Paul" is one item), joined by "; "."""
-    items = (_decode(name, item) for item in split_top_level(" ".join(value.split()), _AND))
+    items = (_decode(name, item) for item in split_top_level(_TEX_SPACE.sub(" ", value), _AND))
     return LIST_SEPARATOR.join(item for item in items if item)
 
 

@@ -8,7 +8,8 @@ brace rules (https://www.tug.org/texinfohtml/bibtex.html, Tame the BeaST §11):
 * accents in every spelling: ``\\"u``, ``\\"{u}``, ``{\\"u}``, ``{\\"{u}}``, ``\\'{\\i}``,
   ``\\c c``, ``\\v{s}``; symbols (``\\ss``, ``\\o``, ``\\ae``, ``\\textendash``, ...);
   ``--`` and ``---`` become en and em dashes, ``~`` a no-break space;
-* math (``$...$``, ``\\(...\\)``) is left exactly as written, dollars included;
+* math (``$...$``, ``\\(...\\)``) is left exactly as written, dollars included, except one
+  symbol alone as the ASCII writer spells it (``$\\alpha$`` is α);
 * a brace group at the outer level of a value that does not start with a command is
   *protected* (BibTeX styles will not change its case). With ``protect=True`` (titles)
   it is kept as CSL's ``<span class="nocase">...</span>``, the rich-text markup of CSL
@@ -187,7 +188,9 @@ class _Decoder:
             return "$"
         chunk = s[self.i:end + 1]
         self.i = end + 1
-        return chunk
+        # one symbol as the ASCII writer spells it ("$\\alpha$", "$\\pm$") is that symbol;
+        # any other math stays as written
+        return MATH_SYMBOLS.get(chunk, chunk)
 
     def _argument(self, depth: int) -> str | None:
         """A command's argument: a brace group or one character (after optional spaces)."""
@@ -298,7 +301,7 @@ _SPELLING_OVERRIDES: dict[str, str] = {
     "≠": r"$\neq$", "≈": r"$\approx$", "∞": r"$\infty$", "→": r"$\rightarrow$",
     "←": r"$\leftarrow$", "∼": r"$\sim$", "′": r"$'$", "−": r"$-$", "µ": r"$\mu$",
     "¹": r"\textsuperscript{1}", "²": r"\textsuperscript{2}", "³": r"\textsuperscript{3}",
-    "\u200b": "", "\ufeff": "", "\u00ad": r"\-",
+    "\u200b": "", "\ufeff": "", "\u00ad": "",  # invisible (the reader drops \\- too)
 }
 _GREEK_COMMANDS = ["alpha", "beta", "gamma", "delta", "epsilon", "zeta", "eta", "theta", "iota", "kappa", "lambda", "mu", "nu", "xi", "omicron", "pi", "rho", "sigma", "tau", "upsilon", "phi", "chi", "psi", "omega"]
 _GREEK_UPPER_COMMANDS = frozenset({"Gamma", "Delta", "Theta", "Lambda", "Xi", "Pi", "Sigma", "Upsilon",
@@ -324,6 +327,9 @@ def _symbol_spellings() -> dict[str, str]:
 
 #: Non-ASCII character -> its ASCII LaTeX spelling.
 SYMBOL_SPELLINGS: dict[str, str] = _symbol_spellings()
+#: The math spellings among them, read back as their character (derived reverse).
+MATH_SYMBOLS: dict[str, str] = {spelling: ch for ch, spelling in SYMBOL_SPELLINGS.items()
+                                if spelling.startswith("$") and spelling.endswith("$")}
 
 _CLUSTER = re.compile(r"([^\u0300-\u036f])([\u0300-\u036f]+)|[^\x00-\x7f]")
 _UNCOMPOSED = re.compile(r"([^\u0300-\u036f])([\u0300-\u036f]+)")

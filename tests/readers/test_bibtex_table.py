@@ -10,11 +10,13 @@ import pytest
 
 from exporter import read, write
 from exporter.api import make_writer
+from exporter.formats.bibtex import ENCODERS
 from exporter.formats.bibtex_table import (
     BIBLATEX,
     BIBLATEX_TYPES,
     BIBTEX,
     CLASSIC_TYPES,
+    CODECS,
     ENTRY_TYPE_EXTRA,
     ENTRY_TYPES,
     FIELDS,
@@ -44,6 +46,7 @@ def test_every_row_names_a_known_facet_and_codec():
         family = row.facet.split(":")[0]
         assert row.facet in FIXED_FACETS or family in ("contributor", "id"), row
         assert row.direction in ("both", "read", "write"), row
+        assert row.codec in CODECS and (row.codec in ENCODERS or row.codec in ("names", "special")), row
 
 
 def test_no_field_is_written_twice_by_one_dialect():
@@ -302,3 +305,25 @@ def test_biblatex_lists_keep_their_items_and_a_braced_and():
     (c,) = read(io.StringIO("@book{c, title = {T}, publisher = {Simon and Schuster}}"), "bibtex")
     assert c.publisher == "Simon and Schuster"
     assert "Simon {and} Schuster" in write([c], "biblatex") and "Simon and Schuster" in write([c], "bibtex")
+
+
+@pytest.mark.parametrize("fmt", ["bibtex", "biblatex"])
+def test_a_doi_that_is_no_doi_is_written_where_it_reads_back(fmt):
+    """Found by hypothesis: an invalid DOI is read back as an extra field, so it is written
+    after the table's fields, and a second trip writes the same."""
+    r = Record(type="article-journal", title="T", identifiers=(Identifier("doi", "10.0000/."), Identifier("issn", "0028-0836")))
+    once = write([r], fmt)
+    assert once.index("issn") < once.index("doi")
+    assert write(trip([r], fmt), fmt) == once
+
+
+@pytest.mark.parametrize("record", [
+    Record(type="book", title="T", contributors=(Contributor(family="Ng", given="µ"),)),
+    Record(type="book", title="T", publisher="0\u00a00"),
+    Record(type="book", title="\u00ad"),
+], ids=["math-spelt given name", "no-break space in a list", "soft hyphen alone"])
+@pytest.mark.parametrize("encoding", ["utf-8", "ascii"])
+@pytest.mark.parametrize("fmt", ["bibtex", "biblatex"])
+def test_fixpoints_found_by_fuzzing(record, encoding, fmt):
+    once = write([record], fmt, bibtex_encoding=encoding)
+    assert write(list(read(io.StringIO(once), fmt)), fmt, bibtex_encoding=encoding) == once
