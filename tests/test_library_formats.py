@@ -229,3 +229,11 @@ def test_mods_validates_against_the_mods_38_schema():
     for records in (list(read(SEED_SOLR)), [ARTICLE]):
         doc = lxml.fromstring(write(records, "mods").encode("utf-8"))
         assert schema.validate(doc), schema.error_log
+
+
+def test_coins_reports_what_the_type_s_format_cannot_hold():
+    from exporter.api import make_writer
+    writer = make_writer("coins")
+    assert "place" in writer.lost(Record(type="article-journal", title="t", place="Here"))
+    assert "place" not in writer.lost(Record(type="book", title="t", place="Here"))
+    assert "abstract" in writer.lost(ARTICLE) and "abstract" not in writer.lost(Record(type="dataset", title="t", abstract="a"))
