@@ -44,6 +44,7 @@ _BUILTIN_READERS = {
     "marc-json": "exporter.formats.marc:MARCJSONReader",
     "mods": "exporter.formats.mods:MODSReader",
     "endnote": "exporter.formats.endnote:EndNoteReader",
+    "endnote-xml": "exporter.formats.endnote:EndNoteXMLReader",
 }
 
 _BUILTIN_WRITERS = {

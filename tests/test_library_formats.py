@@ -229,3 +229,46 @@ def test_mods_validates_against_the_mods_38_schema():
     for records in (list(read(SEED_SOLR)), [ARTICLE]):
         doc = lxml.fromstring(write(records, "mods").encode("utf-8"))
         assert schema.validate(doc), schema.error_log
+
+
+def test_coins_reports_what_the_type_s_format_cannot_hold():
+    from exporter.api import make_writer
+    writer = make_writer("coins")
+    assert "place" in writer.lost(Record(type="article-journal", title="t", place="Here"))
+    assert "place" not in writer.lost(Record(type="book", title="t", place="Here"))
+    assert "abstract" in writer.lost(ARTICLE) and "abstract" not in writer.lost(Record(type="dataset", title="t", abstract="a"))
+
+
+ENDNOTE_XML = """<?xml version="1.0" encoding="UTF-8"?>
+<xml><records>
+<record><database name="My.enl">My.enl</database><source-app name="EndNote" version="20.0">EndNote</source-app>
+<rec-number>7</rec-number><ref-type name="Journal Article">17</ref-type>
+<contributors><authors><author><style face="normal" font="default" size="100%">Singer, Sara J.</style></author>
+<author>World Health Organization</author></authors></contributors>
+<titles><title><style face="normal">Tea &amp; <style face="italic">sympathy</style></style></title>
+<secondary-title>Journal of Tests</secondary-title></titles>
+<periodical><full-title>Journal of Tests</full-title></periodical>
+<pages>45-67</pages><volume>12</volume><number>3</number>
+<keywords><keyword>tea</keyword><keyword>tea</keyword></keywords>
+<dates><year>2019</year><pub-dates><date>May 2</date></pub-dates></dates>
+<isbn>0028-0836</isbn><electronic-resource-num>https://doi.org/10.1000/XYZ</electronic-resource-num>
+<urls><related-urls><url>https://example.org/a</url></related-urls></urls><language>eng</language>
+</record>
+<record><ref-type name="Book">6</ref-type><dates><year>2001</year></dates></record>
+</records></xml>
+"""
+
+
+def test_endnote_xml_reader():
+    problems: list[Problem] = []
+    records = list(read(io.StringIO(ENDNOTE_XML), "endnote-xml", on_problem=problems.append))
+    (r,) = records
+    assert r.type == "article-journal" and r.title == "Tea & sympathy"
+    assert [(c.family, c.given, c.literal) for c in r.contributors] == [("Singer", "Sara J.", None), (None, None, "World Health Organization")]
+    assert r.container == Container(title="Journal of Tests", volume="12", issue="3", page_start="45", page_end="67")
+    assert r.issued.iso() == "2019-05-02" and r.doi == "10.1000/XYZ"
+    assert r.ids("issn") == ("0028-0836",) and r.url == "https://example.org/a" and r.keywords == ("tea",)
+    assert ("endnote:rec-number", "7") in r.extra
+    assert len(problems) == 1 and problems[0].record == 2 and "without titles/title" in problems[0].reason
+    from exporter.registry import detect_format
+    assert detect_format("export.xml", ENDNOTE_XML[:2000]) == "endnote-xml"

@@ -30,11 +30,20 @@ FORMATS: dict[str, tuple[str, str]] = {
     "chapter": ("book", "bookitem"), "report": ("book", "report"),
     "thesis": ("dissertation", ""), "patent": ("patent", ""),
 }
-CARRIES = frozenset({"title", "subtitle", "contributor:author", "contributor:editor",
-                     "container:title", "container:volume", "container:issue", "container:pages",
-                     "date:issued", "date:issued:day", "publisher", "place", "edition", "series",
-                     "id:doi", "id:isbn", "id:issn", "id:pmid", "id:oclc", "link", "abstract",
-                     "language", "subject", "genre"})
+#: what each metadata format carries (the writer's per-record answer to ``lost``)
+_COMMON = frozenset({"title", "subtitle", "contributor:author", "date:issued", "date:issued:day",
+                     "id:doi", "id:pmid", "id:oclc", "link"})
+FORMAT_CARRIES: dict[str, frozenset[str]] = {
+    "journal": _COMMON | {"container:title", "container:volume", "container:issue", "container:pages",
+                          "id:isbn", "id:issn"},
+    "book": _COMMON | {"container:title", "container:volume", "container:issue", "container:pages",
+                       "publisher", "place", "edition", "series", "id:isbn", "id:issn"},
+    "dissertation": _COMMON | {"publisher", "place", "edition", "series", "genre", "id:isbn", "id:issn",
+                               "container:volume", "container:issue", "container:pages"},
+    "patent": _COMMON | {"id:isbn", "id:issn", "container:volume", "container:issue", "container:pages"},
+    "dc": _COMMON | {"publisher", "language", "abstract", "subject"},
+}
+CARRIES = frozenset().union(*FORMAT_CARRIES.values())
 
 
 def _q(value: str) -> str:
@@ -115,6 +124,12 @@ class COinSWriter(Writer):
     extensions = (".coins.html",)
     media_type = "text/html"
     carries: ClassVar[frozenset[str]] = CARRIES
+
+    def lost(self, record: Record) -> list[str]:
+        """Per record: the ContextObject format of the record's type decides what it holds."""
+        from ..losses import lost
+
+        return lost(record, FORMAT_CARRIES[FORMATS.get(record.type, ("dc", ""))[0]])
 
     def write(self, records: Iterable[Record], stream: TextIO, report: ProblemHandler = raise_problem) -> None:
         for record in records:

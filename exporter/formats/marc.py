@@ -575,9 +575,19 @@ def read_subject(b: Builder, f: Field) -> None:
     else:
         parts = [clean(s.value, b.isbd) for s in f.subfields if s.code in "abcdtvxyz" and s.value.strip()]
         terms = [" -- ".join(p for p in parts if p)]
+    terms = [t for t in terms if t]
+    if not terms:
+        b.keep(f)
+        return
     for term in terms:
-        if term and Subject(term, scheme) not in b.subjects:
+        if Subject(term, scheme) not in b.subjects:
             b.subjects.append(Subject(term, scheme))
+    # authority ids ($0 GND, FAST, LCSH), sources ($5) and the like: kept under the heading,
+    # written back onto it (and the heading back under its own tag)
+    read = "a" if f.tag == "653" else "abcdtvxyz" + ("2" if ind2 == "7" else "")
+    for sub in f.subfields:
+        if sub.code not in read and sub.value.strip():
+            b.extra.append((f"marc:{f.tag}${sub.code}", f"{terms[0]}: {sub.value.strip()}"))
 
 
 _G_LABELS = (
@@ -836,6 +846,16 @@ class _Extras:
         self.items = [(k, v) for k, v in self.items if not match(k, v)]
         return found
 
+    def pop_subject(self, term: str) -> list[tuple[str, str, str]]:
+        """(tag, code, value) of the subfields kept for the subject heading ``term``."""
+        prefix = f"{term}: "
+
+        def match(k: str, v: str) -> bool:
+            return len(k) == 10 and k[5:8] in SUBJECT_TAGS and k[8] == "$" and v.startswith(prefix)
+        found = [(k[5:8], k[9], v[len(prefix):]) for k, v in self.items if match(k, v)]
+        self.items = [(k, v) for k, v in self.items if not match(k, v)]
+        return found
+
     def names_meeting(self, name: str) -> bool:
         """True when the extras kept for ``name`` came from a meeting name (111/711)."""
         prefix = f"{name}: "
@@ -937,7 +957,10 @@ def record_to_marc(record: Record, report: Callable[[str], None] | None = None) 
             ind2, source = _IND2_OF_THESAURUS[scheme], None  # type: ignore[index]
         else:
             ind2, source = (" ", None) if tag == "653" else ("4", None)
-        o.add(tag, " " + ind2, [("a", s.term), ("2", source)])
+        kept = extras.pop_subject(s.term)
+        if kept and kept[0][0] in SUBJECT_TAGS and tag == "650":
+            tag = kept[0][0]  # a name, title or chronological heading (600, 610, 630, 648, ...)
+        o.add(tag, " " + ind2, [("a", s.term), ("2", source), *((code, v) for _, code, v in kept)])
     if r.container:
         c = r.container
         subs: list[tuple[str, str | None]] = [("t", c.title), ("p", c.short_title)]
