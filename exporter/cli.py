@@ -269,10 +269,11 @@ def _load(args: argparse.Namespace) -> int:
         from .linkeddata.sparql import build_store
 
         folder = args.sparql or args.store + ".oxigraph"
-        with RecordStore(args.store) as store:
+        with RecordStore(args.store, create=True) as store:
             base = store.meta("base_iri") or SERVE_BASE_IRI
             started = time.monotonic()
             count = build_store(store, folder, base)
+            store.set_meta("sparql_base_iri", base)  # serve warns when it gives other IRIs
         print(f"exporter: SPARQL store {folder}: {count:,} triples in {time.monotonic() - started:.1f} s", file=sys.stderr)
     return 1 if problems.errors else 0
 
