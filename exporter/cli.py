@@ -23,6 +23,9 @@ from .losses import label
 from .problems import ExporterError, OutputError, Problem
 from .registry import reader_class, reader_names, writer_class, writer_names
 
+#: record IRIs of a store loaded without --base-iri: where `serve` puts them by default
+SERVE_BASE_IRI = "http://127.0.0.1:8080/record/"
+
 #: CLI flags that map to writer options (flag dest -> option name).
 WRITER_OPTIONS = ("style", "locale", "markup", "base_iri", "mode", "clusters", "bibtex_encoding")
 
@@ -240,6 +243,11 @@ def _dump(args: argparse.Namespace) -> int:
 
     if bool(args.inputs) == bool(args.store):
         raise ExporterError("dump needs INPUT files or --store FILE (one of the two)")
+    if args.store and not args.base_iri:
+        from .store import RecordStore
+
+        with RecordStore(args.store) as store:  # the IRIs serve gives the records
+            args.base_iri = store.meta("base_iri") or SERVE_BASE_IRI
     result = run_dump(
         args.inputs, args.out, store=args.store, from_format=args.from_format, formats=args.formats or ["nt"],
         base_iri=args.base_iri or DEFAULT_BASE_IRI, shard_records=args.shard_records, workers=args.workers,
@@ -284,10 +292,11 @@ def _load(args: argparse.Namespace) -> int:
         from .linkeddata.sparql import build_store
 
         folder = args.sparql or args.store + ".oxigraph"
-        with RecordStore(args.store) as store:
-            base = store.meta("base_iri") or "http://127.0.0.1:8080/record/"
+        with RecordStore(args.store, create=True) as store:
+            base = store.meta("base_iri") or SERVE_BASE_IRI
             started = time.monotonic()
             count = build_store(store, folder, base)
+            store.set_meta("sparql_base_iri", base)  # serve warns when it gives other IRIs
         print(f"exporter: SPARQL store {folder}: {count:,} triples in {time.monotonic() - started:.1f} s", file=sys.stderr)
     return 1 if problems.errors else 0
 

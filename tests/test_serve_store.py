@@ -258,3 +258,25 @@ def test_cli_load_without_inputs_rebuilds_only_the_sparql_store(tmp_path: Path, 
 
     graph = pyoxigraph.Store.read_only(str(db) + ".oxigraph")
     assert bool(graph.query("ASK { <https://example.org/r/pubmed-7919701> ?p ?o }"))
+
+
+@pytest.mark.parametrize(("load_base", "expected"), [
+    (None, "http://127.0.0.1:8080/record/"),  # where serve puts the records by default
+    ("https://catalog.example.edu/record/", "https://catalog.example.edu/record/"),
+])
+def test_dump_from_a_store_uses_the_stores_base_iri(tmp_path: Path, load_base: str | None, expected: str) -> None:
+    db = tmp_path / "s.db"
+    assert main(["load", str(SEED_SOLR), "--store", str(db), *(["--base-iri", load_base] if load_base else [])]) == 0
+    assert main(["dump", "--store", str(db), "--out", str(tmp_path / "d"), "--quiet"]) == 0
+    text = gzip.decompress((tmp_path / "d" / "part-00000.nt.gz").read_bytes()).decode("utf-8")
+    assert f"<{expected}pubmed-7919701>" in text
+
+
+def test_serve_warns_when_sparql_iris_differ(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    from exporter.serve import sparql_base_warning
+
+    db = tmp_path / "s.db"
+    assert main(["load", str(SEED_SOLR), "--store", str(db), "--base-iri", "https://a.example/r/", "--sparql"]) == 0
+    assert sparql_base_warning(str(db), "https://a.example/r/") is None
+    warning = sparql_base_warning(str(db), "http://127.0.0.1:9999/record/")
+    assert warning is not None and "<https://a.example/r/{id}>" in warning

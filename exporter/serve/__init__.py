@@ -16,9 +16,22 @@ from typing import Any
 
 from ..problems import ExporterError
 
-__all__ = ["serve"]
+__all__ = ["serve", "sparql_base_warning"]
 
 WILDCARDS = ("0.0.0.0", "::", "")
+
+
+def sparql_base_warning(store: str, base_iri: str | None) -> str | None:
+    """Why /sparql would name the records by other IRIs than the server does, or None."""
+    from ..store import RecordStore
+
+    with RecordStore(store) as opened:
+        built_for = opened.meta("sparql_base_iri")
+    if built_for is None or built_for == base_iri:
+        return None
+    return (f"the SPARQL store has the records as <{built_for}{{id}}>, this server as "
+            f"<{base_iri or '/record/'}{{id}}>; give both the same base IRI "
+            f"(exporter load --store {store} --base-iri IRI --sparql)")
 
 
 def serve(*, store: str, host: str = "127.0.0.1", port: int = 8080, workers: int = 1,
@@ -42,6 +55,9 @@ def serve(*, store: str, host: str = "127.0.0.1", port: int = 8080, workers: int
                 options["base_iri"] = f"http://{shown}:{port}/record/"
             # on a wildcard address, record IRIs follow the address each request came to
     config = ServeConfig(store=os.path.abspath(store), **{k: v for k, v in options.items() if v is not None})
+    warning = sparql_base_warning(store, config.base_iri) if config.sparql else None
+    if warning:
+        print(f"exporter: warning: {warning}", file=sys.stderr)
     create_app(config).state.site.close()  # fail here, with a message, if the store or SPARQL store is bad
     os.environ[CONFIG_VARIABLE] = json.dumps(asdict(config))
     if host not in ("127.0.0.1", "localhost", "::1"):

@@ -101,6 +101,27 @@ def rss_mb(pid: int) -> float:
     return total / 1024
 
 
+def cpu_seconds(pid: int) -> float:
+    """User and system CPU time of a process and its children (the workers), in seconds: the
+    cost per request, which other load on the machine does not change as it changes req/s."""
+    ticks = os.sysconf("SC_CLK_TCK")
+    pids = [pid]
+    try:
+        children = subprocess.run(["ps", "-o", "pid=", "--ppid", str(pid)], capture_output=True, text=True,
+                                  check=False).stdout
+        pids += [int(p) for p in children.split()]
+    except OSError:
+        pass
+    total = 0
+    for p in pids:
+        try:
+            fields = Path(f"/proc/{p}/stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        total += int(fields[11]) + int(fields[12])  # utime, stime
+    return total / ticks
+
+
 def run_wrk(url: str, records: int, suffix: str, accept: str | None, seconds: int, connections: int) -> dict:
     headers = f'local headers = {{["Accept"] = "{accept}"}}' if accept else "local headers = {}"
     with tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False) as f:
@@ -202,16 +223,23 @@ def main() -> int:
         for _, suffix, accept in kinds:
             _fetch(port, f"/record/pubmed-1{suffix}", accept)
         start_rss = rss_mb(server.pid)
-        print(f"{'kind':<32}{'conns':>6}{'req/s':>10}{'p99 ms':>10}{'errors':>8}{'requests':>10}{'RSS MB':>9}")
+        print(f"{'kind':<32}{'conns':>6}{'req/s':>10}{'p99 ms':>10}{'errors':>8}{'requests':>10}{'RSS MB':>9}"
+              f"{'CPU ms/req':>12}{'req/CPU-s':>11}")
         for label, suffix, accept in kinds:
             connections = args.slow_connections if label.startswith(("apa", "html")) else args.connections
+            cpu_before = cpu_seconds(server.pid)
             if client == "wrk":
                 result = run_wrk(url, args.records, suffix, accept, args.seconds, connections)
             else:
                 result = asyncio.run(run_asyncio(port, args.records, suffix, accept, args.seconds, connections))
+            cpu = cpu_seconds(server.pid) - cpu_before
+            per_request = cpu / result["requests"] * 1000 if result["requests"] else float("nan")
             print(f"{label:<32}{connections:>6}{result['rate']:>10,.0f}{result['p99']:>10.1f}{result['errors']:>8}"
-                  f"{result['requests']:>10,}{rss_mb(server.pid):>9.0f}", flush=True)
+                  f"{result['requests']:>10,}{rss_mb(server.pid):>9.0f}{per_request:>12.2f}"
+                  f"{1000 / per_request:>11,.0f}", flush=True)
         print(f"server memory (all processes): {start_rss:.0f} MB after warm-up, {rss_mb(server.pid):.0f} MB at the end")
+        print(f"load average at the end: {' '.join(f'{x:.1f}' for x in os.getloadavg())} "
+              f"on {os.cpu_count()} CPUs (req/CPU-s x workers = the rate with that many free cores)")
     finally:
         server.terminate()
         try:
