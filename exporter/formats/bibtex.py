@@ -201,12 +201,17 @@ def escape_url(url: str) -> str:
 _FIELD_NAME = re.compile(r"[^a-z0-9_+-]+")
 _KEYWORD_SEPARATOR = re.compile(r"\s*[,;]\s*")
 _NOT_IN_KEYS = re.compile(r'[{}\\%#"\x00-\x1f]')
-_KEY_FORBIDDEN = re.compile(r'[\s,{}()"#%\'=\\~]+')
+
+
+_KEY_OTHER = re.compile(r"[^\w:.+/-]")
 
 
 def bibtex_key(key: str) -> str:
-    """Characters that end a key or break BibTeX's scanner are replaced by "_"."""
-    return _KEY_FORBIDDEN.sub("_", _CONTROL.sub("", key)).strip("_") or "item"
+    """A key every reader takes (BibTeX, biber, pandoc, citation-js): letters, digits and
+    ``_ : . + / -``; anything else is replaced by "_", and the key starts with a letter,
+    digit or "_" ("<angle>brackets&ampersands" is "angle_brackets_ampersands")."""
+    cleaned = _KEY_OTHER.sub("_", _CONTROL.sub("", key)).strip("_")
+    return cleaned.lstrip(":.+/-") or "item"
 
 
 # -- names ----------------------------------------------------------------------------------
