@@ -161,25 +161,59 @@ def read(
             if format is None:
                 format = detect_format(path, head)
             reader = reader_class(format)()
+            watch = _DamageWatch(stream, "\x00" in head)
             number = 0
-            for item in _decoding(reader.read(stream, name), reader.legacy_encodings):
+            for item in _decoding(reader.read(watch, name), reader.legacy_encodings):
                 if isinstance(item, Problem):
                     number = item.record or number
                     handler(item)
                     continue
                 number += 1
-                if _UNDECODABLE[0] != undecodable:  # the input has bytes that are not UTF-8
-                    byte = _undecodable_byte(item)
-                    if byte is not None:
-                        handler(Problem(source=name, record=number, raw=item.key, reason=(
-                            f"not UTF-8: byte 0x{byte:02x} cannot be decoded; the record is skipped")))
-                        continue
+                # bytes that are not UTF-8, or a NUL: looked for only once the input has shown one
+                damaged = watch.nul or _UNDECODABLE[0] != undecodable
+                byte = _undecodable_byte(item) if damaged else None
+                if byte is not None:
+                    what = "a NUL character (byte 0x00)" if byte == 0 else f"byte 0x{byte:02x}, which is not UTF-8,"
+                    handler(Problem(source=name, record=number, raw=item.key,
+                                    reason=f"{what} inside it; the record is skipped"))
+                    continue
                 for reason in value_problems(item):
                     handler(Problem(source=name, record=number, raw=item.key, severity="warning",
                                     reason=reason))
                 yield item
         except UnicodeDecodeError as exc:
             handler(Problem(source=name, reason=f"not UTF-8 text (byte 0x{exc.object[exc.start]:02x} at offset {exc.start}); is it binary or in another encoding?"))
+
+
+class _DamageWatch(io.TextIOBase):
+    """The reader's stream, passed through, noting whether any text read holds a NUL (text
+    never does; a record that holds one is rejected)."""
+
+    def __init__(self, stream: TextIO, nul: bool = False) -> None:
+        self._stream = stream
+        self.nul = nul
+        self.name = getattr(stream, "name", "<stream>")
+
+    def readable(self) -> bool:
+        return True
+
+    def _seen(self, text: str) -> str:
+        if not self.nul and "\x00" in text:
+            self.nul = True
+        return text
+
+    def read(self, size: int | None = -1) -> str:
+        return self._seen(self._stream.read(size))
+
+    def readline(self, size: int | None = -1) -> str:  # type: ignore[override]
+        return self._seen(self._stream.readline(size if size is not None else -1))
+
+    def __iter__(self) -> Iterator[str]:  # type: ignore[override]
+        for line in self._stream:
+            yield self._seen(line)
+
+    def __getattr__(self, name: str) -> Any:  # buffer, encoding, ... of the stream under it
+        return getattr(self._stream, name)
 
 
 def _decoding(items: Iterator[Any], legacy: bool) -> Iterator[Any]:
@@ -250,14 +284,14 @@ def value_problems(record: Record) -> list[str]:
 
 
 def _binary_start(head: str) -> str | None:
-    """Why the input is not text at all (a NUL among its first 64 characters, or more than
+    """Why the input is not text at all (NULs among its first 64 characters, or more than
     1 character in 10 undecodable or a control character), or None; text in another
     encoding, or a few bad bytes further in, is for the readers (a fallback decoding, or the
     record that holds them)."""
     if not head:
         return None
     odd = len(_ODD.findall(head))
-    if "\x00" not in head[:64] and odd * 10 <= len(head):
+    if head[:64].count("\x00") < 2 and odd * 10 <= len(head):
         return None
     first = next((i for i, ch in enumerate(head) if ch == "\x00" or "\udc80" <= ch <= "\udcff"), 0)
     ch = head[first]
@@ -266,13 +300,17 @@ def _binary_start(head: str) -> str | None:
     return f"not UTF-8 text (byte 0x{byte:02x} at offset {offset}); is it binary or in another encoding?"
 
 
+_DAMAGE_CHARS = re.compile("[\x00\udc80-\udcff]")
+
+
 def _undecodable_byte(value: Any) -> int | None:
-    """The first byte kept as a lone surrogate anywhere in a record, or None."""
+    """The first byte kept as a lone surrogate, or a NUL, anywhere in a record, or None:
+    text has neither, so either is damage that costs the record."""
     if isinstance(value, str):
-        for ch in value:
-            if "\udc80" <= ch <= "\udcff":
-                return ord(ch) - 0xDC00
-        return None
+        m = _DAMAGE_CHARS.search(value)
+        if m is None:
+            return None
+        return 0 if m.group() == "\x00" else ord(m.group()) - 0xDC00
     if isinstance(value, tuple):
         values: Iterable[Any] = value
     elif dataclasses.is_dataclass(value):

@@ -659,7 +659,9 @@ class BibTeXReader(Reader):
             yield problem
             if problem.severity == "error":
                 return
-        if looks_binary(text):
+        if looks_binary(text[:64]):
+            # binary data (exporter.api says so for files; this is for text handed over
+            # directly); a NUL further in costs only the entry it is in (below)
             yield Problem(source=source, line=1, reason="input is binary data, not BibTeX")
             return
         try:
@@ -686,6 +688,11 @@ class BibTeXReader(Reader):
                 entries.append(_failed(block, source, number))
             elif isinstance(block, Entry):
                 number += 1
+                if "\x00" in (block.raw or ""):
+                    line = block.start_line + 1 + (block.raw or "").count("\n", 0, (block.raw or "").index("\x00"))
+                    entries.append(Problem(source=source, record=number, line=line,
+                                           reason=f"entry {block.key!r}: a NUL character inside it; skipped"))
+                    continue
                 try:
                     fields = {}
                     for f in block.fields:

@@ -1130,13 +1130,35 @@ def iter_iso2709(stream: TextIO) -> Iterator[tuple[int, int, bytes]]:
             stripped = raw.lstrip(b" \r\n\t\x00")
             start = offset + len(raw) - len(stripped)
             offset += len(raw)
-            number += 1
-            yield number, start, stripped
+            for part_offset, part in _resynchronised(stripped):
+                number += 1
+                yield number, start + part_offset, part
         if not chunk:
             rest = buffer.strip(b" \r\n\t\x00")
             if rest:
                 yield number + 1, offset, rest
             return
+
+
+_LEADER = re.compile(rb"\d{5}[acdnp][a-z ]{3}[ a]22\d{5}[0-9a-z ]{3}4500")
+
+
+def _resynchronised(raw: bytes) -> Iterator[tuple[int, bytes]]:
+    """A terminated chunk as records: one, or, when its leader's length is not its length
+    and another leader starts inside it (a record cut off before its terminator), the cut-off
+    part and then what follows, so the next record is not swallowed."""
+    at = 0
+    while True:
+        declared = int(raw[at:at + 5]) if raw[at:at + 5].isdigit() else None
+        if declared in (len(raw) - at, 99999):
+            break
+        # junk before a record, or a record cut off: the next leader starts the next record
+        m = _LEADER.search(raw, at + 1)
+        if m is None:
+            break
+        yield at, raw[at:m.start()]
+        at = m.start()
+    yield at, raw[at:]
 
 
 def decode_iso2709(raw: bytes) -> pymarc.Record:

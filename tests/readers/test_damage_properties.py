@@ -135,10 +135,15 @@ def _record_texts(name: str) -> list[bytes]:
     chunker = CHUNKERS[name]
     assert chunker is not None
     out: list[bytes] = []
+    seen: set[object] = set()  # corpus files repeat entries: one of each key and title
     for data in _files(chunker, name):
         for chunk in chunker.split(data):
             records, problems = _read(name, chunker.join([chunk]))
             if len(records) == 1 and records[0].title and not [p for p in problems if p.severity == "error"]:
+                ident = {x for x in (records[0].key, records[0].title) if x}
+                if ident & seen:
+                    continue
+                seen |= ident
                 out.append(chunk)
         if len(out) >= 40:
             break
