@@ -413,11 +413,14 @@ class EndNoteXMLReader(Reader):
     media_type = "application/xml"
 
     def read(self, stream: TextIO, source: str) -> Iterator[Record | Problem]:
-        from .xmlutil import XMLInputError, iter_elements
+        from .xmlutil import Damaged, XMLInputError, iter_elements
 
         number = 0
         try:
             for elem, number in iter_elements(stream, frozenset({"record"})):
+                if isinstance(elem, Damaged):
+                    yield Problem(source=source, record=number, line=elem.line, reason=elem.reason)
+                    continue
                 try:
                     yield endnote_xml_record(elem)
                 except (ValueError, TypeError) as exc:

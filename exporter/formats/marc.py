@@ -49,7 +49,7 @@ from ..normalize.pages import split_pages
 from ..plugins import Reader, Writer
 from ..problems import Problem, ProblemHandler, raise_problem
 from .jsonio import iter_json
-from .xmlutil import BytesView, Escaper, XMLInputError, iter_elements, local_name
+from .xmlutil import BytesView, Damaged, Escaper, XMLInputError, iter_elements, local_name
 
 # -- the type table -------------------------------------------------------------------------
 
@@ -1289,7 +1289,11 @@ class MARCXMLReader(Reader):
         number = 0
         try:
             for elem, _ in iter_elements(stream, MARCXML_RECORD):
-                if not any(local_name(c.tag) in _MARC_PARTS for c in elem):
+                if isinstance(elem, Damaged):
+                    number += 1
+                    yield Problem(source=source, record=number, line=elem.line, reason=elem.reason)
+                    continue
+                if not any(isinstance(c.tag, str) and local_name(c.tag) in _MARC_PARTS for c in elem):
                     continue  # an OAI-PMH <record> around the MARC one (already read)
                 number += 1
                 try:

@@ -24,7 +24,7 @@ from ..normalize.pages import split_pages
 from ..plugins import Reader, Writer
 from ..problems import Problem, ProblemHandler, raise_problem
 from .marc import _RELATOR_OF_ROLE, _ROLE_OF, date_with_year
-from .xmlutil import Escaper, XMLInputError, iter_elements, local_name
+from .xmlutil import Damaged, Escaper, XMLInputError, iter_elements, local_name
 
 MODS_NS = "http://www.loc.gov/mods/v3"
 
@@ -412,6 +412,9 @@ class MODSReader(Reader):
         number = 0
         try:
             for elem, number in iter_elements(stream, frozenset({"mods"})):
+                if isinstance(elem, Damaged):
+                    yield Problem(source=source, record=number, line=elem.line, reason=elem.reason)
+                    continue
                 try:
                     yield mods_to_record(elem)
                 except (ValueError, TypeError) as exc:

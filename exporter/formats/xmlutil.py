@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import functools
 import re
+from dataclasses import dataclass
 from collections.abc import Iterator
 from typing import IO, Any, TextIO
 from xml.etree.ElementTree import Element, ParseError
@@ -79,11 +80,25 @@ class XMLInputError(ValueError):
     """Input that is not well-formed XML, or that declares entities; the message says where."""
 
 
-def iter_elements(stream: TextIO, names: frozenset[str]) -> Iterator[tuple[Element, int]]:
+@dataclass(frozen=True)
+class Damaged:
+    """In place of a record element: the record where the document stops being well-formed
+    (cut off, a tag broken); the reader reports it, and the records after it still come."""
+
+    line: int | None
+    reason: str
+
+
+def iter_elements(stream: TextIO, names: frozenset[str]) -> Iterator[tuple[Any, int]]:
     """Each finished element whose local name is in ``names`` (in any namespace, or none),
-    with its 1-based ordinal; its
-    memory is freed once the caller is done with it, so memory stays flat. Raises
-    XMLInputError for a document that is not well-formed or declares entities."""
+    with its 1-based ordinal; its memory is freed once the caller is done with it, so memory
+    stays flat. Raises XMLInputError for a document that declares entities, or that is not
+    well-formed when its bytes cannot be read again.
+
+    Where a document stops being well-formed and its bytes can be read again (a file, or a
+    seekable stream), the record the damage is in comes as :class:`Damaged`, and the records
+    after it come from lxml's recovering parser (no entities, no network), which reads on
+    past the damage; that recovery holds the whole document in memory."""
     source = BytesView(stream)
     number = 0
     root: Element | None = None
@@ -103,6 +118,59 @@ def iter_elements(stream: TextIO, names: frozenset[str]) -> Iterator[tuple[Eleme
                 root.clear()  # the finished records are dropped: memory stays flat
     except ParseError as exc:
         line, column = getattr(exc, "position", (None, None))
-        raise XMLInputError(f"not well-formed XML at line {line}, column {column}: {exc}") from None
+        reason = f"not well-formed XML at line {line}, column {column}: {exc}"
+        data = _reread(stream)
+        if data is None:
+            raise XMLInputError(reason) from None
+        yield from _recover(data, names, number, line, reason)
     except DefusedXmlException as exc:
         raise XMLInputError(f"refused: the document declares entities or a DTD to fetch ({exc})") from None
+
+
+def _reread(stream: TextIO) -> bytes | None:
+    """All the bytes of a stream whose bytes can be read again from the start, or None."""
+    buffer = getattr(stream, "buffer", None)
+    try:
+        if buffer is None or not buffer.seekable():
+            return None
+        buffer.seek(0)
+        return buffer.read()
+    except (OSError, ValueError, AttributeError):
+        return None
+
+
+def _recover(data: bytes, names: frozenset[str], given: int, error_line: int | None,
+             reason: str) -> Iterator[tuple[Any, int]]:
+    """The records after the first ``given`` ones, from lxml's recovering parse.
+
+    Records come in the order their elements end, as in the first pass, so the first
+    ``given`` are those already given. A record left open, which the parser closed around
+    the records after it, is the damaged one (its start line is where the damage is); when
+    none is, it is the record holding ``error_line``."""
+    from lxml import etree
+
+    parser = etree.XMLParser(recover=True, resolve_entities=False, no_network=True, huge_tree=False)
+    try:
+        root = etree.fromstring(data, parser=parser)
+    except etree.XMLSyntaxError:
+        root = None
+    ended = [] if root is None else [
+        el for _, el in etree.iterwalk(root, events=("end",))
+        if isinstance(el.tag, str) and local_name(el.tag) in names]
+    def holds_records(el: Any) -> bool:
+        return any(isinstance(d.tag, str) and local_name(d.tag) in names for d in el.iterdescendants())
+
+    rest = ended[given:]
+    open_ones = [i for i, el in enumerate(rest) if holds_records(el)]
+    if open_ones:
+        damaged = set(open_ones)
+    else:
+        damaged = {max((i for i, el in enumerate(rest)
+                        if error_line is not None and (el.sourceline or 0) <= error_line), default=0)}
+    number = given
+    if not rest:
+        yield Damaged(error_line, reason), number + 1
+        return
+    for i, el in enumerate(rest):
+        number += 1
+        yield (Damaged(el.sourceline if open_ones else error_line, reason) if i in damaged else el), number
