@@ -141,36 +141,48 @@ def _reread(stream: TextIO) -> bytes | None:
 
 def _recover(data: bytes, names: frozenset[str], given: int, error_line: int | None,
              reason: str) -> Iterator[tuple[Any, int]]:
-    """The records after the first ``given`` ones, from lxml's recovering parse.
+    """The records after the ``given`` ones already read, where the document stops being
+    well-formed: it is cut where each record's start tag is, and each piece is parsed alone
+    (lxml, no entities, no network) inside the document's root start tag, for its
+    namespaces. A piece that does not parse is a damaged record, reported at its start line.
 
-    Records come in the order their elements end, as in the first pass, so the first
-    ``given`` are those already given. A record left open, which the parser closed around
-    the records after it, is the damaged one (its start line is where the damage is); when
-    none is, it is the record holding ``error_line``."""
+    The records given before are the first ``given`` pieces that parse, in document order:
+    before the damage, and, where a record was left open, the records after it that closed
+    (a streaming parser reads them as children of the open one)."""
     from lxml import etree
 
-    parser = etree.XMLParser(recover=True, resolve_entities=False, no_network=True, huge_tree=False)
-    try:
-        root = etree.fromstring(data, parser=parser)
-    except etree.XMLSyntaxError:
-        root = None
-    ended = [] if root is None else [
-        el for _, el in etree.iterwalk(root, events=("end",))
-        if isinstance(el.tag, str) and local_name(el.tag) in names]
-    def holds_records(el: Any) -> bool:
-        return any(isinstance(d.tag, str) and local_name(d.tag) in names for d in el.iterdescendants())
-
-    rest = ended[given:]
-    open_ones = [i for i, el in enumerate(rest) if holds_records(el)]
-    if open_ones:
-        damaged = set(open_ones)
-    else:
-        damaged = {max((i for i, el in enumerate(rest)
-                        if error_line is not None and (el.sourceline or 0) <= error_line), default=0)}
+    data = data.replace(b"\x00", "\ufffd".encode())  # a NUL: the piece holds U+FFFD instead
+    alternatives = b"|".join(re.escape(n.encode()) for n in sorted(names))
+    starts = list(re.finditer(rb"<((?:[\w.-]+:)?(?:" + alternatives + rb"))(?=[\s>/])", data))
+    root = re.search(rb"<(?![?!])([^\s>/]+)[^>]*>", data)
+    wrap_open, wrap_close = b"", b""
+    if root is not None and (not starts or root.start() < starts[0].start()):
+        wrap_open, wrap_close = root.group(0), b"</" + root.group(1) + b">"
+    parser = etree.XMLParser(resolve_entities=False, no_network=True, huge_tree=False)
+    to_skip = given
     number = given
-    if not rest:
-        yield Damaged(error_line, reason), number + 1
-        return
-    for i, el in enumerate(rest):
+    reported = False
+    for i, m in enumerate(starts):
+        end = starts[i + 1].start() if i + 1 < len(starts) else len(data)
+        piece = data[m.start():end]
+        close = b"</" + m.group(1) + b">"
+        cut = piece.rfind(close)
+        element = None
+        if cut >= 0:
+            try:
+                parsed = etree.fromstring(wrap_open + piece[:cut + len(close)] + wrap_close, parser=parser)
+                element = next((el for el in parsed.iter()
+                                if isinstance(el.tag, str) and local_name(el.tag) in names), None)
+            except etree.XMLSyntaxError:
+                element = None
+        if element is not None and to_skip > 0:
+            to_skip -= 1  # read before the damage was found
+            continue
         number += 1
-        yield (Damaged(el.sourceline if open_ones else error_line, reason) if i in damaged else el), number
+        if element is None:
+            reported = True
+            yield Damaged(data.count(b"\n", 0, m.start()) + 1, reason), number
+        else:
+            yield element, number
+    if not reported:  # the damage is outside every record (text before the root, say)
+        yield Damaged(error_line, reason), number + 1

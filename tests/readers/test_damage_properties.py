@@ -106,9 +106,27 @@ CHUNKERS: dict[str, Chunker | None] = {
     "mods": Chunker((), _elements(b"mods"), _MODS, b"</mods>", written=True),
     "endnote": Chunker((), _split_at(rb"^%0 "), lambda recs: b"\n".join(r.rstrip(b"\n") + b"\n" for r in recs),
                        b"", written=True),
+    "endnote-xml": Chunker((), _elements(b"record"),
+                           _wrap(b'<?xml version="1.0" encoding="UTF-8"?>\n<xml><records>\n', b"</records></xml>\n"),
+                           b"</record>", written=True),
     # the staff-view page holds one record: damage is tested in tests/test_vufind.py
     "vufind-text": None,
 }
+
+
+def _endnote_xml(records: list[Record]) -> str:
+    """EndNote XML as EndNote exports it, for the kit's items (we have no writer of it)."""
+    from xml.sax.saxutils import escape
+
+    out = ['<?xml version="1.0" encoding="UTF-8"?>\n<xml><records>\n']
+    for r in records:
+        authors = "".join(f"<author>{escape(c.sort_name())}</author>" for c in r.authors)
+        year = f"<dates><year>{r.issued.year}</year></dates>" if r.issued and r.issued.year else ""
+        out.append(f'<record><ref-type name="Journal Article">17</ref-type>'
+                   f"<contributors><authors>{authors}</authors></contributors>"
+                   f"<titles><title>{escape(r.title or '')}</title></titles>{year}</record>\n")
+    out.append("</records></xml>\n")
+    return "".join(out)
 
 
 def _files(chunker: Chunker, name: str) -> list[bytes]:
@@ -118,6 +136,8 @@ def _files(chunker: Chunker, name: str) -> list[bytes]:
         if not items.is_file():
             pytest.skip("../shared/csl-conformance is not present")
         records = list(read(str(items), "csl-json", on_problem=lambda p: None))
+        if name == "endnote-xml":
+            return [_endnote_xml(records).encode("utf-8")]
         return [write(records, name, on_problem=lambda p: None).encode("utf-8")]
     out = []
     for rel in chunker.files:
