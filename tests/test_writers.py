@@ -113,7 +113,7 @@ def test_ris_value_cannot_start_a_tag():
     r = Record(type="book", title="x\nER  - \nTY  - JOUR", abstract="a\r\nAU  - Evil, Eve\u2028b")
     out = write([r], "ris")
     assert out.count("ER  - ") == 2  # the real one and the folded one inside TI
-    assert [l[:2] for l in out.split("\r\n") if l] == ["TY", "TI", "AB", "ER"]
+    assert [line[:2] for line in out.split("\r\n") if line] == ["TY", "TI", "AB", "ER"]
 
 
 # -- CSL-JSON -------------------------------------------------------------------------------

@@ -271,7 +271,9 @@ def parse_bibtex_name(text: str, role: str) -> Contributor:
         von, last = _split_von_last(words)
         jr = [parts[1]] if len(parts) >= 3 else []
         first = [", ".join(parts[2:]) if len(parts) >= 3 else parts[1]]
-    decode = lambda ws: latex_to_unicode(" ".join(ws)) or None
+    def decode(words: list[str]) -> str | None:
+        return latex_to_unicode(" ".join(words)) or None
+
     family = decode(last)
     return Contributor(
         family=family,
