@@ -488,3 +488,16 @@ def test_a_literal_date_prints_once_where_its_year_would_be():
             'genre': 'Type of Work'}
     assert CitationProcessor('apa').bibliography([item]) == [
         'By, C. (Year). Title [Type of Work]. Distributor.']
+
+
+@pytest.mark.parametrize(('item', 'expected'), [
+    ({'id': 'a', 'title': 'Ignore me', 'type': 'book', 'volume': '42'},
+     'Ignore me (Vol. 42). (n.d.).'),
+    ({'id': 'b', 'page': '456', 'title': 'Book Two', 'type': 'book'},
+     'Book Two (p. 456). (n.d.).'),
+])
+def test_a_variable_the_substitute_used_leaves_its_label_group_empty(item, expected):
+    """APA substitutes the title (with volume or pages) for the missing author; the group
+    that prints the label and the now suppressed variable is suppressed too (captured from
+    citeproc-js 2.4.63; exporter printed "(Vol.)" again)."""
+    assert CitationProcessor('apa').bibliography([item]) == [expected]
