@@ -61,3 +61,17 @@ def nonempty(text) -> bool:
     if type(text) in _PLAIN:
         return text != ''
     return first_char(text) != ''
+
+
+def join(items, delimiter=''):
+    """citeproc.string.join, reading only the seams (normalize_seam above): the stock
+    function builds str() of everything joined so far at each seam."""
+    items = iter(items)
+    try:
+        output = next(items)
+    except StopIteration:
+        return String('')
+    for item in items:
+        output = output + normalize_seam(output, delimiter)
+        output = output + normalize_seam(output, item)
+    return output

@@ -71,9 +71,13 @@ for (const job of jobs.styles) {
         const [params, entries] = engine.makeBibliography();
         const empty = new Set(params.bibliography_errors
           .filter(e => e.error_code === CSL.ERROR_NO_RENDERED_FORM).map(e => String(e.itemID)));
-        const rendered = params.entry_ids.map(e => String(e[0])).filter(id => !empty.has(id));
-        if (rendered.length === entries.length) {
-          rendered.forEach((id, k) => { rec.bibliography[format][id] = entries[k]; });
+        const all = params.entry_ids.map(e => String(e[0]));
+        const rendered = all.filter(id => !empty.has(id));
+        // the ids of the entries: without the items reported as rendering nothing, or all
+        const paired = rendered.length === entries.length ? rendered
+          : (all.length === entries.length ? all : null);
+        if (paired) {
+          paired.forEach((id, k) => { rec.bibliography[format][id] = entries[k]; });
         } else {
           rec.error = `bibliography: ${rendered.length} ids, ${entries.length} entries`;
         }
@@ -124,6 +128,14 @@ def _via_exporter(paths: list[Path], fmt: str | None = None) -> list[dict]:
     return items
 
 
+def _numbers_as_strings(item: dict) -> dict:
+    """Numeric values of the standard and number variables as strings (the CSL-JSON
+    schema allows both; citeproc-js 2.4.63 fails a whole style on some numbers --
+    "num.match is not a function" -- and exporter reads both alike)."""
+    return {key: (str(value) if isinstance(value, (int, float)) and not isinstance(value, bool)
+                  else value) for key, value in item.items()}
+
+
 def collect_items(test_suite_items: int, seed: int) -> dict[str, list[dict]]:
     """source name -> CSL-JSON items (ids unique across all sources)."""
     rng = random.Random(seed)
@@ -150,7 +162,7 @@ def collect_items(test_suite_items: int, seed: int) -> dict[str, list[dict]]:
         for item in items:
             if item['id'] not in seen:
                 seen.add(item['id'])
-                unique.append(item)
+                unique.append(_numbers_as_strings(item))
         sources[name] = unique
     return sources
 

@@ -94,6 +94,7 @@ FINGERPRINTS: dict[str, str] = {
     'citeproc.model.CitationStylesElement.unicode_character': 'c6b5a011822bdaf0',
     'citeproc.model.CitationStylesElement.xpath_search': '258fe4fe11f6d2f3',
     'citeproc.model.Date.is_locale_date': 'b89803a94c56b4ba',
+    'citeproc.model.Date.process': '849c1bbdb25e1ba1',
     'citeproc.model.Date.render_date_range': '603f3ff40a488755',
     'citeproc.model.Date.render_single_date': '218a5f33113bc70c',
     'citeproc.model.Date_Part.process': 'b5efa81be86996df',

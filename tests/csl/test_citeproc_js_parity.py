@@ -476,3 +476,28 @@ def test_subsequent_author_substitute_keeps_the_period(markup, expected):
                .bibliography_entries(MLA_ITEMS))
     assert got == expected
 
+
+
+def test_a_literal_date_prints_once_where_its_year_would_be():
+    """citeproc-js 2.4.63 prints a literal date in place of the year date-part: APA's
+    month-day date next to its year date does not print it again (captured from
+    citeproc-js: "By, C. (Yeard). Title [Type of Work]. Distributor." for the Zotero RIS
+    test case with DA "Year"; here without the year-suffix)."""
+    item = {'id': 'x', 'type': 'motion_picture', 'title': 'Title', 'issued': {'literal': 'Year'},
+            'author': [{'family': 'By', 'given': 'C.'}], 'publisher': 'Distributor',
+            'genre': 'Type of Work'}
+    assert CitationProcessor('apa').bibliography([item]) == [
+        'By, C. (Year). Title [Type of Work]. Distributor.']
+
+
+@pytest.mark.parametrize(('item', 'expected'), [
+    ({'id': 'a', 'title': 'Ignore me', 'type': 'book', 'volume': '42'},
+     'Ignore me (Vol. 42). (n.d.).'),
+    ({'id': 'b', 'page': '456', 'title': 'Book Two', 'type': 'book'},
+     'Book Two (p. 456). (n.d.).'),
+])
+def test_a_variable_the_substitute_used_leaves_its_label_group_empty(item, expected):
+    """APA substitutes the title (with volume or pages) for the missing author; the group
+    that prints the label and the now suppressed variable is suppressed too (captured from
+    citeproc-js 2.4.63; exporter printed "(Vol.)" again)."""
+    assert CitationProcessor('apa').bibliography([item]) == [expected]

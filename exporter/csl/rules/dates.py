@@ -17,7 +17,7 @@ CSL 1.0.2, "Date" (https://docs.citationstyles.org/en/stable/specification.html#
 from __future__ import annotations
 
 from citeproc import model
-from citeproc.source import VariableError
+from citeproc.source import DateRange, LiteralDate, VariableError
 
 from ..context import render_context
 from ..overrides import define, stock
@@ -190,3 +190,50 @@ define(model.Date_Part, 'process', date_part_process)
 define(model.Date_Part, 'render', date_part_render)
 define(model.Date, 'render_single_date', render_single_date)
 define(model.Date, 'render_date_range', render_date_range)
+
+
+# --- literal dates ----------------------------------------------------------------------
+# A date given as a literal ("Spring 2010", "forthcoming") has no parts.  citeproc-js
+# 2.4.63 prints it where the year date-part would be printed, so a date element that
+# shows no year (APA's month-day macro next to its year macro) prints nothing instead of
+# printing the literal a second time ("(Year)", not "(Year, Year)").
+def _shows_year(date_element, show_parts) -> bool:
+    return 'year' in show_parts and any(
+        getattr(part, 'get', None) and part.get('name') == 'year'
+        for part in date_element.iterchildren())
+
+
+def date_process(self, item, variable=None, show_parts=None, context=None, **kwargs):
+    # stock citeproc.model.Date.process, with a literal date printed only with its year part
+    if variable is None:
+        variable = self.get('variable')
+    if show_parts is None:
+        show_parts = ['year', 'month', 'day']
+    if context is None:
+        context = self
+
+    form = self.get('form')
+    date_parts = self.get('date-parts')
+    if not self.is_locale_date() and form is not None:
+        localized_date = self.get_date(form)
+        if date_parts is not None:
+            show_parts = date_parts.split('-')
+        return localized_date.render(item, variable,
+                                     show_parts=show_parts, context=self)
+    date_or_range = item.reference[variable.replace('-', '_')]
+    if not date_or_range:
+        text = None
+    elif isinstance(date_or_range, LiteralDate):
+        text = date_or_range.text if _shows_year(self, show_parts) else None
+    elif isinstance(date_or_range, DateRange):
+        text = self.render_date_range(date_or_range, show_parts, context)
+    else:
+        text = self.render_single_date(date_or_range, show_parts, context)
+    if text is not None:
+        style_context = context if self.is_locale_date() else self
+        return style_context.wrap(text)
+    return None
+
+
+define(model.Date, 'process', date_process)
+

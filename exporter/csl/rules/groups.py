@@ -138,8 +138,8 @@ def names_render(self, item, *args, **kwargs):
 
 
 define(model.Names, 'render', names_render)
-define(model.Date, 'render', _recording(model.Date.render))
-define(model.Number, 'render', _recording(model.Number.render))
+define(model.Date, 'render', _recording(stock(model.Date, 'render')))
+define(model.Number, 'render', _recording(stock(model.Number, 'render')))
 
 
 def group_process(self, item, context=None, **kwargs):

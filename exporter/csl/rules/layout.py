@@ -10,10 +10,10 @@ from __future__ import annotations
 
 from citeproc import model
 from citeproc.source import VariableError
-from citeproc.string import join
 
 from ..markup import LEFT_MARGIN, RIGHT_INLINE
 from ..overrides import define, stock
+from ..seams import join
 
 
 def _render_child(child, item):

@@ -49,13 +49,13 @@ from __future__ import annotations
 import citeproc.string as _string
 from citeproc import model
 from citeproc.source import VariableError
-from citeproc.string import String, join
+from citeproc.string import String
 from lxml import etree
 
 from .. import treememo
 from ..markup import intermediate as _intermediate
 from ..overrides import define, stock
-from ..seams import normalize_seam
+from ..seams import join, normalize_seam
 
 _MISSING = object()
 

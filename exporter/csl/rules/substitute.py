@@ -20,6 +20,7 @@ from citeproc.source import VariableError
 
 from ..context import render_context
 from ..overrides import define, stock
+from .groups import note_variable
 
 
 def _get_repressed(self) -> dict:
@@ -58,6 +59,9 @@ def _suppressing(render):
             names = variables.split()
             kept = [v for v in names if v not in substituted]
             if not kept:
+                # a suppressed variable is an empty one for the enclosing group: its
+                # label alone is not printed ("(Vol.)" after the title used the volume)
+                note_variable(False)
                 return None
             if len(kept) < len(names):  # cs:names with several variables
                 self.set('variable', ' '.join(kept))

@@ -27,9 +27,9 @@ import re
 
 from citeproc import model
 from citeproc.source import VariableError
-from citeproc.string import join
 
 from ..overrides import define, stock
+from ..seams import join
 
 _FALLBACK = {'symbol': 'short', 'verb-short': 'verb', 'short': None, 'verb': None}
 _original_get_term = stock(model.CitationStylesElement, 'get_term')
