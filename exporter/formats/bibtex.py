@@ -203,7 +203,7 @@ _KEYWORD_SEPARATOR = re.compile(r"\s*[,;]\s*")
 _NOT_IN_KEYS = re.compile(r'[{}\\%#"\x00-\x1f]')
 
 
-_KEY_OTHER = re.compile(r"[^\w:.+/-]")
+_KEY_OTHER = re.compile(r"[^\w:.+/-]+")
 
 
 def bibtex_key(key: str) -> str:
