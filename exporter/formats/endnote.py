@@ -413,23 +413,9 @@ class EndNoteXMLReader(Reader):
     media_type = "application/xml"
 
     def read(self, stream: TextIO, source: str) -> Iterator[Record | Problem]:
-        from .xmlutil import Damaged, XMLInputError, iter_elements
+        from .xmlutil import read_xml_records
 
-        number = 0
-        try:
-            for elem, number in iter_elements(stream, frozenset({"record"})):
-                if isinstance(elem, Damaged):
-                    yield Problem(source=source, record=number, line=elem.line, reason=elem.reason)
-                    continue
-                try:
-                    yield endnote_xml_record(elem)
-                except (ValueError, TypeError) as exc:
-                    yield Problem(source=source, record=number, reason=f"EndNote XML record: {exc}")
-        except XMLInputError as exc:
-            yield Problem(source=source, record=number + 1, reason=str(exc))
-            return
-        if number == 0:
-            yield Problem(source=source, reason="no EndNote XML <record> elements")
+        yield from read_xml_records(stream, source, frozenset({"record"}), endnote_xml_record, "EndNote XML")
 
     @classmethod
     def sniff(cls, head: str) -> bool:

@@ -24,7 +24,7 @@ from ..normalize.pages import split_pages
 from ..plugins import Reader, Writer
 from ..problems import Problem, ProblemHandler, raise_problem
 from .marc import _RELATOR_OF_ROLE, _ROLE_OF, date_with_year
-from .xmlutil import Damaged, Escaper, XMLInputError, iter_elements, local_name
+from .xmlutil import Escaper, local_name, read_xml_records
 
 MODS_NS = "http://www.loc.gov/mods/v3"
 
@@ -409,21 +409,7 @@ class MODSReader(Reader):
     media_type = "application/mods+xml"
 
     def read(self, stream: TextIO, source: str) -> Iterator[Record | Problem]:
-        number = 0
-        try:
-            for elem, number in iter_elements(stream, frozenset({"mods"})):
-                if isinstance(elem, Damaged):
-                    yield Problem(source=source, record=number, line=elem.line, reason=elem.reason)
-                    continue
-                try:
-                    yield mods_to_record(elem)
-                except (ValueError, TypeError) as exc:
-                    yield Problem(source=source, record=number, reason=f"MODS record: {exc}")
-        except XMLInputError as exc:
-            yield Problem(source=source, record=number + 1, reason=str(exc))
-            return
-        if number == 0:
-            yield Problem(source=source, reason="no MODS <mods> elements")
+        yield from read_xml_records(stream, source, frozenset({"mods"}), mods_to_record, "MODS")
 
     @classmethod
     def sniff(cls, head: str) -> bool:

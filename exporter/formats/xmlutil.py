@@ -17,7 +17,7 @@ from __future__ import annotations
 import functools
 import re
 from dataclasses import dataclass
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from typing import IO, Any, TextIO
 from xml.etree.ElementTree import Element, ParseError
 
@@ -186,3 +186,27 @@ def _recover(data: bytes, names: frozenset[str], given: int, error_line: int | N
             yield element, number
     if not reported:  # the damage is outside every record (text before the root, say)
         yield Damaged(error_line, reason), number + 1
+
+
+def read_xml_records(stream: TextIO, source: str, names: frozenset[str],
+                     to_record: Callable[[Any], Any], label: str) -> Iterator[Any]:
+    """The Records (or Problems) of an XML document of records: each record element through
+    ``to_record``; a damaged record, a record ``to_record`` rejects (ValueError, TypeError)
+    and a document that cannot be read each give one Problem naming the record."""
+    from ..problems import Problem
+
+    number = 0
+    try:
+        for elem, number in iter_elements(stream, names):
+            if isinstance(elem, Damaged):
+                yield Problem(source=source, record=number, line=elem.line, reason=elem.reason)
+                continue
+            try:
+                yield to_record(elem)
+            except (ValueError, TypeError) as exc:
+                yield Problem(source=source, record=number, reason=f"{label} record: {exc}")
+    except XMLInputError as exc:
+        yield Problem(source=source, record=number + 1, reason=str(exc))
+        return
+    if number == 0:
+        yield Problem(source=source, reason=f"no {label} <{'>, <'.join(sorted(names))}> elements")
