@@ -35,6 +35,6 @@ RULE_MODULES = (
 for _name in RULE_MODULES:
     importlib.import_module(f'{__name__}.{_name}')
 
-from . import layout
+from . import layout  # noqa: E402 - display wraps the methods the modules above defined
 
 layout.install_display()

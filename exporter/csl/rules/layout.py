@@ -62,7 +62,7 @@ define(model.Layout, 'render_bibliography', render_bibliography)
 # transparent); inside a group it is ignored.  The part is enclosed in markers that
 # exporter.csl.markup turns into <div class="csl-block"> ... in HTML and into line
 # breaks (and the space before a right-inline part) in text.
-from ..markup import BLOCK, INDENT
+from ..markup import BLOCK, INDENT  # noqa: E402 - beside the rule that uses it
 
 DISPLAY = {'block': BLOCK, 'indent': INDENT, 'left-margin': LEFT_MARGIN,
            'right-inline': RIGHT_INLINE}

@@ -114,7 +114,7 @@ define(model.Name, 'initialize', name_initialize)
 # CSL 1.0.2 "Name Delimiter" / "and" (#name): the names before "and" are separated by
 # the name delimiter (stock citeproc-py hard-codes ", ").
 
-import re as _re
+import re as _re  # noqa: E402 - beside the rules that use it
 
 _CJK = _re.compile(r'^[\u1100-\u11ff\u2e80-\u2fdf\u3000-\u30ff\u3130-\u318f\u3400-\u4dbf'
                    r'\u4e00-\u9fff\uac00-\ud7af\uf900-\ufaff\uff00-\uffef\U00020000-\U0002fa1f]+$')

@@ -162,7 +162,7 @@ def abbreviate_range(first: str, last: str, range_format: str | None) -> str:
     m2 = re.fullmatch(r'([^\d]*)(\d+)', last)
     if not (m1 and m2) or (m2.group(1) and m2.group(1) != m1.group(1)):
         return last
-    f, l = m1.group(2), m2.group(2)
+    f, l = m1.group(2), m2.group(2)  # noqa: E741 - first and last page digits
     if len(f) != len(l) or int(l) <= int(f):
         return last
     common = 0
@@ -209,9 +209,9 @@ def _page_range(self, first: str, last: str, range_format: str | None, delimiter
         return None  # not numbers, or no page-range-format (printed as given): the stock way
     if m1.group(1) != m2.group(1):
         return first + '-' + last
-    f, l = m1.group(2), m2.group(2)
+    f, l = m1.group(2), m2.group(2)  # noqa: E741 - first and last page digits
     if len(l) < len(f):
-        l = f[:len(f) - len(l)] + l
+        l = f[:len(f) - len(l)] + l  # noqa: E741
     if range_format == 'expanded':
         return join((first, m2.group(1) + l), delimiter)
     return join((first, abbreviate_range(f, l, range_format)), delimiter)

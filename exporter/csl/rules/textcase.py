@@ -224,8 +224,8 @@ define(model.TextCased, 'case', case)
 # font-style of the cs:text element that renders it (<text variable="container-title"
 # font-style="italic"/> gives "地理学报"), while italics set on an enclosing cs:group
 # still apply (APA 7: "<i>地理学报</i>").
-from ..markup import is_cjk_text
-from .dates import _Overridden
+from ..markup import is_cjk_text  # noqa: E402 - beside the rule that uses it
+from .dates import _Overridden  # noqa: E402
 
 _original_text_markup = stock(model.Text, 'markup')
 
