@@ -115,7 +115,7 @@ def split_records(lines: Iterator[str | Problem], source: str) -> Iterator[Tagge
     junk_start: int | None = None
     wos = False
     state = _WosState()
-    for number, line in enumerate(lines, start=1):
+    for number, line in _unglued(lines, source):
         if isinstance(line, Problem):
             yield line
             continue
@@ -163,6 +163,27 @@ def split_records(lines: Iterator[str | Problem], source: str) -> Iterator[Tagge
         yield current
     if wos and state.current is not None:
         yield state.current
+
+
+_GLUED_TY = re.compile(r"^(.*\S)(TY  - [A-Z][A-Z0-9]{1,7}\s*)$")
+
+
+def _unglued(lines: Iterator[str | Problem], source: str) -> Iterator[tuple[int, str | Problem]]:
+    """(line number, line), with a record cut off mid-line split from the next: when a
+    harvest stops inside a value and the next record follows on the same line
+    ("TI  - Cut off herTY  - BOOK"), the ``TY`` starts a new record, with a warning,
+    instead of the next record being merged into the cut one."""
+    for number, line in enumerate(lines, start=1):
+        if not isinstance(line, Problem) and not line.startswith("TY  -"):
+            m = _GLUED_TY.match(line)
+            if m is not None:
+                yield number, Problem(source=source, line=number, severity="warning", reason=(
+                    "a record is cut off mid-line: the next record's TY follows on the same line; "
+                    "split there"))
+                yield number, m.group(1)
+                yield number, m.group(2)
+                continue
+        yield number, line
 
 
 def _junk(source: str, line: int) -> Problem:

@@ -70,3 +70,13 @@ def test_a_truncated_pubmed_article_does_not_swallow_the_next(tmp_path):
     assert [r.title for r in records] == ["One", "Three", "Four"]
     assert [(p.record, p.line) for p in problems] == [(2, 4)]
     assert "not closed" in problems[0].reason
+
+
+def test_a_ris_record_cut_mid_line_is_split_from_the_next(tmp_path):
+    ris = ("TY  - JOUR\r\nTI  - Good one\r\nER  - \r\n\r\nTY  - JOUR\r\nTI  - Cut off herTY  - BOOK\r\n"
+           "TI  - Third\r\nER  - \r\n")
+    records, problems = _read(tmp_path, "glued.ris", ris.encode("utf-8"))
+    assert [(r.type, r.title) for r in records] == [
+        ("article-journal", "Good one"), ("article-journal", "Cut off her"), ("book", "Third")]
+    assert any("cut off mid-line" in p.reason and p.line == 6 for p in problems)
+    assert all(p.severity == "warning" for p in problems)
