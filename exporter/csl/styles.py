@@ -97,6 +97,53 @@ def _resolve_name(style: str) -> tuple[str, str | None]:
     return path, own_locale or _style_info(path)[0]
 
 
+class LocaleNotFound(ValueError):
+    """A locale that no CSL locale file serves, not even by its language."""
+
+
+@cache
+def locale_files() -> dict[str, str]:
+    """Lower-cased locale tag -> the tag of its ``locales-<tag>.xml`` file."""
+    from citeproc import LOCALES_PATH
+
+    names = (f[len('locales-'):-len('.xml')] for f in os.listdir(LOCALES_PATH)
+             if f.startswith('locales-') and f.endswith('.xml'))
+    return {name.lower(): name for name in names}
+
+
+@cache
+def resolve_locale(locale: str) -> tuple[str, str | None]:
+    """(the CSL locale to render with, a note when it is not what was asked for).
+
+    ``de-DE``, ``de_de`` and ``DE-de`` are the file ``de-DE``. A region without a file falls
+    back to the language's primary dialect, as citeproc-js does, with a note saying so
+    (``de-XX`` -> ``de-DE``); a bare language is its primary dialect without a note
+    (``fr`` -> ``fr-FR``). A language without any locale file is an error: rendering it
+    in en-US without a word would hide a typo.
+    """
+    from citeproc import PRIMARY_DIALECTS, model
+
+    files = locale_files()
+    tag = locale.strip().replace('_', '-')
+    if tag.lower() in files and files[tag.lower()] in model.LANGUAGE_NAMES:
+        return files[tag.lower()], None
+    language = tag.split('-')[0].lower()
+    primary = PRIMARY_DIALECTS.get(language)
+    if language.isalpha() and primary is not None and primary.lower() in files:
+        # the engine falls back from the tag to its language's primary dialect itself,
+        # after looking for the tag and the language among the style's own cs:locale
+        note = None if '-' not in tag else f'no CSL locale file for {locale!r}: citations use {primary!r}'
+        return tag, note
+    if tag.lower() in files:
+        return files[tag.lower()], None
+    other = next((files[k] for k in sorted(files) if k.split('-')[0] == language), None)
+    if not language.isalpha() or other is None:
+        raise LocaleNotFound(
+            f'{locale!r} is not a CSL locale: give a language tag with a locale file, '
+            f'one of {", ".join(sorted(files.values()))}')
+    return other, f'no CSL locale file for {locale!r}: citations use {other!r}'
+
+
 # --- caches --------------------------------------------------------------------
 _lock = threading.Lock()
 _styles: dict[tuple[str, str, int, int], ExporterStyle] = {}

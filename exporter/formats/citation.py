@@ -54,6 +54,7 @@ class CitationWriter(Writer):
             raise ValueError(f"markup must be one of {', '.join(MARKUPS)}, not {self.markup!r}")
         from ..csl import (  # citeproc is imported only here
             CitationProcessor,
+            LocaleNotFound,
             StyleNotFound,
             read_clusters,
         )
@@ -63,7 +64,7 @@ class CitationWriter(Writer):
 
         try:
             self._processor = CitationProcessor(self.style, locale=self.locale, markup=self.markup)
-        except StyleNotFound as exc:
+        except (StyleNotFound, LocaleNotFound) as exc:
             raise ExporterError(str(exc)) from exc
         except (OSError, ValueError) as exc:
             raise ExporterError(f"style {self.style!r}: {exc}") from exc
@@ -76,6 +77,8 @@ class CitationWriter(Writer):
                 "latex": ".citation.tex"}.get(self.markup, ".citation.txt")
 
     def write(self, records: Iterable[Record], stream: TextIO, report: ProblemHandler = raise_problem) -> None:
+        if self._processor.locale_note:
+            report(Problem(source="locale", severity="warning", reason=self._processor.locale_note))
         keys = KeyAllocator()
         items = []
         for number, record in enumerate(records, start=1):

@@ -88,23 +88,15 @@ def installed_styles() -> frozenset[str]:
     return frozenset(available_styles())
 
 
-@cache
-def installed_locales() -> dict[str, str]:
-    """Installed CSL locales by lowercase name ("en-us" -> "en-US")."""
-    from citeproc import LOCALES_PATH
-
-    names = (name[len("locales-"):-len(".xml")] for name in os.listdir(LOCALES_PATH)
-             if name.startswith("locales-") and name.endswith(".xml"))
-    return {name.lower(): name for name in names}
-
-
 def check_style(style: str | None, locale: str | None) -> tuple[str, str | None]:
     """(style, locale) when both are installed; ExporterError (400) otherwise."""
     style = (style or DEFAULT_STYLE).strip().lower()
     if style not in installed_styles():
         raise ExporterError(f"unknown style {style[:80]!r}: give the name of an installed CSL style such as apa, ieee, vancouver-nlm")
     if locale is not None:
-        found = installed_locales().get(locale.strip().lower())
+        from ..csl.styles import locale_files
+
+        found = locale_files().get(locale.strip().lower())
         if found is None:
             raise ExporterError(f"unknown locale {locale[:40]!r}: give an installed CSL locale such as en-US, de-DE, fr-FR")
         locale = found

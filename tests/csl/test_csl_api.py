@@ -331,3 +331,19 @@ def test_macro_whose_names_fall_back_to_a_term_only_is_suppressed(tmp_path):
     items = [{'id': 'a', 'type': 'report', 'title': 'Annual review'},
              {'id': 'b', 'type': 'book', 'title': 'Book', 'author': [{'family': 'Zed', 'given': 'Al'}]}]
     assert CitationProcessor(path).bibliography(items) == ['Al Zed. Book', 'Annual review']
+
+
+def test_locale_tags_resolve_to_locale_files_or_fail():
+    from exporter.csl import LocaleNotFound
+    from exporter.csl.styles import resolve_locale
+
+    assert resolve_locale('de_de') == ('de-DE', None)
+    assert resolve_locale('FR') == ('FR', None)  # the engine takes fr's primary dialect, fr-FR
+    assert resolve_locale('en-AU') == ('en-AU', "no CSL locale file for 'en-AU': citations use 'en-US'")
+    for junk in ('junk', 'xx-YY', '12', '', 'de DE'):
+        with pytest.raises(LocaleNotFound):
+            resolve_locale(junk)
+    german = CitationProcessor('ieee', locale='de')
+    assert german.locale_note is None
+    assert 'und' in german.bibliography([{'id': 'a', 'type': 'book', 'title': 'T',
+                                          'author': [{'family': 'A', 'given': 'B'}, {'family': 'C', 'given': 'D'}]}])[0]
