@@ -14,19 +14,20 @@ import pytest
 
 from consumers import citation_js_read, pandoc
 from exporter import write
-from test_silence import CORPUS, FILES, _read_corpus
+from support import CORPUS, corpus_id, corpus_record_files, read_corpus
 
+FILES = corpus_record_files()
 SCHEMA = CORPUS / "csl-schema" / "v1.0" / "csl-data.json"
 
 
 def _written(path, tmp_path):
-    records = _read_corpus(path)
+    records = read_corpus(path)
     out = tmp_path / f"{path.stem}.csl.json"
     out.write_text(write(records, "csl-json"), encoding="utf-8")
     return out, [item["id"] for item in json.loads(out.read_text(encoding="utf-8"))]
 
 
-@pytest.mark.parametrize("path", FILES, ids=[str(p.relative_to(CORPUS)) for p in FILES])
+@pytest.mark.parametrize("path", FILES, ids=[corpus_id(p) for p in FILES])
 def test_citation_js_pandoc_and_the_schema_read_our_csl_json(path, tmp_path):
     out, ids = _written(path, tmp_path)
     jsonschema = pytest.importorskip("jsonschema")

@@ -41,3 +41,22 @@ def test_generated_keys_are_disambiguated_without_a_word():
     out = write(records, "csl-json", on_problem=problems.append)
     assert [item["id"] for item in json.loads(out)] == ["same", "samea"]
     assert [p for p in problems if p.severity == "warning"] == []
+
+
+def test_a_bibtex_entry_whose_key_is_taken_is_read_and_renamed_not_rejected():
+    """bibtexparser turns the second entry (or @string) of a key into a failed block; the
+    entry is whole, so it converts, renamed as in every format, and a later @string wins."""
+    import io
+
+    from exporter import read
+
+    text = ('@string{j = "One"}\n@string{j = "Two"}\n@article{k, title={A}, journal=j}\n'
+            '@article{k, title={B}}\n@book{m, title={C}}\n')
+    problems = []
+    records = list(read(io.StringIO(text), "bibtex", on_problem=problems.append))
+    assert [r.title for r in records] == ["A", "B", "C"]
+    assert records[0].container.title == "Two"
+    assert [p for p in problems if p.severity == "error"] == []
+    out = write(records, "bibtex", on_problem=problems.append)
+    assert "@article{k-2," in out
+    assert [p.reason for p in problems if p.severity == "warning"] == ["another record has the id 'k'; written as 'k-2'"]

@@ -12,17 +12,15 @@ field without a word, or a reader that does not read back what its writer wrote,
 from __future__ import annotations
 
 import io
-from pathlib import Path
 
 import pytest
+from support import CORPUS, corpus_id, corpus_record_files, read_corpus
 
 from exporter import read, write
 from exporter.losses import facets
-from exporter.model import Record
 from exporter.problems import Problem
-from exporter.registry import detect_format, reader_names
+from exporter.registry import detect_format
 
-CORPUS = Path(__file__).resolve().parents[1].parent / "shared" / "corpus"
 #: writer -> the reader of the same format
 PAIRS = {"csl-json": "csl-json", "bibtex": "bibtex", "biblatex": "biblatex", "ris": "ris"}
 #: (writer, facet) -> the facet that carries it, and why that is not a loss
@@ -31,40 +29,7 @@ FOLDED = {
     ("bibtex", "subtitle"): "title",
     ("ris", "subtitle"): "title",
 }
-_SKIP_DIRS = {"csl-test-suite", "csl-schema", "schemaorg", "schemaorg-derived"}
-
-
-def corpus_files() -> list[Path]:
-    if not CORPUS.is_dir():
-        return []
-    out = []
-    for path in sorted(CORPUS.rglob("*")):
-        if not path.is_file() or path.name.startswith(("MANIFEST", "LICENSE", "COPYING", "_")):
-            continue
-        if path.relative_to(CORPUS).parts[0] in _SKIP_DIRS or path.suffix in (".md", ".js", ".py"):
-            continue
-        out.append(path)
-    return out
-
-
-def _read_corpus(path: Path) -> list[Record]:
-    try:
-        head = path.read_bytes()[:8192].decode("utf-8", "replace")
-    except OSError:
-        return []
-    try:
-        fmt = detect_format(str(path), head)
-    except Exception:  # not a format of ours (a .properties file, a MARC file for now)
-        return []
-    if fmt not in reader_names():
-        return []
-    problems: list[Problem] = []
-    return list(read(str(path), fmt, on_problem=problems.append))
-
-
-#: the corpus files a reader of ours reads records from (the others hold expected results,
-#: licences, MARC for now, ...); chosen at collection, so no test skips for them
-FILES = [path for path in corpus_files() if _read_corpus(path)]
+FILES = corpus_record_files()
 
 
 @pytest.mark.skipif(not CORPUS.is_dir(), reason="../shared/corpus is not present")
@@ -75,9 +40,9 @@ def test_the_corpus_gives_files_of_every_reader():
 
 
 @pytest.mark.parametrize("writer", sorted(PAIRS))
-@pytest.mark.parametrize("path", FILES, ids=[str(p.relative_to(CORPUS)) for p in FILES])
+@pytest.mark.parametrize("path", FILES, ids=[corpus_id(p) for p in FILES])
 def test_nothing_is_lost_silently(path, writer):
-    records = _read_corpus(path)
+    records = read_corpus(path)
     problems: list[Problem] = []
     text = write(records, writer, on_problem=problems.append)
     reported: dict[int, set[str]] = {}

@@ -44,7 +44,7 @@ import re
 from collections.abc import Iterator
 from typing import TextIO
 
-from bibtexparser.model import Entry, ParsingFailedBlock, String
+from bibtexparser.model import DuplicateBlockKeyBlock, Entry, ParsingFailedBlock, String
 from bibtexparser.splitter import Splitter
 
 from ..model import (
@@ -678,13 +678,19 @@ class BibTeXReader(Reader):
         number = 0
         # @string macros first, in order: an entry may use a macro defined after it
         # (BibTeX would not allow that; being lenient loses nothing)
-        for block in library.blocks:
+        # bibtexparser makes a second entry (or @string) with a key already used a failed
+        # block; the entry itself is whole: it is read, and the API renames its key and
+        # says so, as for duplicate ids in every format (a later @string wins, as in BibTeX)
+        blocks = [block.ignore_error_block if isinstance(block, DuplicateBlockKeyBlock)
+                  and isinstance(block.ignore_error_block, (Entry, String)) else block
+                  for block in library.blocks]
+        for block in blocks:
             if isinstance(block, String):
                 try:
                     macros[block.key.lower()] = evaluate(str(block.value), macros)
                 except FieldValueError as exc:
                     yield Problem(source=source, line=block.start_line + 1, reason=f"@string {block.key}: {exc}")
-        for block in library.blocks:
+        for block in blocks:
             if isinstance(block, ParsingFailedBlock):
                 number += 1
                 entries.append(_failed(block, source, number))
@@ -698,6 +704,10 @@ class BibTeXReader(Reader):
                 try:
                     fields = {}
                     for f in block.fields:
+                        if not f.key.strip():
+                            yield Problem(source=source, record=number, line=block.start_line + 1, severity="warning",
+                                          reason=f"entry {block.key!r}: a value without a field name (= {_clip(str(f.value))}); skipped")
+                            continue
                         parts = split_glued_fields(f.key, str(f.value))
                         if len(parts) > 1:
                             yield Problem(source=source, record=number, line=block.start_line + 1, severity="warning",
@@ -762,6 +772,10 @@ def _quiet_bibtexparser() -> Iterator[None]:
         yield
     finally:
         logger.setLevel(previous)
+
+
+def _clip(text: str, limit: int = 60) -> str:
+    return text if len(text) <= limit else text[:limit] + "..."
 
 
 def _failed(block: ParsingFailedBlock, source: str, number: int) -> Problem:

@@ -29,6 +29,7 @@ tables; MARCXML is streamed with a parser that expands no entities (:mod:`.xmlut
 from __future__ import annotations
 
 import contextlib
+import io
 import json
 import logging
 import re
@@ -1171,8 +1172,14 @@ def decode_iso2709(raw: bytes) -> pymarc.Record:
     # yaz write such records): its directory still gives every field
     if length != len(raw) and not (length == 99999 and len(raw) > 99999):
         raise ValueError(f"the leader gives the record length {length}, the record has {len(raw)} bytes")
+    said = io.StringIO()  # pymarc's MARC-8 decoder writes what it cannot map to stderr
     try:
-        return pymarc.Record(data=raw, to_unicode=True, force_utf8=False, utf8_handling="strict")
+        with contextlib.redirect_stderr(said):
+            record = pymarc.Record(data=raw, to_unicode=True, force_utf8=False, utf8_handling="strict")
+        for line in dict.fromkeys(said.getvalue().splitlines()):
+            # "Unable to parse character 0xcc in g0=66 g1=69": pymarc wrote a space for it
+            warnings.warn(f"MARC-8 decoding: {line.strip()[:160]} (a space in its place)", stacklevel=2)
+        return record
     except UnicodeDecodeError as exc:
         raise ValueError(f"leader/09 says UTF-8, but byte 0x{exc.object[exc.start]:02x} at {exc.start} is not UTF-8") from None
     except Exception as exc:  # pymarc's own exceptions (RecordDirectoryInvalid, ...) and bad data
@@ -1221,8 +1228,6 @@ def marc_from_fullrecord(text: str) -> pymarc.Record:
     """The MARC record in a VuFind ``fullrecord`` field: MARCXML, or ISO 2709 (stored as
     text, its lengths counted in UTF-8 bytes). Raises ValueError."""
     if text.lstrip().startswith("<"):
-        import io
-
         try:
             for elem, _ in iter_elements(io.StringIO(text), MARCXML_RECORD):
                 return marc_from_element(elem)

@@ -155,9 +155,17 @@ def text(value: str) -> Literal:
 def triples(
     record: Record, base_iri: str = DEFAULT_BASE_IRI, number: int | None = None, iri: IRI | None = None
 ) -> Iterator[Triple]:
-    """Every triple that describes ``record``, in a stable order. ``iri`` overrides the
-    record's IRI (see :class:`RecordIRIs`)."""
-    rec = iri or record_iri(record, base_iri, number)
+    """Every triple that describes ``record``, in a stable order, each once (a keyword in
+    two schemes or a link given twice is one statement). ``iri`` overrides the record's
+    IRI (see :class:`RecordIRIs`)."""
+    seen: set[Triple] = set()
+    for triple in _triples(record, iri or record_iri(record, base_iri, number)):
+        if triple not in seen:
+            seen.add(triple)
+            yield triple
+
+
+def _triples(record: Record, rec: IRI) -> Iterator[Triple]:
     yield rec, _TYPE, s(SCHEMA_TYPES.get(record.type, "CreativeWork"))
     yield rec, S.name, _name(record)  # every record has a name (the SHACL shapes say so)
     if record.subtitle:

@@ -167,11 +167,17 @@ def test_broken_entry_reported_with_line_and_rest_read() -> None:
 
 
 def test_failed_block_is_a_problem_with_its_line() -> None:
-    text = "@article{a, title={One}}\n\n@article{a, title={Duplicate}}\n@book{b, title={Two}}\n"
+    text = "@article{a, title={One}}\n\n@article{x, title={unclosed}\n@book{b, title={Two}}\n"
     records, problems = read_text("bibtex", text)
     assert [r.title for r in records] == ["One", "Two"]
     (problem,) = errors(problems)
-    assert problem.line == 3 and "Duplicate" in problem.reason
+    assert problem.line == 3 and problem.record == 2 and "could not be parsed" in problem.reason
+
+
+def test_a_value_without_a_field_name_is_reported() -> None:
+    records, problems = read_text("bibtex", "@article{x, title={T}, = {Orphan value}}")
+    assert records[0].title == "T"
+    assert [p.reason for p in warnings(problems)] == ["entry 'x': a value without a field name (= {Orphan value}); skipped"]
 
 
 def test_missing_comma_between_fields_is_repaired_with_a_warning() -> None:

@@ -225,21 +225,10 @@ def test_cli_flag(tmp_path):
 # -- silence: what goes in comes out, or is reported ---------------------------------------
 
 def _corpus_files() -> list[tuple[str, list[Record]]]:
-    from support import shared_path
+    from support import corpus_id, corpus_record_files, read_corpus, shared_path
 
-    root = shared_path("corpus")
-    out = []
-    for path in sorted(root.rglob("*")):
-        if (path.suffix.lower() not in {".bib", ".ris", ".nbib", ".json", ".txt", ".xml"} or "zotero-expected" in path.name
-                or not path.is_file() or path.relative_to(root).parts[0].startswith(("csl-", "schemaorg"))):
-            continue
-        try:
-            records = list(read(path, on_problem=lambda problem: None))
-        except ExporterError:
-            continue
-        if records:
-            out.append((str(path.relative_to(root)), records))
-    return out
+    shared_path("corpus")
+    return [(corpus_id(path), read_corpus(path)) for path in corpus_record_files()]
 
 
 @pytest.mark.parametrize("fmt", ["bibtex", "biblatex"])

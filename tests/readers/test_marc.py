@@ -232,3 +232,16 @@ def test_corpus_marc_written_back_gives_the_same_fields(path, fmt):
         separators = str.maketrans("\x1d\x1e\x1f", "\ufffd\ufffd\ufffd")  # replaced on writing
         assert (sorted(e for e in after.extra if had_008 or e[0] != "marc:008")
                 == sorted((k, v.translate(separators)) for k, v in before.extra))
+
+
+def test_marc8_bytes_pymarc_cannot_map_are_a_warning_on_the_record_not_stderr_lines(capfd):
+    """pymarc writes "Unable to parse character ..." to stderr and puts a space in place;
+    that is a warning problem naming the record, and nothing reaches the real stderr."""
+    path = shared_path("corpus", "vufind", "tests", "data", "geo_titles.mrc")
+    problems: list[Problem] = []
+    records = list(read(path, "marc", on_problem=problems.append))
+    assert len(records) == 4
+    said = [p for p in problems if "MARC-8 decoding" in p.reason]
+    assert [(p.record, p.severity) for p in said] == [(1, "warning")]
+    assert "0xcc" in said[0].reason and "(001 7788123)" in said[0].reason
+    assert "Unable to parse" not in capfd.readouterr().err
