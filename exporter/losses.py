@@ -41,7 +41,7 @@ def date_facet(attr: str) -> str:
 FIXED_FACETS = frozenset(
     (*_TEXT_FIELDS, *_TEXT_TUPLES, *(date_facet(d) for d in _DATE_FIELDS),
      *(f"container:{c}" for c in _CONTAINER_TEXT),
-     "container:pages", "date:issued:day", "contributor:orcid", "contributor:affiliation",
+     "container:pages", "date:issued:day", "date:issued:qualifier", "contributor:orcid", "contributor:affiliation",
      "link", "link:more", "subject", "subject:scheme", "rights:statement", "rights:license",
      "provenance", "provenance:repairs", "original_script")
 )
@@ -64,6 +64,8 @@ def facets(record: Record) -> set[str]:
             add(date_facet(name))
     if record.issued and record.issued.start and record.issued.start.day:
         add("date:issued:day")
+    if record.issued and (record.issued.circa or record.issued.uncertain or record.issued.edtf):
+        add("date:issued:qualifier")
     for c in record.contributors:
         add(f"contributor:{c.role}")
         if c.orcid:
@@ -125,7 +127,8 @@ def carried(*groups: Iterable[str]) -> frozenset[str]:
 #: Facet -> the words a user reads in a loss line; facets not listed read as their name
 #: with "_" as a space ("call_number" -> "call number").
 LABELS = {
-    "date:issued": "date", "date:issued:day": "day of the date", "date:online": "online date",
+    "date:issued": "date", "date:issued:day": "day of the date",
+    "date:issued:qualifier": "date qualifier (approximate, uncertain, unspecified digits, open end)", "date:online": "online date",
     "date:accessed": "access date", "date:original": "original date", "date:event": "event date",
     "date:submitted": "submission date", "container:title": "container title",
     "container:short_title": "container short title", "container:pages": "pages",

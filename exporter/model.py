@@ -138,6 +138,8 @@ class PartialDate:
     def iso(self) -> str:
         """ISO 8601 / EDTF form at the known precision: ``2019``, ``2019-05``, ``2019-05-23``."""
         year = f"{self.year:04d}" if self.year >= 0 else f"-{-self.year:04d}"
+        if self.season is not None:
+            return f"{year}-{20 + self.season}"  # EDTF's seasons: 21 spring ... 24 winter
         if self.month is None:
             return year
         if self.day is None:
@@ -154,23 +156,38 @@ class DateValue:
 
     start: PartialDate | None = None
     end: PartialDate | None = None
-    circa: bool = False
+    circa: bool = False  # approximate (EDTF "~"; CSL's circa)
     literal: str | None = None  # text that is not a date ("in press", "n.d.")
+    uncertain: bool = False  # the source is not sure of it (EDTF "?"; "%" is both)
+    #: the EDTF form (levels 1-2) when start, end and the two flags do not say all of it:
+    #: unspecified digits ("199X": start 1990, end 1999), an open or unknown end
+    #: ("1985/..": start 1985, no end), a set ("[1667,1668]"), a qualifier on one part
+    #: ("2004-06-~11"). start and end then hold the bounds, for styles and sorting.
+    edtf: str | None = None
 
     @property
     def year(self) -> int | None:
         return self.start.year if self.start else None
 
     def iso(self) -> str | None:
-        """EDTF: ``2019-05-23``, ``2019/2020``, ``2019~``; None when there is only a literal."""
+        """EDTF: ``2019-05-23``, ``2019/2020``, ``2019~``, ``2019?``, ``199X``, ``1985/..``;
+        None when there is only a literal."""
+        if self.edtf:
+            return self.edtf
         if self.start is None:
             return None
-        out = self.start.iso()
+        mark = ("%" if self.uncertain else "~") if self.circa else "?" if self.uncertain else ""
+        out = self.start.iso() + mark
         if self.end is not None:
-            out += "/" + self.end.iso()
-        if self.circa:
-            out += "~"
+            out += "/" + self.end.iso() + mark  # EDTF qualifies each end of an interval
         return out
+
+    @property
+    def exact(self) -> bool:
+        """One calendar date as precise as it says, with nothing qualified or open: what
+        may be typed as an ``xsd:date``, ``xsd:gYearMonth`` or ``xsd:gYear``."""
+        return (self.start is not None and self.end is None and not self.circa and not self.uncertain
+                and self.edtf is None and self.start.season is None)
 
 
 @dataclass(frozen=True, slots=True)

@@ -28,7 +28,7 @@ from collections.abc import Callable, Iterable
 from typing import TextIO
 
 from ..losses import facets
-from ..model import Contributor, Record
+from ..model import Contributor, DateValue, Record
 from ..normalize.identifiers import clean_doi
 from ..normalize.keys import KeyAllocator
 from ..normalize.latex import to_ascii_latex, uncomposed_to_latex
@@ -370,6 +370,13 @@ ENCODERS: dict[str, Callable[[object], str]] = {
 Emitted = list[tuple[str, str]]
 
 
+#: EDTF beyond what biber reads (level 2: sets, multiple dates, significant digits,
+#: exponents, a qualifier on one part of a date), or unspecified digits in another form
+#: than the five biblatex lists (yyyX, yyXX, yyyy-XX, yyyy-XX-XX, yyyy-mm-XX; not in ranges):
+#: biber ignores those with a warning, or silently drops the date or an end of the range
+_BEYOND_BIBER = re.compile(r"[\[\]{}SE]|[?~%](?=[0-9X])|-[?~%]"
+                           r"|^(?=.*X)(?!(?:\d{3}X|\d{2}XX|\d{4}-XX|\d{4}-XX-XX|\d{4}-\d{2}-XX)$)")
+
 @dataclasses.dataclass
 class BibTeXWriter(Writer):
     """BibTeX entries, one per record, streamed.
@@ -555,8 +562,11 @@ class BibTeXWriter(Writer):
             return [], set()
         if self.biblatex:
             iso = d.iso()
+            if iso and d.edtf and _BEYOND_BIBER.search(d.edtf) and d.start:
+                # biber rejects EDTF level 2 ("Invalid format ... ignoring"): its bounds instead
+                return [("date", DateValue(start=d.start, end=d.end).iso() or "")], {"date:issued", "date:issued:day"}
             if iso:
-                return [("date", iso)], {"date:issued", "date:issued:day"}
+                return [("date", iso)], {"date:issued", "date:issued:day", "date:issued:qualifier"}
             return [("year", escape_latex(d.literal or ""))], {"date:issued"}
         out = []
         if d.year is not None:

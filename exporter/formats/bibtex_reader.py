@@ -408,7 +408,14 @@ def _pages(text: str | None) -> tuple[str | None, str | None, str | None]:
     return None, None, text
 
 
-def _issued(decoded: dict[str, str]) -> DateValue | None:
+#: a ``date`` field in BibLaTeX's EDTF, read as written, not as LaTeX
+_EDTF_FIELD = re.compile(r"[-0-9XYES?~%/.\[\],{}]+")
+
+
+def _issued(decoded: dict[str, str], fields: dict[str, str]) -> DateValue | None:
+    raw = (fields.get("date") or "").strip()
+    if raw and _EDTF_FIELD.fullmatch(raw):
+        return parse_date(raw)  # BibLaTeX's EDTF as written: its "~" is "approximate", not a tie
     if decoded.get("date"):
         return parse_date(decoded["date"])
     year = decoded.get("year")
@@ -556,7 +563,7 @@ def entry_to_record(entry: RawEntry, biblatex: bool) -> tuple[Record, list[str]]
     _read_place(decoded, b)
     _read_eprint(decoded, b)
     _read_howpublished(fields, b)
-    issued = _issued(decoded)
+    issued = _issued(decoded, fields)
     if issued and issued.literal:
         b.warnings.append(f"date {issued.literal!r} is not a date; kept as text")
     if not b.has("genre") and genre:

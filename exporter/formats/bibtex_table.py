@@ -358,7 +358,7 @@ EPRINT_WRITE: tuple[tuple[str, str], ...] = (("arxiv", "arxiv"), ("pmid", "pubme
 SPECIAL_FACETS: dict[str, frozenset[str]] = {
     BIBTEX: frozenset({"date:issued", "container:issue", "number", "series_number", "place",
                        "subtitle", "key", "id:arxiv"}),
-    BIBLATEX: frozenset({"date:issued", "date:issued:day", "container:issue", "number",
+    BIBLATEX: frozenset({"date:issued", "date:issued:day", "date:issued:qualifier", "container:issue", "number",
                          "series_number", "place", "key", "id:arxiv", "id:pmid", "id:handle",
                          "id:jstor", "id:googlebooks"}),
 }

@@ -155,10 +155,12 @@ def csl_date(d: DateValue) -> dict[str, Any]:
         out["date-parts"] = parts
         if d.start.season:
             out["season"] = d.start.season
-        if d.circa:
-            out["circa"] = True
+        if d.circa or d.uncertain:
+            out["circa"] = True  # CSL has one notion for both (is-uncertain-date)
     if d.literal:
         out["literal"] = d.literal
+    if d.edtf or d.uncertain:
+        out["raw"] = d.iso()  # the exact EDTF, which date-parts and circa cannot say
     return out
 
 
@@ -342,6 +344,11 @@ def parse_csl_date(value: Any, key: str) -> DateValue | None:
     season = value.get("season")
     circa = bool(value.get("circa"))
     literal = value.get("literal")
+    raw = value.get("raw")
+    if isinstance(raw, str) and (parts or literal):
+        exact = parse_date(raw)  # our own "raw" beside date-parts: the EDTF they cannot say
+        if exact is not None and (exact.edtf or exact.uncertain):
+            return exact
     if parts:
         try:
             numbers = [[int(p) for p in dp[:3]] for dp in parts if dp and dp[0] not in ("", None)]

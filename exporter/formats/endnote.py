@@ -63,7 +63,8 @@ ENDNOTE_TABLE: tuple[tuple[str, str, str], ...] = (
 _ROW_OF_TAG: dict[str, tuple[str, str, str]] = {}
 for _row in ENDNOTE_TABLE:
     _ROW_OF_TAG.setdefault(_row[0], _row)
-ENDNOTE_CARRIES = frozenset(f for _, f, _ in ENDNOTE_TABLE) | {"subtitle", "id:issn", "link:more"}
+ENDNOTE_CARRIES = frozenset(f for _, f, _ in ENDNOTE_TABLE) | {"subtitle", "id:issn", "link:more",
+                                                                 "date:issued:qualifier"}  # %D is text
 _EXTRA_TAG = re.compile(r"endnote:%[A-Z0-9@!#$&()*+^~\[\]|<>?]")
 
 _LINE = re.compile(r"^(%[A-Z0-9@!#$&()*+^~\[\]|<>?]) ?(.*)$")

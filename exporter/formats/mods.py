@@ -62,7 +62,7 @@ _SCHEME_OF_ID = {v: k for k, v in MODS_IDS.items() if k != "eissn"}
 MODS_CARRIES = frozenset({
     "title", "subtitle", "short_title", "original_title", "part", "part_title",
     *(f"contributor:{r}" for r in _RELATOR_OF_ROLE), "contributor:orcid", "contributor:affiliation",
-    "date:issued", "date:issued:day", "publisher", "place", "edition", "physical_description",
+    "date:issued", "date:issued:day", "date:issued:qualifier", "publisher", "place", "edition", "physical_description",
     "series", "series_number", "notes", "abstract", "subject", "subject:scheme", "language",
     "container:title", "container:volume", "container:issue", "container:pages", "link", "link:more",
     "rights:statement", "call_number", "genre", "references", "key",
@@ -421,7 +421,7 @@ class MODSReader(Reader):
 OAI_DC_NS = "http://www.openarchives.org/OAI/2.0/oai_dc/"
 DC_NS = "http://purl.org/dc/elements/1.1/"
 OAI_DC_CARRIES = frozenset({"title", "subtitle", *(f"contributor:{r}" for r in _RELATOR_OF_ROLE),
-                            "subject", "abstract", "publisher", "date:issued", "date:issued:day",
+                            "subject", "abstract", "publisher", "date:issued", "date:issued:day", "date:issued:qualifier",
                             "language", "physical_description", "rights:statement", "rights:license",
                             "link", "link:more", "container:title", "series", "id:*"})
 

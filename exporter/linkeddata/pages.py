@@ -287,7 +287,7 @@ def _fields(record: Record) -> Iterator[tuple[str, str]]:
     for label, d in (("Date", record.issued), ("Published online", record.online)):
         text = _date_text(d)
         if text:
-            yield label, f'<time datetime="{escape(text)}">{escape(text)}</time>' if d and d.start and not d.end and not d.circa else escape(text)
+            yield label, f'<time datetime="{escape(text)}">{escape(text)}</time>' if d and d.exact else escape(text)
     if record.publisher:
         yield "Publisher", escape(record.publisher + (f", {record.place}" if record.place else ""))
     for label, value in (("Edition", record.edition), ("Series", record.series),

@@ -142,8 +142,8 @@ def date_literal(d: PartialDate) -> Literal:
 def date_value(d: DateValue | None) -> Literal | None:
     if d is None:
         return None
-    if d.start is not None and d.end is None and not d.circa and d.start.season is None:
-        return date_literal(d.start)
+    if d.exact:
+        return date_literal(d.start)  # type: ignore[arg-type]
     value = d.iso() or d.literal
     return Literal(value) if value else None
 
