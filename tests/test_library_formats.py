@@ -81,6 +81,15 @@ def test_endnote_reader_continuation_lines_and_bad_lines():
     assert len(problems) == 1 and problems[0].line == 6
 
 
+def test_endnote_a_line_that_looks_like_a_tag_but_is_none_is_not_read_into_the_value_above():
+    text = "%0 Journal Article\n%% damaged line\n%T Title\n\n%0 Book\n%T Second\n"
+    problems: list[Problem] = []
+    records = list(read(io.StringIO(text), "endnote", on_problem=problems.append))
+    assert [(r.type, r.title) for r in records] == [("article-journal", "Title"), ("book", "Second")]
+    assert [(p.record, p.line, p.severity) for p in problems] == [(1, 2, "warning")]
+    assert "not an EndNote tag" in problems[0].reason
+
+
 def test_refworks_layout():
     out = write([ARTICLE], "refworks")
     lines = out.splitlines()

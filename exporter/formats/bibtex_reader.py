@@ -146,6 +146,23 @@ def evaluate(raw: str, macros: dict[str, str]) -> str:
 _GLUED_FIELD = re.compile(r"\s*([A-Za-z][\w:.+-]*)\s*=\s*")
 
 
+_COMMENT_LINE = re.compile(r"^[ \t]*%.*$", re.M)
+
+
+def field_name(raw: str) -> tuple[str, str]:
+    """(the field name, the text before it that is not a comment) for what bibtexparser
+    gives as a field's key: the text between the previous field's comma and the ``=``.
+    Lines starting with ``%`` there are comments (biber reads them so: a field commented
+    out); anything else there is junk, reported by the caller."""
+    if "\n" not in raw:
+        return raw, ""
+    text = _COMMENT_LINE.sub("", raw).strip()
+    if not text:
+        return raw.strip(), ""
+    junk, _, name = text.rpartition("\n")
+    return name.strip(), " ".join(junk.split())
+
+
 def split_glued_fields(name: str, raw: str) -> list[tuple[str, str]]:
     """A value followed by another field without the comma between them
     (``title = {A}\n file = {B}``) split into its fields; other values unchanged."""
@@ -711,6 +728,16 @@ class BibTeXReader(Reader):
                 try:
                     fields = {}
                     for f in block.fields:
+                        key, junk = field_name(f.key)
+                        if junk:
+                            yield Problem(source=source, record=number, line=block.start_line + 1, severity="warning",
+                                          reason=f"entry {block.key!r}: text before field {key!r} ignored: {_clip(junk)!r}")
+                        if key.startswith("%"):
+                            yield Problem(source=source, record=number, line=block.start_line + 1, severity="warning",
+                                          reason=f"entry {block.key!r}: field {key[1:].strip()!r} is commented out with %; skipped")
+                            continue
+                        if key != f.key:
+                            f = type(f)(key, f.value)
                         if not f.key.strip():
                             yield Problem(source=source, record=number, line=block.start_line + 1, severity="warning",
                                           reason=f"entry {block.key!r}: a value without a field name (= {_clip(str(f.value))}); skipped")

@@ -174,6 +174,10 @@ class EndNoteReader(Reader):
                 if not fields:
                     start = lineno
                 fields.append((m.group(1), m.group(2).strip()))
+            elif fields and line.lstrip().startswith("%"):
+                # looks like a tag but is none: a damaged line, not more of the value above
+                yield Problem(source=source, record=number + 1, line=lineno, severity="warning",
+                              reason=f"not an EndNote tag: {line.strip()[:60]!r}; line skipped")
             elif fields:
                 tag, value = fields[-1]
                 fields[-1] = (tag, f"{value} {line.strip()}")

@@ -40,10 +40,12 @@ def decode_bytes(data: bytes) -> tuple[str, str]:
 
 
 def looks_binary(text: str) -> bool:
-    """True for text that is binary data decoded as text: NUL characters, or more than one
-    character in ten being a control character other than tab, CR and LF."""
+    """True for text that is binary data decoded as text: two NULs among its first 64
+    characters, or more than one character in ten being a control character other than tab,
+    CR and LF (as exporter.api judges files). One stray NUL is damage to the record it is
+    in, which is rejected alone."""
     head = text[:8192]
-    if "\x00" in head:
+    if head[:64].count("\x00") >= 2:
         return True
     controls = sum(1 for c in head if ord(c) < 32 and c not in "\t\r\n\f")
     return bool(head) and controls * 10 > len(head)

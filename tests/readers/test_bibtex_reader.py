@@ -233,3 +233,22 @@ def test_macro_defined_after_its_use() -> None:
     records, problems = read_text("bibtex", '@article{k, title={T}, journal = jbio}\n@string{jbio = "Journal of Biology"}')
     assert records[0].container is not None and records[0].container.title == "Journal of Biology"
     assert errors(problems) == []
+
+
+def test_percent_comment_lines_between_fields_are_comments_and_other_text_is_reported() -> None:
+    text = ("@article{k,\n  title = {T},\n%% a comment line\n  author = {A, B},\n"
+            "% doi = {10.1/x},\nthis is junk\n  year = {2020}\n}\n")
+    records, problems = read_text("bibtex", text)
+    (record,) = records
+    assert record.title == "T" and record.authors[0].family == "A" and record.issued.year == 2020
+    assert not [e for e in record.extra if "%" in e[0] or "junk" in e[0]]
+    assert [p.reason for p in warnings(problems)] == [
+        "entry 'k': field 'doi' is commented out with %; skipped",
+        "entry 'k': text before field 'year' ignored: 'this is junk'"]
+
+
+def test_one_nul_costs_the_entry_it_is_in_not_the_file() -> None:
+    records, problems = read_text("bibtex", "@article{a\x00b, title={One}}\n@book{c, title={Two}}\n")
+    assert [r.title for r in records] == ["Two"]
+    (error,) = errors(problems)
+    assert error.record == 1 and "NUL" in error.reason
