@@ -17,7 +17,7 @@ from __future__ import annotations
 import functools
 import re
 from dataclasses import dataclass
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from typing import IO, Any, TextIO
 from xml.etree.ElementTree import Element, ParseError
 
@@ -98,7 +98,7 @@ def iter_elements(stream: TextIO, names: frozenset[str]) -> Iterator[tuple[Any, 
     Where a document stops being well-formed and its bytes can be read again (a file, or a
     seekable stream), the record the damage is in comes as :class:`Damaged`, and the records
     after it come from lxml's recovering parser (no entities, no network), which reads on
-    past the damage; that recovery holds the whole document in memory."""
+    past the damage, reading the document again chunk by chunk (memory: one record)."""
     source = BytesView(stream)
     number = 0
     root: Element | None = None
@@ -119,71 +119,108 @@ def iter_elements(stream: TextIO, names: frozenset[str]) -> Iterator[tuple[Any, 
     except ParseError as exc:
         line, column = getattr(exc, "position", (None, None))
         reason = f"not well-formed XML at line {line}, column {column}: {exc}"
-        data = _reread(stream)
-        if data is None:
+        chunks = _reread(stream)
+        if chunks is None:
             raise XMLInputError(reason) from None
-        yield from _recover(data, names, number, line, reason)
+        yield from _recover(chunks, names, number, line, reason)
     except DefusedXmlException as exc:
         raise XMLInputError(f"refused: the document declares entities or a DTD to fetch ({exc})") from None
 
 
-def _reread(stream: TextIO) -> bytes | None:
-    """All the bytes of a stream whose bytes can be read again from the start, or None."""
+def _reread(stream: TextIO) -> Iterator[bytes] | None:
+    """The bytes of a stream that can be read again from the start, in chunks; or None."""
     buffer = getattr(stream, "buffer", None)
     try:
         if buffer is None or not buffer.seekable():
             return None
         buffer.seek(0)
-        return buffer.read()
     except (OSError, ValueError, AttributeError):
         return None
+    return iter(lambda: buffer.read(_CHUNK), b"")
 
 
-def _recover(data: bytes, names: frozenset[str], given: int, error_line: int | None,
+_CHUNK = 1 << 20
+
+
+def _recover(chunks: Iterable[bytes], names: frozenset[str], given: int, error_line: int | None,
              reason: str) -> Iterator[tuple[Any, int]]:
     """The records after the ``given`` ones already read, where the document stops being
     well-formed: it is cut where each record's start tag is, and each piece is parsed alone
     (lxml, no entities, no network) inside the document's root start tag, for its
     namespaces. A piece that does not parse is a damaged record, reported at its start line.
+    The document is read again chunk by chunk: memory holds one record and one chunk.
 
     The records given before are the first ``given`` pieces that parse, in document order:
     before the damage, and, where a record was left open, the records after it that closed
     (a streaming parser reads them as children of the open one)."""
     from lxml import etree
 
-    data = data.replace(b"\x00", "\ufffd".encode())  # a NUL: the piece holds U+FFFD instead
     alternatives = b"|".join(re.escape(n.encode()) for n in sorted(names))
-    starts = list(re.finditer(rb"<((?:[\w.-]+:)?(?:" + alternatives + rb"))(?=[\s>/])", data))
-    root = re.search(rb"<(?![?!])([^\s>/]+)[^>]*>", data)
-    wrap_open, wrap_close = b"", b""
-    if root is not None and (not starts or root.start() < starts[0].start()):
-        wrap_open, wrap_close = root.group(0), b"</" + root.group(1) + b">"
+    start_tag = re.compile(rb"<((?:[\w.-]+:)?(?:" + alternatives + rb"))(?=[\s>/])")
     parser = etree.XMLParser(resolve_entities=False, no_network=True, huge_tree=False)
-    to_skip = given
-    number = given
-    reported = False
-    for i, m in enumerate(starts):
-        end = starts[i + 1].start() if i + 1 < len(starts) else len(data)
-        piece = data[m.start():end]
-        close = b"</" + m.group(1) + b">"
+    wrap_open = wrap_close = b""
+    pending = b""  # from the start tag of the record being gathered (or the document start)
+    line = 1  # the line pending starts on
+    started = False  # pending begins with a record's start tag
+    to_skip, number, reported = given, given, False
+
+    def piece_result(piece: bytes, tag: bytes) -> Any:
+        close = b"</" + tag + b">"
         cut = piece.rfind(close)
-        element = None
-        if cut >= 0:
-            try:
-                parsed = etree.fromstring(wrap_open + piece[:cut + len(close)] + wrap_close, parser=parser)
-                element = next((el for el in parsed.iter()
-                                if isinstance(el.tag, str) and local_name(el.tag) in names), None)
-            except etree.XMLSyntaxError:
-                element = None
-        if element is not None and to_skip > 0:
-            to_skip -= 1  # read before the damage was found
-            continue
-        number += 1
-        if element is None:
-            reported = True
-            yield Damaged(data.count(b"\n", 0, m.start()) + 1, reason), number
-        else:
-            yield element, number
+        if cut < 0:
+            return None
+        try:
+            parsed = etree.fromstring(wrap_open + piece[:cut + len(close)] + wrap_close, parser=parser)
+        except etree.XMLSyntaxError:
+            return None
+        return next((el for el in parsed.iter() if isinstance(el.tag, str) and local_name(el.tag) in names), None)
+
+    chunks = iter(chunks)
+    done = False
+    while not done:
+        chunk = next(chunks, None)
+        done = chunk is None
+        if chunk:
+            pending += chunk.replace(b"\x00", "\ufffd".encode())  # a NUL: U+FFFD in its piece
+        if not started and not wrap_open:
+            first = start_tag.search(pending)
+            root = re.search(rb"<(?![?!])([^\s>/]+)[^>]*>", pending)
+            if root is not None and (first is None or root.start() < first.start()):
+                wrap_open, wrap_close = root.group(0), b"</" + root.group(1) + b">"
+        # every piece that ends before the last start tag found is whole; near the end of
+        # what is read so far, a start tag may still be cut by the chunk boundary
+        limit = len(pending) if done else max(0, len(pending) - 512)
+        starts = [m for m in start_tag.finditer(pending, 1 if started else 0) if m.start() < limit]
+        if not started:
+            if not starts:
+                if done:
+                    break
+                keep = max(0, len(pending) - 512)  # text before the first record
+                line += pending.count(b"\n", 0, keep)
+                pending = pending[keep:]
+                continue
+            line += pending.count(b"\n", 0, starts[0].start())
+            pending = pending[starts[0].start():]
+            started = True
+            starts = [m for m in start_tag.finditer(pending, 1) if m.start() < (len(pending) if done else max(0, len(pending) - 512))]
+        ends = [m.start() for m in starts] + ([len(pending)] if done else [])
+        at = 0
+        for end in ends:
+            piece = pending[at:end]
+            tag = start_tag.match(piece)
+            element = piece_result(piece, tag.group(1)) if tag else None
+            if element is not None and to_skip > 0:
+                to_skip -= 1  # read before the damage was found
+            else:
+                number += 1
+                if element is None:
+                    reported = True
+                    yield Damaged(line, reason), number
+                else:
+                    yield element, number
+            line += piece.count(b"\n")
+            at = end
+        pending = pending[at:]
     if not reported:  # the damage is outside every record (text before the root, say)
         yield Damaged(error_line, reason), number + 1
 
