@@ -434,7 +434,17 @@ class BibTeXWriter(Writer):
     # -- the table walk ---------------------------------------------------------------------
 
     def walk(self, record: Record) -> tuple[Emitted, set[str]]:
-        """(field, escaped value) pairs in table order, and the facets they hold."""
+        """(field, escaped value) pairs in table order, and the facets they hold. The API
+        asks ``lost()`` of each record just before it is written, so the last walk is kept
+        (with its record, so that ``is`` is a safe test): each record is walked once."""
+        last = self.__dict__.get("_last_walk")
+        if last is not None and last[0] is record:
+            return last[1]
+        result = self._walk(record)
+        self.__dict__["_last_walk"] = (record, result)
+        return result
+
+    def _walk(self, record: Record) -> tuple[Emitted, set[str]]:
         entry_type = self.entry_type(record)
         out: Emitted = []
         deferred: Emitted = []
@@ -474,7 +484,7 @@ class BibTeXWriter(Writer):
 
     def lost(self, record: Record) -> list[str]:
         """The facets of ``record`` the walk that writes it does not write."""
-        written = self.walk(record)[1]
+        written = set(self.walk(record)[1])
         if all(s.scheme in (None, "keyword") for s in record.subjects):
             written.add("subject:scheme")  # keywords are what ``keywords`` says they are
         return sorted(facets(record) - written)

@@ -10,6 +10,7 @@ are lossless.
 
 from __future__ import annotations
 
+import functools
 import json
 from dataclasses import replace
 from typing import Any, Iterable, Iterator, TextIO
@@ -429,6 +430,13 @@ def _text_value(value: Any) -> str:
     return json.dumps(value, ensure_ascii=False, sort_keys=True)
 
 
+@functools.cache
+def _known_keys() -> frozenset[str]:
+    """The keys an item may have that are not kept as ``csl:`` extras."""
+    return frozenset(SPECIAL_KEYS | TEXT_VARIABLES.keys() | DATE_VARIABLES.keys()
+                     | CONTAINER_VARIABLES.keys() | set(ID_VARIABLES.values()) | ROLES)
+
+
 def from_csl(item: Any) -> Record:
     if not isinstance(item, dict):
         raise ItemError("a CSL-JSON item must be an object")
@@ -485,10 +493,15 @@ def from_csl(item: Any) -> Record:
         raise ItemError("field 'categories' must be a list of strings")
     extra = [(k, v) for k, v in custom.get("extra", []) if isinstance(k, str)]
     original_script = tuple((f, t) for f, t in custom.get("original-script", []) if isinstance(f, str))
-    known = (SPECIAL_KEYS | TEXT_VARIABLES.keys() | DATE_VARIABLES.keys()
-             | CONTAINER_VARIABLES.keys() | set(ID_VARIABLES.values()) | ROLES)
-    for key, value in item.items():
-        if key not in known and value is not None and value != "":
+    known = _known_keys()
+    texts: dict[str, str | None] = {}
+    dates: dict[str, DateValue | None] = {}
+    for key, value in item.items():  # the item's own keys, not every variable CSL has
+        if key in TEXT_VARIABLES:
+            texts[TEXT_VARIABLES[key]] = _str(item, key)
+        elif key in DATE_VARIABLES:
+            dates[DATE_VARIABLES[key]] = parse_csl_date(value, key)
+        elif key not in known and value is not None and value != "":
             extra.append((f"csl:{key}", _text_value(value)))
     citation_key = _str(item, "citation-key")
     if citation_key and citation_key != _str(item, "id"):
@@ -499,8 +512,8 @@ def from_csl(item: Any) -> Record:
         subtitle=subtitle,
         contributors=_contributors(item, custom),
         container=container,
-        **{attr: parse_csl_date(item.get(var), var) for var, attr in DATE_VARIABLES.items()},
-        **{attr: _str(item, var) for var, attr in TEXT_VARIABLES.items()},
+        **dates,
+        **texts,
         number=number,
         physical_description=custom.get("physical-description"),
         categories=tuple(categories or ()),
