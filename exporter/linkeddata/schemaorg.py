@@ -22,6 +22,7 @@ from __future__ import annotations
 import hashlib
 from typing import Iterator
 
+from ..normalize.seen import SeenStrings
 from ..model import Contributor, DateValue, PartialDate, Record
 from ..normalize.identifiers import doi_url, identifier_from_url, pmc_url, pubmed_url
 from ..normalize.markup import to_plain
@@ -115,20 +116,17 @@ class RecordIRIs:
 
     def __init__(self, base_iri: str) -> None:
         self.base_iri = base_iri
-        self._used: set[str] = set()
+        self._used = SeenStrings()  # 16 bytes per IRI at most: flat at millions of records
 
     def allocate(self, record: Record, number: int) -> tuple[IRI, bool]:
         """(IRI, True if it had to be changed to stay unique)."""
         iri = record_iri(record, self.base_iri, number)
-        if iri not in self._used:
-            self._used.add(iri)
+        if self._used.insert(iri):
             return iri, False
         n = 2
-        while f"{iri}-{n}" in self._used:
+        while not self._used.insert(f"{iri}-{n}"):
             n += 1
-        unique = IRI(f"{iri}-{n}")
-        self._used.add(unique)
-        return unique, True
+        return IRI(f"{iri}-{n}"), True
 
 
 def date_literal(d: PartialDate) -> Literal:

@@ -12,6 +12,7 @@ import unicodedata
 from typing import Callable
 
 from ..model import Record
+from .seen import SeenStrings
 
 _STOP = frozenset(
     "a an the on of in for and or to at by with from into about as is are was were be "
@@ -59,7 +60,7 @@ class KeyAllocator:
     """
 
     def __init__(self, clean: Callable[[str], str] = str) -> None:
-        self._used: set[str] = set()
+        self._used = SeenStrings()  # 16 bytes per key at most: flat at millions of records
         self._clean = clean
 
     def key(self, record: Record) -> str:
@@ -71,10 +72,9 @@ class KeyAllocator:
         wanted = self._clean(record.key or base_key(record))
         key = wanted
         n = 0
-        while key in self._used:
+        while not self._used.insert(key):
             key = f"{wanted}-{n + 2}" if given else wanted + _suffix(n)
             n += 1
-        self._used.add(key)
         if given and key != wanted:
             return key, f"another record has the id {wanted!r}; written as {key!r}"
         return key, None
