@@ -129,7 +129,11 @@ RELATORS: tuple[tuple[str, str, str], ...] = (
     ("aus", "screenwriter", "script-writer"), ("hst", "host", "host"),
     ("edc", "editor of compilation", "editor"), ("itr", "instrumentalist", "performer"),
     ("voc", "singer", "performer"), ("cnd", "conductor", "performer"),
-    ("chr", "choreographer", "contributor"), ("pht", "photographer", "contributor"),
+    ("chr", "choreographer", "contributor"),
+    # creators of a work of their kind (the relator vocabulary: "responsible for creating a
+    # photographic work", "... a map", "... an original graphic design, drawing, painting"):
+    # the work's author, as CSL and Zotero (artist, cartographer) name them
+    ("pht", "photographer", "author"), ("ctg", "cartographer", "author"), ("art", "artist", "author"),
 )
 _ROLE_OF = {k: role for code, term, role in RELATORS for k in (code, term)}
 _ROLE_OF.update({"ed": "editor", "eds": "editor", "hrsg": "editor", "herausgeber": "editor",
@@ -138,6 +142,16 @@ _ROLE_OF.update({"ed": "editor", "eds": "editor", "hrsg": "editor", "herausgeber
 _RELATOR_OF_ROLE: dict[str, tuple[str, str]] = {}
 for _code, _term, _role in RELATORS:
     _RELATOR_OF_ROLE.setdefault(_role, (_code, _term))
+#: Relators of the imprint (publisher, distributor, place of publication): a name with no
+#: other relator is the imprint's, not a contributor (Zotero's MARC and MODS translators
+#: skip it too); it is kept as written (MARC: the field in extra; MODS: ``mods:imprint-name``).
+IMPRINT_RELATORS = frozenset({"pbl", "publisher", "dst", "distributor", "pup", "publication place"})
+
+
+def imprint_only(relators: Iterable[str]) -> bool:
+    """True when every relator (code or term, lowercase) names an imprint role."""
+    relators = list(relators)
+    return bool(relators) and all(r in IMPRINT_RELATORS for r in relators)
 
 
 # -- identifiers and languages ---------------------------------------------------------------
@@ -398,6 +412,9 @@ def read_name(b: Builder, f: Field) -> None:
         b.keep(f)  # a name/title added entry names a related work, not a contributor
         return
     relators = [r.strip().lower().rstrip(".,") for r in _sub(f, "e4" if f.tag not in _MEETING_TAGS else "j4")]
+    if imprint_only(relators):
+        b.keep(f)  # the publisher or distributor named again: kept as written, not a contributor
+        return
     default = "author" if f.tag[0] == "1" else "contributor"
     role = next((_ROLE_OF[r] for r in relators if r in _ROLE_OF), default)
     name = clean(" ".join(_sub(f, "a")), b.isbd)
@@ -445,20 +462,29 @@ def read_uniform_title(b: Builder, f: Field) -> None:
         b.extra.append((f"marc:{f.tag}", field_text(Field(tag=f.tag, indicators=f.indicators, subfields=rest))))
 
 
-def read_title(b: Builder, f: Field) -> None:
-    """245: $a and the part number $n are the title ("Mathematik für Informatiker. Bd. 1");
-    the subtitle is $b, or the part name $p when there is no $b (as Zotero reads it)."""
-    main = clean(" ".join(_sub(f, "a")), b.isbd)
+def title_with_parts(main: str | None, numbers: Iterable[str | None], names: Iterable[str | None],
+                     subtitle: str | None) -> tuple[str | None, str | None]:
+    """(title, subtitle) from a title, its part numbers and part names and its subtitle
+    (MARC 245 $a $n $p $b; MODS title, partNumber, partName, subTitle): the part numbers
+    belong to the title ("Mathematik für Informatiker. Bd. 1"); the subtitle is the
+    subtitle, or the part names when there is none (as Zotero reads both formats)."""
     # a part number ends in the period that separates it from the part name: not part of it
-    numbers = [(clean(v, b.isbd) or "").rstrip(".").rstrip() for v in _sub(f, "n")]
-    names = [clean(v, b.isbd) for v in _sub(f, "p")]
-    subtitle = clean(" ".join(_sub(f, "b")), b.isbd)
+    numbers = [n.rstrip(".").rstrip() for n in numbers if n]
+    names = [n for n in names if n]
     if subtitle:
         title = ". ".join(x for x in (main, *numbers, *names) if x)
     else:
         title = ". ".join(x for x in (main, *numbers) if x)
-        subtitle = ": ".join(x for x in names if x) or None
-    b.set("title", title or None)
+        subtitle = ": ".join(names) or None
+    return title or None, subtitle
+
+
+def read_title(b: Builder, f: Field) -> None:
+    """245: $a $n $p $b as :func:`title_with_parts` reads them."""
+    title, subtitle = title_with_parts(
+        clean(" ".join(_sub(f, "a")), b.isbd), [clean(v, b.isbd) for v in _sub(f, "n")],
+        [clean(v, b.isbd) for v in _sub(f, "p")], clean(" ".join(_sub(f, "b")), b.isbd))
+    b.set("title", title)
     b.set("subtitle", subtitle)
     b.link(f, "title")
     rest = [s for s in f.subfields if s.code not in "abnp6"]
@@ -487,7 +513,15 @@ def read_text_a(b: Builder, f: Field) -> None:
         b.link(f, slot)
 
 
-_DATE_JUNK = re.compile(r"^[\[\s©℗cp]*|[\]\s.?]*$")
+#: what a catalogue writes around a date: brackets, the copyright and phonogram signs or
+#: letters ("c1984", "p1980", "©2006": a copyright date, not "circa"), a final period
+_DATE_JUNK = re.compile(r"^[\[\s©℗]*(?:[cp](?=\d))?|[\]\s.?]*$")
+
+
+def catalogue_date(text: str) -> DateValue | None:
+    """A date as a catalogue transcribes it (MARC 260/264 $c with ISBD punctuation, MODS
+    dateIssued without encoding): "c1984" and "[1957?]" are 1984 and 1957."""
+    return date_with_year(_DATE_JUNK.sub("", text))
 
 
 def read_imprint(b: Builder, f: Field) -> None:
@@ -502,8 +536,7 @@ def read_imprint(b: Builder, f: Field) -> None:
     b.set("publisher", clean(_first(f, "b"), b.isbd))
     date = _first(f, "c")
     if date:
-        text = _DATE_JUNK.sub("", date) if b.isbd else date.strip()
-        parsed = date_with_year(text)
+        parsed = catalogue_date(date) if b.isbd else date_with_year(date.strip())
         if parsed is not None:
             b.slots.setdefault("issued", parsed)
     b.link(f, "publisher")

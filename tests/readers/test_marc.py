@@ -232,3 +232,53 @@ def test_corpus_marc_written_back_gives_the_same_fields(path, fmt):
         separators = str.maketrans("\x1d\x1e\x1f", "\ufffd\ufffd\ufffd")  # replaced on writing
         assert (sorted(e for e in after.extra if had_008 or e[0] != "marc:008")
                 == sorted((k, v.translate(separators)) for k, v in before.extra))
+
+
+def _marcxml(*fields: str, leader: str = "00000nam a2200000 c 4500") -> io.StringIO:
+    return io.StringIO('<collection xmlns="http://www.loc.gov/MARC21/slim"><record>'
+                       f"<leader>{leader}</leader>" + "".join(fields) + "</record></collection>")
+
+
+def _df(tag: str, ind: str, **subs: str) -> str:
+    body = "".join(f'<subfield code="{code.lstrip("_")}">{value}</subfield>' for code, value in subs.items())
+    return f'<datafield tag="{tag}" ind1="{ind[0]}" ind2="{ind[1]}">{body}</datafield>'
+
+
+def test_a_publisher_named_as_a_710_is_no_contributor_and_is_written_back():
+    src = _marcxml(_df("245", "00", a="Proceedings"), _df("264", " 1", a="Bad Heilbrunn", b="Klinkhardt"),
+                   _df("700", "1 ", a="Sturm, Tanja", _4="edt"), _df("710", "2 ", a="Verlag Julius Klinkhardt", _4="pbl"))
+    (record,) = read(src, "marcxml")
+    assert [(c.family, c.role) for c in record.contributors] == [("Sturm", "editor")]
+    assert ("marc:710", "2  $aVerlag Julius Klinkhardt $4pbl") in record.extra
+    out = write([record], "marcxml")
+    assert '<datafield tag="710" ind1="2" ind2=" ">' in out
+    (back,) = read(io.StringIO(out), "marcxml")
+    assert back.contributors == record.contributors
+    assert [e for e in back.extra if e[0] != "marc:008"] == list(record.extra)  # the writer adds an 008
+
+
+def test_creator_relators_make_the_author():
+    src = _marcxml(_df("245", "00", a="Telescope Peak"), _df("700", "1 ", a="Cushman, Charles", e="photographer", _4="pht"),
+                   _df("700", "1 ", a="Mercator, Gerhard", _4="ctg"), _df("700", "1 ", a="Helper, Hal", _4="ctb"),
+                   leader="00000nkm a2200000 c 4500")
+    (record,) = read(src, "marcxml")
+    assert [c.role for c in record.contributors] == ["author", "author", "contributor"]
+
+
+def test_a_table_of_contents_link_is_not_the_url():
+    toc = _df("856", "42", u="http://d-nb.info/987805282/04", _3="Inhaltsverzeichnis")
+    (record,) = read(_marcxml(_df("245", "00", a="A book"), toc), "marcxml")
+    assert record.links[0].relation == "related" and record.url is None
+    from exporter.losses import facets
+    assert "link" not in facets(record) and "link:more" in facets(record)  # reported where not written
+    (both,) = read(_marcxml(_df("245", "00", a="A book"), toc, _df("856", "40", u="https://example.org/book")), "marcxml")
+    assert both.url == "https://example.org/book"
+    (csl,) = read(io.StringIO(write([record], "csl-json")), "csl-json")
+    assert csl.links == record.links  # kept, though no URL
+
+
+def test_copyright_dates_are_not_circa():
+    (record,) = read(_marcxml(_df("245", "00", a="A :"), _df("260", "  ", a="London :", b="Nova,", c="c1984.")), "marcxml")
+    assert record.issued.iso() == "1984"
+    (record,) = read(_marcxml(_df("245", "00", a="A :"), _df("260", "  ", c="[ca. 1900]")), "marcxml")
+    assert record.issued.iso() == "1900~"
