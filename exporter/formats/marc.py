@@ -254,8 +254,10 @@ def clean(text: str | None, isbd: bool) -> str | None:
     if text is None:
         return None
     text = text.strip()
-    if isbd:
-        text = _TRAILING.sub("", " ".join(text.split()))
+    if isbd and text:
+        text = " ".join(text.split())
+        if text[-1] in "/:;=,":  # the regular expressions only where they can match
+            text = _TRAILING.sub("", text)
         if text.endswith(".") and not _FINAL_PERIOD_KEEP.search(text):
             text = text[:-1].rstrip()
     return text or None
@@ -323,7 +325,17 @@ class Builder:
 
 
 def _sub(f: Field, codes: str) -> list[str]:
-    return [s.value for s in f.subfields if s.code in codes and s.value and s.value.strip()]
+    return [s.value for s in f.subfields if s.code and s.code in codes and s.value and not s.value.isspace()]
+
+
+def _by_code(f: Field) -> dict[str, list[str]]:
+    """The values of each subfield code, as :func:`_sub` gives them for one code."""
+    out: dict[str, list[str]] = {}
+    for s in f.subfields:
+        value = s.value
+        if s.code and value and not value.isspace():
+            out.setdefault(s.code, []).append(value)
+    return out
 
 
 def _first(f: Field, code: str) -> str | None:
@@ -408,7 +420,8 @@ _MEETING_TAGS = frozenset({"111", "711"})
 
 
 def read_name(b: Builder, f: Field) -> None:
-    if f.tag in ("700", "710", "711") and f.get_subfields("t"):
+    one = _by_code(f)  # the single-code look-ups below, in one pass over the subfields
+    if f.tag in ("700", "710", "711") and "t" in one:
         b.keep(f)  # a name/title added entry names a related work, not a contributor
         return
     relators = [r.strip().lower().rstrip(".,") for r in _sub(f, "e4" if f.tag not in _MEETING_TAGS else "j4")]
@@ -417,7 +430,7 @@ def read_name(b: Builder, f: Field) -> None:
         return
     default = "author" if f.tag[0] == "1" else "contributor"
     role = next((_ROLE_OF[r] for r in relators if r in _ROLE_OF), default)
-    name = clean(" ".join(_sub(f, "a")), b.isbd)
+    name = clean(" ".join(one.get("a", ())), b.isbd)
     if not name:
         b.keep(f)
         return
@@ -428,7 +441,7 @@ def read_name(b: Builder, f: Field) -> None:
             orcid = m.group(1)
         else:
             b.extra.append((f"marc:{f.tag}$0", f"{name}: {value.strip()}"))
-    affiliations = tuple(v.strip() for v in _sub(f, "u"))
+    affiliations = tuple(v.strip() for v in one.get("u", ()))
     ind1 = f.indicators[0] if f.indicators else " "
     if f.tag in _PERSON_TAGS or (f.tag == "720" and ind1 == "1"):  # 720 ind1 2: not a person
         if "," in name:
@@ -437,11 +450,11 @@ def read_name(b: Builder, f: Field) -> None:
             person = Contributor(given=name, role=role)  # a forename ("Charles", "Aristotle")
         else:
             person = Contributor(family=name, role=role)
-        suffix = clean(" ".join(_sub(f, "c")), b.isbd) or person.suffix
+        suffix = clean(" ".join(one.get("c", ())), b.isbd) or person.suffix
         person = Contributor(family=person.family, given=person.given, particle=person.particle,
                              suffix=suffix, role=role, orcid=orcid, affiliations=affiliations)
     else:
-        units = [clean(v, b.isbd) for v in _sub(f, "b" if f.tag not in _MEETING_TAGS else "e")]
+        units = [clean(v, b.isbd) for v in one.get("b" if f.tag not in _MEETING_TAGS else "e", ())]
         literal = ". ".join(x for x in (name, *units) if x)
         person = Contributor(literal=literal, role=role, orcid=orcid, affiliations=affiliations)
         if literal != name:  # the extras below are kept under the name as written back
@@ -451,7 +464,7 @@ def read_name(b: Builder, f: Field) -> None:
     b.contributors.append(person)
     b.link(f, f"contributor:{len(b.contributors) - 1}")
     for code in ("d", "q", "n"):
-        for value in _sub(f, code):
+        for value in one.get(code, ()):
             b.extra.append((f"marc:{f.tag}${code}", f"{name}: {value.strip()}"))
 
 

@@ -282,3 +282,22 @@ def test_copyright_dates_are_not_circa():
     assert record.issued.iso() == "1984"
     (record,) = read(_marcxml(_df("245", "00", a="A :"), _df("260", "  ", c="[ca. 1900]")), "marcxml")
     assert record.issued.iso() == "1900~"
+
+
+@pytest.mark.parametrize("cut", range(9))
+def test_an_entity_declaration_across_a_read_boundary_is_refused(cut):
+    """The parser reads 64 KiB at a time; every chunk is searched for <!ENTITY before it is
+    parsed, also when the declaration starts in one chunk and ends in the next (the cuts
+    place its start 0-8 characters before the first chunk's end)."""
+    head = '<?xml version="1.0"?>'
+    doctype = '<!DOCTYPE collection [<!ENTITY a "aaaaaaaaaa">]>'
+    pad = "<!--" + "x" * ((1 << 16) - cut - len(head) - len("<!DOCTYPE collection [") - 7) + "-->"
+    xml = (head + pad + doctype + '<collection xmlns="http://www.loc.gov/MARC21/slim"><record>'
+           '<leader>00000nam a2200000 c 4500</leader><datafield tag="245" ind1="0" ind2="0">'
+           '<subfield code="a">&a;</subfield></datafield></record></collection>')
+    assert xml.find("<!ENTITY") == (1 << 16) - cut
+    records, problems = read_all(io.StringIO(xml), "marcxml")
+    assert records == [] and "entities" in problems[0].reason
+    plain = xml.replace('[<!ENTITY a "aaaaaaaaaa">]', "").replace("&a;", "T")
+    records, _ = read_all(io.StringIO(plain), "marcxml")
+    assert [r.title for r in records] == ["T"]  # a DOCTYPE without entities is read
