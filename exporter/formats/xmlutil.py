@@ -12,8 +12,9 @@ In: :func:`iter_elements` streams an XML document with the standard library's ex
 namespaced or not, and freeing it after use. A document that declares entities is refused
 before the declaration reaches the parser (every chunk is searched for ``<!ENTITY`` first),
 so nothing is expanded; expat fetches no external DTD or entity, and the network is never
-used. (This is what defusedxml's parser guarded, at a quarter of the speed: its handlers are
-Python's. As a second line of defence, expat 2.5 refuses a billion-laughs document itself.)
+used. (This is what defusedxml's parser guarded; its handlers are Python's, and parsing
+10,000 MARCXML records took 0.86 s with it, 0.59 s without. As a second line of defence,
+expat 2.5 refuses a billion-laughs document itself.)
 """
 
 from __future__ import annotations
