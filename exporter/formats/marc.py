@@ -10,7 +10,8 @@ ORCID identifiers; 245 ``$a$n$p`` / ``$b`` title and subtitle; 240/130 uniform t
 500/502/504 notes; 520 abstract; 020/022/024/035/010 identifiers; 041 and 008/35-37
 languages (to BCP 47); 6XX subjects with the scheme from the second indicator or ``$2``;
 773 host item with volume, issue and pages from ``$g``/``$q``; 856 links with their role
-from the second indicator; 880 alternate-script fields linked by ``$6`` become the
+from the second indicator (a related resource, ``2``, is never the record's URL); names whose
+only relators are the imprint's (pbl, dst) are kept as written, not as contributors; 880 alternate-script fields linked by ``$6`` become the
 original-script forms of the fields they pair with (``Record.original_script``).
 
 Every field no row holds is kept in ``Record.extra`` as ``("marc:<tag>", text)`` (text in

@@ -6,6 +6,12 @@ https://www.loc.gov/standards/mods/mods-mapping.html gives the element for each 
 of :mod:`.marc`. OAI-DC: http://www.openarchives.org/OAI/2.0/oai_dc.xsd (Dublin Core as
 OAI-PMH serves it; the DC elements https://www.dublincore.org/specifications/dublin-core/dces/).
 
+Original-script forms (``Record.original_script``, MARC 880) are ``altRepGroup`` pairs of
+the element and its form with ``script`` (and, for titles and texts, ``lang``), written and
+read back. The reader reads what MODS shares with MARC as the MARC reader reads it
+(partNumber/partName as 245 $n/$p, transcribed dates as 260 $c, relators and names of the
+imprint), and GovInfo's congressional collections (``extension/collectionCode``) as types.
+
 The writers escape for XML 1.0 (:mod:`.xmlutil`): forbidden characters are replaced and
 reported. No records: no output (an empty file, as the other writers give).
 """
