@@ -82,8 +82,11 @@ def facets(record: Record) -> set[str]:
     for ident in record.identifiers:
         add(f"id:{ident.scheme}")
     if record.links:
-        add("link")
-        if len(record.links) > 1:
+        # "link" is the record's URL; "link:more" any other link (a related resource such as
+        # a table of contents is never the URL, so a record with only such links has no "link")
+        if record.url is not None:
+            add("link")
+        if len(record.links) > 1 or record.url is None:
             add("link:more")
     if record.subjects:
         add("subject")

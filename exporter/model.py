@@ -273,6 +273,11 @@ class Provenance:
     repairs: tuple[str, ...] = ()
 
 
+#: Link relations of resources that are not the item itself (MARC 856 second indicator 2,
+#: "related resource"): never the record's URL.
+_NOT_THE_ITEM = frozenset({"related"})
+
+
 @dataclass(frozen=True, slots=True)
 class Record:
     """One bibliographic item. Only ``type`` and ``title`` are expected of every record."""
@@ -375,7 +380,9 @@ class Record:
 
     @property
     def url(self) -> str | None:
-        return self.links[0].url if self.links else None
+        """The item's address: the first link that is the item or a version of it, not a
+        related resource (a table of contents, a cover image: MARC 856 second indicator 2)."""
+        return next((link.url for link in self.links if link.relation not in _NOT_THE_ITEM), None)
 
     @property
     def full_title(self) -> str | None:

@@ -10,7 +10,8 @@ ORCID identifiers; 245 ``$a$n$p`` / ``$b`` title and subtitle; 240/130 uniform t
 500/502/504 notes; 520 abstract; 020/022/024/035/010 identifiers; 041 and 008/35-37
 languages (to BCP 47); 6XX subjects with the scheme from the second indicator or ``$2``;
 773 host item with volume, issue and pages from ``$g``/``$q``; 856 links with their role
-from the second indicator; 880 alternate-script fields linked by ``$6`` become the
+from the second indicator (a related resource, ``2``, is never the record's URL); names whose
+only relators are the imprint's (pbl, dst) are kept as written, not as contributors; 880 alternate-script fields linked by ``$6`` become the
 original-script forms of the fields they pair with (``Record.original_script``).
 
 Every field no row holds is kept in ``Record.extra`` as ``("marc:<tag>", text)`` (text in
@@ -130,7 +131,11 @@ RELATORS: tuple[tuple[str, str, str], ...] = (
     ("aus", "screenwriter", "script-writer"), ("hst", "host", "host"),
     ("edc", "editor of compilation", "editor"), ("itr", "instrumentalist", "performer"),
     ("voc", "singer", "performer"), ("cnd", "conductor", "performer"),
-    ("chr", "choreographer", "contributor"), ("pht", "photographer", "contributor"),
+    ("chr", "choreographer", "contributor"),
+    # creators of a work of their kind (the relator vocabulary: "responsible for creating a
+    # photographic work", "... a map", "... an original graphic design, drawing, painting"):
+    # the work's author, as CSL and Zotero (artist, cartographer) name them
+    ("pht", "photographer", "author"), ("ctg", "cartographer", "author"), ("art", "artist", "author"),
 )
 _ROLE_OF = {k: role for code, term, role in RELATORS for k in (code, term)}
 _ROLE_OF.update({"ed": "editor", "eds": "editor", "hrsg": "editor", "herausgeber": "editor",
@@ -139,6 +144,16 @@ _ROLE_OF.update({"ed": "editor", "eds": "editor", "hrsg": "editor", "herausgeber
 _RELATOR_OF_ROLE: dict[str, tuple[str, str]] = {}
 for _code, _term, _role in RELATORS:
     _RELATOR_OF_ROLE.setdefault(_role, (_code, _term))
+#: Relators of the imprint (publisher, distributor, place of publication): a name with no
+#: other relator is the imprint's, not a contributor (Zotero's MARC and MODS translators
+#: skip it too); it is kept as written (MARC: the field in extra; MODS: ``mods:imprint-name``).
+IMPRINT_RELATORS = frozenset({"pbl", "publisher", "dst", "distributor", "pup", "publication place"})
+
+
+def imprint_only(relators: Iterable[str]) -> bool:
+    """True when every relator (code or term, lowercase) names an imprint role."""
+    relators = list(relators)
+    return bool(relators) and all(r in IMPRINT_RELATORS for r in relators)
 
 
 # -- identifiers and languages ---------------------------------------------------------------
@@ -241,8 +256,10 @@ def clean(text: str | None, isbd: bool) -> str | None:
     if text is None:
         return None
     text = text.strip()
-    if isbd:
-        text = _TRAILING.sub("", " ".join(text.split()))
+    if isbd and text:
+        text = " ".join(text.split())
+        if text[-1] in "/:;=,":  # the regular expressions only where they can match
+            text = _TRAILING.sub("", text)
         if text.endswith(".") and not _FINAL_PERIOD_KEEP.search(text):
             text = text[:-1].rstrip()
     return text or None
@@ -310,7 +327,17 @@ class Builder:
 
 
 def _sub(f: Field, codes: str) -> list[str]:
-    return [s.value for s in f.subfields if s.code in codes and s.value and s.value.strip()]
+    return [s.value for s in f.subfields if s.code and s.code in codes and s.value and not s.value.isspace()]
+
+
+def _by_code(f: Field) -> dict[str, list[str]]:
+    """The values of each subfield code, as :func:`_sub` gives them for one code."""
+    out: dict[str, list[str]] = {}
+    for s in f.subfields:
+        value = s.value
+        if s.code and value and not value.isspace():
+            out.setdefault(s.code, []).append(value)
+    return out
 
 
 def _first(f: Field, code: str) -> str | None:
@@ -395,13 +422,17 @@ _MEETING_TAGS = frozenset({"111", "711"})
 
 
 def read_name(b: Builder, f: Field) -> None:
-    if f.tag in ("700", "710", "711") and f.get_subfields("t"):
+    one = _by_code(f)  # the single-code look-ups below, in one pass over the subfields
+    if f.tag in ("700", "710", "711") and "t" in one:
         b.keep(f)  # a name/title added entry names a related work, not a contributor
         return
     relators = [r.strip().lower().rstrip(".,") for r in _sub(f, "e4" if f.tag not in _MEETING_TAGS else "j4")]
+    if imprint_only(relators):
+        b.keep(f)  # the publisher or distributor named again: kept as written, not a contributor
+        return
     default = "author" if f.tag[0] == "1" else "contributor"
     role = next((_ROLE_OF[r] for r in relators if r in _ROLE_OF), default)
-    name = clean(" ".join(_sub(f, "a")), b.isbd)
+    name = clean(" ".join(one.get("a", ())), b.isbd)
     if not name:
         b.keep(f)
         return
@@ -412,7 +443,7 @@ def read_name(b: Builder, f: Field) -> None:
             orcid = m.group(1)
         else:
             b.extra.append((f"marc:{f.tag}$0", f"{name}: {value.strip()}"))
-    affiliations = tuple(v.strip() for v in _sub(f, "u"))
+    affiliations = tuple(v.strip() for v in one.get("u", ()))
     ind1 = f.indicators[0] if f.indicators else " "
     if f.tag in _PERSON_TAGS or (f.tag == "720" and ind1 == "1"):  # 720 ind1 2: not a person
         if "," in name:
@@ -421,11 +452,11 @@ def read_name(b: Builder, f: Field) -> None:
             person = Contributor(given=name, role=role)  # a forename ("Charles", "Aristotle")
         else:
             person = Contributor(family=name, role=role)
-        suffix = clean(" ".join(_sub(f, "c")), b.isbd) or person.suffix
+        suffix = clean(" ".join(one.get("c", ())), b.isbd) or person.suffix
         person = Contributor(family=person.family, given=person.given, particle=person.particle,
                              suffix=suffix, role=role, orcid=orcid, affiliations=affiliations)
     else:
-        units = [clean(v, b.isbd) for v in _sub(f, "b" if f.tag not in _MEETING_TAGS else "e")]
+        units = [clean(v, b.isbd) for v in one.get("b" if f.tag not in _MEETING_TAGS else "e", ())]
         literal = ". ".join(x for x in (name, *units) if x)
         person = Contributor(literal=literal, role=role, orcid=orcid, affiliations=affiliations)
         if literal != name:  # the extras below are kept under the name as written back
@@ -435,7 +466,7 @@ def read_name(b: Builder, f: Field) -> None:
     b.contributors.append(person)
     b.link(f, f"contributor:{len(b.contributors) - 1}")
     for code in ("d", "q", "n"):
-        for value in _sub(f, code):
+        for value in one.get(code, ()):
             b.extra.append((f"marc:{f.tag}${code}", f"{name}: {value.strip()}"))
 
 
@@ -446,20 +477,29 @@ def read_uniform_title(b: Builder, f: Field) -> None:
         b.extra.append((f"marc:{f.tag}", field_text(Field(tag=f.tag, indicators=f.indicators, subfields=rest))))
 
 
-def read_title(b: Builder, f: Field) -> None:
-    """245: $a and the part number $n are the title ("Mathematik für Informatiker. Bd. 1");
-    the subtitle is $b, or the part name $p when there is no $b (as Zotero reads it)."""
-    main = clean(" ".join(_sub(f, "a")), b.isbd)
+def title_with_parts(main: str | None, numbers: Iterable[str | None], names: Iterable[str | None],
+                     subtitle: str | None) -> tuple[str | None, str | None]:
+    """(title, subtitle) from a title, its part numbers and part names and its subtitle
+    (MARC 245 $a $n $p $b; MODS title, partNumber, partName, subTitle): the part numbers
+    belong to the title ("Mathematik für Informatiker. Bd. 1"); the subtitle is the
+    subtitle, or the part names when there is none (as Zotero reads both formats)."""
     # a part number ends in the period that separates it from the part name: not part of it
-    numbers = [(clean(v, b.isbd) or "").rstrip(".").rstrip() for v in _sub(f, "n")]
-    names = [clean(v, b.isbd) for v in _sub(f, "p")]
-    subtitle = clean(" ".join(_sub(f, "b")), b.isbd)
+    numbers = [n.rstrip(".").rstrip() for n in numbers if n]
+    names = [n for n in names if n]
     if subtitle:
         title = ". ".join(x for x in (main, *numbers, *names) if x)
     else:
         title = ". ".join(x for x in (main, *numbers) if x)
-        subtitle = ": ".join(x for x in names if x) or None
-    b.set("title", title or None)
+        subtitle = ": ".join(names) or None
+    return title or None, subtitle
+
+
+def read_title(b: Builder, f: Field) -> None:
+    """245: $a $n $p $b as :func:`title_with_parts` reads them."""
+    title, subtitle = title_with_parts(
+        clean(" ".join(_sub(f, "a")), b.isbd), [clean(v, b.isbd) for v in _sub(f, "n")],
+        [clean(v, b.isbd) for v in _sub(f, "p")], clean(" ".join(_sub(f, "b")), b.isbd))
+    b.set("title", title)
     b.set("subtitle", subtitle)
     b.link(f, "title")
     rest = [s for s in f.subfields if s.code not in "abnp6"]
@@ -488,7 +528,15 @@ def read_text_a(b: Builder, f: Field) -> None:
         b.link(f, slot)
 
 
-_DATE_JUNK = re.compile(r"^[\[\s©℗cp]*|[\]\s.?]*$")
+#: what a catalogue writes around a date: brackets, the copyright and phonogram signs or
+#: letters ("c1984", "p1980", "©2006": a copyright date, not "circa"), a final period
+_DATE_JUNK = re.compile(r"^[\[\s©℗]*(?:[cp](?=\d))?|[\]\s.?]*$")
+
+
+def catalogue_date(text: str) -> DateValue | None:
+    """A date as a catalogue transcribes it (MARC 260/264 $c with ISBD punctuation, MODS
+    dateIssued without encoding): "c1984" and "[1957?]" are 1984 and 1957."""
+    return date_with_year(_DATE_JUNK.sub("", text))
 
 
 def read_imprint(b: Builder, f: Field) -> None:
@@ -503,8 +551,7 @@ def read_imprint(b: Builder, f: Field) -> None:
     b.set("publisher", clean(_first(f, "b"), b.isbd))
     date = _first(f, "c")
     if date:
-        text = _DATE_JUNK.sub("", date) if b.isbd else date.strip()
-        parsed = date_with_year(text)
+        parsed = catalogue_date(date) if b.isbd else date_with_year(date.strip())
         if parsed is not None:
             b.slots.setdefault("issued", parsed)
     b.link(f, "publisher")

@@ -61,6 +61,9 @@ FORMATS: dict[str, tuple[str, str]] = {
     "MODS": ("mods", ".xml"),
 }
 
+#: The library formats, reported together (issue 12).
+MARC_FAMILY = ("MARC", "MARCXML", "MODS")
+
 #: Zotero item types -> the CSL types that mean the same (Zotero's own CSL mapping,
 #: https://github.com/zotero/zotero-schema, "csl" section).
 ITEM_TYPES: dict[str, frozenset[str]] = {
@@ -135,45 +138,62 @@ def _in_placeholder(d: Disagreement) -> bool:
 #: right and why ("ours": we keep our reading; "Zotero": we should change; "neither").
 JUDGEMENTS: tuple[tuple[Callable[[Disagreement], bool], str], ...] = (
     # -- MARC, MARCXML and MODS (issue 12) --
-    (lambda d: d.fmt in ("MARC", "MARCXML", "MODS") and d.field == "language" and d.theirs is None,
-     "ours: 008/35-37 (MARC) or languageTerm (MODS) gives the language; Zotero's translator reads only 041/some terms"),
-    (lambda d: d.fmt in ("MARC", "MARCXML") and d.field == "URL" and d.theirs is None,
-     "ours: 856 $u is the record's link (a table of contents or the site); Zotero drops 856"),
+    (lambda d: d.fmt in ("MARC", "MARCXML") and d.field == "language" and d.theirs is None,
+     ("ours: 008/35-37 is the language of the item (MARC 21); Zotero's MARC translator reads only 041 $a, "
+      "which these records have not")),
     (lambda d: d.fmt == "MARC" and d.file == "import-003.mrc" and d.field == "volume",
-     "ours: the 773 (host: the multipart work) gives the volume number; Zotero drops 773 for books"),
+     ("neither: 773 $q (enumeration, MARC 21's coded 'volume:issue<page') says 11, and we read it as the "
+      "volume in the host ($w, the multipart work); the DNB writes a sorting form there, and 245 $n says "
+      "'Bd. 1'; Zotero reads 773 $g only and has no volume")),
     (lambda d: d.fmt == "MARCXML" and d.file == "import-001.xml" and d.field == "type",
-     "ours: leader/06 'm' is a computer file (the record describes a web site); Zotero falls back to book"),
+     ("neither: leader/06 'm' (computer file) with 008/26 'm' (combination) is how this web site was "
+      "catalogued; we read software (our type table's computer-file row), Zotero falls back to book; "
+      "neither type says web site, and the record does not say it in a coded position")),
     (lambda d: d.fmt == "MARCXML" and d.file == "import-001.xml" and d.field == "creators",
-     "Zotero: a 710 without relator is read as contributor by us; Zotero's MARC translator makes it editor (no rule in MARC says so)"),
+     ("ours: a 710 without relator is an added entry of unstated role, a contributor; Zotero makes the "
+      "contributors of a book without author its editors (a heuristic of its translator, no MARC rule)")),
     (lambda d: d.fmt == "MARCXML" and d.field == "abstract" and d.ours and d.theirs and str(d.ours).startswith(str(d.theirs)[:60]),
-     "neither: the same 520 text; Zotero drops its final period, we keep the note as catalogued"),
+     ("ours: the same 520 text; Zotero's translator strips its final period, we keep the summary as "
+      "catalogued (the period ends a sentence; 520 has no ISBD punctuation)")),
+    (lambda d: d.fmt == "MARCXML" and d.file == "import-001.xml" and d.field == "URL",
+     ("ours: 856 40 $u is the resource itself (second indicator 0); Zotero reads 856 only when 245 $h says "
+      "'electronic resource' (here '[computer file]')")),
     (lambda d: d.fmt == "MARCXML" and d.file == "import-003.xml" and d.field == "creators",
-     ("ours: the 111 meeting (main entry) and the 710 publisher are names of the record; Zotero keeps only "
-      "the 700 persons")),
-    (lambda d: d.fmt == "MARCXML" and d.file == "import-005.xml" and d.field == "title",
-     ("neither: Zotero appends the 245 $c statement of responsibility to the part name; we keep $c in "
-      "extra (marc:245), so our title stops at the part name")),
-    (lambda d: d.fmt == "MARCXML" and d.file == "import-005.xml" and d.field == "creators",
-     ("ours: the 100 author and the 700 persons are all names of the record; Zotero keeps the 100 only")),
-    (lambda d: d.fmt == "MODS" and d.file == "import-003.xml" and d.field == "creators",
-     ("judgement call: the role is 'Photographer' (pht), which we map to contributor; Zotero makes every "
-      "name an author when no role matches its own")),
-    (lambda d: d.fmt == "MODS" and d.field == "date" and str(d.ours).endswith("~"),
-     "ours: dateIssued qualifier='approximate' is kept as an approximate date (EDTF '~'); Zotero drops the qualifier"),
-    (lambda d: d.fmt == "MODS" and d.file == "import-003.xml",
-     ("ours: dateCreated (1955) is the photograph's date, the only date of the item; Zotero's 2003 is not in "
-      "the item's originInfo; the host relatedItem is the collection, which Zotero drops")),
-    (lambda d: d.fmt == "MODS" and d.field == "type",
-     ("Zotero: the genre/typeOfResource of these records (hearing, bill, host part of a journal, notated music) "
-      "are not all in our MODS type table yet; to do")),
+     ("ours: the 111 meeting is the main entry, with the relator author ($4 aut, $j Verfasser); Zotero "
+      "keeps 111 $a only as the meeting's name; the 710 publisher ($4 pbl) is no creator for either")),
+    (lambda d: d.fmt == "MODS" and d.file == "import-003.xml" and d.field == "date",
+     ("ours: dateCreated 1955-03-22 (keyDate='yes') is when the photograph was taken; Zotero takes the "
+      "copyrightDate first, 2003, the year the slide was digitised (as the record's note says)")),
+    (lambda d: d.fmt == "MODS" and d.field == "container" and d.theirs is None
+     and d.file in ("import-003.xml", "import-019.xml"),
+     ("ours: the host relatedItem is the collection (003) or the multipart work (019, this is its B. 4) "
+      "the item belongs to; Zotero reads it as publicationTitle, which its artwork and book types do "
+      "not have, so the item has no container")),
+    (lambda d: d.fmt == "MODS" and d.file == "import-011.xml" and d.field == "type",
+     "ours: typeOfResource 'notated music' is a score (CSL musical_score); Zotero has no such type and falls back to document"),
     (lambda d: d.fmt == "MODS" and d.file == "import-011.xml" and d.field == "language",
-     "ours: the first languageTerm as BCP 47 (ita -> it); Zotero joins all terms as text"),
-    (lambda d: d.fmt == "MODS" and d.file in ("import-013.xml", "import-021.xml", "import-023.xml") and d.field == "creators",
-     ("Zotero: Zotero joins the nameParts of a corporate name with ': ' and splits personal names given in one "
-      "namePart; we join with '. ' only subordinate units, to do: follow Zotero")),
-    (lambda d: d.fmt == "MODS" and d.file in ("import-019.xml", "import-023.xml"),
-     ("Zotero: part numbers and names (partNumber/partName), short titles of acts and the U.S.C. citation "
-      "are read by Zotero's translator and not yet by ours; to do")),
+     ("ours: the item's language is the first languageTerm (ita, as BCP 47 it); the second (eng) is the "
+      "libretto's (objectPart='libretto'); Zotero joins every term as text")),
+    (lambda d: d.fmt == "MODS" and d.file == "import-013.xml" and d.field == "language",
+     ("ours: the languageTerm says eng; Zotero's translator sets it too, but its computerProgram type has "
+      "no language field, so the item has none")),
+    (lambda d: d.fmt == "MODS" and d.file == "import-019.xml" and d.field == "creators",
+     ("ours: Zotero's third name is the host item's (relatedItem host, the collected works): Holberg again, "
+      "with his dates; Zotero adds a host's names as contributors (and spaces the initials K.L., which "
+      "the record writes without a space)")),
+    (lambda d: d.fmt == "MODS" and d.file == "import-021.xml" and d.field == "creators",
+     ("ours: the Senate's role is author (roleTerm aut) and we keep it; Zotero's hearing type has "
+      "contributors only, so every name is a contributor there (the other names agree)")),
+    (lambda d: d.fmt == "MODS" and d.file == "import-023.xml" and d.field == "title",
+     ("ours: the titleInfo without type is the bill's title; Zotero puts GovInfo's extension shortTitle "
+      "in its place and moves the title into the abstract, which it is not")),
+    (lambda d: d.fmt == "MODS" and d.file == "import-023.xml" and d.field == "creators",
+     ("ours: the record names the Senate and the House as authors (aut) and the committee (asn); Zotero "
+      "empties the creators of every bill (its translator: 'sponsors aren't in MODS')")),
+    (lambda d: d.fmt == "MODS" and d.file == "import-023.xml" and d.field in ("container", "volume", "pages"),
+     ("ours: GovInfo's USCode extension (and relatedItem isReferencedBy) lists the sections of the U.S. "
+      "Code the bill amends (38 U.S.C. 1701, 3729, 3903); the bill is not published there, so they are not "
+      "its container, volume and pages, as Zotero reads them (code, codeVolume, codePages)")),
     (lambda d: _in_placeholder(d) and d.field == "date",
      "neither: placeholder text is not a date; we keep it as text, Zotero prefixes '0000'"),
     (lambda d: _in_placeholder(d) and d.field == "URL",
@@ -513,6 +533,15 @@ def _show(value: Any) -> str:
     return text if len(text) <= 300 else text[:297] + "..."
 
 
+def verdicts(result: FormatResult) -> dict[str, int]:
+    """How many of a format's disagreements each verdict has: the word a judgement starts
+    with ("ours", "neither", "Zotero", "judgement call", ...)."""
+    counts: dict[str, int] = defaultdict(int)
+    for d in result.disagreements:
+        counts[(d.judgement() or "unjudged").split(":")[0]] += 1
+    return counts
+
+
 def report(shared: Path, out=sys.stdout) -> dict[str, FormatResult]:
     results = run(shared)
     print("Agreement with Zotero's import translators (fields agreeing / fields compared)\n", file=out)
@@ -531,9 +560,20 @@ def report(shared: Path, out=sys.stdout) -> dict[str, FormatResult]:
     judged = sum(1 for r in results.values() for d in r.disagreements if d.judgement())
     total_d = sum(len(r.disagreements) for r in results.values())
     print(f"judged    {judged}/{total_d} disagreements carry a judgement (listed below)", file=out)
+    print(f"{'- ours':<10}" + "".join(f"{verdicts(results[f]).get('ours', 0):>14}" for f in results)
+          + "   (who is right, by the judgements: ours)", file=out)
+    print(f"{'- neither':<10}" + "".join(f"{verdicts(results[f]).get('neither', 0):>14}" for f in results), file=out)
+    print(f"{'- Zotero':<10}" + "".join(f"{verdicts(results[f]).get('Zotero', 0):>14}" for f in results)
+          + "   (ours is to be fixed)", file=out)
+    print(f"{'- other':<10}" + "".join(f"{sum(v for k, v in verdicts(results[f]).items() if k not in ('ours', 'neither', 'Zotero')):>14}"
+                                      for f in results) + "   (judgement calls, by design, placeholders)", file=out)
     all_agreed = sum(r.total_agreed for r in results.values())
     all_compared = sum(r.total_compared for r in results.values())
-    print(f"\nOverall: {all_agreed}/{all_compared} = {100 * all_agreed / max(all_compared, 1):.1f}%\n", file=out)
+    print(f"\nOverall: {all_agreed}/{all_compared} = {100 * all_agreed / max(all_compared, 1):.1f}%", file=out)
+    family = [results[f] for f in MARC_FAMILY if f in results]
+    fam_agreed, fam_compared = sum(r.total_agreed for r in family), sum(r.total_compared for r in family)
+    print(f"Library formats ({', '.join(MARC_FAMILY)}): {fam_agreed}/{fam_compared} = "
+          f"{100 * fam_agreed / max(fam_compared, 1):.1f}%\n", file=out)
     for fmt, r in results.items():
         if r.count_mismatch or r.problems:
             print(f"[{fmt}] record counts / errors:", file=out)

@@ -245,3 +245,72 @@ def test_marc8_bytes_pymarc_cannot_map_are_a_warning_on_the_record_not_stderr_li
     assert [(p.record, p.severity) for p in said] == [(1, "warning")]
     assert "0xcc" in said[0].reason and "(001 7788123)" in said[0].reason
     assert "Unable to parse" not in capfd.readouterr().err
+
+
+def _marcxml(*fields: str, leader: str = "00000nam a2200000 c 4500") -> io.StringIO:
+    return io.StringIO('<collection xmlns="http://www.loc.gov/MARC21/slim"><record>'
+                       f"<leader>{leader}</leader>" + "".join(fields) + "</record></collection>")
+
+
+def _df(tag: str, ind: str, **subs: str) -> str:
+    body = "".join(f'<subfield code="{code.lstrip("_")}">{value}</subfield>' for code, value in subs.items())
+    return f'<datafield tag="{tag}" ind1="{ind[0]}" ind2="{ind[1]}">{body}</datafield>'
+
+
+def test_a_publisher_named_as_a_710_is_no_contributor_and_is_written_back():
+    src = _marcxml(_df("245", "00", a="Proceedings"), _df("264", " 1", a="Bad Heilbrunn", b="Klinkhardt"),
+                   _df("700", "1 ", a="Sturm, Tanja", _4="edt"), _df("710", "2 ", a="Verlag Julius Klinkhardt", _4="pbl"))
+    (record,) = read(src, "marcxml")
+    assert [(c.family, c.role) for c in record.contributors] == [("Sturm", "editor")]
+    assert ("marc:710", "2  $aVerlag Julius Klinkhardt $4pbl") in record.extra
+    out = write([record], "marcxml")
+    assert '<datafield tag="710" ind1="2" ind2=" ">' in out
+    (back,) = read(io.StringIO(out), "marcxml")
+    assert back.contributors == record.contributors
+    assert [e for e in back.extra if e[0] != "marc:008"] == list(record.extra)  # the writer adds an 008
+
+
+def test_creator_relators_make_the_author():
+    src = _marcxml(_df("245", "00", a="Telescope Peak"), _df("700", "1 ", a="Cushman, Charles", e="photographer", _4="pht"),
+                   _df("700", "1 ", a="Mercator, Gerhard", _4="ctg"), _df("700", "1 ", a="Helper, Hal", _4="ctb"),
+                   leader="00000nkm a2200000 c 4500")
+    (record,) = read(src, "marcxml")
+    assert [c.role for c in record.contributors] == ["author", "author", "contributor"]
+
+
+def test_a_table_of_contents_link_is_not_the_url():
+    toc = _df("856", "42", u="http://d-nb.info/987805282/04", _3="Inhaltsverzeichnis")
+    (record,) = read(_marcxml(_df("245", "00", a="A book"), toc), "marcxml")
+    assert record.links[0].relation == "related" and record.url is None
+    from exporter.losses import facets
+    assert "link" not in facets(record) and "link:more" in facets(record)  # reported where not written
+    (both,) = read(_marcxml(_df("245", "00", a="A book"), toc, _df("856", "40", u="https://example.org/book")), "marcxml")
+    assert both.url == "https://example.org/book"
+    (csl,) = read(io.StringIO(write([record], "csl-json")), "csl-json")
+    assert csl.links == record.links  # kept, though no URL
+
+
+def test_copyright_dates_are_not_circa():
+    (record,) = read(_marcxml(_df("245", "00", a="A :"), _df("260", "  ", a="London :", b="Nova,", c="c1984.")), "marcxml")
+    assert record.issued.iso() == "1984"
+    (record,) = read(_marcxml(_df("245", "00", a="A :"), _df("260", "  ", c="[ca. 1900]")), "marcxml")
+    assert record.issued.iso() == "1900~"
+
+
+@pytest.mark.parametrize("cut", range(9))
+def test_an_entity_declaration_across_a_read_boundary_is_refused(cut):
+    """The parser reads 64 KiB at a time; every chunk is searched for <!ENTITY before it is
+    parsed, also when the declaration starts in one chunk and ends in the next (the cuts
+    place its start 0-8 characters before the first chunk's end)."""
+    head = '<?xml version="1.0"?>'
+    doctype = '<!DOCTYPE collection [<!ENTITY a "aaaaaaaaaa">]>'
+    pad = "<!--" + "x" * ((1 << 16) - cut - len(head) - len("<!DOCTYPE collection [") - 7) + "-->"
+    xml = (head + pad + doctype + '<collection xmlns="http://www.loc.gov/MARC21/slim"><record>'
+           '<leader>00000nam a2200000 c 4500</leader><datafield tag="245" ind1="0" ind2="0">'
+           '<subfield code="a">&a;</subfield></datafield></record></collection>')
+    assert xml.find("<!ENTITY") == (1 << 16) - cut
+    records, problems = read_all(io.StringIO(xml), "marcxml")
+    assert records == [] and "entities" in problems[0].reason
+    plain = xml.replace('[<!ENTITY a "aaaaaaaaaa">]', "").replace("&a;", "T")
+    records, _ = read_all(io.StringIO(plain), "marcxml")
+    assert [r.title for r in records] == ["T"]  # a DOCTYPE without entities is read

@@ -27,10 +27,12 @@ FLOORS: dict[str, float] = {
     "BibTeX": 0.919,
     "MEDLINEnbib": 0.863,
     "PubMed_XML": 0.840,
-    # library formats (issue 12): MARC 10/13, MARCXML 17/25, MODS 57/76
-    "MARC": 0.769,
-    "MARCXML": 0.680,
-    "MODS": 0.750,
+    # library formats (issue 12): MARC 10/12, MARCXML 17/24, MODS 63/76 (was 10/13, 17/25,
+    # 57/76; two fewer compared: the DNB table-of-contents links (856 42) are no longer the
+    # records' URL, and Zotero has none); every remaining disagreement judged ours or neither
+    "MARC": 0.833,
+    "MARCXML": 0.708,
+    "MODS": 0.828,
 }
 
 
@@ -66,6 +68,13 @@ def test_real_data_ris_files_agree_fully(results) -> None:
 def test_every_disagreement_is_judged(results) -> None:
     unjudged = [d for r in results.values() for d in r.disagreements if not d.judgement()]
     assert not unjudged, unjudged[:5]
+
+
+def test_no_library_format_disagreement_is_left_to_do(results) -> None:
+    """Issue 12: each MARC, MARCXML and MODS disagreement is fixed or judged ours/neither."""
+    todo = [d for fmt in ("MARC", "MARCXML", "MODS") for d in results[fmt].disagreements
+            if not (d.judgement() or "").startswith(("ours:", "neither:"))]
+    assert not todo, todo[:5]
 
 
 def test_every_entry_of_the_other_corpora_reads_or_is_reported(shared: Path) -> None:
