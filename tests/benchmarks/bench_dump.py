@@ -10,12 +10,24 @@ JSON-LD lines with 1 worker. Each run is a fresh process.
 
 Targets (issue 5): N-Triples with one worker >= 0.7 x the yardstick; two workers >= 1.7 x
 one; peak memory flat in N and under 200 MB at 100,000; JSON-LD lines >= N-Triples.
+
+Then (issue 14) the worker scaling at N = 50,000 (``--scaling-n``) on two inputs, with the
+shard size the dump chooses itself (no ``--shard-records``): VuFind JSON lines (the
+synthetic records above) and a CSL-JSON array (the 66 items of
+``../shared/csl-conformance/items.json``, cycled with varied ids; without ../shared, the
+synthetic records converted to CSL-JSON). Prints the wall time with 1 and 2 workers, their
+ratio and the peak RSS of the dump's main process alone (its workers excluded). Target: 2
+workers at least 1.8 x 1 worker on both inputs.
+
+    python tests/benchmarks/bench_dump.py --only scaling    # just that part
 """
 
 from __future__ import annotations
 
 import argparse
+import itertools
 import json
+import os
 import subprocess
 import sys
 import tempfile
@@ -55,15 +67,84 @@ def peak_of(cmd: list[str]) -> tuple[float, float]:
     return seconds, peak
 
 
+SHARED_ITEMS = HERE.parents[1].parent / "shared" / "csl-conformance" / "items.json"
+
+#: the dump's main process, in this process: its own peak RSS (RUSAGE_SELF) leaves the workers out
+PARENT = ("import json, resource, sys, time\n"
+          "from exporter.cli import main\n"
+          "t = time.perf_counter(); code = main(sys.argv[1:]); seconds = time.perf_counter() - t\n"
+          "print(json.dumps([code, seconds, resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024]))")
+
+
+def write_csl(path: Path, n: int, tmp: Path) -> tuple[Path, str]:
+    """A CSL-JSON array of ``n`` items with distinct ids, and where the items come from."""
+    if SHARED_ITEMS.is_file():
+        items = json.loads(SHARED_ITEMS.read_text(encoding="utf-8"))
+        origin = f"{len(items)} items of ../shared/csl-conformance/items.json, cycled"
+        out = [dict(item, id=f"{item['id']}-{i}") for i, item in zip(range(n), itertools.cycle(items))]
+    else:
+        from synthetic import write_jsonl
+        src = write_jsonl(tmp / "for-csl.jsonl", n)
+        subprocess.run([sys.executable, "-m", "exporter", "convert", str(src), "-t", "csl-json", "-o", str(path)],
+                       check=True, stderr=subprocess.DEVNULL)
+        return path, "synthetic VuFind records converted by exporter"
+    with path.open("w", encoding="utf-8") as f:
+        json.dump(out, f, ensure_ascii=False, indent=2)
+        f.write("\n")
+    return path, origin
+
+
+def run_parent(args: list[str]) -> tuple[float, float]:
+    proc = subprocess.run([sys.executable, "-c", PARENT, *args], capture_output=True, text=True)
+    try:
+        code, seconds, peak = json.loads(proc.stdout.strip().splitlines()[-1])
+    except (ValueError, IndexError):
+        raise SystemExit(f"dump failed: {proc.stderr[-2000:]}") from None
+    if code not in (0, 1):
+        raise SystemExit(f"dump failed ({code}): {proc.stderr[-2000:]}")
+    return seconds, peak
+
+
+def scaling(n: int, tmp: Path) -> None:
+    from synthetic import write_jsonl
+
+    load = os.getloadavg()
+    print(f"\nworker scaling, N = {n:,}, shard size chosen by the dump; load average before: "
+          f"{load[0]:.2f} {load[1]:.2f} {load[2]:.2f}")
+    inputs = [("VuFind JSON lines", write_jsonl(tmp / f"scale-{n}.jsonl", n), "synthetic VuFind records")]
+    csl, origin = write_csl(tmp / f"scale-{n}.json", n, tmp)
+    inputs.append(("CSL-JSON array", csl, origin))
+    print(f"{'input':<20} {'MB':>5} {'1 worker s':>11} {'2 workers s':>12} {'ratio':>6} "
+          f"{'parent RSS MB (1/2)':>20}  records from")
+    for label, path, where in inputs:
+        times, peaks = [], []
+        for workers in (1, 2):
+            out = tmp / f"out-{path.name}-{workers}"
+            seconds, peak = run_parent(["dump", str(path), "--out", str(out), "--workers", str(workers), "--quiet"])
+            times.append(seconds)
+            peaks.append(peak)
+        mb = path.stat().st_size / 1e6
+        print(f"{label:<20} {mb:>5.0f} {times[0]:>11.1f} {times[1]:>12.1f} {times[0] / times[1]:>6.2f} "
+              f"{peaks[0]:>9.0f} / {peaks[1]:<8.0f}  {where}")
+    load = os.getloadavg()
+    print(f"target: ratio >= 1.8 on both inputs; load average after: {load[0]:.2f} {load[1]:.2f} {load[2]:.2f}")
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--n", type=int, nargs="+", default=[10_000, 100_000])
     ap.add_argument("--shard-records", type=int, default=100_000)
+    ap.add_argument("--scaling-n", type=int, default=50_000)
+    ap.add_argument("--only", choices=("throughput", "scaling"), help="run one part only")
     args = ap.parse_args()
     sys.path.insert(0, str(HERE))
     from synthetic import write_jsonl
 
     with tempfile.TemporaryDirectory() as tmp:
+        if args.only != "throughput":
+            scaling(args.scaling_n, Path(tmp))
+        if args.only == "scaling":
+            return
         for n in args.n:
             src = write_jsonl(Path(tmp) / f"in-{n}.jsonl", n)
             mb = src.stat().st_size / 1e6
