@@ -105,11 +105,12 @@ def run_parent(args: list[str]) -> tuple[float, float]:
     return seconds, peak
 
 
-def scaling(n: int, tmp: Path) -> None:
+def scaling(n: int, tmp: Path, shard_records: int | None = None) -> None:
     from synthetic import write_jsonl
 
     load = os.getloadavg()
-    print(f"\nworker scaling, N = {n:,}, shard size chosen by the dump; load average before: "
+    shards = f"--shard-records {shard_records}" if shard_records else "shard size chosen by the dump"
+    print(f"\nworker scaling, N = {n:,}, {shards}; load average before: "
           f"{load[0]:.2f} {load[1]:.2f} {load[2]:.2f}")
     inputs = [("VuFind JSON lines", write_jsonl(tmp / f"scale-{n}.jsonl", n), "synthetic VuFind records")]
     csl, origin = write_csl(tmp / f"scale-{n}.json", n, tmp)
@@ -120,7 +121,8 @@ def scaling(n: int, tmp: Path) -> None:
         times, peaks = [], []
         for workers in (1, 2):
             out = tmp / f"out-{path.name}-{workers}"
-            seconds, peak = run_parent(["dump", str(path), "--out", str(out), "--workers", str(workers), "--quiet"])
+            extra = ["--shard-records", str(shard_records)] if shard_records else []
+            seconds, peak = run_parent(["dump", str(path), "--out", str(out), "--workers", str(workers), "--quiet", *extra])
             times.append(seconds)
             peaks.append(peak)
         mb = path.stat().st_size / 1e6
@@ -135,6 +137,7 @@ def main() -> None:
     ap.add_argument("--n", type=int, nargs="+", default=[10_000, 100_000])
     ap.add_argument("--shard-records", type=int, default=100_000)
     ap.add_argument("--scaling-n", type=int, default=50_000)
+    ap.add_argument("--scaling-shard-records", type=int, help="for the scaling part (default: the dump chooses)")
     ap.add_argument("--only", choices=("throughput", "scaling"), help="run one part only")
     args = ap.parse_args()
     sys.path.insert(0, str(HERE))
@@ -142,7 +145,7 @@ def main() -> None:
 
     with tempfile.TemporaryDirectory() as tmp:
         if args.only != "throughput":
-            scaling(args.scaling_n, Path(tmp))
+            scaling(args.scaling_n, Path(tmp), args.scaling_shard_records)
         if args.only == "scaling":
             return
         for n in args.n:
