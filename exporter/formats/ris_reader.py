@@ -63,7 +63,7 @@ from ..normalize.identifiers import (
 from ..normalize.languages import to_bcp47
 from ..normalize.names import parse_inverted
 from ..normalize.text import iter_lines
-from ..plugins import Reader
+from ..plugins import Reader, RecordSplitter
 from ..problems import Problem
 from .ris_table import READ_TYPES, ROWS, Row, lone_sp_facet, read_rows
 from .tagged import TaggedRecord
@@ -667,6 +667,39 @@ def _build(b: _Builder) -> Record:
 _RECORD_TEXT_SLOTS = frozenset(f.name for f in dataclasses.fields(Record) if f.type == "str | None")
 
 
+# -- cutting a file into ranges of records (exporter.ranges) -----------------------------------
+
+_RIS_START = re.compile(rb"^TY  - ", re.M)
+_RIS_MARK = re.compile(rb"^(?:TY|ER)  ?-", re.M)  # any line the reader may take for TY or ER
+_RIS_END = re.compile(rb"^ER  -[ \t]*\r?$", re.M)
+_RIS_GLUED = re.compile(rb"\STY  ?- ")
+_RIS_AFTER_END = re.compile(rb"^ER  -[ \t]*\r?\n(?:[ \t]*\r?\n)*+(?!TY  - |[ \t]*\Z)", re.M)
+
+
+class RISSplitter(RecordSplitter):
+    """Cuts RIS files for :mod:`exporter.ranges` before their ``TY  - `` lines. A run of
+    records is regular when each record is a ``TY  - `` line, other lines, and one ``ER  -``
+    line with nothing after it but blank lines before the next ``TY``; no other line may
+    look like a TY or ER to the reader (``TY -``, ``ER  - TY  - ...``), no line may hold a
+    record glued to a cut-off one, and nothing but blank lines may come before the first
+    record (a Web of Science file, or text outside records, is read whole)."""
+
+    def layout(self, head: bytes) -> bool:
+        return True
+
+    def starts(self, text: bytes) -> list[int]:
+        return [m.start() for m in _RIS_START.finditer(text)]
+
+    def regular(self, chunk: bytes, count: int, first: bool, last: bool) -> bool:
+        if first:
+            m = _RIS_START.search(chunk)
+            head = chunk[:m.start()] if m else chunk
+            if head.removeprefix(b"\xef\xbb\xbf").strip(b" \t\r\n"):
+                return False
+        return (len(_RIS_MARK.findall(chunk)) == 2 * count and len(_RIS_END.findall(chunk)) == count
+                and _RIS_GLUED.search(chunk) is None and _RIS_AFTER_END.search(chunk) is None)
+
+
 class RISReader(Reader):
     """RIS (.ris): old and new tag sets, vendor flavours, Web of Science field-tagged files."""
 
@@ -694,6 +727,10 @@ class RISReader(Reader):
             yield record
         if not seen_record:
             yield Problem(source=source, reason="no RIS record found (no 'TY  - ' line)")
+
+    @classmethod
+    def record_splitter(cls) -> RISSplitter:
+        return RISSplitter()
 
     @classmethod
     def sniff(cls, head: str) -> bool:
