@@ -67,7 +67,8 @@ def _parser() -> argparse.ArgumentParser:
     d.add_argument("--format", dest="formats", action="append", choices=("nt", "jsonld-lines", "ttl"),
                    help="shard format; repeat for several (default nt)")
     d.add_argument("--base-iri", dest="base_iri", metavar="IRI", default=None, help="base IRI for record IRIs")
-    d.add_argument("--shard-records", type=int, default=100_000, metavar="N", help="input records per shard (default 100000)")
+    d.add_argument("--shard-records", type=int, default=None, metavar="N",
+                   help="input records per shard (default: an eighth of the input, 1000 to 100000)")
     d.add_argument("--workers", type=int, default=1, metavar="N", help="parallel processes (or Dask workers for a local cluster)")
     d.add_argument("--engine", choices=("local", "dask"), default="local", help="run shards here or on a Dask cluster")
     d.add_argument("--scheduler", metavar="ADDRESS", help="Dask scheduler (tcp://host:8786); default: a local cluster")

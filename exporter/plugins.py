@@ -98,6 +98,10 @@ class RecordSplitter:
         the file's start when ``first``, to its end when ``last``), is regular."""
         raise NotImplementedError
 
+    def accept(self, chunk: bytes) -> None:
+        """``chunk`` was found regular and is cut: what later runs depend on (BibTeX's entry
+        keys: a key used again is a duplicate to the reader) is remembered from here."""
+
     def frame(self, data: bytes, first: bool, last: bool) -> bytes:
         """The bytes the reader reads for a regular range (a JSON array's brackets around
         its elements); the lines of ``data`` must stay where they are."""

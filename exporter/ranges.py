@@ -26,7 +26,7 @@ import codecs
 import dataclasses
 import os
 import re
-from typing import Iterator
+from typing import Any, Iterator
 
 from .model import Record
 from .problems import Problem, ProblemHandler
@@ -128,7 +128,7 @@ def find_cuts(path: str, splitter: object, legacy_encodings: bool = True) -> Ite
             if eof:
                 count = len(starts)
                 if count == 0 or not plain_text(text, first) or not splitter.regular(text, count, first, True):
-                    yield End(base, number, line)
+                    yield from _regular_part(splitter, text, starts, first, base, number, line)
                     return
                 if first:
                     yield Cut(0, 1, 1)
@@ -144,8 +144,9 @@ def find_cuts(path: str, splitter: object, legacy_encodings: bool = True) -> Ite
             last = starts[-1]
             chunk = text[:last]
             if not plain_text(chunk, first) or not splitter.regular(chunk, len(starts) - 1, first, False):
-                yield End(base, number, line)
+                yield from _regular_part(splitter, text, starts, first, base, number, line)
                 return
+            splitter.accept(chunk)
             if first:
                 yield Cut(0, 1, 1)
             cut = None
@@ -155,6 +156,28 @@ def find_cuts(path: str, splitter: object, legacy_encodings: bool = True) -> Ite
             base, number, line = cut.offset, cut.number, cut.line
             pending = text[last:] + pending
             first = False
+
+
+def _regular_part(splitter: Any, text: bytes, starts: list[int], first: bool, base: int, number: int,
+                  line: int) -> Iterator[Cut | End]:
+    """Cuts up to the first record of ``text`` that is not regular, then the End there: the
+    longest regular run of its first records, found by halving (only after damage)."""
+    good, bad = 0, len(starts)  # records [0, good) are regular; [0, bad) are not
+    while bad - good > 1:
+        k = (good + bad) // 2
+        chunk = text[:starts[k]]
+        if plain_text(chunk, first) and splitter.regular(chunk, k, first, False):
+            good = k
+        else:
+            bad = k
+    if good == 0:
+        yield End(base, number, line)
+        return
+    if first:
+        yield Cut(0, 1, 1)
+    *cuts, stop = _cuts(text, starts[:good + 1], base, number, line)  # records up to the bad one
+    yield from cuts
+    yield End(stop.offset, stop.number, stop.line)
 
 
 def _cuts(text: bytes, starts: list[int], base: int, number: int, line: int) -> Iterator[Cut]:
@@ -261,3 +284,31 @@ def read_from(path: str, fmt: str, number: int, line: int,
     for p in problems[passed:]:
         if keep(p):
             on_problem(p)
+
+
+def estimate_records(path: str, fmt: str) -> int | None:
+    """About how many records the file ``path`` of format ``fmt`` holds: its size over the
+    mean size of the records in its first megabyte (exact when that is the whole file);
+    None when its reader does not cut files, or that megabyte shows no two records."""
+    from .problems import ExporterError
+    from .registry import reader_class
+
+    try:
+        splitter = reader_class(fmt).record_splitter()
+        if splitter is None or path == "-" or path.endswith(".gz"):
+            return None
+        size = os.path.getsize(path)
+        with open(path, "rb") as f:
+            head = f.read(1 << 20)
+    except (OSError, ExporterError):
+        return None
+    if len(head) < size:
+        head = head[:head.rfind(b"\n") + 1]
+    if not head or not splitter.layout(head):
+        return None
+    starts = splitter.starts(head)
+    if len(head) == size:
+        return len(starts)
+    if len(starts) < 2:
+        return None
+    return max(1, round(size * (len(starts) - 1) / (starts[-1] - starts[0])))

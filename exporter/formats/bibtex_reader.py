@@ -653,6 +653,7 @@ def _read_howpublished(fields: dict[str, str], b: RecordBuilder) -> None:
 _BIB_START = re.compile(rb"^@(?!(?i:comment|string|preamble))\w*[ \t]*\{", re.M)
 # anything bibtexparser's splitter may take for the start of a block, anywhere
 _BIB_BLOCK = re.compile(rb"@[\w\x80-\xff]*[ \t]*(?=[{(])")
+_BIB_KEY = re.compile(rb"^@(?!(?i:comment|string|preamble))\w*[ \t]*\{([^{}\",=]*)", re.M)
 _BIB_GLOBAL = re.compile(rb"(?i)@[\w\x80-\xff]*string|crossref")
 _BIB_ESCAPED = re.compile(rb'\\[{}"]')
 _BIB_NOT_MARKS = bytes(b for b in range(256) if b not in b'{}"')
@@ -665,11 +666,23 @@ class BibTeXSplitter(RecordSplitter):
     even earlier ones) and no ``crossref`` (an entry takes fields from another). A run of
     entries is regular when nothing in it can start a block but the entries themselves
     (so no ``@comment`` or ``@preamble`` between them, no ``@type{`` inside a value), nothing
-    but blank lines and text comments precede the first, and each entry closes before the
-    next begins: its braces, counted as bibtexparser's splitter counts them (not in a
-    quoted value, not after a backslash; a ``{"}`` is not followed), close the entry."""
+    but blank lines and text comments precede the first, each entry closes before the
+    next begins (its braces, counted as bibtexparser's splitter counts them: not in a
+    quoted value, not after a backslash; a ``{"}`` is not followed), and no entry has the
+    key of an earlier one (bibtexparser rejects the second, wherever the first is)."""
 
     needs_prescan = True
+
+    def __init__(self) -> None:
+        self._keys: set[str] = set()  # of the entries cut so far
+
+    def _keys_of(self, chunk: bytes) -> list[str]:
+        # up to the first mark after the brace, as bibtexparser reads the key; stopping at
+        # any such character, escaped or not, keeps equal keys equal
+        return [m.group(1).decode("utf-8", "replace").strip() for m in _BIB_KEY.finditer(chunk)]
+
+    def accept(self, chunk: bytes) -> None:
+        self._keys.update(self._keys_of(chunk))
 
     def prescan(self, block: bytes, before: bytes) -> bool:
         return _BIB_GLOBAL.search(before + block) is None
@@ -683,6 +696,9 @@ class BibTeXSplitter(RecordSplitter):
     def regular(self, chunk: bytes, count: int, first: bool, last: bool) -> bool:
         starts = self.starts(chunk)
         if len(starts) != count or len(_BIB_BLOCK.findall(chunk)) != count or b'{"}' in chunk:
+            return False
+        keys = self._keys_of(chunk)
+        if len(set(keys)) != len(keys) or not self._keys.isdisjoint(keys):
             return False
         return all(_entry_closes(chunk[a:b]) for a, b in zip(starts, starts[1:] + [len(chunk)]))
 

@@ -31,7 +31,7 @@ from exporter.problems import Problem
 from exporter.registry import reader_class, reader_names
 
 SPLIT = sorted(n for n in reader_names() if reader_class(n).record_splitter() is not None)
-KINDS = ["truncated", "junk line", "invalid bytes", "missing terminator", "NUL", "glued"]
+KINDS = ["truncated", "junk line", "invalid bytes", "missing terminator", "NUL", "glued", "repeated"]
 N = 8
 
 
@@ -87,6 +87,8 @@ def test_ranges_read_as_the_whole_file(name, data, monkeypatch):
         where = data.draw(st.floats(0.05, 0.95), label="where")
         if kind == "glued":  # cut off mid-line: the next record follows on the same line
             chunks[k] = chunks[k][:max(1, int(len(chunks[k].rstrip()) * where))]
+        elif kind == "repeated":  # an earlier record again (BibTeX: a duplicate key)
+            chunks[k] = chunks[int(k * where)]
         else:
             chunks[k] = damage(chunks[k], kind, where, chunker.terminator)
     file_bytes = chunker.join(chunks)
