@@ -11,9 +11,14 @@ size over the size of its first records (:func:`exporter.ranges.estimate_records
 
 from __future__ import annotations
 
+import os
 import sys
 import threading
 from typing import Any
+
+
+_KNOWN = "{n_fmt}/{total_fmt} records {percentage:3.0f}%|{bar}| [{elapsed}<{remaining}, {rate_fmt}]"
+_UNKNOWN = "{n_fmt} records [{elapsed}, {rate_fmt}]"
 
 
 class RecordProgress:
@@ -29,9 +34,11 @@ class RecordProgress:
             return
         from tqdm import tqdm
 
-        self._bar = tqdm(total=total, file=sys.stderr, unit=" records", dynamic_ncols=True, mininterval=0.5,
-                         smoothing=0.05, bar_format="{n_fmt}/{total_fmt} records {percentage:3.0f}%|{bar}| "
-                                                    "[{elapsed}<{remaining}, {rate_fmt}]")
+        # follow the terminal's width; one that says it has none (a bare pty) gets 100 columns
+        sized = _columns() > 0
+        self._bar = tqdm(total=total, file=sys.stderr, unit=" records", dynamic_ncols=sized,
+                         ncols=None if sized else 100, mininterval=0.5, smoothing=0.05,
+                         bar_format=_KNOWN if total else _UNKNOWN)
         self._ticker = threading.Thread(target=self._tick, name="exporter-progress", daemon=True)
         self._ticker.start()
 
@@ -70,8 +77,9 @@ class RecordProgress:
         bar.update(n - bar.n)
 
     def total(self, total: int) -> None:
-        if self._bar is not None:
+        if self._bar is not None and total:
             self._bar.total = max(total, self._bar.n)
+            self._bar.bar_format = _KNOWN
 
     def write(self, text: str) -> None:
         """Print a line on stderr, clearing the progress line first (and redrawing it)."""
@@ -86,10 +94,18 @@ class RecordProgress:
             return
         self._stop.set()
         with self._lock:
-            self._bar.total = self._bar.n
+            if self._bar.total is not None:
+                self._bar.total = self._bar.n
             self._bar.refresh()
             self._bar.close()
             self._bar = None
+
+
+def _columns() -> int:
+    try:
+        return os.get_terminal_size(sys.stderr.fileno()).columns
+    except (AttributeError, ValueError, OSError):
+        return 0
 
 
 def _is_terminal() -> bool:

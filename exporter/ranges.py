@@ -39,16 +39,22 @@ LAYOUT_HEAD = 1 << 16
 MAX_PENDING = 64 << 20
 
 # Text a range must not hold to read alone as it reads in the whole file: control
-# characters (a reader may take the text for binary data), a lone CR (a line end for some
-# readers and not others), a byte order mark after the start (stripped at a stream's start
-# only), a line starting with whitespace other than spaces and tabs (blank to str.strip(),
-# not to a splitter's byte patterns).
-_ODD_TEXT = re.compile(
-    rb"[\x00-\x08\x0e-\x1f]|\r(?!\n)|\xef\xbb\xbf"
-    rb"|^[ \t]*(?:[\x0b\x0c]|\xc2[\x85\xa0]|\xe1\x9a\x80|\xe2\x80[\x80-\x8a\xa8\xa9\xaf]|\xe2\x81\x9f|\xe3\x80\x80)",
-    re.M,
-)
+# characters (a reader may take the text for binary data; vertical tab and form feed are
+# whitespace to str.strip() and not to a splitter's byte patterns), a lone CR (a line end
+# for some readers and not others), a byte order mark after the start (stripped at a
+# stream's start only). Line-based splitters also refuse lines that start with Unicode
+# whitespace (:func:`odd_blank_lines`).
+_NOT_ODD = bytes(range(0x20, 0x100)) + b"\t\n\r"  # deleted, what is left is odd
+_LONE_CR = re.compile(rb"\r(?!\n)")
 _BOM = b"\xef\xbb\xbf"
+_SPACE_LEADS = (b"\xc2\x85", b"\xc2\xa0", b"\xe1\x9a\x80", b"\xe2\x80", b"\xe2\x81\x9f", b"\xe3\x80\x80")
+_ODD_BLANK = re.compile(rb"(?:^|\n)[ \t]*+(?:\xc2[\x85\xa0]|\xe1\x9a\x80|\xe2\x80[\x80-\x8a\xa8\xa9\xaf]|\xe2\x81\x9f|\xe3\x80\x80)")
+
+
+def odd_blank_lines(chunk: bytes) -> bool:
+    """Whether a line of ``chunk`` starts with whitespace other than spaces and tabs (such a
+    line may be blank to a reader, which tests ``not line.strip()``)."""
+    return any(lead in chunk for lead in _SPACE_LEADS) and _ODD_BLANK.search(chunk) is not None
 
 
 @dataclasses.dataclass(frozen=True, slots=True)
@@ -71,15 +77,29 @@ class End:
     line: int
 
 
+def line_starts(text: bytes, prefix: bytes) -> list[int]:
+    """Where the lines of ``text`` that start with ``prefix`` start (fast: a search for
+    the line end before it)."""
+    found = [0] if text.startswith(prefix) else []
+    needle = b"\n" + prefix
+    at = text.find(needle)
+    while at >= 0:
+        found.append(at + 1)
+        at = text.find(needle, at + 1)
+    return found
+
+
 def plain_text(chunk: bytes, first: bool) -> bool:
     """Whether ``chunk`` is text every reader reads the same wherever it starts."""
     if first and chunk.startswith(_BOM):
         chunk = chunk[len(_BOM):]
+    if chunk.translate(None, _NOT_ODD) or _BOM in chunk or (b"\r" in chunk and _LONE_CR.search(chunk)):
+        return False
     try:
         chunk.decode("utf-8")
     except UnicodeDecodeError:
         return False
-    return _ODD_TEXT.search(chunk) is None
+    return True
 
 
 def find_cuts(path: str, splitter: object, legacy_encodings: bool = True) -> Iterator[Cut | End]:
@@ -312,3 +332,26 @@ def estimate_records(path: str, fmt: str) -> int | None:
     if len(starts) < 2:
         return None
     return max(1, round(size * (len(starts) - 1) / (starts[-1] - starts[0])))
+
+
+def estimate_inputs(inputs: list[str], from_format: str | None = None) -> int | None:
+    """About how many records the input files hold (:func:`estimate_records`; a file whose
+    reader does not cut it counts a record per kilobyte); None for standard input."""
+    from .problems import ExporterError
+    from .registry import detect_format
+
+    total = 0
+    for path in inputs:
+        if path == "-":
+            return None
+        if not os.path.isfile(path):
+            continue
+        try:
+            with open(path, "rb") as f:
+                head = f.read(8192).decode("utf-8", errors="replace")
+            fmt = from_format or detect_format(path, head)
+        except (OSError, ExporterError):
+            continue
+        n = estimate_records(path, fmt)
+        total += n if n is not None else max(1, os.path.getsize(path) // 1000)
+    return total

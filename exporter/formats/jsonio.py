@@ -355,7 +355,7 @@ class JSONSplitter(RecordSplitter):
     def __init__(self, docs_key: str | None = None) -> None:
         self.docs_key = docs_key
         self.mode: str | None = None
-        self._starts: re.Pattern[bytes] | None = None
+        self._element = b"{"  # how an element of an array starts its line
 
     def layout(self, head: bytes) -> bool:
         text = head.removeprefix(b"\xef\xbb\xbf")
@@ -372,7 +372,7 @@ class JSONSplitter(RecordSplitter):
             if indent.strip(b" \t"):
                 return False
             self.mode = "array"
-            self._starts = re.compile(rb"^" + re.escape(indent) + rb"\{", re.M)
+            self._element = indent + b"{"
             return True
         if body.startswith(b"{"):
             line = body.split(b"\n", 1)[0].strip()
@@ -382,13 +382,15 @@ class JSONSplitter(RecordSplitter):
             except (ValueError, RecursionError):
                 return False  # pretty-printed values one after another: read whole
             self.mode = "lines"
-            self._starts = _NONBLANK_LINE
             return True
         return False
 
     def starts(self, text: bytes) -> list[int]:
-        assert self._starts is not None
-        return [m.start() for m in self._starts.finditer(text)]
+        if self.mode == "array":
+            from ..ranges import line_starts
+
+            return line_starts(text, self._element)
+        return [m.start() for m in _NONBLANK_LINE.finditer(text)]
 
     def regular(self, chunk: bytes, count: int, first: bool, last: bool) -> bool:
         if self.mode == "lines":

@@ -688,9 +688,15 @@ class RISSplitter(RecordSplitter):
         return True
 
     def starts(self, text: bytes) -> list[int]:
-        return [m.start() for m in _RIS_START.finditer(text)]
+        from ..ranges import line_starts
+
+        return line_starts(text, b"TY  - ")
 
     def regular(self, chunk: bytes, count: int, first: bool, last: bool) -> bool:
+        from ..ranges import odd_blank_lines
+
+        if odd_blank_lines(chunk):
+            return False
         if first:
             m = _RIS_START.search(chunk)
             head = chunk[:m.start()] if m else chunk

@@ -134,6 +134,10 @@ class BlankLineSplitter(RecordSplitter):
         return [m.end() for m in _BLOCK_START.finditer(text)]
 
     def regular(self, chunk: bytes, count: int, first: bool, last: bool) -> bool:
+        from ..ranges import odd_blank_lines
+
+        if odd_blank_lines(chunk):
+            return False
         starts = self.starts(chunk)
         if len(starts) != count:
             return False

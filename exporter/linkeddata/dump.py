@@ -540,33 +540,16 @@ SHARD_RECORDS_BOUNDS = (1_000, 100_000)
 
 def estimated_records(inputs: list[str], from_format: str | None,
                       store: str | os.PathLike[str] | None = None) -> int | None:
-    """About how many records the inputs hold (exact for a store, and for files of one
-    megabyte or less that the reader cuts): from the inputs alone, so the same every run.
-    A file whose reader does not cut it counts one record per kilobyte; None for standard
-    input."""
-    from ..ranges import estimate_records
-    from ..registry import detect_format
-
+    """About how many records the inputs hold (exporter.ranges.estimate_inputs; a store's
+    count), from the inputs alone, so the same every run; None for standard input."""
     if store is not None:
         from ..store import RecordStore
 
         with RecordStore(store) as opened:
             return len(opened)
-    total = 0
-    for path in inputs:
-        if path == "-":
-            return None
-        if not os.path.isfile(path):
-            continue
-        try:
-            with open(path, "rb") as f:
-                head = f.read(8192).decode("utf-8", errors="replace")
-            fmt = from_format or detect_format(path, head)
-        except (OSError, ExporterError):
-            continue
-        n = estimate_records(path, fmt)
-        total += n if n is not None else max(1, os.path.getsize(path) // 1000)
-    return total
+    from ..ranges import estimate_inputs
+
+    return estimate_inputs(inputs, from_format)
 
 
 def choose_shard_records(estimate: int | None) -> int:
