@@ -141,13 +141,16 @@ def find_cuts(path: str, splitter: object, legacy_encodings: bool = True) -> Ite
                     yield End(0, 1, 1)
                     return
                 laid_out = True
-            starts = splitter.starts(text)
+            if first and text.startswith(_BOM):  # records start after the byte order mark
+                starts = [at + len(_BOM) for at in splitter.starts(text[len(_BOM):])]
+            else:
+                starts = splitter.starts(text)
             if not first and (not starts or starts[0] != 0):  # the splitter disowns its own cut
                 yield End(base, number, line)
                 return
             if eof:
                 count = len(starts)
-                if count == 0 or not plain_text(text, first) or not splitter.regular(text, count, first, True):
+                if count == 0 or not _regular(splitter, text, count, first, True):
                     yield from _regular_part(splitter, text, starts, first, base, number, line)
                     return
                 if first:
@@ -163,10 +166,10 @@ def find_cuts(path: str, splitter: object, legacy_encodings: bool = True) -> Ite
                 continue
             last = starts[-1]
             chunk = text[:last]
-            if not plain_text(chunk, first) or not splitter.regular(chunk, len(starts) - 1, first, False):
+            if not _regular(splitter, chunk, len(starts) - 1, first, False):
                 yield from _regular_part(splitter, text, starts, first, base, number, line)
                 return
-            splitter.accept(chunk)
+            splitter.accept(chunk.removeprefix(_BOM) if first else chunk)
             if first:
                 yield Cut(0, 1, 1)
             cut = None
@@ -178,6 +181,13 @@ def find_cuts(path: str, splitter: object, legacy_encodings: bool = True) -> Ite
             first = False
 
 
+def _regular(splitter: Any, chunk: bytes, count: int, first: bool, last: bool) -> bool:
+    """Plain text, and regular to the splitter (which never sees the byte order mark)."""
+    if not plain_text(chunk, first):
+        return False
+    return bool(splitter.regular(chunk.removeprefix(_BOM) if first else chunk, count, first, last))
+
+
 def _regular_part(splitter: Any, text: bytes, starts: list[int], first: bool, base: int, number: int,
                   line: int) -> Iterator[Cut | End]:
     """Cuts up to the first record of ``text`` that is not regular, then the End there: the
@@ -186,7 +196,7 @@ def _regular_part(splitter: Any, text: bytes, starts: list[int], first: bool, ba
     while bad - good > 1:
         k = (good + bad) // 2
         chunk = text[:starts[k]]
-        if plain_text(chunk, first) and splitter.regular(chunk, k, first, False):
+        if _regular(splitter, chunk, k, first, False):
             good = k
         else:
             bad = k
@@ -326,7 +336,7 @@ def estimate_records(path: str, fmt: str) -> int | None:
         head = head[:head.rfind(b"\n") + 1]
     if not head or not splitter.layout(head):
         return None
-    starts = splitter.starts(head)
+    starts = splitter.starts(head.removeprefix(_BOM))
     if len(head) == size:
         return len(starts)
     if len(starts) < 2:

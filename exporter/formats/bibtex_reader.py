@@ -650,11 +650,11 @@ def _read_howpublished(fields: dict[str, str], b: RecordBuilder) -> None:
 
 # an entry at the start of a line (not @comment, @string or @preamble, which bibtexparser
 # tells apart by how the type starts), opened by a brace
-_BIB_START = re.compile(rb"^@(?!(?i:comment|string|preamble))\w*[ \t]*\{", re.M)
+_BIB_START = re.compile(rb"\n@(?!(?i:comment|string|preamble))\w*[ \t]*\{")
 # anything bibtexparser's splitter may take for the start of a block, anywhere
 _BIB_BLOCK = re.compile(rb"@[\w\x80-\xff]*[ \t]*(?=[{(])")
-_BIB_KEY = re.compile(rb"^@(?!(?i:comment|string|preamble))\w*[ \t]*\{([^{}\",=]*)", re.M)
-_BIB_GLOBAL = re.compile(rb"(?i)@[\w\x80-\xff]*string|crossref")
+_BIB_KEY = re.compile(rb"\n@(?!(?i:comment|string|preamble))\w*[ \t]*\{([^{}\",=]*)")
+_BIB_STRING = re.compile(rb"@[\w\x80-\xff]*string")  # in lower case
 _BIB_ESCAPED = re.compile(rb'\\[{}"]')
 _BIB_NOT_MARKS = bytes(b for b in range(256) if b not in b'{}"')
 _OPEN, _CLOSE, _QUOTE = ord("{"), ord("}"), ord('"')
@@ -679,19 +679,20 @@ class BibTeXSplitter(RecordSplitter):
     def _keys_of(self, chunk: bytes) -> list[str]:
         # up to the first mark after the brace, as bibtexparser reads the key; stopping at
         # any such character, escaped or not, keeps equal keys equal
-        return [m.group(1).decode("utf-8", "replace").strip() for m in _BIB_KEY.finditer(chunk)]
+        return [m.group(1).decode("utf-8", "replace").strip() for m in _BIB_KEY.finditer(b"\n" + chunk)]
 
     def accept(self, chunk: bytes) -> None:
         self._keys.update(self._keys_of(chunk))
 
     def prescan(self, block: bytes, before: bytes) -> bool:
-        return _BIB_GLOBAL.search(before + block) is None
+        lower = (before + block).lower()
+        return b"crossref" not in lower and _BIB_STRING.search(lower) is None
 
     def layout(self, head: bytes) -> bool:
         return True
 
     def starts(self, text: bytes) -> list[int]:
-        return [m.start() for m in _BIB_START.finditer(text)]
+        return [m.start() for m in _BIB_START.finditer(b"\n" + text)]  # (positions in text)
 
     def regular(self, chunk: bytes, count: int, first: bool, last: bool) -> bool:
         starts = self.starts(chunk)

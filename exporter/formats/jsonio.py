@@ -394,6 +394,8 @@ class JSONSplitter(RecordSplitter):
 
     def regular(self, chunk: bytes, count: int, first: bool, last: bool) -> bool:
         if self.mode == "lines":
+            if first:
+                chunk = chunk.removeprefix(b"\xef\xbb\xbf")
             lines = [line.strip() for line in chunk.split(b"\n") if line.strip()]
             if len(lines) != count or not all(line.startswith(b"{") and line.endswith(b"}") for line in lines):
                 return False

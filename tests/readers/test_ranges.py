@@ -94,6 +94,8 @@ def test_ranges_read_as_the_whole_file(name, data, monkeypatch):
     file_bytes = chunker.join(chunks)
     if data.draw(st.booleans(), label="CRLF"):
         file_bytes = file_bytes.replace(b"\r\n", b"\n").replace(b"\n", b"\r\n")
+    if data.draw(st.booleans(), label="byte order mark"):
+        file_bytes = b"\xef\xbb\xbf" + file_bytes
     monkeypatch.setattr(ranges, "BLOCK", data.draw(st.sampled_from([64, 500, 4096, 1 << 20]), label="block"))
     monkeypatch.setattr(ranges, "LAYOUT_HEAD", 64)
     step = data.draw(st.integers(1, 3), label="records per range")
@@ -122,6 +124,8 @@ def test_clean_files_are_cut_through(name, monkeypatch):
     through = refused = 0
     for start in range(0, len(pool) - n + 1, n):
         data = chunker.join(pool[start:start + n])
+        if start == n:
+            data = b"\xef\xbb\xbf" + data  # one with a byte order mark
         path = _file(data, reader_class(name).extensions[0])
         try:
             found = list(ranges.find_cuts(path, reader_class(name).record_splitter(), reader_class(name).legacy_encodings))
