@@ -27,8 +27,8 @@ cluster, and always writes the same bytes:
 Memory stays flat: the reader hands out one shard of raw input at a time and at most two
 shards per worker are in flight.
 
-The workers read the input themselves; the main process never reads a record. For VuFind
-JSON lines it finds line ends; for every format whose reader cuts its files
+The workers read the input themselves: the main process builds no Record for them. For
+VuFind JSON lines it finds line ends; for every format whose reader cuts its files
 (:mod:`exporter.ranges`: CSL-JSON and VuFind arrays and lines, RIS, BibTeX, MEDLINE, EndNote)
 it finds where records start, on the bytes, and a shard's task is the byte ranges of its
 records, which a worker reads with the same reader: the records, their numbers and the
