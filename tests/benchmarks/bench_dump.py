@@ -15,9 +15,10 @@ Then (issue 14) the worker scaling at N = 50,000 (``--scaling-n``) on two inputs
 shard size the dump chooses itself (no ``--shard-records``): VuFind JSON lines (the
 synthetic records above) and a CSL-JSON array (the 66 items of
 ``../shared/csl-conformance/items.json``, cycled with varied ids; without ../shared, the
-synthetic records converted to CSL-JSON). Prints the wall time with 1 and 2 workers, their
-ratio and the peak RSS of the dump's main process alone (its workers excluded). Target: 2
-workers at least 1.8 x 1 worker on both inputs.
+synthetic records converted to CSL-JSON). Prints the wall time with 1 and 2 workers (the
+fastest of ``--repeat`` runs: the machine may be shared), their ratio, the peak RSS of the
+dump's main process alone (its workers excluded) and the CPU seconds of the main process
+and of the workers. Target: 2 workers at least 1.8 x 1 worker on both inputs.
 
     python tests/benchmarks/bench_dump.py --only scaling    # just that part
 """
@@ -28,6 +29,7 @@ import argparse
 import itertools
 import json
 import os
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -69,11 +71,13 @@ def peak_of(cmd: list[str]) -> tuple[float, float]:
 
 SHARED_ITEMS = HERE.parents[1].parent / "shared" / "csl-conformance" / "items.json"
 
-#: the dump's main process, in this process: its own peak RSS (RUSAGE_SELF) leaves the workers out
+#: the dump's main process, in this process: its own peak RSS (RUSAGE_SELF) leaves the workers
+#: out; CPU seconds of the main process and of its workers (RUSAGE_CHILDREN) beside the wall time
 PARENT = ("import json, resource, sys, time\n"
           "from exporter.cli import main\n"
           "t = time.perf_counter(); code = main(sys.argv[1:]); seconds = time.perf_counter() - t\n"
-          "print(json.dumps([code, seconds, resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024]))")
+          "me, kids = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)\n"
+          "print(json.dumps([code, seconds, me.ru_maxrss / 1024, me.ru_utime + me.ru_stime, kids.ru_utime + kids.ru_stime]))")
 
 
 def write_csl(path: Path, n: int, tmp: Path) -> tuple[Path, str]:
@@ -94,40 +98,44 @@ def write_csl(path: Path, n: int, tmp: Path) -> tuple[Path, str]:
     return path, origin
 
 
-def run_parent(args: list[str]) -> tuple[float, float]:
+def run_parent(args: list[str]) -> tuple[float, float, float, float]:
+    """(wall seconds, main process peak RSS MB, main process CPU s, workers CPU s)."""
     proc = subprocess.run([sys.executable, "-c", PARENT, *args], capture_output=True, text=True)
     try:
-        code, seconds, peak = json.loads(proc.stdout.strip().splitlines()[-1])
+        code, seconds, peak, cpu, workers_cpu = json.loads(proc.stdout.strip().splitlines()[-1])
     except (ValueError, IndexError):
         raise SystemExit(f"dump failed: {proc.stderr[-2000:]}") from None
     if code not in (0, 1):
         raise SystemExit(f"dump failed ({code}): {proc.stderr[-2000:]}")
-    return seconds, peak
+    return seconds, peak, cpu, workers_cpu
 
 
-def scaling(n: int, tmp: Path, shard_records: int | None = None) -> None:
+def scaling(n: int, tmp: Path, shard_records: int | None = None, repeat: int = 3) -> None:
     from synthetic import write_jsonl
 
     load = os.getloadavg()
     shards = f"--shard-records {shard_records}" if shard_records else "shard size chosen by the dump"
-    print(f"\nworker scaling, N = {n:,}, {shards}; load average before: "
+    print(f"\nworker scaling, N = {n:,}, {shards}, best of {repeat} runs; load average before: "
           f"{load[0]:.2f} {load[1]:.2f} {load[2]:.2f}")
     inputs = [("VuFind JSON lines", write_jsonl(tmp / f"scale-{n}.jsonl", n), "synthetic VuFind records")]
     csl, origin = write_csl(tmp / f"scale-{n}.json", n, tmp)
     inputs.append(("CSL-JSON array", csl, origin))
-    print(f"{'input':<20} {'MB':>5} {'1 worker s':>11} {'2 workers s':>12} {'ratio':>6} "
-          f"{'parent RSS MB (1/2)':>20}  records from")
+    print(f"{'input':<18} {'MB':>4} {'1 worker s':>10} {'2 workers s':>11} {'ratio':>5} {'main RSS MB':>11} "
+          f"{'CPU s main+workers (1 / 2)':>27}  records from")
     for label, path, where in inputs:
-        times, peaks = [], []
+        best = []
         for workers in (1, 2):
             out = tmp / f"out-{path.name}-{workers}"
             extra = ["--shard-records", str(shard_records)] if shard_records else []
-            seconds, peak = run_parent(["dump", str(path), "--out", str(out), "--workers", str(workers), "--quiet", *extra])
-            times.append(seconds)
-            peaks.append(peak)
+            runs = []
+            for _ in range(repeat):
+                shutil.rmtree(out, ignore_errors=True)
+                runs.append(run_parent(["dump", str(path), "--out", str(out), "--workers", str(workers), "--quiet", *extra]))
+            best.append(min(runs))
+        (t1, rss1, cpu1, w1), (t2, rss2, cpu2, w2) = best
         mb = path.stat().st_size / 1e6
-        print(f"{label:<20} {mb:>5.0f} {times[0]:>11.1f} {times[1]:>12.1f} {times[0] / times[1]:>6.2f} "
-              f"{peaks[0]:>9.0f} / {peaks[1]:<8.0f}  {where}")
+        print(f"{label:<18} {mb:>4.0f} {t1:>10.1f} {t2:>11.1f} {t1 / t2:>5.2f} {rss1:>5.0f}/{rss2:<5.0f} "
+              f"{cpu1:>7.1f}+{w1:<4.1f} / {cpu2:.1f}+{w2:<5.1f}  {where}")
     load = os.getloadavg()
     print(f"target: ratio >= 1.8 on both inputs; load average after: {load[0]:.2f} {load[1]:.2f} {load[2]:.2f}")
 
@@ -138,6 +146,7 @@ def main() -> None:
     ap.add_argument("--shard-records", type=int, default=100_000)
     ap.add_argument("--scaling-n", type=int, default=50_000)
     ap.add_argument("--scaling-shard-records", type=int, help="for the scaling part (default: the dump chooses)")
+    ap.add_argument("--repeat", type=int, default=3, help="runs of each scaling measurement; the fastest counts")
     ap.add_argument("--only", choices=("throughput", "scaling"), help="run one part only")
     args = ap.parse_args()
     sys.path.insert(0, str(HERE))
@@ -145,7 +154,7 @@ def main() -> None:
 
     with tempfile.TemporaryDirectory() as tmp:
         if args.only != "throughput":
-            scaling(args.scaling_n, Path(tmp), args.scaling_shard_records)
+            scaling(args.scaling_n, Path(tmp), args.scaling_shard_records, args.repeat)
         if args.only == "scaling":
             return
         for n in args.n:
