@@ -165,7 +165,10 @@ def read(
             number = 0
             for item in _decoding(reader.read(watch, name), reader.legacy_encodings):
                 if isinstance(item, Problem):
-                    number = item.record or number
+                    # a rejected record takes its number; a warning is about a record the
+                    # reader yields next (or has yielded), which is numbered when it comes
+                    if item.severity == "error" and item.record:
+                        number = item.record
                     handler(item)
                     continue
                 number += 1

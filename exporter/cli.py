@@ -14,13 +14,14 @@ from collections import Counter
 import os
 import signal
 import sys
-from typing import Any, Iterator, Sequence
+from typing import Any, Callable, Iterator, Sequence
 
 from . import __version__
 from .api import make_writer, read, write, write_with
 from .model import Record
 from .losses import label
 from .problems import ExporterError, OutputError, Problem
+from .progress import RecordProgress
 from .registry import reader_class, reader_names, writer_class, writer_names
 
 #: record IRIs of a store loaded without --base-iri: where `serve` puts them by default
@@ -58,6 +59,9 @@ def _parser() -> argparse.ArgumentParser:
         "--report", metavar="FILE",
         help="write every problem as JSON lines: bad records, and per record what the output format could not hold",
     )
+    c.add_argument("--progress", dest="progress", action="store_true", default=None,
+                   help="show progress (records, records/s, time left) even when stderr is not a terminal")
+    c.add_argument("--quiet", dest="progress", action="store_false", help="no progress display")
 
     d = sub.add_parser("dump", help="publish inputs as a linked-data dump: gzipped shards and a dataset description")
     d.add_argument("inputs", nargs="*", metavar="INPUT", help="input files (VuFind JSON lines, Solr responses, ...); - for stdin")
@@ -67,7 +71,8 @@ def _parser() -> argparse.ArgumentParser:
     d.add_argument("--format", dest="formats", action="append", choices=("nt", "jsonld-lines", "ttl"),
                    help="shard format; repeat for several (default nt)")
     d.add_argument("--base-iri", dest="base_iri", metavar="IRI", default=None, help="base IRI for record IRIs")
-    d.add_argument("--shard-records", type=int, default=100_000, metavar="N", help="input records per shard (default 100000)")
+    d.add_argument("--shard-records", type=int, default=None, metavar="N",
+                   help="input records per shard (default: an eighth of the input, 1000 to 100000)")
     d.add_argument("--workers", type=int, default=1, metavar="N", help="parallel processes (or Dask workers for a local cluster)")
     d.add_argument("--engine", choices=("local", "dask"), default="local", help="run shards here or on a Dask cluster")
     d.add_argument("--scheduler", metavar="ADDRESS", help="Dask scheduler (tcp://host:8786); default: a local cluster")
@@ -160,10 +165,11 @@ class _Problems:
     """Prints errors and warnings on stderr as they come; counts losses (facets a format
     cannot hold) and prints one summary line for them; writes everything to --report."""
 
-    def __init__(self, report_path: str | None) -> None:
+    def __init__(self, report_path: str | None, say: Callable[[str], None] | None = None) -> None:
         self.errors = 0
         self.losses: dict[str, Counter[str]] = {}
         self._report = open(report_path, "w", encoding="utf-8") if report_path else None
+        self._say = say or (lambda text: print(text, file=sys.stderr))
 
     def __call__(self, problem: Problem) -> None:
         if self._report:
@@ -173,7 +179,7 @@ class _Problems:
             return
         if problem.severity == "error":
             self.errors += 1
-        print(str(problem), file=sys.stderr)
+        self._say(str(problem))
 
     def close(self, report_path: str | None) -> None:
         for fmt, counter in self.losses.items():
@@ -188,10 +194,14 @@ class _Problems:
             self._report.close()
 
 
-def _records(inputs: list[str], from_format: str | None, problems: _Problems) -> Iterator[Record]:
+def _records(inputs: list[str], from_format: str | None, problems: _Problems,
+             progress: RecordProgress | None = None) -> Iterator[Record]:
     for source in inputs or ["-"]:
         try:
-            yield from read(source, from_format, on_problem=problems)
+            for record in read(source, from_format, on_problem=problems):
+                if progress is not None:
+                    progress.add()
+                yield record
         except ExporterError as exc:
             problems(Problem(source=source if source != "-" else "<stdin>", reason=str(exc).split(": ", 1)[-1]))
 
@@ -207,34 +217,50 @@ def _convert(args: argparse.Namespace) -> int:
             raise ExporterError(f"{args.clusters}: cannot read clusters: {exc}") from exc
     if args.from_format:
         reader_class(args.from_format)  # unknown reader: usage error before reading
-    problems = _Problems(args.report)
     if len(targets) == 1:
         fmt = targets[0]
         writer_opts = _options_for(fmt, options, strict=True)
         make_writer(fmt, **writer_opts)
-        records = _records(args.inputs, args.from_format, problems)
-        first = next(records, None)
-        if first is None and problems.errors and args.output:
-            # nothing could be read (a mistyped input, say): the output file keeps what it held
-            print(f"exporter: nothing read; {args.output} left as it was", file=sys.stderr)
+    elif not args.output:
+        raise ExporterError("several output formats need -o DIRECTORY")
+    progress = _progress(args)
+    problems = _Problems(args.report, say=progress.write)
+    try:
+        if len(targets) == 1:
+            records = _records(args.inputs, args.from_format, problems, progress)
+            first = next(records, None)
+            if first is None and problems.errors and args.output:
+                # nothing could be read (a mistyped input, say): the output file keeps what it held
+                progress.write(f"exporter: nothing read; {args.output} left as it was")
+            else:
+                chained = records if first is None else itertools.chain([first], records)
+                write(chained, fmt, args.output or "-", on_problem=problems, **writer_opts)
         else:
-            chained = records if first is None else itertools.chain([first], records)
-            write(chained, fmt, args.output or "-", on_problem=problems, **writer_opts)
-        problems.close(args.report)
-    else:
-        if not args.output:
-            raise ExporterError("several output formats need -o DIRECTORY")
-        os.makedirs(args.output, exist_ok=True)
-        # read once, write every format: the records of one run are held in memory
-        records = list(_records(args.inputs, args.from_format, problems))
-        stem = _stem(args.inputs)
-        for fmt in targets:
-            writer = make_writer(fmt, **_options_for(fmt, options, strict=False))
-            path = os.path.join(args.output, stem + writer.file_suffix())
-            write_with(writer, records, path, problems)
-            print(path, file=sys.stderr)
-        problems.close(args.report)
+            os.makedirs(args.output, exist_ok=True)
+            # read once, write every format: the records of one run are held in memory
+            records = list(_records(args.inputs, args.from_format, problems, progress))
+            stem = _stem(args.inputs)
+            for fmt in targets:
+                writer = make_writer(fmt, **_options_for(fmt, options, strict=False))
+                path = os.path.join(args.output, stem + writer.file_suffix())
+                write_with(writer, records, path, problems)
+                progress.write(path)
+    finally:
+        progress.close()
+    problems.close(args.report)
     return 1 if problems.errors else 0
+
+
+def _progress(args: argparse.Namespace) -> RecordProgress:
+    """The progress line of a conversion: its total estimated from the input files."""
+    shown = RecordProgress.for_stderr(args.progress)
+    if shown.enabled:
+        from .ranges import estimate_inputs
+
+        estimate = estimate_inputs(args.inputs or ["-"], args.from_format)
+        if estimate:
+            shown.total(estimate)
+    return shown
 
 
 def _dump(args: argparse.Namespace) -> int:

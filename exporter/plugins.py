@@ -51,6 +51,62 @@ class Reader(Plugin):
         """True if ``head`` (the first few KB of the input) looks like this format."""
         return False
 
+    @classmethod
+    def record_splitter(cls) -> "RecordSplitter | None":
+        """A new :class:`RecordSplitter` for one file of this format, or None when its files
+        are read only whole (exporter dump then reads them in its main process)."""
+        return None
+
+
+class RecordSplitter:
+    """How a file of one format is cut, on its raw bytes, into ranges of records that each
+    read alone exactly as they read in the whole file: the same records, numbered the same
+    after adding the range's first record number, the same problems with their lines
+    after adding its first line. ``exporter dump`` cuts files so, and its workers read the
+    ranges (exporter.ranges); one instance serves one file, front to back.
+
+    The driver (:func:`exporter.ranges.find_cuts`) hands over whole lines. A splitter finds
+    where records start, and says of each run of records whether it is *regular*: laid out
+    so plainly that the reader's state at its ends is the state at a file's start, and its
+    records are counted right. Anything unusual (damage, a layout it does not know) is not
+    regular: the file is then read whole from there on, so being strict costs only speed.
+    """
+
+    def prescan(self, block: bytes, before: bytes) -> bool:
+        """Whether this block of the file (blocks front to back; ``before`` is the last 64
+        bytes of the block before; an empty block ends the file) allows cutting the file at
+        all: a format whose records depend on each other through the file (BibTeX's @string
+        macros, crossref) says False where it sees that. Only called when
+        :attr:`needs_prescan` is true (whether the file is UTF-8 is checked for every
+        reader with ``legacy_encodings``)."""
+        return True
+
+    needs_prescan: ClassVar[bool] = False
+
+    def layout(self, head: bytes) -> bool:
+        """Whether a file that starts with ``head`` (whole lines, at least 64 KB or the whole
+        file) can be cut; may remember what it learns (the indentation of a JSON array)."""
+        raise NotImplementedError
+
+    def starts(self, text: bytes) -> list[int]:
+        """Where records start in ``text`` (whole lines from a record start, or from the
+        start of the file), in order; each record counts once."""
+        raise NotImplementedError
+
+    def regular(self, chunk: bytes, count: int, first: bool, last: bool) -> bool:
+        """Whether ``chunk``, the ``count`` records from one record start to the next (from
+        the file's start when ``first``, to its end when ``last``), is regular."""
+        raise NotImplementedError
+
+    def accept(self, chunk: bytes) -> None:
+        """``chunk`` was found regular and is cut: what later runs depend on (BibTeX's entry
+        keys: a key used again is a duplicate to the reader) is remembered from here."""
+
+    def frame(self, data: bytes, first: bool, last: bool) -> bytes:
+        """The bytes the reader reads for a regular range (a JSON array's brackets around
+        its elements); the lines of ``data`` must stay where they are."""
+        return data
+
 
 @dataclasses.dataclass
 class Writer(Plugin):

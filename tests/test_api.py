@@ -47,6 +47,16 @@ def test_bad_record_raises_by_default_and_is_reported_with_a_handler():
     assert [(p.record, p.line) for p in problems] == [(2, 1)]
 
 
+def test_a_warning_about_a_record_does_not_shift_the_numbers_of_the_next():
+    # the reader warns about record 1 before yielding it; record 2's invalid ISSN is
+    # reported by the API, and must name record 2
+    ris = ("TY  - WEIRD\nTI  - One\nER  - \n\n"
+           "TY  - JOUR\nTI  - Two\nSN  - 1234-5678\nER  - \n\n")
+    problems: list[Problem] = []
+    assert len(list(read(io.StringIO(ris), "ris", on_problem=problems.append))) == 2
+    assert [(p.record, p.reason.split()[0]) for p in problems] == [(1, "unknown"), (2, "ISSN")]
+
+
 def test_unknown_writer_option_is_an_error():
     with pytest.raises(ExporterError, match="option style does not apply to ris"):
         write([], "ris", style="apa")

@@ -181,3 +181,100 @@ def test_html_pages_beside_the_dump(tmp_path):
     for suffix in (".bib", ".ris", ".csl.json", ".jsonld", ".ttl", ".nt"):
         assert f'href="pubmed-7919701{suffix}"' in page
         assert (out / "html" / f"pubmed-7919701{suffix}").stat().st_size > 100
+
+
+# -- workers read ranges of every format whose reader cuts its files (issue 14) ------------------
+
+#: a record the reader cannot read, put before record 100 of each format: damage from which
+#: on the file is read whole in the main process
+BROKEN = {
+    "csl-json": '{"id": "broken", "type": "book", "title": }',
+    "ris": "TY  - JOUR\nTI  - Cut off before its end\n",
+    "bibtex": "@article{broken, title = {never closed\n",
+}
+
+
+def format_input(folder: Path, fmt: str, n: int, damaged: bool, pretty: bool = False) -> Path:
+    """``n`` synthetic records written by our writer of ``fmt`` (a CSL-JSON array one item a
+    line, or ``pretty``: indented as json.dump(indent=2) writes it), with one broken record
+    before record 100 when ``damaged``."""
+    import io
+
+    from exporter import read, write
+
+    lines = "".join(json.dumps(document(i), ensure_ascii=False) + "\n" for i in range(n))
+    records = list(read(io.StringIO(lines), "vufind"))
+    if fmt == "csl-json":
+        items = [json.dumps(item, ensure_ascii=False, indent=2 if pretty else None).replace("\n", "\n  " if pretty else "\n")
+                 for item in json.loads(write(records, "csl-json"))]
+        if damaged:
+            items.insert(99, BROKEN[fmt])
+        text = "[\n" + ",\n".join(("  " if pretty else "") + item for item in items) + "\n]\n"
+    else:
+        text = write(records, fmt)  # keys unique in the file
+        if damaged:
+            start = "@" if fmt == "bibtex" else "TY  - "
+            at = [i for i in range(len(text)) if text.startswith(start, i) and (i == 0 or text[i - 1] == "\n")][99]
+            text = text[:at] + BROKEN[fmt] + text[at:]
+    path = folder / f"records-{fmt}{'-pretty' if pretty else ''}{'-damaged' if damaged else ''}{'.json' if fmt == 'csl-json' else '.bib' if fmt == 'bibtex' else '.ris'}"
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def task_items(path: Path, fmt: str, shard_records: int) -> list[str]:
+    from exporter.linkeddata.dump import iter_tasks, iter_units
+
+    kinds = [type(item).__name__ for task in iter_tasks(iter_units([str(path)], fmt, lambda p: None, lambda n: None), shard_records)
+             for item in task.items]
+    return sorted(set(kinds))
+
+
+@pytest.mark.parametrize("damaged", [False, True], ids=["clean", "damaged"])
+@pytest.mark.parametrize("fmt", ["csl-json", "csl-json-pretty", "bibtex", "ris"])
+def test_ranges_read_by_workers_give_the_bytes_of_records_read_here(fmt, damaged, tmp_path):
+    """The workers read byte ranges of the file (Range items, no Record is sent); one and
+    two workers write the same shards and rejects, and both are the bytes of the same
+    file gzipped, which the main process reads (as every input was read before)."""
+    base, pretty = fmt.removesuffix("-pretty"), fmt.endswith("-pretty")
+    src = format_input(tmp_path, base, 300, damaged, pretty)
+    kinds = task_items(src, base, 40)
+    assert kinds == (["Range", "Unit"] if damaged else ["Range"]), kinds
+    gz = tmp_path / (src.name + ".gz")
+    gz.write_bytes(gzip.compress(src.read_bytes()))
+    assert task_items(gz, base, 40) == ["Unit"]
+    outs, said = {}, {}
+    for label, path, workers in (("one", src, 1), ("two", src, 2), ("read here", gz, 1)):
+        outs[label] = tmp_path / label
+        result = run_dump([str(path)], outs[label], from_format=base, formats=("nt", "jsonld-lines"), shard_records=40,
+                          workers=workers, progress=False)
+        said[label] = [str(p).replace(gz.name, src.name) for p in result.input_problems]
+        assert (result.records, result.rejected) == ((300, 0) if not damaged else (301, 0) if base == "ris" else (300, 1))
+    assert said["one"] == said["two"] == said["read here"]
+    assert digests(outs["one"]) == digests(outs["two"])  # shards and sidecars
+    shards = {name: d for name, d in digests(outs["one"]).items() if name.endswith(".gz")}
+    assert shards == {name: d for name, d in digests(outs["read here"]).items() if name.endswith(".gz")}
+    assert len(shards) == 2 * 8  # 8 shards of 40 records, nt and jsonld-lines
+    rejects = {label: (out / "rejects.jsonl").read_text(encoding="utf-8").replace(gz.name, src.name)
+               for label, out in outs.items()}
+    assert rejects["one"] == rejects["two"] == rejects["read here"]
+    if damaged:  # named by its source, number and line (RIS: read, with a warning)
+        text = src.read_text(encoding="utf-8")
+        broken = text[:text.index(BROKEN[base])].count("\n") + 1
+        assert f"{src}:record 100: " in "\n".join(said["one"]) or base == "ris"
+        assert any(f"(line {broken})" in x or f":line {broken}:" in x for x in said["one"]), said["one"]
+
+
+def test_shard_size_follows_the_input_not_the_workers(tmp_path):
+    from exporter.linkeddata.dump import choose_shard_records, estimated_records
+
+    small = format_input(tmp_path, "csl-json", 300, damaged=False)
+    assert small.stat().st_size < 1 << 20 and estimated_records([str(small)], None) == 300  # counted
+    src = format_input(tmp_path, "ris", 3000, damaged=False)
+    estimate = estimated_records([str(src)], None)
+    assert src.stat().st_size > 1 << 20 and 2850 < estimate < 3150  # from its first megabyte
+    assert choose_shard_records(estimate) == 1000  # an eighth, at least 1,000
+    assert choose_shard_records(80_000) == 10_000 and choose_shard_records(10**7) == 100_000
+    one = run_dump([str(src)], tmp_path / "one", progress=False)
+    run_dump([str(src)], tmp_path / "two", workers=2, progress=False)
+    assert len(one.shards) == 3 and digests(tmp_path / "one") == digests(tmp_path / "two")
+    assert one.shards[0]["params"]["shard_records"] == 1000  # kept for --resume to check

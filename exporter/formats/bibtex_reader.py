@@ -64,7 +64,7 @@ from ..normalize.identifiers import clean_doi, clean_isbn, clean_issn, clean_pmc
 from ..normalize.languages import to_bcp47
 from ..normalize.latex import latex_to_unicode
 from ..normalize.text import looks_binary, read_text
-from ..plugins import Reader
+from ..plugins import Reader, RecordSplitter
 from ..problems import Problem
 from .bibtex_table import (
     BIBLATEX,
@@ -670,6 +670,83 @@ def _read_howpublished(fields: dict[str, str], b: RecordBuilder) -> None:
             b.links.append(Link(url))
 
 
+# -- cutting a file into ranges of records (exporter.ranges) -----------------------------------
+
+# an entry at the start of a line (not @comment, @string or @preamble, which bibtexparser
+# tells apart by how the type starts), opened by a brace
+_BIB_START = re.compile(rb"\n@(?!(?i:comment|string|preamble))\w*[ \t]*\{")
+# anything bibtexparser's splitter may take for the start of a block, anywhere
+_BIB_BLOCK = re.compile(rb"@[\w\x80-\xff]*[ \t]*(?=[{(])")
+_BIB_KEY = re.compile(rb"\n@(?!(?i:comment|string|preamble))\w*[ \t]*\{([^{}\",=]*)")
+_BIB_STRING = re.compile(rb"@[\w\x80-\xff]*string")  # in lower case
+_BIB_ESCAPED = re.compile(rb'\\[{}"]')
+_BIB_NOT_MARKS = bytes(b for b in range(256) if b not in b'{}"')
+_OPEN, _CLOSE, _QUOTE = ord("{"), ord("}"), ord('"')
+
+
+class BibTeXSplitter(RecordSplitter):
+    """Cuts BibTeX files for :mod:`exporter.ranges` before entries that open a line
+    (``@article{``). The file must have no ``@string`` (a macro applies to every entry,
+    even earlier ones) and no ``crossref`` (an entry takes fields from another). A run of
+    entries is regular when nothing in it can start a block but the entries themselves
+    (so no ``@comment`` or ``@preamble`` between them, no ``@type{`` inside a value), nothing
+    but blank lines and text comments precede the first, each entry closes before the
+    next begins (its braces, counted as bibtexparser's splitter counts them: not in a
+    quoted value, not after a backslash; a ``{"}`` is not followed), and no entry has the
+    key of an earlier one (bibtexparser rejects the second, wherever the first is)."""
+
+    needs_prescan = True
+
+    def __init__(self) -> None:
+        self._keys: set[str] = set()  # of the entries cut so far
+
+    def _keys_of(self, chunk: bytes) -> list[str]:
+        # up to the first mark after the brace, as bibtexparser reads the key; stopping at
+        # any such character, escaped or not, keeps equal keys equal
+        return [m.group(1).decode("utf-8", "replace").strip() for m in _BIB_KEY.finditer(b"\n" + chunk)]
+
+    def accept(self, chunk: bytes) -> None:
+        self._keys.update(self._keys_of(chunk))
+
+    def prescan(self, block: bytes, before: bytes) -> bool:
+        lower = (before + block).lower()
+        return b"crossref" not in lower and _BIB_STRING.search(lower) is None
+
+    def layout(self, head: bytes) -> bool:
+        return True
+
+    def starts(self, text: bytes) -> list[int]:
+        return [m.start() for m in _BIB_START.finditer(b"\n" + text)]  # (positions in text)
+
+    def regular(self, chunk: bytes, count: int, first: bool, last: bool) -> bool:
+        starts = self.starts(chunk)
+        if len(starts) != count or len(_BIB_BLOCK.findall(chunk)) != count or b'{"}' in chunk:
+            return False
+        keys = self._keys_of(chunk)
+        if len(set(keys)) != len(keys) or not self._keys.isdisjoint(keys):
+            return False
+        return all(_entry_closes(chunk[a:b]) for a, b in zip(starts, starts[1:] + [len(chunk)]))
+
+
+def _entry_closes(text: bytes) -> bool:
+    """Whether the entry that opens ``text`` closes inside it."""
+    marks = _BIB_ESCAPED.sub(b"", text).translate(None, _BIB_NOT_MARKS)
+    depth = 0
+    quoted = False
+    for mark in marks:
+        if depth == 1 and mark == _QUOTE:
+            quoted = not quoted
+        elif quoted:
+            continue
+        elif mark == _OPEN:
+            depth += 1
+        elif mark == _CLOSE:
+            depth -= 1
+            if depth == 0:
+                return True
+    return False
+
+
 class BibTeXReader(Reader):
     """BibTeX (.bib): entries, @string macros, crossref; LaTeX decoded to Unicode."""
 
@@ -777,6 +854,10 @@ class BibTeXReader(Reader):
             for w in warnings:
                 yield Problem(source=source, record=number, line=item.line, reason=f"entry {item.key!r}: {w}", severity="warning")
             yield record
+
+    @classmethod
+    def record_splitter(cls) -> BibTeXSplitter:
+        return BibTeXSplitter()
 
     @classmethod
     def sniff(cls, head: str) -> bool:

@@ -33,7 +33,7 @@ from ..normalize.dates import parse_date
 from ..normalize.keys import KeyAllocator
 from ..plugins import Reader, Writer
 from ..problems import Problem, ProblemHandler, raise_problem
-from .jsonio import iter_json
+from .jsonio import JSONSplitter, iter_json
 
 # -- the mapping: one table per kind of variable, read and written from the same rows ------
 #
@@ -597,6 +597,10 @@ class CSLJSONReader(Reader):
                 yield from_csl(it.value)
             except (ItemError, ValueError, TypeError, KeyError) as exc:
                 yield Problem(source=source, record=it.number, line=it.line, reason=str(exc))
+
+    @classmethod
+    def record_splitter(cls) -> JSONSplitter:
+        return JSONSplitter()
 
     @classmethod
     def sniff(cls, head: str) -> bool:

@@ -25,7 +25,7 @@ from ..normalize.identifiers import clean_doi, clean_isbn, clean_issn
 from ..normalize.names import parse_inverted
 from ..normalize.pages import split_pages
 from ..normalize.text import iter_lines
-from ..plugins import Reader, Writer
+from ..plugins import Reader, RecordSplitter, Writer
 from ..problems import Problem, ProblemHandler, raise_problem
 
 #: EndNote reference type (%0) <-> record type; the first name of a type is written.
@@ -188,6 +188,12 @@ class EndNoteReader(Reader):
         if fields:
             number += 1
             yield self._record(fields, source, number, start)
+
+    @classmethod
+    def record_splitter(cls) -> RecordSplitter:
+        from .tagged import BlankLineSplitter
+
+        return BlankLineSplitter(re.compile(rb"%[A-Z0-9@!#$&()*+^~\[\]|<>?]"))  # a field, as _LINE reads it
 
     @staticmethod
     def _record(fields: list[tuple[str, str]], source: str, number: int, line: int) -> Record | Problem:

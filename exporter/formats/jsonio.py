@@ -28,6 +28,7 @@ import re
 from dataclasses import dataclass
 from typing import Any, Iterable, Iterator, TextIO
 
+from ..plugins import RecordSplitter
 from ..problems import Problem
 
 _WS = " \t\n\r"
@@ -328,3 +329,114 @@ def _iter_array(text: str, pos: int, source: str, lines: _Lines, number: int,
             yield Problem(source=source, record=number + 1, line=lines.at(pos), reason=f"invalid JSON: expected ',' or ']' between records, found {text[pos]!r}")
             return
         pos = _skip_ws(text, pos + 1)
+
+
+# -- cutting a file into ranges of records (exporter.ranges) -----------------------------------
+
+_WS_BYTES = b" \t\r\n"
+_NONBLANK_LINE = re.compile(rb"^[ \t]*[^ \t\r\n]", re.M)
+
+
+class JSONSplitter(RecordSplitter):
+    """Cuts JSON inputs for :mod:`exporter.ranges`, in the two layouts :func:`iter_json`
+    reads element by element, as the file's start decides them:
+
+    * a top-level array whose elements are objects each opening a line with the first
+      element's indentation (``json.dump(..., indent=N)``, or one element per line); a run
+      of elements is regular when, between brackets, it decodes as exactly that many values
+      (so no element is broken, none is missing its comma, and nothing follows the array);
+    * JSON lines: a run of lines is regular when each line is one object (not a wrapper
+      such as a Solr response, which holds several records).
+
+    Anything else (one value, pretty-printed values one after another, a compact array) is
+    read whole. The ranges of an array are framed by brackets to read alone.
+    """
+
+    def __init__(self, docs_key: str | None = None) -> None:
+        self.docs_key = docs_key
+        self.mode: str | None = None
+        self._element = b"{"  # how an element of an array starts its line
+
+    def layout(self, head: bytes) -> bool:
+        text = head.removeprefix(b"\xef\xbb\xbf")
+        body = text.lstrip(_WS_BYTES)
+        if body.startswith(b"["):
+            after = body[1:]
+            element = after.lstrip(_WS_BYTES)
+            if not element.startswith(b"{"):
+                return False
+            gap = after[:len(after) - len(element)]
+            if b"\n" not in gap:
+                return False  # the first element shares the bracket's line
+            indent = gap[gap.rfind(b"\n") + 1:]
+            if indent.strip(b" \t"):
+                return False
+            self.mode = "array"
+            self._element = indent + b"{"
+            return True
+        if body.startswith(b"{"):
+            line = body.split(b"\n", 1)[0].strip()
+            try:
+                if not (line.endswith(b"}") and isinstance(json.loads(line), dict)):
+                    return False
+            except (ValueError, RecursionError):
+                return False  # pretty-printed values one after another: read whole
+            self.mode = "lines"
+            return True
+        return False
+
+    def starts(self, text: bytes) -> list[int]:
+        if self.mode == "array":
+            from ..ranges import line_starts
+
+            return line_starts(text, self._element)
+        return [m.start() for m in _NONBLANK_LINE.finditer(text)]
+
+    def regular(self, chunk: bytes, count: int, first: bool, last: bool) -> bool:
+        if self.mode == "lines":
+            if first:
+                chunk = chunk.removeprefix(b"\xef\xbb\xbf")
+            lines = [line.strip() for line in chunk.split(b"\n") if line.strip()]
+            if len(lines) != count or not all(line.startswith(b"{") and line.endswith(b"}") for line in lines):
+                return False
+            values = _loads(b"[" + b",".join(lines) + b"]")
+            return values is not None and len(values) == count and all(
+                isinstance(v, dict) and records_in(v, self.docs_key) == [v] for v in values)
+        body = _array_body(chunk, first, last)
+        if body is None:
+            return False
+        values = _loads(b"[" + body + b"]")
+        return values is not None and len(values) == count
+
+    def frame(self, data: bytes, first: bool, last: bool) -> bytes:
+        if self.mode != "array":
+            return data
+        # brackets on the lines of the first and last element: no line moves
+        head = b"" if first else b"["
+        if last:
+            return head + data
+        body = data.rstrip(_WS_BYTES)
+        return head + body[:-1] + data[len(body):] + b"]"
+
+
+def _array_body(chunk: bytes, first: bool, last: bool) -> bytes | None:
+    """The elements of a run of an array, without the array's brackets and the comma
+    after the last one; None when they are not there."""
+    body = chunk
+    if first:
+        body = body.removeprefix(b"\xef\xbb\xbf").lstrip(_WS_BYTES)
+        if not body.startswith(b"["):
+            return None
+        body = body[1:]
+    body = body.rstrip(_WS_BYTES)
+    closing = b"]" if last else b","
+    if not body.endswith(closing):
+        return None
+    return body[:-1]
+
+
+def _loads(data: bytes) -> Any:
+    try:
+        return json.loads(data)
+    except (ValueError, RecursionError):
+        return None

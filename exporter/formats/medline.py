@@ -47,7 +47,7 @@ from ..normalize.pages import split_pages
 from ..normalize.text import iter_lines
 from ..plugins import Reader
 from ..problems import Problem
-from .tagged import TaggedRecord
+from .tagged import BlankLineSplitter, TaggedRecord
 
 # -- mapping tables -------------------------------------------------------------------------
 
@@ -450,6 +450,12 @@ class MedlineReader(Reader):
             yield record
         if number == 0:
             yield Problem(source=source, reason="no MEDLINE record found (no 'TAG - value' lines)")
+
+    @classmethod
+    def record_splitter(cls) -> BlankLineSplitter:
+        # a record's first line is a field (as _LINE reads it); a second PMID would start another
+        return BlankLineSplitter(re.compile(rb"[A-Z][A-Z0-9]{1,3} *-(?: [^\r\n]*|[ \t]*)\r?$", re.M),
+                                 re.compile(rb"\nPMID"))
 
     @classmethod
     def sniff(cls, head: str) -> bool:

@@ -63,7 +63,7 @@ from ..normalize.identifiers import (
 from ..normalize.languages import to_bcp47
 from ..normalize.names import parse_inverted
 from ..normalize.text import iter_lines
-from ..plugins import Reader
+from ..plugins import Reader, RecordSplitter
 from ..problems import Problem
 from .ris_table import READ_TYPES, ROWS, Row, lone_sp_facet, read_rows
 from .tagged import TaggedRecord
@@ -667,6 +667,46 @@ def _build(b: _Builder) -> Record:
 _RECORD_TEXT_SLOTS = frozenset(f.name for f in dataclasses.fields(Record) if f.type == "str | None")
 
 
+# -- cutting a file into ranges of records (exporter.ranges) -----------------------------------
+
+_RIS_START = b"TY  - "
+# what the reader may take for a TY or ER line: counted, they must be the records' own
+_RIS_MARKS = (b"\nTY  -", b"\nTY -", b"\nER  -", b"\nER -")
+_RIS_END = re.compile(rb"\nER  -[ \t]*\r?(?=\n|\Z)")
+_RIS_AFTER_END = re.compile(rb"\nER  -[ \t]*\r?\n(?:[ \t]*\r?\n)*+(?!TY  - |[ \t]*\Z)")
+
+
+class RISSplitter(RecordSplitter):
+    """Cuts RIS files for :mod:`exporter.ranges` before their ``TY  - `` lines. A run of
+    records is regular when each record is a ``TY  - `` line, other lines, and one ``ER  -``
+    line with nothing after it but blank lines before the next ``TY``; no other line may
+    look like a TY or ER to the reader (``TY -``, ``ER  - TY  - ...``), no ``TY  - `` may
+    stand inside a line (a record glued to a cut-off one), and nothing but blank lines may
+    come before the first record (a Web of Science file, or text outside records, is read
+    whole). Bytes are counted, not parsed: a run of a megabyte takes a few milliseconds."""
+
+    def layout(self, head: bytes) -> bool:
+        return True
+
+    def starts(self, text: bytes) -> list[int]:
+        from ..ranges import line_starts
+
+        return line_starts(text, _RIS_START)
+
+    def regular(self, chunk: bytes, count: int, first: bool, last: bool) -> bool:
+        from ..ranges import line_starts
+
+        if first:
+            chunk = chunk.removeprefix(b"\xef\xbb\xbf")
+            records = line_starts(chunk, _RIS_START)
+            if chunk[:records[0] if records else len(chunk)].strip(b" \t\r\n"):
+                return False
+        # the chunk starts with a record (or blank lines), so every mark is after a line end
+        text = b"\n" + chunk
+        return (chunk.count(_RIS_START) == count and sum(text.count(m) for m in _RIS_MARKS) == 2 * count
+                and len(_RIS_END.findall(text)) == count and _RIS_AFTER_END.search(text) is None)
+
+
 class RISReader(Reader):
     """RIS (.ris): old and new tag sets, vendor flavours, Web of Science field-tagged files."""
 
@@ -694,6 +734,10 @@ class RISReader(Reader):
             yield record
         if not seen_record:
             yield Problem(source=source, reason="no RIS record found (no 'TY  - ' line)")
+
+    @classmethod
+    def record_splitter(cls) -> RISSplitter:
+        return RISSplitter()
 
     @classmethod
     def sniff(cls, head: str) -> bool:

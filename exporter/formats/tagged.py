@@ -13,6 +13,10 @@ is lost, whatever tag it came under.
 
 from __future__ import annotations
 
+import re
+
+from ..plugins import RecordSplitter
+
 
 class TaggedRecord:
     """The tag/value pairs of one record, in input order, with the line it starts on."""
@@ -105,3 +109,43 @@ class TaggedRecord:
             tag = self._pairs[-1][0]
             self._pairs[-1] = (tag, "".join(self._parts))
             self._parts = None
+
+
+# -- cutting a file into ranges of records (exporter.ranges) -----------------------------------
+
+# where a record starts: the first line that is not blank, at the start or after blank lines
+_BLOCK_START = re.compile(rb"\A(?:[ \t]*\r?\n)*(?=[ \t]*[^ \t\r\n])|\n(?:[ \t]*\r?\n)+(?=[ \t]*[^ \t\r\n])")
+
+
+class BlankLineSplitter(RecordSplitter):
+    """Cuts files whose records are runs of lines between blank lines (MEDLINE, EndNote
+    tagged) for :mod:`exporter.ranges`. A run of records is regular when each record's
+    first line is a field (``first_line``; a line the reader could take for anything else
+    would make it count records its own way) and no record holds ``record_bad``."""
+
+    def __init__(self, first_line: re.Pattern[bytes], record_bad: re.Pattern[bytes] | None = None) -> None:
+        self.first_line = first_line
+        self.record_bad = record_bad
+
+    def layout(self, head: bytes) -> bool:
+        return True
+
+    def starts(self, text: bytes) -> list[int]:
+        return [m.end() for m in _BLOCK_START.finditer(text)]
+
+    def regular(self, chunk: bytes, count: int, first: bool, last: bool) -> bool:
+        from ..ranges import odd_blank_lines
+
+        if odd_blank_lines(chunk):
+            return False
+        starts = self.starts(chunk)
+        if len(starts) != count:
+            return False
+        if first and starts and starts[0] == 0 and chunk.startswith(b"\xef\xbb\xbf"):
+            starts[0] = 3  # the reader drops the byte order mark
+        for a, b in zip(starts, starts[1:] + [len(chunk)]):
+            if self.first_line.match(chunk, a) is None:
+                return False
+            if self.record_bad is not None and self.record_bad.search(chunk, a, b) is not None:
+                return False
+        return True

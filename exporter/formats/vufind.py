@@ -49,7 +49,7 @@ from ..normalize.licenses import find_license
 from ..normalize.names import name_key, parse_inverted
 from ..plugins import Reader
 from ..problems import Problem
-from .jsonio import JSONItem, iter_json
+from .jsonio import JSONItem, JSONSplitter, iter_json
 
 # -- mapping tables -------------------------------------------------------------------------
 
@@ -531,6 +531,10 @@ class VuFindSolrReader(Reader):
                 yield item
                 continue
             yield _map_item(item, source)
+
+    @classmethod
+    def record_splitter(cls) -> JSONSplitter:
+        return JSONSplitter(docs_key="response.docs")
 
     @classmethod
     def sniff(cls, head: str) -> bool:

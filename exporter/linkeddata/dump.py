@@ -27,8 +27,24 @@ cluster, and always writes the same bytes:
 Memory stays flat: the reader hands out one shard of raw input at a time and at most two
 shards per worker are in flight.
 
-For VuFind JSON lines the main process only splits lines; parsing happens in the workers, so
-they scale. Other inputs are read in the main process and records are sent to the workers.
+The workers read the input themselves: the main process builds no Record for them. For
+VuFind JSON lines it finds line ends; for every format whose reader cuts its files
+(:mod:`exporter.ranges`: CSL-JSON and VuFind arrays and lines, RIS, BibTeX, MEDLINE, EndNote)
+it finds where records start, on the bytes, and a shard's task is the byte ranges of its
+records, which a worker reads with the same reader: the records, their numbers and the
+problems, with their lines, are those of reading the whole file. Where a file cannot be
+vouched for (damage, a layout the splitter does not know) it is read whole in the main
+process from there on, as are gzipped files, standard input and formats that are not cut
+(MARC, MODS, PubMed XML, EndNote XML), and those records are sent to the workers. A record's
+number is its place in its file, rejected records included.
+
+Without ``shard_records``, a shard holds about an eighth of the input's records (between
+1,000 and 100,000; the count is estimated from the input's size and the size of its first
+records), so that the same input is always cut into the same shards, whatever the number
+of workers, and two to eight workers have work.
+
+Progress (records done, records per second, time left) shows on a terminal, reported by the
+workers as they go (exporter.progress); with Dask, per finished shard.
 """
 
 from __future__ import annotations
@@ -39,7 +55,6 @@ import hashlib
 import io
 import json
 import os
-import sys
 import time
 from collections import deque
 from pathlib import Path
@@ -47,6 +62,7 @@ from typing import Any, Callable, Iterable, Iterator
 
 from ..model import Record
 from ..problems import ExporterError, Problem
+from ..progress import RecordProgress
 from .schemaorg import DEFAULT_BASE_IRI, RecordIRIs, triples
 from .terms import IRI
 
@@ -105,14 +121,54 @@ class Segment:
 
 
 @dataclasses.dataclass
+class Range:
+    """Consecutive records of one file, bytes ``start`` to ``end``, which the worker reads
+    with the reader ``fmt`` (exporter.ranges.read_range)."""
+
+    path: str
+    fmt: str
+    start: int
+    end: int
+    first_number: int
+    first_line: int
+
+
+@dataclasses.dataclass(frozen=True)
+class RecordAt:
+    """Record ``number`` of a file starts at ``offset`` (on ``line``): a shard may start there."""
+
+    path: str
+    fmt: str
+    offset: int
+    number: int
+    line: int
+
+
+@dataclasses.dataclass(frozen=True)
+class RangeStop:
+    """The records of a file found by their starts end at ``offset``."""
+
+    path: str
+    offset: int
+
+
+@dataclasses.dataclass
 class ShardTask:
     index: int
-    items: list[Unit | Segment]
+    items: list[Unit | Segment | Range]
 
-    def units(self) -> Iterator[Unit]:
+    def units(self, on_problem: Callable[[Problem], None] = lambda p: None) -> Iterator[Unit]:
+        """The shard's records; the problems of reading its ranges go to ``on_problem``."""
+        from ..ranges import read_range
+
         for item in self.items:
             if isinstance(item, Unit):
                 yield item
+                continue
+            if isinstance(item, Range):
+                for number, record in read_range(item.path, item.fmt, item.start, item.end, item.first_number,
+                                                 item.first_line, on_problem):
+                    yield Unit(item.path, number, None, record)
                 continue
             with open(item.path, "rb") as f:
                 f.seek(item.start)
@@ -178,8 +234,14 @@ def write_shard(task: ShardTask, config: DumpConfig) -> dict[str, Any]:
     records = triples_count = 0
     rejects: list[dict[str, Any]] = []
     warnings: list[dict[str, Any]] = []
+    problems: list[Problem] = []  # the reader's, for records of ranges read here
     context_json = json.dumps(CONTEXT, separators=(",", ":"))
-    for unit in task.units():
+    report = _progress_sink
+    reported = time.monotonic()
+    for unit in task.units(problems.append):
+        if report is not None and time.monotonic() - reported >= 0.25:
+            report(task.index, records)
+            reported = time.monotonic()
         try:
             mapped = list(_records_of(unit))
         except (ValueError, TypeError, KeyError, RecursionError) as exc:
@@ -213,11 +275,19 @@ def write_shard(task: ShardTask, config: DumpConfig) -> dict[str, Any]:
         final = out / f"{stem}{FORMATS[fmt][0]}"
         files[final.name] = {"format": fmt, "bytes": tmp.stat().st_size, "sha256": _sha256(tmp)}
         os.replace(tmp, final)
+    read_errors = sum(1 for p in problems if p.severity == "error")
     sidecar = {"shard": task.index, "records": records, "triples": triples_count,
-               "rejected": len(rejects), "files": files, "rejects": rejects, "warnings": warnings,
-               "params": json.loads(config.params)}
+               "rejected": len(rejects) + read_errors, "files": files, "rejects": rejects, "warnings": warnings,
+               "problems": [p.as_dict() for p in problems], "params": json.loads(config.params)}
     _atomic_write(out / f"{stem}.json", json.dumps(sidecar, ensure_ascii=False, indent=1) + "\n")
+    if report is not None:
+        report(task.index, records)
     return sidecar
+
+
+#: where write_shard reports (shard index, records done so far), in this process; set in
+#: the workers of a local pool, and in the main process for a dump without workers
+_progress_sink: Callable[[int, int], None] | None = None
 
 
 #: per-record downloads beside each HTML page: writer name -> file suffix
@@ -322,10 +392,11 @@ def _is_json_lines(path: str) -> bool:
 
 
 def iter_units(inputs: list[str], from_format: str | None, problems: Callable[[Problem], None],
-               progress: Callable[[int], None]) -> Iterator[Unit]:
-    """Every input record as a Unit: raw lines for VuFind JSON lines, Records otherwise."""
-    from ..api import read
-    from ..registry import detect_format
+               progress: Callable[[int], None]) -> Iterator[Unit | LineRef | RecordAt | RangeStop]:
+    """Every input record: where it is (a line of VuFind JSON lines, a record start of a file
+    its reader cuts), or the Record read here."""
+    from ..ranges import Cut, find_cuts, read_from
+    from ..registry import detect_format, reader_class
 
     for path in inputs:
         if path == "-":
@@ -344,12 +415,32 @@ def iter_units(inputs: list[str], from_format: str | None, problems: Callable[[P
         if fmt == "vufind" and path != "-" and _is_json_lines(path):
             yield from (_line_refs(path, progress) if not path.endswith(".gz") else _raw_lines(path, progress))
             continue
-        number = 0
-        for record in read(path, fmt, on_problem=problems):
-            number += 1
-            yield Unit(path, number, None, record)
+        try:
+            reader = reader_class(fmt)
+        except ExporterError as exc:
+            problems(Problem(source=path, reason=str(exc)))
+            continue
+        splitter = reader.record_splitter() if path != "-" and not path.endswith(".gz") else None
+        number, line, at = 1, 1, 0
+        if splitter is not None:
+            for cut in find_cuts(path, splitter, reader.legacy_encodings):
+                if isinstance(cut, Cut):
+                    progress(cut.offset - at)
+                    at = cut.offset
+                    yield RecordAt(path, fmt, cut.offset, cut.number, cut.line)
+                    continue
+                if cut.offset > 0:
+                    yield RangeStop(path, cut.offset)
+                number, line = cut.number, cut.line
+                if cut.offset >= os.path.getsize(path):
+                    number = 0  # cut through: nothing is left to read here
+        if number:
+            # read here: the whole file, its records from ``number`` on (all of them, but
+            # where the cuts stopped)
+            for n, record in read_from(path, fmt, number, line, problems):
+                yield Unit(path, n, None, record)
         if path != "-":
-            progress(os.path.getsize(path))
+            progress(os.path.getsize(path) - at)
 
 
 def store_units(path: str | os.PathLike[str]) -> Iterator[Unit]:
@@ -388,13 +479,34 @@ def _raw_lines(path: str, progress: Callable[[int], None]) -> Iterator[Unit]:
             yield Unit(path, number, lineno, line.lstrip("\ufeff"))
 
 
-def iter_tasks(units: Iterable[Unit | LineRef], shard_records: int) -> Iterator[ShardTask]:
-    """Shards of ``shard_records`` input records; runs of adjacent lines become Segments."""
-    batch: list[Unit | Segment] = []
+def iter_tasks(units: Iterable[Unit | LineRef | RecordAt | RangeStop], shard_records: int) -> Iterator[ShardTask]:
+    """Shards of ``shard_records`` input records; runs of adjacent lines become Segments,
+    runs of records found by their starts Ranges. A shard is handed out when the record
+    after its last one comes (a Range ends where that record starts)."""
+    batch: list[Unit | Segment | Range] = []
     count = 0
     index = 0
+    open_range: Range | None = None
     for unit in units:
-        if isinstance(unit, LineRef):
+        if isinstance(unit, RangeStop):
+            assert open_range is not None and open_range.path == unit.path
+            open_range.end = unit.offset
+            open_range = None
+            continue
+        if count >= shard_records:
+            if open_range is not None:
+                assert isinstance(unit, RecordAt) and unit.path == open_range.path
+                open_range.end = unit.offset
+                open_range = None
+            yield ShardTask(index, batch)
+            index += 1
+            batch = []
+            count = 0
+        if isinstance(unit, RecordAt):
+            if open_range is None:
+                open_range = Range(unit.path, unit.fmt, unit.offset, -1, unit.number, unit.line)
+                batch.append(open_range)
+        elif isinstance(unit, LineRef):
             last = batch[-1] if batch else None
             if isinstance(last, Segment) and last.path == unit.path and last.end == unit.start:
                 last.end = unit.end
@@ -403,11 +515,7 @@ def iter_tasks(units: Iterable[Unit | LineRef], shard_records: int) -> Iterator[
         else:
             batch.append(unit)
         count += 1
-        if count >= shard_records:
-            yield ShardTask(index, batch)
-            index += 1
-            batch = []
-            count = 0
+    assert open_range is None, "a file's record starts end with a RangeStop"
     if batch:
         yield ShardTask(index, batch)
 
@@ -425,41 +533,32 @@ class DumpResult:
     input_problems: list[Problem]
 
 
-class Progress:
-    """A one-line progress display on a terminal (records, records/s, ETA); silent otherwise."""
+#: Without --shard-records: about this many shards, within these bounds of records per shard
+TARGET_SHARDS = 8
+SHARD_RECORDS_BOUNDS = (1_000, 100_000)
 
-    def __init__(self, total_bytes: int | None, enabled: bool) -> None:
-        self.total = total_bytes
-        self.enabled = enabled
-        self.read_bytes = 0
-        self.records = 0
-        self.start = time.monotonic()
-        self._last = 0.0
 
-    def bytes_read(self, n: int) -> None:
-        self.read_bytes += n
+def estimated_records(inputs: list[str], from_format: str | None,
+                      store: str | os.PathLike[str] | None = None) -> int | None:
+    """About how many records the inputs hold (exporter.ranges.estimate_inputs; a store's
+    count), from the inputs alone, so the same every run; None for standard input."""
+    if store is not None:
+        from ..store import RecordStore
 
-    def done(self, records: int) -> None:
-        self.records += records
-        self.show()
+        with RecordStore(store) as opened:
+            return len(opened)
+    from ..ranges import estimate_inputs
 
-    def show(self, final: bool = False) -> None:
-        if not self.enabled:
-            return
-        now = time.monotonic()
-        if not final and now - self._last < 0.5:
-            return
-        self._last = now
-        elapsed = max(now - self.start, 1e-9)
-        rate = self.records / elapsed
-        eta = ""
-        if self.total and self.read_bytes and not final:
-            remaining = elapsed * (self.total - self.read_bytes) / self.read_bytes
-            eta = f", ETA {int(remaining // 60)}:{int(remaining % 60):02d}"
-        sys.stderr.write(f"\r{self.records:,} records, {rate:,.0f} records/s{eta}   ")
-        if final:
-            sys.stderr.write("\n")
-        sys.stderr.flush()
+    return estimate_inputs(inputs, from_format)
+
+
+def choose_shard_records(estimate: int | None) -> int:
+    """Records per shard for an input of about ``estimate`` records: an eighth of it, within
+    :data:`SHARD_RECORDS_BOUNDS` (the upper bound when the size is not known)."""
+    low, high = SHARD_RECORDS_BOUNDS
+    if estimate is None:
+        return high
+    return max(low, min(high, -(-estimate // TARGET_SHARDS)))
 
 
 def run_dump(
@@ -469,7 +568,7 @@ def run_dump(
     from_format: str | None = None,
     formats: Iterable[str] = ("nt",),
     base_iri: str = DEFAULT_BASE_IRI,
-    shard_records: int = 100_000,
+    shard_records: int | None = None,
     workers: int = 1,
     engine: str = "local",
     scheduler: str | None = None,
@@ -479,11 +578,15 @@ def run_dump(
     description: dict[str, str] | None = None,
     store: str | os.PathLike[str] | None = None,
 ) -> DumpResult:
-    """Dump ``inputs`` as linked data into the folder ``out``; see the module docstring."""
+    """Dump ``inputs`` as linked data into the folder ``out``; see the module docstring.
+    Without ``shard_records`` the shard size is chosen from the inputs (:func:`choose_shard_records`)."""
     formats = tuple(dict.fromkeys(formats))
     unknown = [f for f in formats if f not in FORMATS]
     if unknown:
         raise ExporterError(f"unknown dump format {', '.join(unknown)} (known: {', '.join(FORMATS)})")
+    estimate = estimated_records(inputs, from_format, store)
+    if shard_records is None:
+        shard_records = choose_shard_records(estimate)
     if shard_records < 1 or workers < 1:
         raise ExporterError("--shard-records and --workers must be at least 1")
     from ..formats.rdf import NTriplesWriter
@@ -504,46 +607,48 @@ def run_dump(
         config = DumpConfig(out=str(out_dir.resolve()), formats=formats, base_iri=base_iri, html=html,
                             params=json.dumps(params, sort_keys=True))
         return _run(inputs, out_dir, config, from_format, shard_records, workers, engine, scheduler,
-                    resume, progress, description, store)
+                    resume, RecordProgress.for_stderr(progress, estimate), description, store)
 
 
 def _run(inputs: list[str], out_dir: Path, config: DumpConfig, from_format: str | None,
          shard_records: int, workers: int, engine: str, scheduler: str | None, resume: bool,
-         progress: bool | None, description: dict[str, str] | None,
+         bar: RecordProgress, description: dict[str, str] | None,
          store: str | os.PathLike[str] | None) -> DumpResult:
     formats = config.formats
 
-    total = sum(os.path.getsize(p) for p in inputs if p != "-" and os.path.exists(p)) or None
-    bar = Progress(total, sys.stderr.isatty() if progress is None else progress)
     input_problems: list[Problem] = []
     started = time.monotonic()
-    units = store_units(store) if store is not None else iter_units(inputs, from_format, input_problems.append, bar.bytes_read)
+    units = store_units(store) if store is not None else iter_units(inputs, from_format, input_problems.append,
+                                                                    lambda n: None)
     tasks = iter_tasks(units, shard_records)
 
     done: dict[int, dict[str, Any]] = {}
 
     def collect(sidecar: dict[str, Any]) -> None:
         done[sidecar["shard"]] = sidecar
-        bar.done(sidecar["records"])
+        bar.part(sidecar["shard"], sidecar["records"])
 
     todo = _skip_finished(tasks, out_dir, formats, collect) if resume else tasks
-    if engine == "dask":
-        _run_dask(todo, config, workers, scheduler, collect)
-    elif engine == "local":
-        _run_local(todo, config, workers, collect)
-    else:
-        raise ExporterError(f"unknown engine {engine!r} (local or dask)")
-    bar.show(final=True)
+    try:
+        if engine == "dask":
+            _run_dask(todo, config, workers, scheduler, collect)
+        elif engine == "local":
+            _run_local(todo, config, workers, collect, bar)
+        else:
+            raise ExporterError(f"unknown engine {engine!r} (local or dask)")
+    finally:
+        bar.close()
 
     shards = [done[i] for i in sorted(done)]
     _write_rejects(out_dir, shards, input_problems)
+    read_problems = [Problem(**p) for s in shards for p in s.get("problems", [])]
     result = DumpResult(
         records=sum(s["records"] for s in shards),
         rejected=sum(s["rejected"] for s in shards) + sum(1 for p in input_problems if p.severity == "error"),
         triples=sum(s["triples"] for s in shards),
         shards=shards,
         seconds=time.monotonic() - started,
-        input_problems=input_problems,
+        input_problems=input_problems + read_problems,
     )
     from .description import write_description
 
@@ -678,14 +783,27 @@ def _skip_finished(tasks: Iterable[ShardTask], out_dir: Path, formats: tuple[str
 
 
 def _run_local(tasks: Iterable[ShardTask], config: DumpConfig, workers: int,
-               collect: Callable[[dict[str, Any]], None]) -> None:
+               collect: Callable[[dict[str, Any]], None], bar: RecordProgress) -> None:
+    global _progress_sink
     if workers == 1:
-        for task in tasks:
-            collect(write_shard(task, config))
+        _progress_sink = bar.part if bar.enabled else None
+        try:
+            for task in tasks:
+                collect(write_shard(task, config))
+        finally:
+            _progress_sink = None
         return
     from concurrent.futures import ProcessPoolExecutor
 
-    pool = ProcessPoolExecutor(max_workers=workers, initializer=_die_with_parent)
+    queue = listener = None
+    if bar.enabled:  # the workers report as they go, through a queue a thread here reads
+        import multiprocessing
+        import threading
+
+        queue = multiprocessing.get_context().SimpleQueue()
+        listener = threading.Thread(target=_listen, args=(queue, bar), name="exporter-dump-progress", daemon=True)
+        listener.start()
+    pool = ProcessPoolExecutor(max_workers=workers, initializer=_start_worker, initargs=(queue,))
     try:
         pending: deque[Any] = deque()
         for task in tasks:
@@ -700,7 +818,24 @@ def _run_local(tasks: Iterable[ShardTask], config: DumpConfig, workers: int,
         for process in list(getattr(pool, "_processes", {}).values()):
             process.terminate()
         raise
+    finally:
+        if queue is not None:
+            queue.put(None)
     pool.shutdown()
+    if listener is not None:
+        listener.join(timeout=5)
+
+
+def _start_worker(queue: Any) -> None:
+    """Worker initializer: die with the dump, report progress through ``queue`` (or not)."""
+    global _progress_sink
+    _die_with_parent()
+    _progress_sink = None if queue is None else (lambda shard, done: queue.put((shard, done)))
+
+
+def _listen(queue: Any, bar: RecordProgress) -> None:
+    while (message := queue.get()) is not None:
+        bar.part(*message)
 
 
 def _run_dask(tasks: Iterable[ShardTask], config: DumpConfig, workers: int, scheduler: str | None,
@@ -733,5 +868,7 @@ def _run_dask(tasks: Iterable[ShardTask], config: DumpConfig, workers: int, sche
 
 def _write_rejects(out_dir: Path, shards: list[dict[str, Any]], input_problems: list[Problem]) -> None:
     rows = [json.dumps(p.as_dict(), ensure_ascii=False) for p in input_problems if p.severity == "error"]
-    rows += [json.dumps(r, ensure_ascii=False) for s in shards for r in s["rejects"]]
+    for s in shards:  # the problems of reading a shard's ranges, then its records' rejects
+        rows += [json.dumps(p, ensure_ascii=False) for p in s.get("problems", []) if p.get("severity") == "error"]
+        rows += [json.dumps(r, ensure_ascii=False) for r in s["rejects"]]
     _atomic_write(out_dir / "rejects.jsonl", "".join(row + "\n" for row in rows))

@@ -10,12 +10,26 @@ JSON-LD lines with 1 worker. Each run is a fresh process.
 
 Targets (issue 5): N-Triples with one worker >= 0.7 x the yardstick; two workers >= 1.7 x
 one; peak memory flat in N and under 200 MB at 100,000; JSON-LD lines >= N-Triples.
+
+Then (issue 14) the worker scaling at N = 50,000 (``--scaling-n``) on two inputs, with the
+shard size the dump chooses itself (no ``--shard-records``): VuFind JSON lines (the
+synthetic records above) and a CSL-JSON array (the 66 items of
+``../shared/csl-conformance/items.json``, cycled with varied ids; without ../shared, the
+synthetic records converted to CSL-JSON). Prints the wall time with 1 and 2 workers (the
+fastest of ``--repeat`` runs: the machine may be shared), their ratio, the peak RSS of the
+dump's main process alone (its workers excluded) and the CPU seconds of the main process
+and of the workers. Target: 2 workers at least 1.8 x 1 worker on both inputs.
+
+    python tests/benchmarks/bench_dump.py --only scaling    # just that part
 """
 
 from __future__ import annotations
 
 import argparse
+import itertools
 import json
+import os
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -55,15 +69,94 @@ def peak_of(cmd: list[str]) -> tuple[float, float]:
     return seconds, peak
 
 
+SHARED_ITEMS = HERE.parents[1].parent / "shared" / "csl-conformance" / "items.json"
+
+#: the dump's main process, in this process: its own peak RSS (RUSAGE_SELF) leaves the workers
+#: out; CPU seconds of the main process and of its workers (RUSAGE_CHILDREN) beside the wall time
+PARENT = ("import json, resource, sys, time\n"
+          "from exporter.cli import main\n"
+          "t = time.perf_counter(); code = main(sys.argv[1:]); seconds = time.perf_counter() - t\n"
+          "me, kids = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)\n"
+          "print(json.dumps([code, seconds, me.ru_maxrss / 1024, me.ru_utime + me.ru_stime, kids.ru_utime + kids.ru_stime]))")
+
+
+def write_csl(path: Path, n: int, tmp: Path) -> tuple[Path, str]:
+    """A CSL-JSON array of ``n`` items with distinct ids, and where the items come from."""
+    if SHARED_ITEMS.is_file():
+        items = json.loads(SHARED_ITEMS.read_text(encoding="utf-8"))
+        origin = f"{len(items)} items of ../shared/csl-conformance/items.json, cycled"
+        out = [dict(item, id=f"{item['id']}-{i}") for i, item in zip(range(n), itertools.cycle(items))]
+    else:
+        from synthetic import write_jsonl
+        src = write_jsonl(tmp / "for-csl.jsonl", n)
+        subprocess.run([sys.executable, "-m", "exporter", "convert", str(src), "-t", "csl-json", "-o", str(path)],
+                       check=True, stderr=subprocess.DEVNULL)
+        return path, "synthetic VuFind records converted by exporter"
+    with path.open("w", encoding="utf-8") as f:
+        json.dump(out, f, ensure_ascii=False, indent=2)
+        f.write("\n")
+    return path, origin
+
+
+def run_parent(args: list[str]) -> tuple[float, float, float, float]:
+    """(wall seconds, main process peak RSS MB, main process CPU s, workers CPU s)."""
+    proc = subprocess.run([sys.executable, "-c", PARENT, *args], capture_output=True, text=True)
+    try:
+        code, seconds, peak, cpu, workers_cpu = json.loads(proc.stdout.strip().splitlines()[-1])
+    except (ValueError, IndexError):
+        raise SystemExit(f"dump failed: {proc.stderr[-2000:]}") from None
+    if code not in (0, 1):
+        raise SystemExit(f"dump failed ({code}): {proc.stderr[-2000:]}")
+    return seconds, peak, cpu, workers_cpu
+
+
+def scaling(n: int, tmp: Path, shard_records: int | None = None, repeat: int = 3) -> None:
+    from synthetic import write_jsonl
+
+    load = os.getloadavg()
+    shards = f"--shard-records {shard_records}" if shard_records else "shard size chosen by the dump"
+    print(f"\nworker scaling, N = {n:,}, {shards}, best of {repeat} runs; load average before: "
+          f"{load[0]:.2f} {load[1]:.2f} {load[2]:.2f}")
+    inputs = [("VuFind JSON lines", write_jsonl(tmp / f"scale-{n}.jsonl", n), "synthetic VuFind records")]
+    csl, origin = write_csl(tmp / f"scale-{n}.json", n, tmp)
+    inputs.append(("CSL-JSON array", csl, origin))
+    print(f"{'input':<18} {'MB':>4} {'1 worker s':>10} {'2 workers s':>11} {'ratio':>5} {'main RSS MB':>11} "
+          f"{'CPU s main+workers (1 / 2)':>27}  records from")
+    for label, path, where in inputs:
+        best = []
+        for workers in (1, 2):
+            out = tmp / f"out-{path.name}-{workers}"
+            extra = ["--shard-records", str(shard_records)] if shard_records else []
+            runs = []
+            for _ in range(repeat):
+                shutil.rmtree(out, ignore_errors=True)
+                runs.append(run_parent(["dump", str(path), "--out", str(out), "--workers", str(workers), "--quiet", *extra]))
+            best.append(min(runs))
+        (t1, rss1, cpu1, w1), (t2, rss2, cpu2, w2) = best
+        mb = path.stat().st_size / 1e6
+        print(f"{label:<18} {mb:>4.0f} {t1:>10.1f} {t2:>11.1f} {t1 / t2:>5.2f} {rss1:>5.0f}/{rss2:<5.0f} "
+              f"{cpu1:>7.1f}+{w1:<4.1f} / {cpu2:.1f}+{w2:<5.1f}  {where}")
+    load = os.getloadavg()
+    print(f"target: ratio >= 1.8 on both inputs; load average after: {load[0]:.2f} {load[1]:.2f} {load[2]:.2f}")
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--n", type=int, nargs="+", default=[10_000, 100_000])
     ap.add_argument("--shard-records", type=int, default=100_000)
+    ap.add_argument("--scaling-n", type=int, default=50_000)
+    ap.add_argument("--scaling-shard-records", type=int, help="for the scaling part (default: the dump chooses)")
+    ap.add_argument("--repeat", type=int, default=3, help="runs of each scaling measurement; the fastest counts")
+    ap.add_argument("--only", choices=("throughput", "scaling"), help="run one part only")
     args = ap.parse_args()
     sys.path.insert(0, str(HERE))
     from synthetic import write_jsonl
 
     with tempfile.TemporaryDirectory() as tmp:
+        if args.only != "throughput":
+            scaling(args.scaling_n, Path(tmp), args.scaling_shard_records, args.repeat)
+        if args.only == "scaling":
+            return
         for n in args.n:
             src = write_jsonl(Path(tmp) / f"in-{n}.jsonl", n)
             mb = src.stat().st_size / 1e6

@@ -1,0 +1,141 @@
+"""A file read in ranges reads as the whole file, for every reader that cuts its files.
+
+``exporter dump`` has its workers read byte ranges of an input (exporter.ranges): the main
+process finds record starts on the bytes, and each range is read alone with the same
+reader. Here real records from the corpora (the chunkers of test_damage_properties) are
+put into files, clean or with one record damaged, the files are cut into ranges at random
+record starts, with blocks small enough that the driver meets every edge, and:
+
+* the records (with their numbers) and the problems (with record numbers, lines and
+  source) of the ranges and the rest read whole are those of the whole file;
+* a clean file is cut at every record, through to its end (the splitters do not refuse
+  the plain files the corpora hold);
+* damage never cuts wrong: where the splitter cannot vouch for a stretch, the file from
+  there on is read whole.
+"""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from pathlib import Path
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from test_damage_properties import CHUNKERS, damage, texts
+
+import exporter.ranges as ranges
+from exporter import read
+from exporter.problems import Problem
+from exporter.registry import reader_class, reader_names
+
+SPLIT = sorted(n for n in reader_names() if reader_class(n).record_splitter() is not None)
+KINDS = ["truncated", "junk line", "invalid bytes", "missing terminator", "NUL", "glued", "repeated"]
+N = 8
+
+
+def test_the_readers_that_cut_their_files():
+    assert set(SPLIT) >= {"csl-json", "vufind", "ris", "bibtex", "biblatex", "medline", "endnote"}
+    assert all(CHUNKERS.get(name) is not None for name in SPLIT), "a reader that cuts needs a chunker to be tested"
+
+
+def whole(path: str, fmt: str) -> tuple[list, list[Problem]]:
+    problems: list[Problem] = []
+    records = list(ranges.numbered(read(path, fmt, on_problem=problems.append), problems))
+    return records, problems
+
+
+def in_ranges(path: str, fmt: str, step: int) -> tuple[list, list[Problem], ranges.End]:
+    """Read ``path`` in ranges of ``step`` records (then whole from where cutting stopped)."""
+    found = list(ranges.find_cuts(path, reader_class(fmt).record_splitter(), reader_class(fmt).legacy_encodings))
+    end = found[-1]
+    assert isinstance(end, ranges.End)
+    cuts = [c for c in found if isinstance(c, ranges.Cut)][::step]
+    records: list = []
+    problems: list[Problem] = []
+    for a, b in zip(cuts, [*cuts[1:], end]):
+        if a.offset == b.offset:
+            continue
+        records += ranges.read_range(path, fmt, a.offset, b.offset, a.number, a.line, problems.append)
+    if end.offset < os.path.getsize(path):
+        records += ranges.read_from(path, fmt, end.number, end.line, problems.append)
+    return records, problems, end
+
+
+def _file(data: bytes, suffix: str) -> str:
+    fd, path = tempfile.mkstemp(suffix=suffix)
+    with os.fdopen(fd, "wb") as f:
+        f.write(data)
+    return path
+
+
+@pytest.mark.parametrize("name", SPLIT)
+@settings(max_examples=40, deadline=None, derandomize=True,
+          suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
+@given(data=st.data())
+def test_ranges_read_as_the_whole_file(name, data, monkeypatch):
+    chunker = CHUNKERS[name]
+    assert chunker is not None
+    pool = texts(name)
+    n = min(N, len(pool))
+    start = data.draw(st.integers(0, len(pool) - n), label="first record")
+    chunks = list(pool[start:start + n])
+    kind = data.draw(st.sampled_from([None, *KINDS]), label="damage")
+    if kind is not None:
+        k = data.draw(st.integers(0, n - 1), label="damaged record")
+        where = data.draw(st.floats(0.05, 0.95), label="where")
+        if kind == "glued":  # cut off mid-line: the next record follows on the same line
+            chunks[k] = chunks[k][:max(1, int(len(chunks[k].rstrip()) * where))]
+        elif kind == "repeated":  # an earlier record again (BibTeX: a duplicate key)
+            chunks[k] = chunks[int(k * where)]
+        else:
+            chunks[k] = damage(chunks[k], kind, where, chunker.terminator)
+    file_bytes = chunker.join(chunks)
+    if data.draw(st.booleans(), label="CRLF"):
+        file_bytes = file_bytes.replace(b"\r\n", b"\n").replace(b"\n", b"\r\n")
+    if data.draw(st.booleans(), label="byte order mark"):
+        file_bytes = b"\xef\xbb\xbf" + file_bytes
+    monkeypatch.setattr(ranges, "BLOCK", data.draw(st.sampled_from([64, 500, 4096, 1 << 20]), label="block"))
+    monkeypatch.setattr(ranges, "LAYOUT_HEAD", 64)
+    step = data.draw(st.integers(1, 3), label="records per range")
+    path = _file(file_bytes, reader_class(name).extensions[0])
+    try:
+        expected = whole(path, name)
+        got_records, got_problems, end = in_ranges(path, name, step)
+    finally:
+        Path(path).unlink()
+    assert got_records == expected[0]
+    assert got_problems == expected[1]
+
+
+@pytest.mark.parametrize("name", SPLIT)
+def test_clean_files_are_cut_through(name, monkeypatch):
+    """Files of corpus records one after another are cut at every record, to their end,
+    unless reading them whole reports something outside the records (text between them,
+    a record without its end) or they hold what the splitter reads whole by design
+    (BibTeX's crossref); and most are."""
+    chunker = CHUNKERS[name]
+    assert chunker is not None
+    pool = texts(name)
+    n = min(N, len(pool))
+    monkeypatch.setattr(ranges, "BLOCK", 500)
+    monkeypatch.setattr(ranges, "LAYOUT_HEAD", 64)
+    through = refused = 0
+    for start in range(0, len(pool) - n + 1, n):
+        data = chunker.join(pool[start:start + n])
+        if start == n:
+            data = b"\xef\xbb\xbf" + data  # one with a byte order mark
+        path = _file(data, reader_class(name).extensions[0])
+        try:
+            found = list(ranges.find_cuts(path, reader_class(name).record_splitter(), reader_class(name).legacy_encodings))
+            if found[-1].offset == len(data) and len(found) == n + 1:
+                through += 1
+                continue
+            outside = [p for p in whole(path, name)[1] if p.record is None]
+        finally:
+            Path(path).unlink()
+        by_design = name in ("bibtex", "biblatex") and b"crossref" in data.lower()
+        assert outside or by_design, f"records {start}-{start + n}: a clean file was not cut through ({found[-1]})"
+        refused += 1
+    assert through >= refused, f"only {through} of {through + refused} files cut through"
