@@ -5,10 +5,11 @@ CSL 1.0.2, Appendix IV "Variables" and Appendix VI "Rich Text Markup"
 
 * Item ids: citeproc-py lowercases ids, so two ids differing only in case would
   collide.  Items get internal keys (``_i0``, ``_i1`` ...) and callers keep theirs.
-* Rich text: the HTML-like markup CSL allows in fields becomes private-use markers
-  (see :mod:`exporter.csl.markup`); everything else stays literal data.  Marker
-  characters already present in the data are removed first, so data can never
-  produce markup.
+* Rich text and quotation marks: the HTML-like markup CSL allows in fields and straight
+  quotes become private-use markers, read as citeproc-js reads them
+  (:mod:`exporter.csl.flipflop`, :mod:`exporter.csl.markup`); everything else stays
+  literal data.  Marker characters already present in the data are removed first, so
+  data can never produce markup.
 * Numbers given as JSON numbers ("volume": 5) are strings in CSL-JSON terms.
 * An item without "type" is rendered as "article" (a generic CSL type).
 * "citation-label", unless the item has one, is generated as citeproc-js does
@@ -19,17 +20,24 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from typing import Any
 
+from .flipflop import parse_rich_text
 from .labels import GENERATED_LABEL, citation_label
-from .markup import rich_text_to_markers, strip_markers
-from .normalize import normalize_item
+from .markup import strip_markers
+from .normalize import LITERAL_FIELDS, normalize_item
+
+#: the quotation marks of en-US (open, close, open-inner, close-inner)
+EN_US_QUOTES = ('\u201c', '\u201d', '\u2018', '\u2019')
 
 
 def internal_key(index: int) -> str:
     return f'_i{index}'
 
 
-def prepare_items(items: Iterable[Mapping[str, Any]]) -> tuple[list[dict], dict[str, str]]:
-    """Return (items for citeproc-py, {caller id: internal key})."""
+def prepare_items(items: Iterable[Mapping[str, Any]],
+                  quotes: tuple[str, str, str, str] = EN_US_QUOTES,
+                  ) -> tuple[list[dict], dict[str, str]]:
+    """Return (items for citeproc-py, {caller id: internal key}); quotes: the locale's
+    quotation marks, which are read as quotation marks in the data too."""
     prepared: list[dict] = []
     keys: dict[str, str] = {}
     for index, item in enumerate(items):
@@ -40,7 +48,7 @@ def prepare_items(items: Iterable[Mapping[str, Any]]) -> tuple[list[dict], dict[
             raise ValueError(f'duplicate CSL-JSON item id {caller_id!r}')
         key = internal_key(index)
         keys[caller_id] = key
-        data = _markup_fields(item)
+        data = _markup_fields(item, quotes)
         data['id'] = key
         if not data.get('citation-label'):
             # rendered by <text variable="citation-label"/>, but not an item variable in
@@ -50,21 +58,21 @@ def prepare_items(items: Iterable[Mapping[str, Any]]) -> tuple[list[dict], dict[
     return prepared, keys
 
 
-def _text(value: str) -> str:
-    return rich_text_to_markers(strip_markers(value))
+def _text(value: str, quotes: tuple[str, str, str, str], quotations: bool = True) -> str:
+    return parse_rich_text(strip_markers(value), quotes, quotations=quotations)
 
 
-def _markup_fields(item: Mapping[str, Any]) -> dict:
+def _markup_fields(item: Mapping[str, Any], quotes: tuple[str, str, str, str]) -> dict:
     out: dict = {}
     for field, value in item.items():
         if isinstance(value, bool):
             out[field] = value
         elif isinstance(value, (int, float)) and field != 'id':
-            out[field] = _text(str(value))
+            out[field] = _text(str(value), quotes, False)
         elif isinstance(value, str) and field not in ('id', 'type', 'language'):
-            out[field] = _text(value)
+            out[field] = _text(value, quotes, field not in LITERAL_FIELDS)
         elif isinstance(value, list) and value and isinstance(value[0], Mapping):
-            out[field] = [{k: _text(v) if isinstance(v, str) else v
+            out[field] = [{k: _text(v, quotes) if isinstance(v, str) else v
                            for k, v in name.items()} for name in value]
         else:
             out[field] = value

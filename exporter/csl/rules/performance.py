@@ -53,6 +53,7 @@ from citeproc.string import String
 from lxml import etree
 
 from .. import treememo
+from ..flipflop import parse_rich_text
 from ..markup import intermediate as _intermediate
 from ..overrides import define, stock
 from ..seams import join, normalize_seam
@@ -218,21 +219,28 @@ def _bad_value(text):
     raise UnboundLocalError("local variable 'formatted' referenced before assignment")
 
 
+# An explicit "normal" (font-style, font-variant, font-weight), "none" (text-decoration)
+# or "baseline" (vertical-align) is marked too, as citeproc-js marks it: "normal" shows
+# only inside the same property set otherwise (exporter.csl.markup.resolve_decorations),
+# "none" and "baseline" always (<span style="baseline"> in HTML).  Unset attributes mark
+# nothing.
 _FORMATTING = (
-    ('font-style', 'normal', {'normal': None, 'italic': 'Italic', 'oblique': 'Oblique'}),
-    ('font-variant', 'normal', {'normal': None, 'small-caps': 'SmallCaps'}),
-    ('font-weight', 'normal', {'normal': None, 'bold': 'Bold', 'light': 'Light'}),
-    ('text-decoration', 'none', {'none': None, 'underline': 'Underline'}),
-    ('vertical-align', 'baseline', {'baseline': None, 'sup': 'Superscript',
-                                    'sub': 'Subscript'}),
+    ('font-style', {'normal': 'NormalStyle', 'italic': 'Italic', 'oblique': 'Oblique'}),
+    ('font-variant', {'normal': 'NormalVariant', 'small-caps': 'SmallCaps'}),
+    ('font-weight', {'normal': 'NormalWeight', 'bold': 'Bold', 'light': 'Light'}),
+    ('text-decoration', {'none': 'NoDecoration', 'underline': 'Underline'}),
+    ('vertical-align', {'baseline': 'Baseline', 'sup': 'Superscript', 'sub': 'Subscript'}),
 )
 _format_memo = _memo()
 
 
 def _format_wrappers(element) -> tuple:
     wrappers = []
-    for attribute, default, values in _FORMATTING:
-        name = values.get(element.get(attribute, default), _MISSING)
+    for attribute, values in _FORMATTING:
+        value = element.get(attribute)
+        if value is None:
+            continue
+        name = values.get(value, _MISSING)
         if name is _MISSING:
             wrappers.append(_bad_value)
         elif name is not None:
@@ -332,7 +340,11 @@ def _text_plan(element) -> tuple:
     default_language = element.get_root().get('default-locale', 'en')[:2]
     value = element.get(kind) if kind else None
     if kind == 'value':
-        value = String(element.preformat(value))
+        # rich text and quotation marks in a value are read as in field values, as
+        # citeproc-js reads every string it renders (exporter.csl.flipflop)
+        quotes = tuple(str(element.get_single_term(name) or '') for name in (
+            'open-quote', 'close-quote', 'open-inner-quote', 'close-inner-quote'))
+        value = String(element.preformat(parse_rich_text(value, quotes)))
     return kind, value, default_language
 
 
