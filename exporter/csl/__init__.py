@@ -165,7 +165,7 @@ class CitationProcessor:
             bib.register(Citation([ExporterCitationItem(item['id'])]))
         if self._style.has_bibliography():
             bib.sort()
-        disambiguate(self._style, bib)
+        disambiguate(self._style, bib, prepared)
         return bib, keys
 
     def _set_positions(self, citations: list[Citation], notes: list[int | None]) -> None:

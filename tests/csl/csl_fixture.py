@@ -56,6 +56,15 @@ def harness_items(items: list[dict]) -> list[dict]:
     return list(by_id.values())
 
 
+def cited_items(items: list[dict], cites: list[dict]) -> list[dict]:
+    """The items citeproc-js's test runner registers when a fixture gives citations: the
+    cited ones, in the order they are first cited (the bibliography lists only them;
+    year-suffixes and citation numbers follow this order where the style does not sort)."""
+    by_id = {str(item['id']): item for item in items}
+    order = dict.fromkeys(str(cite['id']) for cite in cites if str(cite['id']) in by_id)
+    return [by_id[cid] for cid in order]
+
+
 def run_fixture(path: Path) -> tuple[str, str]:
     """(expected, actual) for one fixture, both whitespace-normalised."""
     from exporter.csl import CitationProcessor
@@ -67,6 +76,14 @@ def run_fixture(path: Path) -> tuple[str, str]:
     try:
         proc = CitationProcessor(csl_path, markup='html')
         mode = fx['MODE'].strip()
+        if 'CITATIONS' in fx:
+            # registered in the order of the final document (citeproc-js updates its
+            # registry with the document's items at every processCitationCluster)
+            document = document_clusters(json.loads(fx['CITATIONS']))
+            items = cited_items(items, [cite for cluster in document for cite in cluster['cites']])
+        elif 'CITATION-ITEMS' in fx:
+            items = cited_items(items, [cite for cluster in json.loads(fx['CITATION-ITEMS'])
+                                        for cite in cluster])
         if mode == 'bibliography':
             expected = '\n'.join(_strip_bib(fx['RESULT']))
             actual = '\n'.join(' '.join(e.split()) for e in proc.bibliography(items))

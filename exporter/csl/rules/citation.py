@@ -33,6 +33,7 @@ from citeproc import model
 from citeproc.source import VariableError
 from citeproc.string import String
 
+from ..ambiguity import cite_ambiguity, in_bibliography
 from ..context import render_context
 from ..markup import strip_markers
 from ..overrides import define, stock
@@ -297,10 +298,11 @@ def if_render(self, item, context=None, delimiter='', **kwargs):
     if 'position' in self.attrib:
         results += self._position(item, context)
     if 'disambiguate' in attrib:
-        try:
-            ambiguous = bool(item.reference.get('_ambiguous', False))
-        except (AttributeError, VariableError):
-            ambiguous = False
+        # citeproc-js: as many disambiguate="true" tests pass as the item's
+        # disambiguation asks for, in rendering order (exporter.csl.ambiguity)
+        bibliography = in_bibliography(self, context)
+        state = cite_ambiguity(item, bibliography)
+        ambiguous = state is not None and state.test_disambiguate(bibliography)
         wanted = self.get('disambiguate').lower() == 'true'
         results.append(ambiguous if wanted else not ambiguous)
     match = attrib.get('match', 'all')

@@ -24,6 +24,7 @@ import re
 from citeproc import model
 from citeproc.string import normalize_seam
 
+from ..ambiguity import cite_ambiguity, given_levels, in_bibliography, nameset_shown
 from ..overrides import define
 
 # CSL 1.0.2 "Name": initialize defaults to "true" (an inheritable name option)
@@ -188,27 +189,40 @@ def name_process(self, item, variable, context=None, sort_options=None, **kwargs
             return min(len(names), et_al_use_first)
         return len(names)
 
-    in_citation = _in_citation(self, context)
-    if sort_options is None:
-        # CSL 1.0.2 "Disambiguation": add-names (exporter.csl.disambiguation); like
-        # citeproc-js, the added names also show in the bibliography entry
-        extra = item.reference.get('_add_names')
-        if extra and et_al_min and len(names) >= et_al_min:
-            et_al_use_first = max(et_al_use_first, extra)
-            if et_al_use_first >= len(names):
-                et_al_min = 0
+    count = len(names)
+    # CSL 1.0.2 "Disambiguation" (exporter.csl.disambiguation): the cite's configuration
+    # may show more names and expand given names; read per nameset, as citeproc-js does
+    state = cite_ambiguity(item, in_bibliography(self, context)) if sort_options is None and names else None
+    levels = None
+    if state is not None:
+        pos = state.nameset
+        state.nameset += 1
+        state.names_max.append(count)
+        levels = given_levels(state, item.key, pos, names, form, initialize_with)
+        shown = nameset_shown(state, pos, count, et_al_min, et_al_use_first, et_al_use_last)
+    else:
+        # citeproc-js _imposeNameConstraints: et-al-use-first names once there are
+        # et-al-min or more, unless et-al-min is below et-al-use-first
+        shown = count
+        if et_al_min and count >= et_al_min and et_al_min >= et_al_use_first:
+            shown = min(et_al_use_first, count)
     et_al = self.et_al()
-    et_al_truncate = len(names) > 1 and et_al_min and len(names) >= et_al_min
     et_al_last = et_al_use_last and et_al_use_first <= et_al_min - 2
+    if et_al_last and shown >= count - 1:
+        shown = count  # the shown names and the last one are all of them: nothing omitted
+    et_al_truncate = shown < count
+    et_al_last = et_al_last and et_al_truncate
     if et_al_truncate:
         if et_al_last:
-            names = names[:et_al_use_first] + [names[-1]]
+            names = names[:shown] + [names[-1]]
         else:
-            names = names[:et_al_use_first]
+            names = names[:shown]
     output = []
     # affixes of cs:name go around each name, as in citeproc-js ("J Smith., J Doe., and
     # R Roe." for suffix="."; allergology-international and 20-odd styles)
     name_prefix, name_suffix = self.get('prefix', ''), self.get('suffix', '')
+    default_level = 0 if form == 'short' else (1 if initialize_with is not None else 2)
+    with_initials = None
     for i, name in enumerate(names):
         given, family, dp, ndp, suffix = name.parts()
         if is_cjk_name(family, given):
@@ -218,11 +232,20 @@ def name_process(self, item, variable, context=None, sort_options=None, **kwargs
             else:
                 output.append(join_parts(family) + (str(given) if given else ''))
             continue
-        if given is not None and initialize_with is not None:
-            given = self.initialize(given, initialize_with, context)
+        level = default_level
+        if levels is not None and i < len(levels) and levels[i] > level:
+            level = levels[i]
+        if level == 1 and given is not None:
+            # initials: with initialize-with, or "" under a *-with-initials rule; otherwise
+            # the full given name (citeproc-js _givenName)
+            if with_initials is None:
+                rule = _citation_option(self, context, 'givenname-disambiguation-rule') or ''
+                with_initials = rule.endswith('-with-initials')
+            if initialize_with is not None or with_initials:
+                given = self.initialize(given, initialize_with or '', context)
         if suffix and initialize_with is not None:
             suffix = normalize_suffix(str(suffix), initialize_with)
-        if form == 'long':
+        if level >= 1:
             if (name_as_sort_order == 'all' or
                     (name_as_sort_order == 'first' and i == 0)):
                 # demote-non-dropping-particle="sort-only" demotes in sort keys only
@@ -243,18 +266,7 @@ def name_process(self, item, variable, context=None, sort_options=None, **kwargs
                     text += (', ' if name.get('comma-suffix') else ' ') + str(suffix)
         else:  # short
             family = join_parts(ndp, family)
-            if in_citation and i == 0 and given and item.reference.get('_add_givenname'):
-                # CSL 1.0.2 "Disambiguation", add-givenname / givenname-disambiguation-
-                # rule: the primary name gets its initials ("M. Lindqvist") when the
-                # rule asks for initials or the name has initialize-with, otherwise the
-                # full given name ("Magnus Lindqvist")
-                rule = _citation_option(self, context, 'givenname-disambiguation-rule')
-                raw_given = str(name.parts()[0])
-                if (rule or '').endswith('with-initials') or initialize_with is not None:
-                    raw_given = initialize_given(raw_given, initialize_with or '. ')
-                given, family = format_name_parts(raw_given, family)
-                text = join_parts(given, family)
-            elif sort_options is not None and ndp and demote_ndp != 'never':
+            if sort_options is not None and ndp and demote_ndp != 'never':
                 # sort keys of short names demote the particle too ("Bosch van den")
                 given, family = format_name_parts(given, join_parts(name.parts()[1], ndp))
                 text = str(family)
