@@ -3,7 +3,11 @@
 CSL 1.0.2, "Name" (https://docs.citationstyles.org/en/stable/specification.html#name):
 
 * ``initialize-with``: given names are reduced to initials followed by its value
-  ("Charles A." -> "C. A."; "S.J." -> "S. J." with ". ").
+  ("Charles A." -> "C. A."; "S.J." -> "S. J." with ". "), exactly as citeproc-js 2.4.63
+  does it (CSL.Util.Names.initializeWith, ported in :func:`initialize_given`): an
+  abbreviation with a period stays one ("Ph.M.E." -> "Ph. M. E."), capitals after the
+  first letter that a lowercase letter follows are kept ("TSerendorjiin" -> "Ts."), and a
+  given name without a family name is not initialized ("Banksy").
 * ``initialize`` (default "true"; inheritable, "Inheritable Name Options"): when
   "false", given names are *not* initialized, but initials already present get
   the ``initialize-with`` value ("James T" -> "James T.").  Stock citeproc-py
@@ -25,6 +29,7 @@ from citeproc import model
 from citeproc.string import normalize_seam
 
 from ..ambiguity import cite_ambiguity, given_levels, in_bibliography, nameset_shown
+from ..markup import CLOSERS, OPENERS
 from ..overrides import define
 
 # CSL 1.0.2 "Name": initialize defaults to "true" (an inheritable name option)
@@ -32,49 +37,140 @@ define(model.CitationStylesElement, '_default_options',
        {**model.CitationStylesElement._default_options, 'initialize': 'true'})
 
 
-def _is_initial(core: str) -> bool:
-    return len(core) == 1 and core.isupper()
+# --- citeproc-js CSL.Util.Names.initializeWith, doInitialize, doNormalize -------------------
+_UPPER_INITIAL = ('A-Z\u0e01-\u0e5b\u00c0-\u017f\u0400-\u042f\u0590-\u05d4\u05d6-\u05ff'
+                  '\u0600-\u06ff\u0370\u0372\u0376\u0386\u0388-\u03ab\u03e2\u03e4\u03e6'
+                  '\u03e8\u03ea\u03ec\u03ee\u03f4\u03f7\u03fd-\u03ff')
+_NAME_INITIAL = re.compile(f'^([{_UPPER_INITIAL}])([a-zA-Z\u0e01-\u0e5b\u00c0-\u017f'
+                           f'\u0400-\u052f\u0600-\u06ff\u0370-\u03ff\u1f00-\u1fff]*|)(\\.)*')
+_LETTERS = ('a-zA-Z\u0e01-\u0e5b\u00c0-\u017f\u0370-\u03ff\u0400-\u052f\u0590-\u05d4'
+            '\u05d6-\u05ff\u1f00-\u1fff\u0600-\u06ff\u200c\u200d\u200e\u0218\u0219'
+            '\u021a\u021b\u202a-\u202e')
+_STARTS_ROMANESQUE = re.compile(f'^[&{_LETTERS}]')
+_ROMANESQUE = re.compile(f'[-0-9{_LETTERS}]')
+# formatting markers in a name stand where citeproc-js has its tags (<b>...</b>)
+_TAG = f'[{re.escape(OPENERS + CLOSERS)}]'
+_NAME_SPLIT = re.compile(f'((?:[-\\s]*{_TAG}+[-\\s]*|[-\\s]+))')
+_LEADING_TAGS = re.compile(f'^{_TAG}*')
+_TAG_RUN = re.compile(f'(?:-*{_TAG}+-*)')
+_TRAILING_SPACE = re.compile(r'^(.*[^\s])*(\s+)$', re.DOTALL)
+_END_SPACE = re.compile('[\t\n\x0b\x0c\r \ufeff\u00a0]+$')
+_SPACE_RUN = re.compile('[\t\n\x0b\x0c\r ]+')
+_HYPHEN_SPACE = re.compile(r'\s*-\s*')
+
+
+def _merge_tag(tagged: str, text: str) -> str:
+    tags = _TAG_RUN.findall(tagged)
+    if not tags:
+        return text
+    tags = ''.join(tags)
+    m = _TRAILING_SPACE.match(text)
+    if m:
+        return (m.group(1) or '') + tags + m.group(2)
+    return text + tags
+
+
+def _tag_only(text: str) -> str:
+    m = re.search(f'{_TAG}+', text)
+    return m.group() if m else text
+
+
+def _do_initialize(parts: list[str], terminator: str) -> str:
+    count = len(parts)
+    template = '%s' in terminator
+    for i in range(0, count, 2):
+        n = parts[i]
+        if not n:
+            continue
+        m = _NAME_INITIAL.match(n)
+        groups = (m.group(1), m.group(2), m.group(3)) if m else None
+        if groups is None and not _STARTS_ROMANESQUE.match(n) and len(n) > 1 and template:
+            groups = (n[0], n[1:], None)
+        if groups is not None and groups[1] and groups[2]:
+            groups = (groups[0] + groups[1], '', groups[2])  # an abbreviation: "Ph."
+        if groups is not None and groups[0][:1] == groups[0][:1].upper():
+            extra = ''
+            if groups[1]:
+                run = ''  # the capitals it starts with
+                for c in groups[1]:
+                    if c != c.upper():
+                        break
+                    run += c
+                if len(run) < len(groups[1]):
+                    extra = run.lower()  # "TSerendorjiin" -> "Ts."
+            parts[i] = groups[0] + extra
+            if i < count - 1:
+                if template:
+                    parts[i] = terminator.replace('%s', parts[i])
+                elif '-' in parts[i + 1]:
+                    parts[i + 1] = _merge_tag(parts[i + 1].replace('-', '', 1), terminator) + '-'
+                else:
+                    parts[i + 1] = _merge_tag(parts[i + 1], terminator)
+            elif template:
+                parts[i] = terminator.replace('%s', parts[i])
+            else:
+                parts.append(terminator)
+        elif _ROMANESQUE.search(n) and (groups is None or not groups[2]):
+            parts[i] = ' ' + n
+    out = _END_SPACE.sub('', ''.join(parts))
+    return _SPACE_RUN.sub(' ', _HYPHEN_SPACE.sub('-', out))
+
+
+def _do_normalize(parts: list[str], terminator: str) -> str:
+    abbreviation = []
+    for i, part in enumerate(parts):
+        bare = _LEADING_TAGS.sub('', part)
+        if len(bare) > 1 and bare.endswith('.'):
+            parts[i] = re.sub(r'^(.*)\.(.*)$', r'\1\2', part, flags=re.DOTALL)
+            abbreviation.append(True)
+        else:
+            abbreviation.append(len(part) == 1 and part.upper() == part)
+    count = len(parts)
+    for i in range(0, count, 2):
+        if not abbreviation[i]:
+            continue
+        if i < count - 2:
+            parts[i + 1] = _tag_only(parts[i + 1])
+            if not abbreviation[i + 2]:
+                parts[i + 1] = _tag_only(parts[i + 1]) + ' '
+            if len(parts[i + 2]) > 1:
+                parts[i + 1] = terminator.rstrip('\ufeff') + parts[i + 1]
+            else:
+                parts[i + 1] = _merge_tag(parts[i + 1], terminator)
+        if i == count - 1:
+            parts[i] = parts[i] + terminator
+    out = _END_SPACE.sub('', ''.join(parts))
+    return _SPACE_RUN.sub(' ', _HYPHEN_SPACE.sub('-', out))
 
 
 def initialize_given(given: str, mark: str, with_hyphen: bool = True,
                      initialize: bool = True) -> str:
-    """Initialize a given name following CSL 1.0.2 (see module docstring)."""
-    tokens: list[tuple[str, bool]] = []  # (text, is_initial)
+    """A given name initialized with ``mark`` as citeproc-js 2.4.63 does it
+    (CSL.Util.Names.initializeWith); with initialize=False only the initials and
+    abbreviations already there are normalised (doNormalize).  A mark with "%s" is a
+    template ("%s." ...)."""
+    if not given:
+        return ''
+    mark = mark or ''
+    if given in ('Lord', 'Lady') or (not _STARTS_ROMANESQUE.match(_LEADING_TAGS.sub('', given))
+                                     and '%s' not in mark):
+        return given
     if not with_hyphen:
         given = given.replace('-', ' ')
-    for word in given.replace('.', '. ').split():
-        parts = word.split('-')
-        initials: list[str] = []
-        full_parts: list[str] = []
-        for k, part in enumerate(parts):
-            core = part.rstrip('.')
-            if not core:
-                continue
-            if initialize or _is_initial(core):
-                if not core[0].isupper():
-                    if k == 0:
-                        full_parts.append(part)  # a lowercase particle ("de") stays
-                    continue  # "Hye-jin" -> "H."
-                initials.append(core[0])
-            else:
-                full_parts.append(part)
-        if initials and not full_parts:
-            if with_hyphen and len(initials) > 1:
-                tokens.append(('-'.join(i + mark.rstrip() for i in initials[:-1])
-                               + '-' + initials[-1], True))
-            else:
-                tokens.extend((i, True) for i in initials)
-        elif full_parts and not initials:
-            tokens.append(('-'.join(full_parts) if len(full_parts) > 1 else word, False))
-        else:  # mixed, e.g. a particle with initials
-            tokens.extend((p, False) for p in full_parts)
-            tokens.extend((i, True) for i in initials)
-    out = ''
-    for text, is_initial in tokens:
-        if out and not out.endswith(' ') and not is_initial:
-            out += ' '
-        out += text + mark if is_initial else text + ' '
-    return out.strip()
+    given = re.sub(r'\s+', ' ', _HYPHEN_SPACE.sub('-', given))
+    given = re.sub('-([a-z])', '\u2013\\1', given)
+    for i in range(len(given) - 2, -1, -1):
+        if given[i] == '.' and given[i + 1:i + 2] != ' ':
+            given = given[:i] + '. ' + given[i + 1:]
+    pieces = _NAME_SPLIT.split(given)
+    parts = [pieces[0]]
+    if len(pieces) == 1:
+        m = re.search(r'[^.]+$', parts[0])
+        if m and len(m.group()) == 1 and m.group() != m.group().lower():
+            parts[0] += '.'
+    parts.extend(pieces[1:])
+    out = _do_normalize(parts, mark) if not initialize else _do_initialize(parts, mark)
+    return re.sub('\u2013([a-z])', '-\\1', out).strip()
 
 
 def normalize_suffix(suffix: str, mark: str) -> str:
@@ -235,7 +331,7 @@ def name_process(self, item, variable, context=None, sort_options=None, **kwargs
         level = default_level
         if levels is not None and i < len(levels) and levels[i] > level:
             level = levels[i]
-        if level == 1 and given is not None:
+        if level == 1 and given is not None and family:  # (a given name alone stays whole)
             # initials: with initialize-with, or "" under a *-with-initials rule; otherwise
             # the full given name (citeproc-js _givenName)
             if with_initials is None:
