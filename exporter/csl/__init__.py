@@ -215,7 +215,7 @@ class CitationProcessor:
                 current.cite_states.pop()
                 current.author_substitute = None
             entries.append(str(out[0]) if out and out[0] is not None else '')
-            previous = names[0] if names else None
+            previous = names[1] if names else None  # (the names without their label)
         return entries
 
     @staticmethod

@@ -341,6 +341,10 @@ def name_process(self, item, variable, context=None, sort_options=None, **kwargs
                 given = self.initialize(given, initialize_with or '', context)
         if suffix and initialize_with is not None:
             suffix = normalize_suffix(str(suffix), initialize_with)
+        if sort_options is not None:
+            output.append(sort_key_name(given if level >= 1 else None, family, dp, ndp,
+                                        suffix if level >= 1 else None, demote_ndp))
+            continue
         if level >= 1:
             if (name_as_sort_order == 'all' or
                     (name_as_sort_order == 'first' and i == 0)):
@@ -375,6 +379,9 @@ def name_process(self, item, variable, context=None, sort_options=None, **kwargs
             text = text + normalize_seam(text, name_suffix)
         output.append(text)
 
+    if sort_options is not None:
+        # citeproc-js sort keys: the names joined by the delimiter, without "and", "et al."
+        return self.join(output, delimiter)
     if et_al_truncate and et_al:
         if et_al_last:
             ellipsis = self.unicode_character('horizontal ellipsis')
@@ -398,6 +405,33 @@ def name_process(self, item, variable, context=None, sort_options=None, **kwargs
             text += ' '
         return text + f'{and_term} ' + output[-1]
     return self.join(output, delimiter)
+
+
+SORT_SEPARATOR = '|'  # citeproc-js opt.sort_sep (ICU sorts it before letters and digits)
+_FIRST_APOSTROPHE = re.compile("['\u2019]")
+
+
+def _joined(parts, separator: str) -> str:
+    return separator.join(str(part) for part in parts if part)
+
+
+def sort_key_name(given, family, dp, ndp, suffix, demote_ndp: str) -> str:
+    """A name in a sort key, as citeproc-js composes it (_renderOnePersonalName with
+    sort_key_flag): "family|given dp ndp suffix" (particle demoted unless
+    demote-non-dropping-particle="never": "ndp family dp|given suffix"), the particles
+    without their first apostrophe."""
+    if ndp:
+        ndp = _FIRST_APOSTROPHE.sub('', str(ndp), count=1)
+    if dp and given is not None:
+        dp = _FIRST_APOSTROPHE.sub('', str(dp), count=1)
+    else:
+        dp = None  # (no given name shown: no dropping particle either)
+    if demote_ndp == 'never':
+        merged = _joined((_joined((ndp, family), ' '), dp), ' ')
+        merged = _joined((merged, given), SORT_SEPARATOR)
+    else:
+        merged = _joined((family, _joined((given, dp, ndp), ' ')), SORT_SEPARATOR)
+    return _joined((merged, suffix), ' ')
 
 
 def name_process_with_affixes(self, item, variable, context=None, sort_options=None, **kwargs):

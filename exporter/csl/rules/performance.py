@@ -53,6 +53,7 @@ from citeproc.string import String
 from lxml import etree
 
 from .. import treememo
+from ..context import render_context
 from ..flipflop import parse_rich_text
 from ..markup import intermediate as _intermediate
 from ..overrides import define, stock
@@ -633,6 +634,9 @@ def names_process(self, item, names_context=None, context=None, **kwargs):
             if name_elem is None:
                 name_elem = _default_name(names_context)
             text = name_elem.render(item, role, context=context, **kwargs)
+            name_texts = render_context().name_texts
+            if name_texts is not None and text:
+                name_texts.append(str(text))  # (rules.citation: the names without label)
             plural = len(reference[role]) > 1
             try:
                 if ed_trans:
