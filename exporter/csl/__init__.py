@@ -27,7 +27,7 @@ from .disambiguation import disambiguate
 from .engine import ExporterBibliography, ExporterCitationItem, read_items
 from .items import prepare_items
 from .flipflop import parse_rich_text
-from .markup import MARKUPS, intermediate, serialize, strip_markers
+from .markup import MARKUPS, intermediate, resolve_decorations, serialize, strip_markers
 from .positions import (
     DEFAULT_NEAR_NOTE_DISTANCE,
     Cite,
@@ -86,8 +86,10 @@ class CitationProcessor:
 
     def _finish(self, text: object) -> str:
         """Intermediate string -> final output in the requested markup."""
-        return serialize(finalize(str(text), self._quotes, self._punctuation_in_quote),
-                         self.markup)
+        # formatting resolved first: a font-style="normal" with nothing to undo is no
+        # marker that punctuation rules would have to look through
+        text = resolve_decorations(str(text))
+        return serialize(finalize(text, self._quotes, self._punctuation_in_quote), self.markup)
 
     # -- public API ---------------------------------------------------------------
     @property

@@ -55,6 +55,9 @@ def prepare_items(items: Iterable[Mapping[str, Any]],
         keys[caller_id] = key
         data = _markup_fields(item, quotes)
         data['id'] = key
+        if not data.get('container-title-short') and data.get('journalAbbreviation'):
+            # citeproc-js retrieveItem: Zotero's journalAbbreviation is the short form
+            data['container-title-short'] = data['journalAbbreviation']
         if not data.get('citation-label'):
             # rendered by <text variable="citation-label"/>, but not an item variable in
             # conditions (<if variable="citation-label"> is false, as in citeproc-js)
@@ -139,6 +142,11 @@ def parse_name(name: Mapping[str, Any]) -> dict:
     the family name, without them).  Only names with a family and a given name and no
     non-dropping-particle are parsed."""
     name = dict(name)
+    if name.get('family') and not name.get('given') and name.get('isInstitution'):
+        # Zotero's flag for an organisation written as a family name (citeproc-js _parseName)
+        name['literal'] = name.pop('family')
+        name.pop('isInstitution')
+        return name
     parse = name.get('parse-names')
     if parse is not None and not parse:
         return name

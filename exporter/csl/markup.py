@@ -361,6 +361,4 @@ SERIALIZERS: dict[str, Callable[[str], str]] = {
 
 def serialize(text: str, markup: str) -> str:
     """Turn an intermediate string into the requested output markup."""
-    if markup != 'text':
-        text = resolve_decorations(text)
-    return SERIALIZERS[markup](text)
+    return SERIALIZERS[markup](resolve_decorations(text))

@@ -629,15 +629,19 @@ def names_process(self, item, names_context=None, context=None, **kwargs):
 
     output = []
     for role in roles:
-        if role in reference:
+        # a hyphenated name variable ("collection-editor", "container-author") is kept
+        # under an underscored key: stock citeproc-py looked the hyphenated name up and
+        # never printed those names
+        key = role.replace('-', '_')
+        if key in reference:
             name_elem = names_context.name
             if name_elem is None:
                 name_elem = _default_name(names_context)
-            text = name_elem.render(item, role, context=context, **kwargs)
+            text = name_elem.render(item, key, context=context, **kwargs)
             name_texts = render_context().name_texts
             if name_texts is not None and text:
                 name_texts.append(str(text))  # (rules.citation: the names without label)
-            plural = len(reference[role]) > 1
+            plural = len(reference[key]) > 1
             try:
                 if ed_trans:
                     role = 'editortranslator'

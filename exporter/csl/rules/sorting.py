@@ -16,6 +16,7 @@ from functools import lru_cache
 from citeproc import model
 
 from ..markup import strip_markers
+from .vocabulary import DATES
 from ..overrides import define, stock
 
 
@@ -53,6 +54,12 @@ _original_sort_keys = stock(model.Key, 'sort_keys')
 
 
 def sort_keys(self, items, context):
+    variable = self.get('variable')
+    if variable is not None and variable.replace('-', '_') in DATES:
+        # citeproc-js CSL.dateAsSortKey; a literal date ("forthcoming") gives no key
+        name = variable.replace('-', '_')
+        return [date_sort_key(item.reference.get(name), ('year', 'month', 'day'))
+                for item in items]
     keys = _original_sort_keys(self, items, context)
     out = []
     for key in keys:
