@@ -26,7 +26,8 @@ from .context import render_context, rendering
 from .disambiguation import disambiguate
 from .engine import ExporterBibliography, ExporterCitationItem, read_items
 from .items import prepare_items
-from .markup import MARKUPS, intermediate, serialize
+from .flipflop import parse_rich_text
+from .markup import MARKUPS, intermediate, resolve_decorations, serialize, strip_markers
 from .positions import (
     DEFAULT_NEAR_NOTE_DISTANCE,
     Cite,
@@ -85,8 +86,10 @@ class CitationProcessor:
 
     def _finish(self, text: object) -> str:
         """Intermediate string -> final output in the requested markup."""
-        return serialize(finalize(str(text), self._quotes, self._punctuation_in_quote),
-                         self.markup)
+        # formatting resolved first: a font-style="normal" with nothing to undo is no
+        # marker that punctuation rules would have to look through
+        text = resolve_decorations(str(text))
+        return serialize(finalize(text, self._quotes, self._punctuation_in_quote), self.markup)
 
     # -- public API ---------------------------------------------------------------
     @property
@@ -142,7 +145,7 @@ class CitationProcessor:
             layout = self._style.root.citation.layout
             citations = []
             for cluster in checked:
-                citation = Citation([self._cite_item(cite, keys, lower, missing)
+                citation = Citation([self._cite_item(cite, keys, lower, missing, self._quotes)
                                      for cite in cluster.cites])
                 bib.register(citation)
                 citation.__dict__['_sorted_cites'] = sorted_cites(layout, citation)
@@ -157,14 +160,14 @@ class CitationProcessor:
 
     # -- internals ---------------------------------------------------------------
     def _engine(self, items: Sequence[Mapping[str, Any]]):
-        prepared, keys = prepare_items(items)
+        prepared, keys = prepare_items(items, self._quotes)
         source = read_items(prepared)
         bib = ExporterBibliography(self._style, source, intermediate)
         for item in prepared:
             bib.register(Citation([ExporterCitationItem(item['id'])]))
         if self._style.has_bibliography():
             bib.sort()
-        disambiguate(self._style, bib)
+        disambiguate(self._style, bib, prepared)
         return bib, keys
 
     def _set_positions(self, citations: list[Citation], notes: list[int | None]) -> None:
@@ -214,14 +217,16 @@ class CitationProcessor:
                 current.cite_states.pop()
                 current.author_substitute = None
             entries.append(str(out[0]) if out and out[0] is not None else '')
-            previous = names[0] if names else None
+            previous = names[1] if names else None  # (the names without their label)
         return entries
 
     @staticmethod
     def _cite_item(cite: Mapping[str, Any], keys: dict[str, str],
-                   lower: dict[str, list[str]], missing: dict[str, str]) -> ExporterCitationItem:
+                   lower: dict[str, list[str]], missing: dict[str, str],
+                   quotes: tuple[str, str, str, str]) -> ExporterCitationItem:
         """A citeproc-py CitationItem for a cite; ids match exactly, else
-        case-insensitively when that is unambiguous.  Unknown ids render as "id?"."""
+        case-insensitively when that is unambiguous.  Unknown ids render as "id?".
+        Prefix and suffix are rich text, read as field values are (exporter.csl.flipflop)."""
         cid = str(cite['id'])
         key = _match_id(cid, keys, lower)
         if key is None:
@@ -232,7 +237,7 @@ class CitationProcessor:
             kwargs['locator'] = Locator(cite.get('label') or 'page', str(cite['locator']))
         for affix in ('prefix', 'suffix'):
             if cite.get(affix):
-                kwargs[affix] = cite[affix]
+                kwargs[affix] = parse_rich_text(strip_markers(str(cite[affix])), quotes)
         item = ExporterCitationItem(key, **kwargs)
         item.__dict__['_locator_key'] = locator_key(cite)
         return item

@@ -45,12 +45,27 @@ class RenderContext:
     suffix_shown: set[int] = field(default_factory=set)
     #: strip-periods set on the enclosing macro calls (rules.variables)
     strip_inside: list[bool] = field(default_factory=list)
+    #: the last cs:substitute rendered a names element that subsequent-author-substitute
+    #: ignores (rules.substitute, rules.citation)
+    substitute_unmatched: bool = False
+    #: cs:names elements being rendered, one inside the other (rules.citation)
+    names_depth: int = 0
+    #: what each cs:name of the cs:names being captured rendered (rules.citation)
+    name_texts: list[str] | None = None
+    #: the date keys of a sort-key macro holding a cs:date being rendered (rules.sorting)
+    date_sort_keys: list[str] | None = None
+    #: the disambiguation of the bibliography being rendered (exporter.csl.disambiguation.Run)
+    disambiguation: Any = None
+    #: the namesets and disambiguate="true" tests of the cite or entry being rendered
+    #: (exporter.csl.disambiguation.CiteAmbiguity, made on first use)
+    cite_ambiguity: Any = None
 
     def start_entry(self, repressed: dict) -> None:
         """citeproc-py starts an entry or a cite (it sets ``layout.repressed = {}``)."""
         self.repressed = repressed
         self.substituted = set()
         self.suffix_shown.clear()
+        self.cite_ambiguity = None
 
 
 _current: ContextVar[RenderContext] = ContextVar('exporter_csl_render_context')

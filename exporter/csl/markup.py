@@ -42,14 +42,31 @@ QUOTE_CLOSE = '\ue017'
 # an opening quote that was a straight single quote in the data (title case treats
 # the word after it differently, as citeproc-js does); otherwise like QUOTE_OPEN
 QUOTE_OPEN_SINGLE = '\ue018'
+# formatting written in the data (<i>, <b>, <sc>, <span class="nodecor">; exporter.csl.flipflop):
+# it flips against the formatting around it (resolve_decorations)
+DATA_ITALIC = ('\ue01d', '\ue01e')
+DATA_BOLD = ('\ue01f', '\ue020')
+DATA_SMALL_CAPS = ('\ue021', '\ue022')
+NODECOR = ('\ue023', '\ue024')
+NORMAL_WEIGHT = ('\ue025', '\ue026')  # font-weight="normal" inside bold
+NO_DECORATION = ('\ue027', '\ue028')  # text-decoration="none"
+BASELINE = ('\ue029', '\ue02a')       # vertical-align="baseline"
+# an opening quote whose own form is the inner one (a locale inner quote in the data, or
+# the second form of straight quotes in a string: exporter.csl.flipflop); the same
+# for a straight single quote
+QUOTE_OPEN_INNER = '\ue02b'
+QUOTE_OPEN_SINGLE_INNER = '\ue02c'
 
+_FORMATTING_PAIRS = (ITALIC, BOLD, SUPERSCRIPT, SUBSCRIPT, SMALL_CAPS, UNDERLINE, NORMAL_STYLE,
+                     NORMAL_VARIANT, LIGHT, DATA_ITALIC, DATA_BOLD, DATA_SMALL_CAPS, NODECOR,
+                     NORMAL_WEIGHT, NO_DECORATION, BASELINE)
 MARKERS = ''.join(ITALIC + BOLD + SUPERSCRIPT + SUBSCRIPT + SMALL_CAPS + UNDERLINE
                   + NORMAL_STYLE + NORMAL_VARIANT + LIGHT + LEFT_MARGIN + RIGHT_INLINE
-                  + BLOCK + INDENT + (QUOTE_OPEN, QUOTE_CLOSE, QUOTE_OPEN_SINGLE))
-OPENERS = ''.join(p[0] for p in (ITALIC, BOLD, SUPERSCRIPT, SUBSCRIPT, SMALL_CAPS,
-                                 UNDERLINE, NORMAL_STYLE, NORMAL_VARIANT, LIGHT))
-CLOSERS = ''.join(p[1] for p in (ITALIC, BOLD, SUPERSCRIPT, SUBSCRIPT, SMALL_CAPS,
-                                 UNDERLINE, NORMAL_STYLE, NORMAL_VARIANT, LIGHT))
+                  + BLOCK + INDENT + (QUOTE_OPEN, QUOTE_CLOSE, QUOTE_OPEN_SINGLE)
+                  + DATA_ITALIC + DATA_BOLD + DATA_SMALL_CAPS + NODECOR + NORMAL_WEIGHT
+                  + NO_DECORATION + BASELINE + (QUOTE_OPEN_INNER, QUOTE_OPEN_SINGLE_INNER))
+OPENERS = ''.join(p[0] for p in _FORMATTING_PAIRS)
+CLOSERS = ''.join(p[1] for p in _FORMATTING_PAIRS)
 _STRIP = str.maketrans('', '', MARKERS)
 
 MARKUPS = ('text', 'html', 'markdown', 'rtf', 'latex')
@@ -107,6 +124,9 @@ class IntermediateFormatter:
     SmallCaps = _wrapper('SmallCaps', SMALL_CAPS)
     NormalStyle = _wrapper('NormalStyle', NORMAL_STYLE)
     NormalVariant = _wrapper('NormalVariant', NORMAL_VARIANT)
+    NormalWeight = _wrapper('NormalWeight', NORMAL_WEIGHT)
+    NoDecoration = _wrapper('NoDecoration', NO_DECORATION)
+    Baseline = _wrapper('Baseline', BASELINE)
 
     @staticmethod
     def preformat(text: object) -> str:
@@ -117,58 +137,79 @@ class IntermediateFormatter:
 intermediate = IntermediateFormatter()
 
 
-# --- rich text in field values (CSL Appendix VI) -------------------------------
-_RICH_TAGS: dict[str, tuple[str, str]] = {
-    '<i>': ITALIC, '</i>': ITALIC,
-    '<b>': BOLD, '</b>': BOLD,
-    '<sup>': SUPERSCRIPT, '</sup>': SUPERSCRIPT,
-    '<sub>': SUBSCRIPT, '</sub>': SUBSCRIPT,
+# --- formatting in formatting ----------------------------------------------------
+_PROPERTY = {  # opening marker -> (property, value); DATA_* flip, NODECOR resets
+    ITALIC[0]: ('style', 'italic'), NORMAL_STYLE[0]: ('style', 'normal'),
+    BOLD[0]: ('weight', 'bold'), LIGHT[0]: ('weight', 'light'),
+    NORMAL_WEIGHT[0]: ('weight', 'normal'),
+    SMALL_CAPS[0]: ('variant', 'small-caps'), NORMAL_VARIANT[0]: ('variant', 'normal'),
 }
-_RICH_RE = re.compile(
-    r'<(/?)(i|b|sup|sub)>|<span\s+style="font-variant:\s*small-caps;?">|'
-    r'<span\s+class="nocase">|</span>', re.IGNORECASE)
+_FLIPS = {DATA_ITALIC[0]: ('style', ITALIC, NORMAL_STYLE),
+          DATA_BOLD[0]: ('weight', BOLD, NORMAL_WEIGHT),
+          DATA_SMALL_CAPS[0]: ('variant', SMALL_CAPS, NORMAL_VARIANT)}
+_NORMAL = {'weight': NORMAL_WEIGHT, 'style': NORMAL_STYLE, 'variant': NORMAL_VARIANT}
+_NORMALS = frozenset((NORMAL_STYLE[0], NORMAL_WEIGHT[0], NORMAL_VARIANT[0]))
+_TRACKED_OPEN = frozenset(_PROPERTY) | frozenset(_FLIPS) | {NODECOR[0]}
+_TRACKED_CLOSE = frozenset(p[1] for p in (ITALIC, NORMAL_STYLE, BOLD, LIGHT, NORMAL_WEIGHT,
+                                          SMALL_CAPS, NORMAL_VARIANT, DATA_ITALIC, DATA_BOLD,
+                                          DATA_SMALL_CAPS, NODECOR))
+_NEEDS_RESOLVING = re.compile('[' + re.escape(''.join(
+    (NORMAL_STYLE[0], NORMAL_WEIGHT[0], NORMAL_VARIANT[0], DATA_ITALIC[0], DATA_BOLD[0],
+     DATA_SMALL_CAPS[0], NODECOR[0]))) + ']')
 
 
-def rich_text_to_markers(value: str) -> str:
-    """Turn the HTML-like rich text CSL allows in fields into private-use markers.
+def resolve_decorations(text: str) -> str:
+    """The formatting markers as citeproc-js 2.4.63 renders nested formatting.
 
-    ``<span class="nocase">`` is kept verbatim (citeproc-py's CSL-JSON reader turns
-    it into a NoCase segment); every other ``<``/``>``/``&`` stays literal data and
-    is escaped on output.  Unbalanced tags are left as literal text.
+    * Formatting of the style nests as it is (italics inside italics stay italic).
+    * CSL 1.0.2 "Formatting": font-style="normal" (font-weight, font-variant) shows only
+      inside a non-normal value of the same property (citeproc-js normalDecorIsOrphan).
+    * Appendix VI "Rich Text Markup": ``<i>``, ``<b>``, ``<sc>`` in the data flip
+      against the formatting around them ("<i>" inside italics is roman, CSL.Util.
+      FlipFlopper); ``<span class="nodecor">`` sets every property that is not normal
+      around it back to normal.
     """
-    if '<' not in value:
-        return value
+    if _NEEDS_RESOLVING.search(text) is None:
+        return text
     out: list[str] = []
-    stack: list[tuple[str, int, str]] = []  # (closing string, index in out, literal tag)
-    pos = 0
-    for m in _RICH_RE.finditer(value):
-        out.append(value[pos:m.start()])
-        pos = m.end()
-        tag = m.group(0)
-        if m.group(2):
-            markers = _RICH_TAGS['<' + m.group(2).lower() + '>']
-            if m.group(1):  # closing tag
-                if stack and stack[-1][0] == markers[1]:
-                    out.append(stack.pop()[0])
-                else:
-                    out.append(tag)
-            else:
-                stack.append((markers[1], len(out), tag))
-                out.append(markers[0])
-        elif tag.lower().startswith('<span') and 'nocase' in tag.lower():
-            stack.append(('</span>', len(out), tag))
-            out.append('<span class="nocase">')
-        elif tag.lower().startswith('<span'):
-            stack.append((SMALL_CAPS[1], len(out), tag))
-            out.append(SMALL_CAPS[0])
-        else:  # </span>
-            if stack and stack[-1][0] in ('</span>', SMALL_CAPS[1]):
-                out.append(stack.pop()[0])
-            else:
-                out.append(tag)
-    for _, index, literal in stack:  # unclosed tags are literal text, not markup
-        out[index] = literal
-    out.append(value[pos:])
+    frames: list[tuple[tuple[tuple[str, str], ...], str]] = []  # (properties set, closer)
+
+    def current(prop: str) -> str:
+        for props, _ in reversed(frames):
+            for name, value in props:
+                if name == prop:
+                    return value
+        return 'normal'
+
+    def set_anywhere(prop: str) -> bool:
+        return any(name == prop and value != 'normal'
+                   for props, _ in frames for name, value in props)
+
+    for ch in text:
+        if ch in _TRACKED_OPEN:
+            if ch in _PROPERTY:
+                prop, value = _PROPERTY[ch]
+                if ch in _NORMALS and not set_anywhere(prop):
+                    frames.append((((prop, value),), ''))  # an orphan "normal": nothing
+                    continue
+                pair = next(p for p in _FORMATTING_PAIRS if p[0] == ch)
+                frames.append((((prop, value),), pair[1]))
+                out.append(ch)
+            elif ch in _FLIPS:
+                prop, on, off = _FLIPS[ch]
+                pair, value = (off, 'normal') if current(prop) != 'normal' else (on, 'on')
+                frames.append((((prop, value),), pair[1]))
+                out.append(pair[0])
+            else:  # NODECOR
+                props = tuple(p for p in ('weight', 'style', 'variant') if set_anywhere(p))
+                frames.append((tuple((p, 'normal') for p in props),
+                               ''.join(_NORMAL[p][1] for p in reversed(props))))
+                out.extend(_NORMAL[p][0] for p in props)
+        elif ch in _TRACKED_CLOSE:
+            if frames:
+                out.append(frames.pop()[1])
+        else:
+            out.append(ch)
     return ''.join(out)
 
 
@@ -188,6 +229,9 @@ _HTML = {
     NORMAL_STYLE[0]: '<span style="font-style:normal;">', NORMAL_STYLE[1]: '</span>',
     NORMAL_VARIANT[0]: '<span style="font-variant:normal;">', NORMAL_VARIANT[1]: '</span>',
     LIGHT[0]: '<span style="font-weight:lighter;">', LIGHT[1]: '</span>',
+    NORMAL_WEIGHT[0]: '<span style="font-weight:normal;">', NORMAL_WEIGHT[1]: '</span>',
+    NO_DECORATION[0]: '<span style="text-decoration:none;">', NO_DECORATION[1]: '</span>',
+    BASELINE[0]: '<span style="baseline">', BASELINE[1]: '</span>',
     LEFT_MARGIN[0]: '<div class="csl-left-margin">', LEFT_MARGIN[1]: '</div>',
     RIGHT_INLINE[0]: '<div class="csl-right-inline">', RIGHT_INLINE[1]: '</div>',
     BLOCK[0]: '<div class="csl-block">', BLOCK[1]: '</div>',
@@ -195,30 +239,33 @@ _HTML = {
 }
 
 
+# Unicode superscript characters are written as <sup> of their base character in HTML,
+# as citeproc-js 2.4.63 does (CSL.SUPERSCRIPTS, applied by its html text_escape):
+# "1ᵉʳ" -> "1<sup>e</sup><sup>r</sup>"
+_SUPERSCRIPT_CHARS = ('ª²³¹ºʰʱʲʳʴʵʶʷʸˠˡˢˣˤᴬᴭᴮᴰᴱᴲᴳᴴᴵᴶᴷᴸᴹᴺᴼᴽᴾᴿᵀᵁᵂᵃᵄᵅᵆᵇᵈᵉᵊᵋᵌᵍᵏᵐᵑᵒᵓᵔᵕᵖᵗᵘᵙᵚᵛᵜ'
+                      'ᵝᵞᵟᵠᵡ⁰ⁱ⁴⁵⁶⁷⁸⁹⁺⁻⁼⁽⁾ⁿ㆒㆓㆔㆕㆖㆗㆘㆙㆚㆛㆜㆝㆞㆟ˀˁۥۦ℠™')
+_SUPERSCRIPT_BASES = ('a', '2', '3', '1', 'o', 'h', 'ɦ', 'j', 'r', 'ɹ', 'ɻ', 'ʁ', 'w', 'y', 'ɣ',
+                      'l', 's', 'x', 'ʕ', 'A', 'Æ', 'B', 'D', 'E', 'Ǝ', 'G', 'H', 'I', 'J', 'K',
+                      'L', 'M', 'N', 'O', 'Ȣ', 'P', 'R', 'T', 'U', 'W', 'a', 'ɐ', 'ɑ', 'ᴂ', 'b',
+                      'd', 'e', 'ə', 'ɛ', 'ɜ', 'g', 'k', 'm', 'ŋ', 'o', 'ɔ', 'ᴖ', 'ᴗ', 'p', 't',
+                      'u', 'ᴝ', 'ɯ', 'v', 'ᴥ', 'β', 'γ', 'δ', 'φ', 'χ', '0', 'i', '4', '5', '6',
+                      '7', '8', '9', '+', '−', '=', '(', ')', 'n', '一', '二', '三', '四', '上',
+                      '中', '下', '甲', '乙', '丙', '丁', '天', '地', '人', 'ʔ', 'ʕ', 'و', 'ي',
+                      'SM', 'TM')
+_SUPERSCRIPT_HTML = {char: f'<sup>{base}</sup>'
+                     for char, base in zip(_SUPERSCRIPT_CHARS, _SUPERSCRIPT_BASES, strict=True)}
+_SUPERSCRIPT_RE = re.compile('[' + _SUPERSCRIPT_CHARS + ']')
+_DOUBLE_SPACE = re.compile('  ')  # (not a delimiter's line breaks)
+
+
 def to_html(text: str) -> str:
     # quote=False: quotation marks are typographic data, not attribute values
     text = html.escape(text, quote=False)
-    if ITALIC[0] not in text:
-        return _replace_markers(text, _HTML)
-    # italics inside italics flip back to roman (as citeproc-js renders them)
-    out: list[str] = []
-    closers: list[str] = []
-    depth = 0
-    for ch in text:
-        if ch == ITALIC[0]:
-            depth += 1
-            if depth % 2 == 0:
-                out.append('<span style="font-style:normal;">')
-                closers.append('</span>')
-            else:
-                out.append('<i>')
-                closers.append('</i>')
-        elif ch == ITALIC[1] and closers:
-            depth -= 1
-            out.append(closers.pop())
-        else:
-            out.append(_HTML.get(ch, ch))
-    return ''.join(out)
+    if _DOUBLE_SPACE.search(text):
+        text = _DOUBLE_SPACE.sub('\u00a0 ', text)  # citeproc-js html text_escape
+    if _SUPERSCRIPT_RE.search(text):
+        text = _SUPERSCRIPT_RE.sub(lambda m: _SUPERSCRIPT_HTML[m.group()], text)
+    return _replace_markers(text, _HTML)
 
 
 # display in plain text, as citeproc-js 2.4.63's text format: a block starts a new line,
@@ -248,6 +295,7 @@ _RTF = {
     ITALIC[0]: r'{\i ', BOLD[0]: r'{\b ', SUPERSCRIPT[0]: r'{\super ',
     SUBSCRIPT[0]: r'{\sub ', SMALL_CAPS[0]: r'{\scaps ', UNDERLINE[0]: r'{\ul ',
     NORMAL_STYLE[0]: r'{\i0 ', NORMAL_VARIANT[0]: r'{\scaps0 ', LIGHT[0]: '{',
+    NORMAL_WEIGHT[0]: r'{\b0 ', NO_DECORATION[0]: r'{\ul0 ', BASELINE[0]: r'{\nosupersub ',
     LEFT_MARGIN[1]: r'\tab ', BLOCK[0]: r'\line ', BLOCK[1]: r'\line ', INDENT[0]: r'\line ',
     INDENT[1]: r'\line ',
 }
@@ -283,6 +331,7 @@ _LATEX = {
     ITALIC[0]: r'\textit{', BOLD[0]: r'\textbf{', SUPERSCRIPT[0]: r'\textsuperscript{',
     SUBSCRIPT[0]: r'\textsubscript{', SMALL_CAPS[0]: r'\textsc{', UNDERLINE[0]: r'\underline{',
     NORMAL_STYLE[0]: r'\textup{', NORMAL_VARIANT[0]: r'\textup{', LIGHT[0]: '{',
+    NORMAL_WEIGHT[0]: r'\textmd{', NO_DECORATION[0]: '{', BASELINE[0]: '{',
     RIGHT_INLINE[0]: ' ', BLOCK[0]: ' ', BLOCK[1]: ' ', INDENT[0]: ' ', INDENT[1]: ' ',
 }
 _LATEX.update({c: '}' for c in CLOSERS})
@@ -312,4 +361,4 @@ SERIALIZERS: dict[str, Callable[[str], str]] = {
 
 def serialize(text: str, markup: str) -> str:
     """Turn an intermediate string into the requested output markup."""
-    return SERIALIZERS[markup](text)
+    return SERIALIZERS[markup](resolve_decorations(text))

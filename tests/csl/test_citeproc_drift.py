@@ -108,6 +108,7 @@ FINGERPRINTS: dict[str, str] = {
     'citeproc.model.If._type': '57287dd777115109',
     'citeproc.model.If._variable': 'abe08c94efdf8a17',
     'citeproc.model.If.render': '127a05cb693c07a3',
+    'citeproc.model.Key._format_name': '50f0c2fe265c78fe',
     'citeproc.model.Key.sort_keys': '9f78cc7329e61fef',
     'citeproc.model.Label.RE_MULTIPLE_NUMBERS': 'dca5395e63ddd9d7',
     'citeproc.model.Label.process': 'f9b9c83fc2d02f00',

@@ -33,6 +33,7 @@ from citeproc import model
 from citeproc.source import VariableError
 from citeproc.string import String
 
+from ..ambiguity import cite_ambiguity, in_bibliography
 from ..context import render_context
 from ..markup import strip_markers
 from ..overrides import define, stock
@@ -46,16 +47,38 @@ _original_names_render = stock(model.Names, 'render')
 
 
 def names_render(self, *args, **kwargs):
-    text = _original_names_render(self, *args, **kwargs)
     current = render_context()
     captured = current.captured_names
-    if captured and not captured[-1] and text is not None and str(text):
+    # (a cs:names in the cs:substitute of the first one is part of it)
+    first = bool(captured) and not captured[-1] and not current.names_depth
+    current.names_depth += 1
+    try:
+        if first:
+            saved, current.name_texts = current.name_texts, []
+            current.substitute_unmatched = False
+            try:
+                text = _original_names_render(self, *args, **kwargs)
+            finally:
+                parts, current.name_texts = current.name_texts, saved
+        else:
+            text = _original_names_render(self, *args, **kwargs)
+    finally:
+        current.names_depth -= 1
+    if first and text is not None and str(text):
         names = str(text)
-        captured[-1].append(names)
+        # the names without their label, as citeproc-js compares them
+        names_only = ''.join(parts) if parts else names
+        if current.substitute_unmatched:
+            captured[-1].extend((names, None))  # neither matches nor is matched
+            return text
+        captured[-1].extend((names, names_only))
         # subsequent-author-substitute (exporter.csl.CitationProcessor._render_entries):
-        # the first names of an entry equal to the preceding entry's print the substitute
+        # the first names of an entry equal to the preceding entry's print the substitute;
+        # their label stays ("--- ed.", CSL test suite sort_SeparateAuthorsAndOthers)
         substitute = current.author_substitute
-        if substitute is not None and names == substitute[0]:
+        if substitute is not None and names_only == substitute[0]:
+            if len(parts) == 1 and names_only in names:
+                return String(names.replace(names_only, substitute[1], 1))
             return String(substitute[1])
     return text
 
@@ -297,10 +320,11 @@ def if_render(self, item, context=None, delimiter='', **kwargs):
     if 'position' in self.attrib:
         results += self._position(item, context)
     if 'disambiguate' in attrib:
-        try:
-            ambiguous = bool(item.reference.get('_ambiguous', False))
-        except (AttributeError, VariableError):
-            ambiguous = False
+        # citeproc-js: as many disambiguate="true" tests pass as the item's
+        # disambiguation asks for, in rendering order (exporter.csl.ambiguity)
+        bibliography = in_bibliography(self, context)
+        state = cite_ambiguity(item, bibliography)
+        ambiguous = state is not None and state.test_disambiguate(bibliography)
         wanted = self.get('disambiguate').lower() == 'true'
         results.append(ambiguous if wanted else not ambiguous)
     match = attrib.get('match', 'all')

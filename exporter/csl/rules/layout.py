@@ -37,14 +37,16 @@ def render_bibliography(self, citation_items):
                                       for child in self.iterchildren()) if text is not None]
         if not rendered:
             continue
-        first, rest = rendered[0], rendered[1:]
+        first, rest = rendered[0], [text for text in rendered[1:] if str(text)]
         # the layout's prefix opens the first field and its suffix closes the rest, as in
         # citeproc-js (<layout prefix="["><text variable="citation-number" suffix="] "/>
         # gives "[1] Achterberg F ...", nist-technical-publication-journal-of-research-of-nist)
-        rest_text = str(self.format(join(rest, self.get('delimiter', '')))) + self.get('suffix', '')
         first = self.get('prefix', '') + str(first)
-        text = (LEFT_MARGIN[0] + str(first) + LEFT_MARGIN[1]
-                + RIGHT_INLINE[0] + str(rest_text) + RIGHT_INLINE[1])
+        text = LEFT_MARGIN[0] + str(first) + LEFT_MARGIN[1]
+        if rest:  # (nothing after the first field: no right-inline part, no suffix)
+            rest_text = (str(self.format(join(rest, self.get('delimiter', ''))))
+                         + self.get('suffix', ''))
+            text += RIGHT_INLINE[0] + str(rest_text) + RIGHT_INLINE[1]
         output_items.append(text)
     return output_items
 

@@ -3,7 +3,11 @@
 CSL 1.0.2, "Name" (https://docs.citationstyles.org/en/stable/specification.html#name):
 
 * ``initialize-with``: given names are reduced to initials followed by its value
-  ("Charles A." -> "C. A."; "S.J." -> "S. J." with ". ").
+  ("Charles A." -> "C. A."; "S.J." -> "S. J." with ". "), exactly as citeproc-js 2.4.63
+  does it (CSL.Util.Names.initializeWith, ported in :func:`initialize_given`): an
+  abbreviation with a period stays one ("Ph.M.E." -> "Ph. M. E."), capitals after the
+  first letter that a lowercase letter follows are kept ("TSerendorjiin" -> "Ts."), and a
+  given name without a family name is not initialized ("Banksy").
 * ``initialize`` (default "true"; inheritable, "Inheritable Name Options"): when
   "false", given names are *not* initialized, but initials already present get
   the ``initialize-with`` value ("James T" -> "James T.").  Stock citeproc-py
@@ -24,6 +28,8 @@ import re
 from citeproc import model
 from citeproc.string import normalize_seam
 
+from ..ambiguity import cite_ambiguity, given_levels, in_bibliography, nameset_shown
+from ..markup import CLOSERS, OPENERS
 from ..overrides import define
 
 # CSL 1.0.2 "Name": initialize defaults to "true" (an inheritable name option)
@@ -31,49 +37,140 @@ define(model.CitationStylesElement, '_default_options',
        {**model.CitationStylesElement._default_options, 'initialize': 'true'})
 
 
-def _is_initial(core: str) -> bool:
-    return len(core) == 1 and core.isupper()
+# --- citeproc-js CSL.Util.Names.initializeWith, doInitialize, doNormalize -------------------
+_UPPER_INITIAL = ('A-Z\u0e01-\u0e5b\u00c0-\u017f\u0400-\u042f\u0590-\u05d4\u05d6-\u05ff'
+                  '\u0600-\u06ff\u0370\u0372\u0376\u0386\u0388-\u03ab\u03e2\u03e4\u03e6'
+                  '\u03e8\u03ea\u03ec\u03ee\u03f4\u03f7\u03fd-\u03ff')
+_NAME_INITIAL = re.compile(f'^([{_UPPER_INITIAL}])([a-zA-Z\u0e01-\u0e5b\u00c0-\u017f'
+                           f'\u0400-\u052f\u0600-\u06ff\u0370-\u03ff\u1f00-\u1fff]*|)(\\.)*')
+_LETTERS = ('a-zA-Z\u0e01-\u0e5b\u00c0-\u017f\u0370-\u03ff\u0400-\u052f\u0590-\u05d4'
+            '\u05d6-\u05ff\u1f00-\u1fff\u0600-\u06ff\u200c\u200d\u200e\u0218\u0219'
+            '\u021a\u021b\u202a-\u202e')
+_STARTS_ROMANESQUE = re.compile(f'^[&{_LETTERS}]')
+_ROMANESQUE = re.compile(f'[-0-9{_LETTERS}]')
+# formatting markers in a name stand where citeproc-js has its tags (<b>...</b>)
+_TAG = f'[{re.escape(OPENERS + CLOSERS)}]'
+_NAME_SPLIT = re.compile(f'((?:[-\\s]*{_TAG}+[-\\s]*|[-\\s]+))')
+_LEADING_TAGS = re.compile(f'^{_TAG}*')
+_TAG_RUN = re.compile(f'(?:-*{_TAG}+-*)')
+_TRAILING_SPACE = re.compile(r'^(.*[^\s])*(\s+)$', re.DOTALL)
+_END_SPACE = re.compile('[\t\n\x0b\x0c\r \ufeff\u00a0]+$')
+_SPACE_RUN = re.compile('[\t\n\x0b\x0c\r ]+')
+_HYPHEN_SPACE = re.compile(r'\s*-\s*')
+
+
+def _merge_tag(tagged: str, text: str) -> str:
+    tags = _TAG_RUN.findall(tagged)
+    if not tags:
+        return text
+    tags = ''.join(tags)
+    m = _TRAILING_SPACE.match(text)
+    if m:
+        return (m.group(1) or '') + tags + m.group(2)
+    return text + tags
+
+
+def _tag_only(text: str) -> str:
+    m = re.search(f'{_TAG}+', text)
+    return m.group() if m else text
+
+
+def _do_initialize(parts: list[str], terminator: str) -> str:
+    count = len(parts)
+    template = '%s' in terminator
+    for i in range(0, count, 2):
+        n = parts[i]
+        if not n:
+            continue
+        m = _NAME_INITIAL.match(n)
+        groups = (m.group(1), m.group(2), m.group(3)) if m else None
+        if groups is None and not _STARTS_ROMANESQUE.match(n) and len(n) > 1 and template:
+            groups = (n[0], n[1:], None)
+        if groups is not None and groups[1] and groups[2]:
+            groups = (groups[0] + groups[1], '', groups[2])  # an abbreviation: "Ph."
+        if groups is not None and groups[0][:1] == groups[0][:1].upper():
+            extra = ''
+            if groups[1]:
+                run = ''  # the capitals it starts with
+                for c in groups[1]:
+                    if c != c.upper():
+                        break
+                    run += c
+                if len(run) < len(groups[1]):
+                    extra = run.lower()  # "TSerendorjiin" -> "Ts."
+            parts[i] = groups[0] + extra
+            if i < count - 1:
+                if template:
+                    parts[i] = terminator.replace('%s', parts[i])
+                elif '-' in parts[i + 1]:
+                    parts[i + 1] = _merge_tag(parts[i + 1].replace('-', '', 1), terminator) + '-'
+                else:
+                    parts[i + 1] = _merge_tag(parts[i + 1], terminator)
+            elif template:
+                parts[i] = terminator.replace('%s', parts[i])
+            else:
+                parts.append(terminator)
+        elif _ROMANESQUE.search(n) and (groups is None or not groups[2]):
+            parts[i] = ' ' + n
+    out = _END_SPACE.sub('', ''.join(parts))
+    return _SPACE_RUN.sub(' ', _HYPHEN_SPACE.sub('-', out))
+
+
+def _do_normalize(parts: list[str], terminator: str) -> str:
+    abbreviation = []
+    for i, part in enumerate(parts):
+        bare = _LEADING_TAGS.sub('', part)
+        if len(bare) > 1 and bare.endswith('.'):
+            parts[i] = re.sub(r'^(.*)\.(.*)$', r'\1\2', part, flags=re.DOTALL)
+            abbreviation.append(True)
+        else:
+            abbreviation.append(len(part) == 1 and part.upper() == part)
+    count = len(parts)
+    for i in range(0, count, 2):
+        if not abbreviation[i]:
+            continue
+        if i < count - 2:
+            parts[i + 1] = _tag_only(parts[i + 1])
+            if not abbreviation[i + 2]:
+                parts[i + 1] = _tag_only(parts[i + 1]) + ' '
+            if len(parts[i + 2]) > 1:
+                parts[i + 1] = terminator.rstrip('\ufeff') + parts[i + 1]
+            else:
+                parts[i + 1] = _merge_tag(parts[i + 1], terminator)
+        if i == count - 1:
+            parts[i] = parts[i] + terminator
+    out = _END_SPACE.sub('', ''.join(parts))
+    return _SPACE_RUN.sub(' ', _HYPHEN_SPACE.sub('-', out))
 
 
 def initialize_given(given: str, mark: str, with_hyphen: bool = True,
                      initialize: bool = True) -> str:
-    """Initialize a given name following CSL 1.0.2 (see module docstring)."""
-    tokens: list[tuple[str, bool]] = []  # (text, is_initial)
+    """A given name initialized with ``mark`` as citeproc-js 2.4.63 does it
+    (CSL.Util.Names.initializeWith); with initialize=False only the initials and
+    abbreviations already there are normalised (doNormalize).  A mark with "%s" is a
+    template ("%s." ...)."""
+    if not given:
+        return ''
+    mark = mark or ''
+    if given in ('Lord', 'Lady') or (not _STARTS_ROMANESQUE.match(_LEADING_TAGS.sub('', given))
+                                     and '%s' not in mark):
+        return given
     if not with_hyphen:
         given = given.replace('-', ' ')
-    for word in given.replace('.', '. ').split():
-        parts = word.split('-')
-        initials: list[str] = []
-        full_parts: list[str] = []
-        for k, part in enumerate(parts):
-            core = part.rstrip('.')
-            if not core:
-                continue
-            if initialize or _is_initial(core):
-                if not core[0].isupper():
-                    if k == 0:
-                        full_parts.append(part)  # a lowercase particle ("de") stays
-                    continue  # "Hye-jin" -> "H."
-                initials.append(core[0])
-            else:
-                full_parts.append(part)
-        if initials and not full_parts:
-            if with_hyphen and len(initials) > 1:
-                tokens.append(('-'.join(i + mark.rstrip() for i in initials[:-1])
-                               + '-' + initials[-1], True))
-            else:
-                tokens.extend((i, True) for i in initials)
-        elif full_parts and not initials:
-            tokens.append(('-'.join(full_parts) if len(full_parts) > 1 else word, False))
-        else:  # mixed, e.g. a particle with initials
-            tokens.extend((p, False) for p in full_parts)
-            tokens.extend((i, True) for i in initials)
-    out = ''
-    for text, is_initial in tokens:
-        if out and not out.endswith(' ') and not is_initial:
-            out += ' '
-        out += text + mark if is_initial else text + ' '
-    return out.strip()
+    given = re.sub(r'\s+', ' ', _HYPHEN_SPACE.sub('-', given))
+    given = re.sub('-([a-z])', '\u2013\\1', given)
+    for i in range(len(given) - 2, -1, -1):
+        if given[i] == '.' and given[i + 1:i + 2] != ' ':
+            given = given[:i] + '. ' + given[i + 1:]
+    pieces = _NAME_SPLIT.split(given)
+    parts = [pieces[0]]
+    if len(pieces) == 1:
+        m = re.search(r'[^.]+$', parts[0])
+        if m and len(m.group()) == 1 and m.group() != m.group().lower():
+            parts[0] += '.'
+    parts.extend(pieces[1:])
+    out = _do_normalize(parts, mark) if not initialize else _do_initialize(parts, mark)
+    return re.sub('\u2013([a-z])', '-\\1', out).strip()
 
 
 def normalize_suffix(suffix: str, mark: str) -> str:
@@ -188,27 +285,40 @@ def name_process(self, item, variable, context=None, sort_options=None, **kwargs
             return min(len(names), et_al_use_first)
         return len(names)
 
-    in_citation = _in_citation(self, context)
-    if sort_options is None:
-        # CSL 1.0.2 "Disambiguation": add-names (exporter.csl.disambiguation); like
-        # citeproc-js, the added names also show in the bibliography entry
-        extra = item.reference.get('_add_names')
-        if extra and et_al_min and len(names) >= et_al_min:
-            et_al_use_first = max(et_al_use_first, extra)
-            if et_al_use_first >= len(names):
-                et_al_min = 0
+    count = len(names)
+    # CSL 1.0.2 "Disambiguation" (exporter.csl.disambiguation): the cite's configuration
+    # may show more names and expand given names; read per nameset, as citeproc-js does
+    state = cite_ambiguity(item, in_bibliography(self, context)) if sort_options is None and names else None
+    levels = None
+    if state is not None:
+        pos = state.nameset
+        state.nameset += 1
+        state.names_max.append(count)
+        levels = given_levels(state, item.key, pos, names, form, initialize_with)
+        shown = nameset_shown(state, pos, count, et_al_min, et_al_use_first, et_al_use_last)
+    else:
+        # citeproc-js _imposeNameConstraints: et-al-use-first names once there are
+        # et-al-min or more, unless et-al-min is below et-al-use-first
+        shown = count
+        if et_al_min and count >= et_al_min and et_al_min >= et_al_use_first:
+            shown = min(et_al_use_first, count)
     et_al = self.et_al()
-    et_al_truncate = len(names) > 1 and et_al_min and len(names) >= et_al_min
     et_al_last = et_al_use_last and et_al_use_first <= et_al_min - 2
+    if et_al_last and shown >= count - 1:
+        shown = count  # the shown names and the last one are all of them: nothing omitted
+    et_al_truncate = shown < count
+    et_al_last = et_al_last and et_al_truncate
     if et_al_truncate:
         if et_al_last:
-            names = names[:et_al_use_first] + [names[-1]]
+            names = names[:shown] + [names[-1]]
         else:
-            names = names[:et_al_use_first]
+            names = names[:shown]
     output = []
     # affixes of cs:name go around each name, as in citeproc-js ("J Smith., J Doe., and
     # R Roe." for suffix="."; allergology-international and 20-odd styles)
     name_prefix, name_suffix = self.get('prefix', ''), self.get('suffix', '')
+    default_level = 0 if form == 'short' else (1 if initialize_with is not None else 2)
+    with_initials = None
     for i, name in enumerate(names):
         given, family, dp, ndp, suffix = name.parts()
         if is_cjk_name(family, given):
@@ -218,11 +328,24 @@ def name_process(self, item, variable, context=None, sort_options=None, **kwargs
             else:
                 output.append(join_parts(family) + (str(given) if given else ''))
             continue
-        if given is not None and initialize_with is not None:
-            given = self.initialize(given, initialize_with, context)
+        level = default_level
+        if levels is not None and i < len(levels) and levels[i] > level:
+            level = levels[i]
+        if level == 1 and given is not None and family:  # (a given name alone stays whole)
+            # initials: with initialize-with, or "" under a *-with-initials rule; otherwise
+            # the full given name (citeproc-js _givenName)
+            if with_initials is None:
+                rule = _citation_option(self, context, 'givenname-disambiguation-rule') or ''
+                with_initials = rule.endswith('-with-initials')
+            if initialize_with is not None or with_initials:
+                given = self.initialize(given, initialize_with or '', context)
         if suffix and initialize_with is not None:
             suffix = normalize_suffix(str(suffix), initialize_with)
-        if form == 'long':
+        if sort_options is not None:
+            output.append(sort_key_name(given if level >= 1 else None, family, dp, ndp,
+                                        suffix if level >= 1 else None, demote_ndp))
+            continue
+        if level >= 1:
             if (name_as_sort_order == 'all' or
                     (name_as_sort_order == 'first' and i == 0)):
                 # demote-non-dropping-particle="sort-only" demotes in sort keys only
@@ -243,18 +366,7 @@ def name_process(self, item, variable, context=None, sort_options=None, **kwargs
                     text += (', ' if name.get('comma-suffix') else ' ') + str(suffix)
         else:  # short
             family = join_parts(ndp, family)
-            if in_citation and i == 0 and given and item.reference.get('_add_givenname'):
-                # CSL 1.0.2 "Disambiguation", add-givenname / givenname-disambiguation-
-                # rule: the primary name gets its initials ("M. Lindqvist") when the
-                # rule asks for initials or the name has initialize-with, otherwise the
-                # full given name ("Magnus Lindqvist")
-                rule = _citation_option(self, context, 'givenname-disambiguation-rule')
-                raw_given = str(name.parts()[0])
-                if (rule or '').endswith('with-initials') or initialize_with is not None:
-                    raw_given = initialize_given(raw_given, initialize_with or '. ')
-                given, family = format_name_parts(raw_given, family)
-                text = join_parts(given, family)
-            elif sort_options is not None and ndp and demote_ndp != 'never':
+            if sort_options is not None and ndp and demote_ndp != 'never':
                 # sort keys of short names demote the particle too ("Bosch van den")
                 given, family = format_name_parts(given, join_parts(name.parts()[1], ndp))
                 text = str(family)
@@ -267,6 +379,9 @@ def name_process(self, item, variable, context=None, sort_options=None, **kwargs
             text = text + normalize_seam(text, name_suffix)
         output.append(text)
 
+    if sort_options is not None:
+        # citeproc-js sort keys: the names joined by the delimiter, without "and", "et al."
+        return self.join(output, delimiter)
     if et_al_truncate and et_al:
         if et_al_last:
             ellipsis = self.unicode_character('horizontal ellipsis')
@@ -290,6 +405,33 @@ def name_process(self, item, variable, context=None, sort_options=None, **kwargs
             text += ' '
         return text + f'{and_term} ' + output[-1]
     return self.join(output, delimiter)
+
+
+SORT_SEPARATOR = '|'  # citeproc-js opt.sort_sep (ICU sorts it before letters and digits)
+_FIRST_APOSTROPHE = re.compile("['\u2019]")
+
+
+def _joined(parts, separator: str) -> str:
+    return separator.join(str(part) for part in parts if part)
+
+
+def sort_key_name(given, family, dp, ndp, suffix, demote_ndp: str) -> str:
+    """A name in a sort key, as citeproc-js composes it (_renderOnePersonalName with
+    sort_key_flag): "family|given dp ndp suffix" (particle demoted unless
+    demote-non-dropping-particle="never": "ndp family dp|given suffix"), the particles
+    without their first apostrophe."""
+    if ndp:
+        ndp = _FIRST_APOSTROPHE.sub('', str(ndp), count=1)
+    if dp and given is not None:
+        dp = _FIRST_APOSTROPHE.sub('', str(dp), count=1)
+    else:
+        dp = None  # (no given name shown: no dropping particle either)
+    if demote_ndp == 'never':
+        merged = _joined((_joined((ndp, family), ' '), dp), ' ')
+        merged = _joined((merged, given), SORT_SEPARATOR)
+    else:
+        merged = _joined((family, _joined((given, dp, ndp), ' ')), SORT_SEPARATOR)
+    return _joined((merged, suffix), ' ')
 
 
 def name_process_with_affixes(self, item, variable, context=None, sort_options=None, **kwargs):

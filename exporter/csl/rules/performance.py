@@ -53,6 +53,8 @@ from citeproc.string import String
 from lxml import etree
 
 from .. import treememo
+from ..context import render_context
+from ..flipflop import parse_rich_text
 from ..markup import intermediate as _intermediate
 from ..overrides import define, stock
 from ..seams import join, normalize_seam
@@ -218,21 +220,28 @@ def _bad_value(text):
     raise UnboundLocalError("local variable 'formatted' referenced before assignment")
 
 
+# An explicit "normal" (font-style, font-variant, font-weight), "none" (text-decoration)
+# or "baseline" (vertical-align) is marked too, as citeproc-js marks it: "normal" shows
+# only inside the same property set otherwise (exporter.csl.markup.resolve_decorations),
+# "none" and "baseline" always (<span style="baseline"> in HTML).  Unset attributes mark
+# nothing.
 _FORMATTING = (
-    ('font-style', 'normal', {'normal': None, 'italic': 'Italic', 'oblique': 'Oblique'}),
-    ('font-variant', 'normal', {'normal': None, 'small-caps': 'SmallCaps'}),
-    ('font-weight', 'normal', {'normal': None, 'bold': 'Bold', 'light': 'Light'}),
-    ('text-decoration', 'none', {'none': None, 'underline': 'Underline'}),
-    ('vertical-align', 'baseline', {'baseline': None, 'sup': 'Superscript',
-                                    'sub': 'Subscript'}),
+    ('font-style', {'normal': 'NormalStyle', 'italic': 'Italic', 'oblique': 'Oblique'}),
+    ('font-variant', {'normal': 'NormalVariant', 'small-caps': 'SmallCaps'}),
+    ('font-weight', {'normal': 'NormalWeight', 'bold': 'Bold', 'light': 'Light'}),
+    ('text-decoration', {'none': 'NoDecoration', 'underline': 'Underline'}),
+    ('vertical-align', {'baseline': 'Baseline', 'sup': 'Superscript', 'sub': 'Subscript'}),
 )
 _format_memo = _memo()
 
 
 def _format_wrappers(element) -> tuple:
     wrappers = []
-    for attribute, default, values in _FORMATTING:
-        name = values.get(element.get(attribute, default), _MISSING)
+    for attribute, values in _FORMATTING:
+        value = element.get(attribute)
+        if value is None:
+            continue
+        name = values.get(value, _MISSING)
         if name is _MISSING:
             wrappers.append(_bad_value)
         elif name is not None:
@@ -332,7 +341,11 @@ def _text_plan(element) -> tuple:
     default_language = element.get_root().get('default-locale', 'en')[:2]
     value = element.get(kind) if kind else None
     if kind == 'value':
-        value = String(element.preformat(value))
+        # rich text and quotation marks in a value are read as in field values, as
+        # citeproc-js reads every string it renders (exporter.csl.flipflop)
+        quotes = tuple(str(element.get_single_term(name) or '') for name in (
+            'open-quote', 'close-quote', 'open-inner-quote', 'close-inner-quote'))
+        value = String(element.preformat(parse_rich_text(value, quotes)))
     return kind, value, default_language
 
 
@@ -616,12 +629,19 @@ def names_process(self, item, names_context=None, context=None, **kwargs):
 
     output = []
     for role in roles:
-        if role in reference:
+        # a hyphenated name variable ("collection-editor", "container-author") is kept
+        # under an underscored key: stock citeproc-py looked the hyphenated name up and
+        # never printed those names
+        key = role.replace('-', '_')
+        if key in reference:
             name_elem = names_context.name
             if name_elem is None:
                 name_elem = _default_name(names_context)
-            text = name_elem.render(item, role, context=context, **kwargs)
-            plural = len(reference[role]) > 1
+            text = name_elem.render(item, key, context=context, **kwargs)
+            name_texts = render_context().name_texts
+            if name_texts is not None and text:
+                name_texts.append(str(text))  # (rules.citation: the names without label)
+            plural = len(reference[key]) > 1
             try:
                 if ed_trans:
                     role = 'editortranslator'

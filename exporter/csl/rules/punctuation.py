@@ -24,7 +24,9 @@ from ..markup import (
     INDENT,
     QUOTE_CLOSE,
     QUOTE_OPEN,
+    QUOTE_OPEN_INNER,
     QUOTE_OPEN_SINGLE,
+    QUOTE_OPEN_SINGLE_INNER,
     RIGHT_INLINE,
 )
 from ..overrides import define
@@ -50,7 +52,9 @@ _PERIOD_MOVED_AFTER_QUERY = re.compile(f'([?!])([{_MARKS}]*)\\.(?=[{_MARKS}]*{QU
 # and "!" or "?" after ":" or ";" replaces it ("colon! exclamation")
 _COLON_AFTER_STOP = re.compile(f'([;!?][{_MARKS}]*):')
 _QUERY_AFTER_COLON = re.compile(f'[:;]([{_MARKS}]*)([!?])')
-_QUOTE_MARKERS = re.compile(f'([{QUOTE_OPEN}{QUOTE_CLOSE}])')
+_QUOTE_MARKERS = re.compile(f'([{QUOTE_OPEN}{QUOTE_OPEN_INNER}{QUOTE_CLOSE}])')
+_ANY_QUOTE = re.compile(f'[{QUOTE_OPEN}{QUOTE_CLOSE}{QUOTE_OPEN_INNER}{QUOTE_OPEN_SINGLE}'
+                        f'{QUOTE_OPEN_SINGLE_INNER}]')
 
 
 def finalize(text: str, quotes: tuple[str, str, str, str], punctuation_in_quote: bool) -> str:
@@ -65,17 +69,21 @@ def finalize(text: str, quotes: tuple[str, str, str, str], punctuation_in_quote:
     text = _DOUBLED_PERIOD.sub(r'\1', text)
     text = _COLON_AFTER_STOP.sub(r'\1', text)
     text = _QUERY_AFTER_COLON.sub(r'\1\2', text)
-    text = text.replace(QUOTE_OPEN_SINGLE, QUOTE_OPEN)
-    if QUOTE_OPEN in text or QUOTE_CLOSE in text:
+    if _ANY_QUOTE.search(text):
+        text = text.replace(QUOTE_OPEN_SINGLE, QUOTE_OPEN).replace(
+            QUOTE_OPEN_SINGLE_INNER, QUOTE_OPEN_INNER)
         out = []
-        depth = 0
+        # citeproc-js (CSL.Util.FlipFlopper TagReg): a quotation inside another takes the
+        # other form; one at the top takes its own (outer, or inner for QUOTE_OPEN_INNER)
+        inner_stack: list[bool] = []
         for piece in _QUOTE_MARKERS.split(text):  # text between markers, and the markers
-            if piece == QUOTE_OPEN:
-                out.append(quotes[0] if depth % 2 == 0 else quotes[2])
-                depth += 1
+            if piece in (QUOTE_OPEN, QUOTE_OPEN_INNER):
+                inner = (not inner_stack[-1]) if inner_stack else piece == QUOTE_OPEN_INNER
+                inner_stack.append(inner)
+                out.append(quotes[2] if inner else quotes[0])
             elif piece == QUOTE_CLOSE:
-                depth = max(depth - 1, 0)
-                out.append(quotes[1] if depth % 2 == 0 else quotes[3])
+                inner = inner_stack.pop() if inner_stack else False
+                out.append(quotes[3] if inner else quotes[1])
             else:
                 out.append(piece)
         text = ''.join(out)

@@ -104,6 +104,12 @@ def substitute_render(self, item, context=None, **kwargs):
         if text:
             current.substituted.update(used)
             current.substituted.update(_variables(child))
+            # citeproc-js: names substituted after a cs:names with a cs:name of its own
+            # take no part in subsequent-author-substitute (rules.citation.names_render;
+            # MLA's "guest" before "editor": an edited volume and the editor's own book)
+            current.substitute_unmatched = any(
+                isinstance(other, model.Names) and other.name is not None
+                for other in self.getchildren()[:self.index(child)])
             return text
     return None
 

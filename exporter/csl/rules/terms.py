@@ -197,18 +197,20 @@ define(model.FormatNumber, '_format_last_page', format_last_page)
 # abbreviated second number is expanded first ("110-5" is 110-115), then the
 # page-range-format applies ("N110–N115" expanded, "n11564–8" minimal, "S45–52"
 # chicago; without page-range-format the range is printed as given).  Two numbers with different
-# prefixes are no range: they are printed as given, joined by a hyphen without spaces
-# ("N110-P5", "110-N6").  Other values (roman numerals, single numbers) as before.
+# prefixes are no range, with or without a page-range-format: they are printed as given,
+# joined by a hyphen without spaces ("N110-P5", "110-N6", "R583-6").  Other values (roman numerals, single numbers) as before.
 _PREFIXED_NUMBER = re.compile(r'((?:.*\D)?)(\d+)')
 _stock_process = stock(model.FormatNumber, '_process')
 
 
 def _page_range(self, first: str, last: str, range_format: str | None, delimiter):
     m1, m2 = _PREFIXED_NUMBER.fullmatch(first), _PREFIXED_NUMBER.fullmatch(last)
-    if m1 is None or m2 is None or not range_format:
-        return None  # not numbers, or no page-range-format (printed as given): the stock way
+    if m1 is None or m2 is None:
+        return None  # not numbers: the stock way
     if m1.group(1) != m2.group(1):
-        return first + '-' + last
+        return first + '-' + last  # no range, with or without page-range-format
+    if not range_format:
+        return None  # printed as given (with the range delimiter): the stock way
     f, l = m1.group(2), m2.group(2)  # noqa: E741 - first and last page digits
     if len(l) < len(f):
         l = f[:len(f) - len(l)] + l  # noqa: E741

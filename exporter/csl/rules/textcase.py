@@ -25,7 +25,7 @@ from citeproc import model
 from citeproc.string import MixedString, NoCase, String
 
 from ..labels import SKIP_WORDS
-from ..markup import _MARKER_RE, MARKERS, QUOTE_OPEN_SINGLE
+from ..markup import _MARKER_RE, MARKERS, QUOTE_OPEN_SINGLE, QUOTE_OPEN_SINGLE_INNER
 from ..overrides import define, stock
 from ..treememo import attrs
 
@@ -126,7 +126,7 @@ def _is_lower_word(word: str) -> bool:
     return bool(letters) and all(c.islower() for c in letters)
 
 
-_QUOTE_START = frozenset("'" + QUOTE_OPEN_SINGLE)
+_QUOTE_START = frozenset("'" + QUOTE_OPEN_SINGLE + QUOTE_OPEN_SINGLE_INNER)
 
 
 # what citeproc-js's title case treats as tags between strings of words: quotes,
@@ -170,7 +170,7 @@ def _title_case(chars: list[str], flags: list[bool], plain: str) -> None:
                     if i is not None and not flags[i]:
                         chars[i] = chars[i].upper()
                 continue
-            visible = (''.join(c for c in part if c not in MARKERS or c == QUOTE_OPEN_SINGLE)
+            visible = (''.join(c for c in part if c not in MARKERS or c in _QUOTE_START)
                        if has_markers else part)
             if not (first and n == 0):
                 # citeproc-js leaves single lowercase letters ("p < 0.05") and words
