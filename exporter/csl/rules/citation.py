@@ -35,7 +35,7 @@ from citeproc.string import String
 
 from ..ambiguity import cite_ambiguity, in_bibliography
 from ..context import render_context
-from ..markup import strip_markers
+from ..markup import MARKERS, strip_markers
 from ..overrides import define, stock
 from ..positions import FIRST, FIRST_POSITION, CitePosition
 from ..treememo import attrs
@@ -79,10 +79,16 @@ def names_render(self, *args, **kwargs):
         if substitute is not None and names_only == substitute[0]:
             if len(parts) == 1 and names_only in names:
                 return String(names.replace(names_only, substitute[1], 1))
+            if not parts:
+                # a substituted text (the title): its formatting and quotation marks stay
+                # around the substitute, as citeproc-js keeps the decorations of the blob
+                m = _EDGE_MARKERS.fullmatch(names)
+                return String(m.group(1) + substitute[1] + m.group(3))
             return String(substitute[1])
     return text
 
 
+_EDGE_MARKERS = re.compile(f'([{re.escape(MARKERS)}]*)(.*?)([{re.escape(MARKERS)}]*)', re.DOTALL)
 define(model.Names, 'render', names_render)
 
 
