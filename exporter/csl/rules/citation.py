@@ -497,7 +497,10 @@ def _marks_printed(render):
     def wrapper(self, *args, **kwargs):
         text = render(self, *args, **kwargs)
         cite_states = render_context().cite_states
-        if cite_states and text is not None and str(text) != '':
+        if (cite_states and text is not None and str(text) != ''
+                and self.get('variable') != 'citation-number'):
+            # (citeproc-js appends the citation number as a numeric blob, which is no
+            # term predecessor: "96. N.d." in a numbered bibliography)
             cite_states[-1].printed = True
         return text
     wrapper.__wrapped__ = render
