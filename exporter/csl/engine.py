@@ -220,6 +220,48 @@ class ExporterCiteProcJSON(CiteProcJSON):
                 ref_data[python_key] = value
             self.add(ExporterReference(ref_key, ref_type, **ref_data))
 
+    def parse_date(self, json_data):
+        """stock CiteProcJSON.parse_date, with date parts read as citeproc-js reads them
+        (dateParseArray): empty parts end the date ("2000", "", ""), a month 13-24 is a
+        season (13/17/21 spring ... 16/20/24 winter), any other month out of range is
+        dropped with its day; a range whose end is [0] is open ("1987–")."""
+        from citeproc.source import Date, DateRange, LiteralDate
+
+        def single(parts, season):
+            data: dict = {}
+            for name, part in zip(('year', 'month', 'day'), parts):
+                if part in ('', None):
+                    break
+                try:
+                    number = int(part)
+                except (TypeError, ValueError):
+                    break
+                if name == 'month' and not 1 <= number <= 12:
+                    if 13 <= number <= 24:
+                        data['season'] = (number - 13) % 4 + 1
+                    break  # (no day after a season or a month out of range)
+                data[name] = number
+            if season is not None and 'season' not in data and 'month' not in data:
+                data['season'] = season
+            return data
+
+        season = json_data.get('season')
+        dates = [single(parts, season) if isinstance(parts, (list, tuple)) else {}
+                 for parts in (json_data.get('date-parts') or [])[:2]]
+        circa = json_data.get('circa', 0) != 0
+        if dates and 'year' in dates[0]:
+            if len(dates) == 1:
+                return Date(circa=circa, **dates[0])
+            if 'year' in dates[1]:
+                return DateRange(begin=Date(**dates[0]), end=Date(**dates[1]), circa=circa)
+            end = json_data['date-parts'][1]
+            if isinstance(end, (list, tuple)) and end and str(end[0]).strip() == '0':
+                return DateRange(begin=Date(**dates[0]), end=Date(year=0), circa=circa)  # open
+            return Date(circa=circa, **dates[0])
+        if 'literal' in json_data:
+            return LiteralDate(json_data['literal'], circa=circa)
+        return None
+
     def parse_string(self, string):
         # stock CiteProcJSON.parse_string; without a nocase span the result is one
         # String piece (stock got there through a TypeError in MixedString.__add__)

@@ -28,7 +28,7 @@ _RAW_DATE = re.compile(r'^\s*(-?\d{1,4})(?:-(\d{1,2}))?(?:-(\d{1,2}))?\s*$')
 
 def normalize_date(value: dict) -> dict:
     value = dict(value)
-    if 'date-parts' not in value and isinstance(value.get('raw'), str):
+    if not value.get('date-parts') and isinstance(value.get('raw'), str):
         parts = []
         for piece in value['raw'].split('/')[:2]:
             m = _RAW_DATE.match(piece)

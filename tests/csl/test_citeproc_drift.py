@@ -147,6 +147,7 @@ FINGERPRINTS: dict[str, str] = {
     'citeproc.source.CustomDict.__init__': 'd0822342385e0908',
     'citeproc.source.Reference.__init__': '49fdee764d9a7702',
     'citeproc.source.json.CiteProcJSON.__init__': 'efe84ce4dc79792b',
+    'citeproc.source.json.CiteProcJSON.parse_date': 'e57b5486f3742f64',
     'citeproc.source.json.CiteProcJSON.parse_string': '1c6b786a428d4cf0',
     'citeproc.string.normalize_seam': 'f8e87b822f57b0c1',
 }

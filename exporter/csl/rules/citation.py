@@ -35,9 +35,10 @@ from citeproc.string import String
 
 from ..ambiguity import cite_ambiguity, in_bibliography
 from ..context import render_context
-from ..markup import strip_markers
+from ..markup import CLOSERS, MARKERS, OPENERS, strip_markers
 from ..overrides import define, stock
 from ..positions import FIRST, FIRST_POSITION, CitePosition
+from ..seams import join
 from ..treememo import attrs
 
 EN_DASH = '\u2013'
@@ -79,10 +80,16 @@ def names_render(self, *args, **kwargs):
         if substitute is not None and names_only == substitute[0]:
             if len(parts) == 1 and names_only in names:
                 return String(names.replace(names_only, substitute[1], 1))
+            if not parts:
+                # a substituted text (the title): its formatting and quotation marks stay
+                # around the substitute, as citeproc-js keeps the decorations of the blob
+                m = _EDGE_MARKERS.fullmatch(names)
+                return String(m.group(1) + substitute[1] + m.group(3))
             return String(substitute[1])
     return text
 
 
+_EDGE_MARKERS = re.compile(f'([{re.escape(MARKERS)}]*)(.*?)([{re.escape(MARKERS)}]*)', re.DOTALL)
 define(model.Names, 'render', names_render)
 
 
@@ -124,19 +131,71 @@ def render_citation(self, citation, callback):
             rendered.append((item, prefix + output + suffix, names[0] if names else None))
             citation_el.cites.append(item)
     collapse = citation_el.get('collapse')
+    grouped = collapse in ('year', 'year-suffix', 'year-suffix-ranged')
+    group_delimiter = citation_el.get('cite-group-delimiter')
+    if (grouped or group_delimiter is not None) and citation_el.sort is not None:
+        rendered = _group_cites(rendered)  # (citeproc-js groups while it sorts the cites)
+    joined = None
     if collapse == 'citation-number':
         out = _collapse_numbers(rendered)
-    elif collapse in ('year', 'year-suffix', 'year-suffix-ranged'):
+    elif grouped:
         out = _group_by_names(self, rendered, citation_el, collapse)
     else:
         out = [text for _, text, _ in rendered]
+        if group_delimiter is not None and len(rendered) > 1:
+            # cite grouping without collapsing: the names stay, the cites of a group are
+            # joined by cite-group-delimiter ("Banda 1999; Aalto 2000, Aalto 2001")
+            pieces = [rendered[0][1]]
+            for (_, _, before), (_, text, names) in zip(rendered, rendered[1:]):
+                same = names is not None and names == before
+                pieces.append(group_delimiter if same else self.get('delimiter', ''))
+                pieces.append(text)
+            out = [join(pieces)]
+    if not collapse and group_delimiter is None and not bad_cites and len(rendered) > 1:
+        joined = _join_with_affixes(self.get('delimiter', ''), rendered)
     for item in bad_cites:
         callback_value = callback(item)
         out.append(callback_value or f'{item.key}?')
-    text = self.join(out) if out else None
+    text = joined if joined is not None else (self.join(out) if out else None)
     if text is None:
         return None
     return self.format(self.wrap(text))
+
+
+def _group_cites(rendered):
+    """CSL 1.0.2 "Cite Grouping": cites with the same names are moved together, each group
+    where its first cite stands (the citation's sort stays within a group)."""
+    groups: dict = {}
+    order = []
+    for entry in rendered:
+        key = entry[2] if entry[2] else id(entry)
+        if key not in groups:
+            groups[key] = []
+            order.append(key)
+        groups[key].append(entry)
+    return [entry for key in order for entry in groups[key]]
+
+
+_AFFIX_PUNCTUATION = ',.;:'
+
+
+def _join_with_affixes(delimiter: str, rendered):
+    """The cites joined by the layout delimiter, whose punctuation gives way to a cite
+    affix's, as in citeproc-js: a prefix that starts with punctuation replaces the
+    delimiter ("Book A, cited in Book B"; "Book A. He said ..."), a suffix that ends with
+    punctuation keeps only the delimiter's space ("... is one source, Jones")."""
+    text = rendered[0][1]
+    for (previous, _, _), (item, cite, _) in zip(rendered, rendered[1:]):
+        prefix = strip_markers(str(item.get('prefix', '')))
+        suffix = strip_markers(str(previous.get('suffix', '')))
+        if prefix[:1] in _AFFIX_PUNCTUATION and prefix:
+            glue = ''
+        elif suffix[-1:] in _AFFIX_PUNCTUATION and suffix:
+            glue = delimiter.lstrip(_AFFIX_PUNCTUATION)
+        else:
+            glue = delimiter
+        text = join((text, cite), glue)
+    return text
 
 
 def _collapse_numbers(rendered):
@@ -200,13 +259,13 @@ def _group_by_names(layout, rendered, citation_el, collapse):
     for item, text, names in rendered:
         text_str = str(text)
         collapsed = bool(names and names == last_names and pieces and not item.get('prefix')
-                         and text_str.startswith(names))
+                         and _after_names(text_str, names) is not None)
         if not collapsed:
-            last_names = names if names and text_str.startswith(names) else None
+            last_names = names if names and _after_names(text_str, names) is not None else None
             pieces.append([text, False, item, _year_base(item, text_str, names), False,
                            no_names])
             continue
-        rest = text_str[len(names):].lstrip(' ,;:')
+        rest = _after_names(text_str, names).lstrip(' ,;:')
         if not strip_markers(rest).strip():
             continue  # only the names, which the group already shows (citeproc-js)
         base = _year_base(item, rest, None)
@@ -255,6 +314,24 @@ def _group_by_names(layout, rendered, citation_el, collapse):
     return [out] if pieces else []
 
 
+_OPENERS_RUN = re.compile(f'[{re.escape(OPENERS)}]*')
+_CLOSERS_RUN = re.compile(f'[{re.escape(CLOSERS)}]*')
+
+
+def _after_names(text: str, names: str) -> str | None:
+    """What a cite prints after its names (formatting around the names included:
+    "<i>Aalto et al.</i>, 1999" -> ", 1999"), or None when it does not start with them."""
+    if text.startswith(names):
+        return text[len(names):]
+    openers = _OPENERS_RUN.match(text).end()
+    if openers and text.startswith(names, openers):
+        end = openers + len(names)
+        closers = _CLOSERS_RUN.match(text, end).end()
+        if closers - end == openers:
+            return text[closers:]
+    return None
+
+
 def _numeric(citation_el) -> bool:
     """citeproc-js's NUMERIC mode: the citation prints the citation number."""
     return bool(citation_el.xpath_search('.//cs:text[@variable="citation-number"]'))
@@ -268,7 +345,8 @@ def _year_base(item, text: str, names):
         suffix = None
     if not suffix or item.has_locator or item.get('prefix') or item.get('suffix'):
         return None
-    rest = text[len(names):] if names and text.startswith(names) else text
+    after = _after_names(text, names) if names else None
+    rest = after if after is not None else text
     core = strip_markers(rest).strip(" ,;:")
     if not core.endswith(suffix):
         return None
@@ -491,7 +569,10 @@ def _marks_printed(render):
     def wrapper(self, *args, **kwargs):
         text = render(self, *args, **kwargs)
         cite_states = render_context().cite_states
-        if cite_states and text is not None and str(text) != '':
+        if (cite_states and text is not None and str(text) != ''
+                and self.get('variable') != 'citation-number'):
+            # (citeproc-js appends the citation number as a numeric blob, which is no
+            # term predecessor: "96. N.d." in a numbered bibliography)
             cite_states[-1].printed = True
         return text
     wrapper.__wrapped__ = render

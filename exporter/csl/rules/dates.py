@@ -137,8 +137,19 @@ def render_date_range(self, date_range, show_parts=None, context=None):
         end = date_range.end
     except VariableError:
         end = None
-    if end is None or end.is_nil():
+    if end is None:
         return render_single_date(self, begin, show_parts, context)
+    if end.is_nil():
+        # an open range ([[1987], [0]]): the first date and the range delimiter, as
+        # citeproc-js prints it ("1987–")
+        text = render_single_date(self, begin, show_parts, context)
+        if text is None:
+            return None
+        year = next((p for p in self.iterchildren() if isinstance(p, model.Date_Part)
+                     and p.get('name') == 'year'), None)
+        dash = _effective_attrib(year, context).get('range-delimiter', EN_DASH) \
+            if year is not None else EN_DASH
+        return text + dash
     present = {p.get('name') for p in self.iterchildren() if isinstance(p, model.Date_Part)}
     show = [p for p in GRANULARITY if p in show_parts and p in present]
     largest = next((p for p in show if _value(begin, p) != _value(end, p)), None)

@@ -324,9 +324,13 @@ def name_process(self, item, variable, context=None, sort_options=None, **kwargs
         if is_cjk_name(family, given):
             given, family = format_name_parts(given, family)
             if form == 'short':
-                output.append(str(family))
+                text = str(family)
             else:
-                output.append(join_parts(family) + (str(given) if given else ''))
+                text = join_parts(family) + (str(given) if given else '')
+            if sort_options is None and (name_prefix or name_suffix):
+                text = name_prefix + normalize_seam(name_prefix, text)
+                text = text + normalize_seam(text, name_suffix)
+            output.append(text)
             continue
         level = default_level
         if levels is not None and i < len(levels) and levels[i] > level:
@@ -373,7 +377,8 @@ def name_process(self, item, variable, context=None, sort_options=None, **kwargs
             else:
                 given, family = format_name_parts(given, family)
                 text = str(family)
-        if sort_options is None and (name_prefix or name_suffix):
+        if sort_options is None and (name_prefix or name_suffix) and not name.get("literal"):
+            # (not around an institution: citeproc-js puts them around personal names)
             # joined as citeproc-py's Affixed.wrap joins affixes: "O." + "." is "O."
             text = name_prefix + normalize_seam(name_prefix, text)
             text = text + normalize_seam(text, name_suffix)

@@ -45,6 +45,8 @@ define(model.Quoted, 'quote', quote)
 _MARKS = re.escape(CLOSERS + QUOTE_CLOSE + BLOCK[1] + INDENT[1] + RIGHT_INLINE[1] + BLOCK[0] + INDENT[0])
 _MOVE_IN = re.compile(f'([{_MARKS}]*{QUOTE_CLOSE}[{_MARKS}]*)([.,])')
 _DOUBLED_PERIOD = re.compile(f'(?<!\\.)([.?!;:][{_MARKS}]*)\\.(?!\\.)')
+# two periods (a suffix and the layout's) after "?" or "!": both go ("day!.." -> "day!")
+_PERIODS_AFTER_QUERY = re.compile(f'([?!][{_MARKS}]*)\\.\\.(?!\\.)')
 _PUNCT_AFTER_QUERY = re.compile(f'([?!])([{_MARKS}]*)([.,])')
 _PERIOD_MOVED_AFTER_QUERY = re.compile(f'([?!])([{_MARKS}]*)\\.(?=[{_MARKS}]*{QUOTE_CLOSE})')
 # citeproc-js's punctuation merging (CSL.Output.Queue.adjust; CSL test suite
@@ -66,6 +68,7 @@ def finalize(text: str, quotes: tuple[str, str, str, str], punctuation_in_quote:
         text = _MOVE_IN.sub(lambda m: m.group(2) + m.group(1), text)
         # moved inside after "?"/"!": a period is dropped (“Lottery?”), a comma kept
         text = _PERIOD_MOVED_AFTER_QUERY.sub(r'\1\2', text)
+    text = _PERIODS_AFTER_QUERY.sub(r'\1', text)
     text = _DOUBLED_PERIOD.sub(r'\1', text)
     text = _COLON_AFTER_STOP.sub(r'\1', text)
     text = _QUERY_AFTER_COLON.sub(r'\1\2', text)

@@ -25,7 +25,16 @@ from citeproc import model
 from citeproc.string import MixedString, NoCase, String
 
 from ..labels import SKIP_WORDS
-from ..markup import _MARKER_RE, MARKERS, QUOTE_OPEN_SINGLE, QUOTE_OPEN_SINGLE_INNER
+from ..markup import (
+    _MARKER_RE,
+    DATA_SMALL_CAPS,
+    MARKERS,
+    NODECOR,
+    QUOTE_OPEN_SINGLE,
+    QUOTE_OPEN_SINGLE_INNER,
+    SUBSCRIPT,
+    SUPERSCRIPT,
+)
 from ..overrides import define, stock
 from ..treememo import attrs
 
@@ -79,6 +88,8 @@ def apply_case(text, text_case: str):
         chars.extend(s)
         flags.extend([nocase] * len(s))
     plain = ''.join(chars)
+    if _UNCASED_OPEN.search(plain):
+        _protect_uncased(chars, flags)
 
     def upper(i):
         if not flags[i]:
@@ -119,6 +130,24 @@ def apply_case(text, text_case: str):
     elif text_case == 'title':
         _title_case(chars, flags, plain)
     return _rebuild(chars, flags)
+
+
+# citeproc-js (CSL.Output.Formatters, _tagParams): text in <sc>, <sup>, <sub> and
+# <span class="nodecor"> of the data is never changed by text-case (like nocase)
+_UNCASED = {DATA_SMALL_CAPS[0]: DATA_SMALL_CAPS[1], SUPERSCRIPT[0]: SUPERSCRIPT[1],
+            SUBSCRIPT[0]: SUBSCRIPT[1], NODECOR[0]: NODECOR[1]}
+_UNCASED_OPEN = re.compile('[' + re.escape(''.join(_UNCASED)) + ']')
+
+
+def _protect_uncased(chars: list[str], flags: list[bool]) -> None:
+    closing: list[str] = []
+    for i, ch in enumerate(chars):
+        if ch in _UNCASED:
+            closing.append(_UNCASED[ch])
+        elif closing and ch == closing[-1]:
+            closing.pop()
+        elif closing:
+            flags[i] = True
 
 
 def _is_lower_word(word: str) -> bool:
@@ -190,6 +219,25 @@ def _title_case(chars: list[str], flags: list[bool], plain: str) -> None:
         first = core.rstrip(MARKERS).endswith((':', '?', '!'))
     if last is not None:
         _capitalise_last_stop_word(chars, flags, *last)
+    if True in flags:
+        _capitalise_after_nocase(chars, flags)
+
+
+def _capitalise_after_nocase(chars: list[str], flags: list[bool]) -> None:
+    """citeproc-js 2.4.63 title-cases the text right after a nocase span as a word of
+    its own ("<span class="nocase">F</span>rench" -> "FRench")."""
+    for i in range(1, len(chars)):
+        if flags[i] or not flags[i - 1]:
+            continue
+        end = i
+        while end < len(chars) and not flags[end] and not chars[end].isspace():
+            end += 1
+        fragment = ''.join(c for c in chars[i:end] if c not in MARKERS)
+        letters = ''.join(c for c in fragment if c.isalpha())
+        if letters and letters.islower() and fragment.lower() not in STOP_WORDS:
+            j = _first_letter(chars, i, end)
+            if j is not None:
+                chars[j] = chars[j].upper()
 
 
 def _capitalise_last_stop_word(chars: list[str], flags: list[bool], start: int, length: int,
