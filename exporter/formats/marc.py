@@ -950,12 +950,20 @@ def record_to_marc(record: Record, report: Callable[[str], None] | None = None) 
                 o.add("022", "  ", [("a", value)])
     for value in extras.pop("marc:022$l"):
         o.add("022", "  ", [("l", value)])
+    standard_numbers: set[tuple[str, str]] = set()  # one 024 per number: two spellings of a DOI are one
+    not_dois: list[str] = []
     for ident in r.identifiers:
         if ident.scheme in _KIND_OF_SCHEME:
             o.add("024", _KIND_OF_SCHEME[ident.scheme] + " ", [("a", ident.value)])
         elif ident.scheme in _SOURCE_OF_SCHEME:
             value = (clean_doi(ident.value) or ident.value) if ident.scheme == "doi" else ident.value
-            o.add("024", "7 ", [("a", value), ("2", _SOURCE_OF_SCHEME[ident.scheme])])
+            if ident.scheme == "doi" and clean_doi(ident.value) is None:
+                not_dois.append(value)  # read back as a kept 024, which comes after the DOIs
+            elif (ident.scheme, value) not in standard_numbers:
+                standard_numbers.add((ident.scheme, value))
+                o.add("024", "7 ", [("a", value), ("2", _SOURCE_OF_SCHEME[ident.scheme])])
+    for value in not_dois:
+        o.add("024", "7 ", [("a", value), ("2", "doi")])
     for value in r.ids("oclc"):
         o.add("035", "  ", [("a", f"(OCoLC){value}")])
     for value in extras.pop("marc:035"):
