@@ -12,7 +12,6 @@ which keeps round-trip tests simple (``read(write(r)) == r``).
 
 from __future__ import annotations
 
-import operator
 from dataclasses import dataclass, field, replace
 from typing import Iterator
 
@@ -53,18 +52,9 @@ ROLES: frozenset[str] = frozenset(
 
 def _blank_to_none(obj: object, names: tuple[str, ...]) -> None:
     """An empty string means "no value": store None so equal records compare equal."""
-    getter = _GETTERS.get(names)
-    if getter is None:
-        getter = _GETTERS[names] = operator.attrgetter(*names)
-    values = getter(obj)
-    if "" not in (values if len(names) > 1 else (values,)):
-        return  # the common case, in one C call
     for name in names:
         if getattr(obj, name) == "":
             object.__setattr__(obj, name, None)
-
-
-_GETTERS: dict[tuple[str, ...], operator.attrgetter] = {}
 
 
 @dataclass(frozen=True, slots=True)

@@ -64,7 +64,7 @@ class SeenStrings:
 
     def insert(self, text: str) -> bool:
         """Add ``text``; True when it was not a member (one lookup for "in" and "add")."""
-        fp = int.from_bytes(blake2b(text.encode("utf-8", "surrogatepass"), digest_size=8).digest(), "little") or 1
+        fp = fingerprint(text)
         table, length = self._table, self._mask_len
         i = fp % length
         while True:
