@@ -453,7 +453,10 @@ define(model.Name, 'process', name_process_with_affixes)
 
 
 def name_markup(self, text):
-    # the affixes were applied to each name by name_process
+    # the affixes were applied to each name by name_process; a count (form="count") stays
+    # a number, so that cs:names adds the counts of its variables ("3 + 2" is 5, not "32")
+    if isinstance(text, int):
+        return text
     return self.format(text) if text else None
 
 
