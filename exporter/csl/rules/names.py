@@ -229,8 +229,8 @@ def join_parts(*parts) -> str:
         if not part:
             continue
         part = str(part)
-        if out and not out.endswith(('\u2019', "'", '-')):
-            out += ' '
+        if out and not out.endswith(('\u2019', "'", '-')) and not out[-1].isspace():
+            out += ' '  # (a part ending in a space -- a no-break space suffix -- needs none)
         out += part
     return out
 
@@ -384,6 +384,12 @@ def name_process(self, item, variable, context=None, sort_options=None, **kwargs
             text = text + normalize_seam(text, name_suffix)
         output.append(text)
 
+    def inverted(index: int) -> bool:
+        # the name at index printed family name first (an institution never is)
+        if index < 0 or index >= len(names) or names[index].get('literal') or form != 'long':
+            return False
+        return name_as_sort_order == 'all' or (name_as_sort_order == 'first' and index == 0)
+
     if sort_options is not None:
         # citeproc-js sort keys: the names joined by the delimiter, without "and", "et al."
         return self.join(output, delimiter)
@@ -394,8 +400,8 @@ def name_process(self, item, variable, context=None, sort_options=None, **kwargs
             return self.join(output, delimiter)
         if (delimiter_precedes_et_al == 'always' or
                 (delimiter_precedes_et_al == 'contextual' and len(output) >= 2) or
-                (delimiter_precedes_et_al == 'after-inverted-name' and name_as_sort_order
-                 and (name_as_sort_order == 'all' or len(output) == 1))):
+                (delimiter_precedes_et_al == 'after-inverted-name'
+                 and inverted(len(output) - 1))):
             output.append(et_al)
             return self.join(output, delimiter)
         return self.join(output, delimiter) + ' ' + et_al
@@ -403,8 +409,8 @@ def name_process(self, item, variable, context=None, sort_options=None, **kwargs
         text = self.join(output[:-1], delimiter)
         if (delimiter_precedes_last == 'always' or
                 (delimiter_precedes_last == 'contextual' and len(output) > 2) or
-                (delimiter_precedes_last == 'after-inverted-name' and name_as_sort_order
-                 and (name_as_sort_order == 'all' or len(output) == 2))):
+                (delimiter_precedes_last == 'after-inverted-name'
+                 and inverted(len(output) - 2))):
             text = text + delimiter
         else:
             text += ' '

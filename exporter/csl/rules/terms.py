@@ -238,7 +238,9 @@ def format_number_process(self, value, variable):
                 return ranged
         return _stock_process(self, text, variable)
 
-    amp_delimiter = ' ' + self.unicode_character('AMPERSAND') + ' '
+    # the locale's "and" symbol, as citeproc-js joins "213 & 235" (default "&")
+    amp_delimiter = ' ' + str(self.get_single_term('and', form='symbol')
+                              or self.unicode_character('AMPERSAND')) + ' '
     return join((join((number_or_range(part) for part in comma_part.split('&')), amp_delimiter)
                  for comma_part in str(value).split(',')), delimiter=', ')
 
