@@ -254,7 +254,7 @@ define(model.FormatNumber, '_process', format_number_process)
 # separator ("1-2", "i-ix", "3, 5", "7 & 8", "213, and 235", "213 et 235", "367-368, fig.
 # 333"), each maybe with letters ("S45-S52"); "1, fol. 186, 8 April 1544", "Michaelson-
 # Morely", "4/2012" and an escaped hyphen ("3\-B") are one locator.
-_NUMBER_ITEM = r'(?:[A-Za-z]*\d+[A-Za-z]*|[ivxlcdm]+|[IVXLCDM]+)(?![\w.])'
+_NUMBER_ITEM = r'(?:[A-Za-z]*\d+(?:[A-Za-z]+\d*)*|[ivxlcdm]+|[IVXLCDM]+)(?![\w.])'
 define(model.Label, 'RE_MULTIPLE_NUMBERS', re.compile(
     rf'^\s*{_NUMBER_ITEM}(?:\s*(?<!\\)[-\u2013,&]\s*|,?\s+[^\s\d.]+\s+){_NUMBER_ITEM}'))
 
