@@ -87,7 +87,8 @@ def date_part_process(self, date, context=None):
     # the override attributes are applied by date_part_render; never mutate here
     if self.get('name') == 'year' and self.get('form', 'long') == 'long' and isinstance(
             getattr(date, 'year', None), int):
-        text = _long_year(self, date)
+        # (terms through the style's cs:date: its cs:locale may define "bc", APA: "B.C.E.")
+        text = _long_year(context if context is not None else self, date)
     else:
         text = _original_date_part_process(self, date, None)
     # ids of the dates whose implicit year-suffix the entry or cite rendered already
