@@ -24,11 +24,18 @@ CSL 1.0.2, "Name" (https://docs.citationstyles.org/en/stable/specification.html#
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 from citeproc import model
 from citeproc.string import normalize_seam
 
-from ..ambiguity import cite_ambiguity, given_levels, in_bibliography, nameset_shown
+from ..ambiguity import (
+    ambiguity_possible,
+    cite_ambiguity,
+    given_levels,
+    in_bibliography,
+    nameset_shown,
+)
 from ..markup import CLOSERS, OPENERS
 from ..overrides import define
 
@@ -143,6 +150,7 @@ def _do_normalize(parts: list[str], terminator: str) -> str:
     return _SPACE_RUN.sub(' ', _HYPHEN_SPACE.sub('-', out))
 
 
+@lru_cache(maxsize=8192)
 def initialize_given(given: str, mark: str, with_hyphen: bool = True,
                      initialize: bool = True) -> str:
     """A given name initialized with ``mark`` as citeproc-js 2.4.63 does it
@@ -195,7 +203,7 @@ def normalize_suffix(suffix: str, mark: str) -> str:
 def name_initialize(self, given, mark, context):
     with_hyphen = self.get_option('initialize-with-hyphen', context)
     initialize = str(self.get_option('initialize', context)).lower() != 'false'
-    return initialize_given(str(given), mark, with_hyphen, initialize)
+    return initialize_given(str(given), str(mark), bool(with_hyphen), initialize)
 
 
 define(model.Name, 'initialize', name_initialize)
@@ -288,7 +296,8 @@ def name_process(self, item, variable, context=None, sort_options=None, **kwargs
     count = len(names)
     # CSL 1.0.2 "Disambiguation" (exporter.csl.disambiguation): the cite's configuration
     # may show more names and expand given names; read per nameset, as citeproc-js does
-    state = cite_ambiguity(item, in_bibliography(self, context)) if sort_options is None and names else None
+    state = (cite_ambiguity(item, in_bibliography(self, context))
+             if sort_options is None and names and ambiguity_possible(item) else None)
     levels = None
     if state is not None:
         pos = state.nameset
