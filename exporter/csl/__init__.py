@@ -17,7 +17,8 @@ the specification rule it implements); citeproc-py itself is left unchanged.
 from __future__ import annotations
 
 import os
-from collections.abc import Mapping, Sequence
+import re
+from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
 from citeproc import Citation, Locator
@@ -142,10 +143,13 @@ class CitationProcessor:
             def unknown(cite: ExporterCitationItem) -> str:
                 return f'{missing.get(cite.key, cite.key)}?'
 
+            types = {key: str(dict.get(bib.source[key], 'type', '')) for key in keys.values()
+                     if key in bib.source}
             layout = self._style.root.citation.layout
             citations = []
             for cluster in checked:
-                citation = Citation([self._cite_item(cite, keys, lower, missing, self._quotes)
+                citation = Citation([self._cite_item(cite, keys, lower, missing, self._quotes,
+                                                     types, self._has_term)
                                      for cite in cluster.cites])
                 bib.register(citation)
                 citation.__dict__['_sorted_cites'] = sorted_cites(layout, citation)
@@ -159,6 +163,12 @@ class CitationProcessor:
             return out
 
     # -- internals ---------------------------------------------------------------
+    def _has_term(self, name: str) -> bool:
+        try:
+            return bool(str(self._style.root.get_single_term(name) or ''))
+        except Exception:  # noqa: BLE001 - no such term
+            return False
+
     def _engine(self, items: Sequence[Mapping[str, Any]]):
         prepared, keys = prepare_items(items, self._quotes)
         source = read_items(prepared)
@@ -223,10 +233,13 @@ class CitationProcessor:
     @staticmethod
     def _cite_item(cite: Mapping[str, Any], keys: dict[str, str],
                    lower: dict[str, list[str]], missing: dict[str, str],
-                   quotes: tuple[str, str, str, str]) -> ExporterCitationItem:
+                   quotes: tuple[str, str, str, str], types: Mapping[str, str],
+                   terms: Callable[[str], bool]) -> ExporterCitationItem:
         """A citeproc-py CitationItem for a cite; ids match exactly, else
         case-insensitively when that is unambiguous.  Unknown ids render as "id?".
-        Prefix and suffix are rich text, read as field values are (exporter.csl.flipflop)."""
+        Prefix and suffix are rich text, read as field values are (exporter.csl.flipflop).
+        A page locator that starts with a label abbreviation ("vol. 1, fol. 186") takes
+        that label, as citeproc-js does (locator_label_parse)."""
         cid = str(cite['id'])
         key = _match_id(cid, keys, lower)
         if key is None:
@@ -234,13 +247,41 @@ class CitationProcessor:
             missing[key] = cid
         kwargs: dict[str, Any] = {}
         if cite.get('locator') not in (None, ''):
-            kwargs['locator'] = Locator(cite.get('label') or 'page', str(cite['locator']))
+            label, locator = cite.get('label') or 'page', str(cite['locator'])
+            if label == 'page' and types.get(key) not in _LEGAL_TYPES:
+                label, locator = labelled_locator(locator, label, terms)
+            kwargs['locator'] = Locator(label, locator)
         for affix in ('prefix', 'suffix'):
             if cite.get(affix):
                 kwargs[affix] = parse_rich_text(strip_markers(str(cite[affix])), quotes)
         item = ExporterCitationItem(key, **kwargs)
         item.__dict__['_locator_key'] = locator_key(cite)
         return item
+
+
+# citeproc-js CSL.LOCATOR_LABELS_MAP: abbreviations a locator may start with, and their label
+_LOCATOR_LABELS = {
+    'vrs': 'verse', 'sv': 'sub-verbo', 'subpara': 'subparagraph', 'op': 'opus',
+    'subch': 'subchapter', 'add': 'addendum', 'amend': 'amendment', 'annot': 'annotation',
+    'app': 'appendix', 'art': 'article', 'bibliog': 'bibliography', 'bk': 'book',
+    'ch': 'chapter', 'cl': 'clause', 'col': 'column', 'cmt': 'comment', 'dec': 'decision',
+    'dept': 'department', 'ex': 'example', 'fig': 'figure', 'fld': 'field', 'fol': 'folio',
+    'n': 'note', 'hypo': 'hypothetical', 'illus': 'illustration', 'intro': 'introduction',
+    'l': 'line', 'no': 'issue', 'p': 'page', 'pp': 'page', 'para': 'paragraph', 'pt': 'part',
+    'pmbl': 'preamble', 'princ': 'principle', 'pub': 'publication', 'r': 'rule',
+    'rn': 'randnummer', 'sched': 'schedule', 'sec': 'section', 'ser': 'series,',
+    'subdiv': 'subdivision', 'subsec': 'subsection', 'supp': 'supplement', 'tbl': 'table',
+    'tit': 'title', 'vol': 'volume'}
+_LOCATOR_LABEL = re.compile(r'^((' + '|'.join(_LOCATOR_LABELS) + r')\.)\s+(.*)', re.DOTALL)
+_LEGAL_TYPES = frozenset({'bill', 'gazette', 'legislation', 'regulation', 'treaty'})
+
+
+def labelled_locator(locator: str, label: str, has_term: Callable[[str], bool]) -> tuple[str, str]:
+    """(label, locator) of a page locator starting with a label abbreviation."""
+    m = _LOCATOR_LABEL.match(locator)
+    if m and has_term(_LOCATOR_LABELS[m.group(2)]):
+        return _LOCATOR_LABELS[m.group(2)], m.group(3)
+    return label, locator
 
 
 def _match_id(cid: str, keys: Mapping[str, str], lower: Mapping[str, list[str]]) -> str | None:

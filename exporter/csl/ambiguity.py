@@ -91,6 +91,15 @@ class CiteAmbiguity:
         return False
 
 
+def ambiguity_possible(item) -> bool:
+    """Cheap: whether cite_ambiguity could be anything but None."""
+    current = render_context()
+    if current.cite_ambiguity is not None or current.disambiguation is not None:
+        return True
+    reference = getattr(item, 'reference', None)
+    return reference is not None and CONFIG_KEY in reference
+
+
 def in_bibliography(element, context) -> bool:
     """Whether the element renders for the bibliography (macros through their caller)."""
     try:
@@ -140,8 +149,11 @@ def cite_ambiguity(item, bibliography: bool) -> CiteAmbiguity | None:
 
 
 # --- the registry of names (citeproc-js CSL.Registry.NameReg) ------------------------
+_SPACES = re.compile(r'\s+')
+
+
 def _strip_periods(text: str | None) -> str:
-    return re.sub(r'\s+$', '', re.sub(r'\s+', ' ', (text or '').replace('.', ' ')))
+    return _SPACES.sub(' ', (text or '').replace('.', ' ')).rstrip()
 
 
 _LOWER_SUFFIX = re.compile(r'[,!]* ([^,]+)$')

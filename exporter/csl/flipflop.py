@@ -100,6 +100,13 @@ def _grammar(quotes: tuple[str, str, str, str]) -> _Grammar:
     return _Grammar(quotes)
 
 
+@lru_cache(maxsize=16)
+def _trigger(quotes: tuple[str, str, str, str]) -> re.Pattern:
+    """What makes a value worth reading: a tag, a quotation mark, French spacing."""
+    marks = ''.join(dict.fromkeys('<"\'\u2019' + ''.join(q for q in quotes if len(q) == 1)))
+    return re.compile('[' + re.escape(marks) + ']| [:;?!\u00bb]|\u00ab ')
+
+
 def _apostrophe_force(tag: str, following: str) -> str | None:
     if tag == "'":
         if following and following[0] not in ',.?:; ':
@@ -126,6 +133,8 @@ def parse_rich_text(value: str, quotes: tuple[str, str, str, str], *,
     quote is no opener (citeproc-js's "notSerious" strings)."""
     if not value:
         return value
+    if _trigger(quotes).search(value) is None:
+        return value  # (most values: nothing to read)
     if quotations:
         value = french_spacing(value)
         if "'" in value:

@@ -93,11 +93,14 @@ _PARTICLE_GIVEN = re.compile("^([^ ]+(?:\u02bb |\u2019 | |' ) *)(.+)$", re.DOTAL
 _PARTICLE_FAMILY = re.compile("^([^ ]+(?:-|\u02bb|\u2019| |') *)(.+)$", re.DOTALL)
 _PARTICLE_FIRST_CHAR = re.compile("^[-'\u02bb\u2019\\s]*(.).*$", re.DOTALL)
 _SUFFIX_COMMA = re.compile(r'(\s*,!*\s*)')
+_PARTICLE_SEPARATORS = " -'\u2019\u02bb"
 
 
 def _split_particles(value: str, given: bool) -> tuple[str, list[str]]:
     """(the name without its particles, the particles): leading lowercase words of a
     family name, trailing ones of a given name (citeproc-js splitParticles)."""
+    if not any(c in value for c in _PARTICLE_SEPARATORS):
+        return value, []  # one word: no particle (most names)
     original = value
     particles: list[str] = []
     text = value[::-1] if given else value
@@ -166,7 +169,7 @@ def parse_name(name: Mapping[str, Any]) -> dict:
     ndp = _trim_last(''.join(particles))
     if ndp:
         name['non-dropping-particle'] = ndp
-    if not name.get('suffix'):
+    if not name.get('suffix') and ',' in given:
         m = _SUFFIX_COMMA.search(given)
         if m:
             index = m.start(1)

@@ -232,10 +232,11 @@ _HTML = {
     NORMAL_WEIGHT[0]: '<span style="font-weight:normal;">', NORMAL_WEIGHT[1]: '</span>',
     NO_DECORATION[0]: '<span style="text-decoration:none;">', NO_DECORATION[1]: '</span>',
     BASELINE[0]: '<span style="baseline">', BASELINE[1]: '</span>',
-    LEFT_MARGIN[0]: '<div class="csl-left-margin">', LEFT_MARGIN[1]: '</div>',
-    RIGHT_INLINE[0]: '<div class="csl-right-inline">', RIGHT_INLINE[1]: '</div>',
-    BLOCK[0]: '<div class="csl-block">', BLOCK[1]: '</div>',
-    INDENT[0]: '<div class="csl-indent">', INDENT[1]: '</div>',
+    # display parts with citeproc-js's line breaks around them (its html "@display/...")
+    LEFT_MARGIN[0]: '\n    <div class="csl-left-margin">', LEFT_MARGIN[1]: '</div>',
+    RIGHT_INLINE[0]: '<div class="csl-right-inline">', RIGHT_INLINE[1]: '</div>\n  ',
+    BLOCK[0]: '\n\n    <div class="csl-block">', BLOCK[1]: '</div>\n',
+    INDENT[0]: '<div class="csl-indent">', INDENT[1]: '</div>\n  ',
 }
 
 
@@ -361,4 +362,5 @@ SERIALIZERS: dict[str, Callable[[str], str]] = {
 
 def serialize(text: str, markup: str) -> str:
     """Turn an intermediate string into the requested output markup."""
-    return SERIALIZERS[markup](resolve_decorations(text))
+    out = SERIALIZERS[markup](resolve_decorations(text))
+    return out.strip() if markup == 'html' and '<div' in out else out

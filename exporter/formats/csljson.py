@@ -193,7 +193,11 @@ def to_csl(record: Record, key: str) -> dict[str, Any]:
             item["page"] = cont.page_range
         if cont.page_start:
             item["page-first"] = cont.page_start  # styles test it; citeproc-py does not derive it
-        if cont.article_number and "number" not in item:
+        if cont.article_number and "number" not in item and cont.article_number != cont.page_range:
+            # CSL 1.0.2 has no article-number: it goes in "number" (as Zotero writes it),
+            # unless the page already holds it (BioMed Central's "page": "17"), where
+            # styles would print it twice ("4, Article 17" where citeproc-js prints "4, 17");
+            # custom "article-number" keeps it for the round trip
             item["number"] = cont.article_number
     for scheme, var in ID_VARIABLES.items():
         values = record.ids(scheme)

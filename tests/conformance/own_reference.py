@@ -22,7 +22,9 @@ Styles: the kit's 32 and a seeded sample of --other-styles more independent styl
 each style, citeproc-js 2.4.63 (node; npm citeproc unless --js-dir) renders the
 bibliography and the clusters (each of the first 150 items alone, with a locator on every
 third; and 30 clusters of three cites) in text and html with the style's default locale,
-exactly as exporter.csl.CitationProcessor is then asked to.  The reference is written to
+exactly as exporter.csl.CitationProcessor is then asked to: the clusters are one document
+(processCitationCluster, so later cites of an item are subsequent or ibid; in notes 1, 2,
+... for note styles).  The reference is written to
 --out-dir (default: a temporary folder) and can be reused with --reference.
 
 Printed: identical entries and clusters, per source and in total (the kit's compare.py
@@ -81,10 +83,28 @@ for (const job of jobs.styles) {
           rec.error = `bibliography: ${rendered.length} ids, ${entries.length} entries`;
         }
       }
-      for (const cluster of clusters) {
-        try { rec.citations[format].push(engine.makeCitationCluster(cluster)); }
-        catch (e) { rec.citations[format].push(null); }
-      }
+      // the clusters as one document (processCitationCluster, as Zotero calls it: cite
+      // positions count; makeCitationCluster renders every cite as a first cite), in
+      // notes 1, 2, ... for note styles and in the running text otherwise -- what
+      // exporter.csl.CitationProcessor.citations does with clusters without "note";
+      // every item stays registered, as the bibliography's items are
+      const cited = new CSL.Engine(sys, fs.readFileSync(job.csl_path, 'utf8'));
+      cited.setOutputFormat(format);
+      cited.updateItems(ids);
+      cited.updateUncitedItems(ids);
+      const inNote = cited.opt.xclass === 'note';
+      const strings = new Array(clusters.length).fill(null);
+      const pre = [];
+      clusters.forEach((cluster, i) => {
+        const note = inNote ? i + 1 : 0;
+        try {
+          const [, updates] = cited.processCitationCluster(
+            {citationID: 'C' + i, citationItems: cluster, properties: {noteIndex: note}}, pre, []);
+          for (const [index, text] of updates) strings[index] = text;
+        } catch (e) { /* left null */ }
+        pre.push(['C' + i, note]);
+      });
+      rec.citations[format] = strings;
     } catch (e) {
       rec.error = String(e && e.message || e).slice(0, 200);
     }

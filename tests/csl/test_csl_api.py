@@ -195,14 +195,15 @@ def _inline_style(tmp_path, layout: str) -> str:
 
 def test_display_block_left_margin_right_inline(tmp_path):
     """CSL 1.0.2 "Display"; expected strings from citeproc-js 2.4.63 on the same style:
-    text "\\nTX Y", html <div class="csl-block">T</div><div class="csl-left-margin">X</div>..."""
+    text "\\nTX Y", html <div class="csl-block">T</div> and the margin parts, with its line
+    breaks between the parts (the entry's own div and outer whitespace left out)"""
     style = _inline_style(tmp_path, '<group display="block"><text variable="title"/></group>'
                                     '<group display="left-margin"><text value="X"/></group>'
                                     '<group display="right-inline"><text value="Y"/></group>')
     item = {'id': 'a', 'type': 'book', 'title': 'T'}
     assert CitationProcessor(style).bibliography([item]) == ['\nTX Y']
     assert CitationProcessor(style, markup='html').bibliography([item]) == [
-        '<div class="csl-block">T</div><div class="csl-left-margin">X</div>'
+        '<div class="csl-block">T</div>\n\n    <div class="csl-left-margin">X</div>'
         '<div class="csl-right-inline">Y</div>']
 
 

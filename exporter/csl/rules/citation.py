@@ -570,7 +570,7 @@ def _marks_printed(render):
         text = render(self, *args, **kwargs)
         cite_states = render_context().cite_states
         if (cite_states and text is not None and str(text) != ''
-                and self.get('variable') != 'citation-number'):
+                and attrs(self).get('variable') != 'citation-number'):
             # (citeproc-js appends the citation number as a numeric blob, which is no
             # term predecessor: "96. N.d." in a numbered bibliography)
             cite_states[-1].printed = True

@@ -72,9 +72,25 @@ def _is_locale_date_part(self) -> bool:
 _original_date_part_process = stock(model.Date_Part, 'process')
 
 
+def _long_year(self, date) -> str:
+    """citeproc-js's long year: the "bc" term after a year before 1, the "ad" term after
+    years 1-499 (stock citeproc-py: up to 999, "999 AD")."""
+    year = date.year
+    if year < 0:
+        return str(-year) + str(self.get_single_term(name='bc') or '')
+    if 0 < year < 500:
+        return str(year) + str(self.get_single_term(name='ad') or '')
+    return str(year)
+
+
 def date_part_process(self, date, context=None):
     # the override attributes are applied by date_part_render; never mutate here
-    text = _original_date_part_process(self, date, None)
+    if self.get('name') == 'year' and self.get('form', 'long') == 'long' and isinstance(
+            getattr(date, 'year', None), int):
+        # (terms through the style's cs:date: its cs:locale may define "bc", APA: "B.C.E.")
+        text = _long_year(context if context is not None else self, date)
+    else:
+        text = _original_date_part_process(self, date, None)
     # ids of the dates whose implicit year-suffix the entry or cite rendered already
     # (forgotten whenever a new entry or cite starts, RenderContext.start_entry)
     suffix_shown = render_context().suffix_shown

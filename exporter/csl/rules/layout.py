@@ -14,6 +14,7 @@ from citeproc.source import VariableError
 from ..markup import LEFT_MARGIN, RIGHT_INLINE
 from ..overrides import define, stock
 from ..seams import join
+from ..treememo import attrs
 
 
 def _render_child(child, item):
@@ -93,7 +94,7 @@ def at_layout_level(element) -> bool:
 def _with_display(render):
     def wrapper(self, *args, **kwargs):
         text = render(self, *args, **kwargs)
-        display = self.get('display')
+        display = attrs(self).get('display')
         if display is None or text is None or str(text) == '':
             return text
         pair = DISPLAY.get(display)

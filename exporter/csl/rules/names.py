@@ -24,11 +24,18 @@ CSL 1.0.2, "Name" (https://docs.citationstyles.org/en/stable/specification.html#
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 from citeproc import model
 from citeproc.string import normalize_seam
 
-from ..ambiguity import cite_ambiguity, given_levels, in_bibliography, nameset_shown
+from ..ambiguity import (
+    ambiguity_possible,
+    cite_ambiguity,
+    given_levels,
+    in_bibliography,
+    nameset_shown,
+)
 from ..markup import CLOSERS, OPENERS
 from ..overrides import define
 
@@ -143,6 +150,7 @@ def _do_normalize(parts: list[str], terminator: str) -> str:
     return _SPACE_RUN.sub(' ', _HYPHEN_SPACE.sub('-', out))
 
 
+@lru_cache(maxsize=8192)
 def initialize_given(given: str, mark: str, with_hyphen: bool = True,
                      initialize: bool = True) -> str:
     """A given name initialized with ``mark`` as citeproc-js 2.4.63 does it
@@ -195,7 +203,7 @@ def normalize_suffix(suffix: str, mark: str) -> str:
 def name_initialize(self, given, mark, context):
     with_hyphen = self.get_option('initialize-with-hyphen', context)
     initialize = str(self.get_option('initialize', context)).lower() != 'false'
-    return initialize_given(str(given), mark, with_hyphen, initialize)
+    return initialize_given(str(given), str(mark), bool(with_hyphen), initialize)
 
 
 define(model.Name, 'initialize', name_initialize)
@@ -229,8 +237,8 @@ def join_parts(*parts) -> str:
         if not part:
             continue
         part = str(part)
-        if out and not out.endswith(('\u2019', "'", '-')):
-            out += ' '
+        if out and not out.endswith(('\u2019', "'", '-')) and not out[-1].isspace():
+            out += ' '  # (a part ending in a space -- a no-break space suffix -- needs none)
         out += part
     return out
 
@@ -288,7 +296,8 @@ def name_process(self, item, variable, context=None, sort_options=None, **kwargs
     count = len(names)
     # CSL 1.0.2 "Disambiguation" (exporter.csl.disambiguation): the cite's configuration
     # may show more names and expand given names; read per nameset, as citeproc-js does
-    state = cite_ambiguity(item, in_bibliography(self, context)) if sort_options is None and names else None
+    state = (cite_ambiguity(item, in_bibliography(self, context))
+             if sort_options is None and names and ambiguity_possible(item) else None)
     levels = None
     if state is not None:
         pos = state.nameset
@@ -384,6 +393,12 @@ def name_process(self, item, variable, context=None, sort_options=None, **kwargs
             text = text + normalize_seam(text, name_suffix)
         output.append(text)
 
+    def inverted(index: int) -> bool:
+        # the name at index printed family name first (an institution never is)
+        if index < 0 or index >= len(names) or names[index].get('literal') or form != 'long':
+            return False
+        return name_as_sort_order == 'all' or (name_as_sort_order == 'first' and index == 0)
+
     if sort_options is not None:
         # citeproc-js sort keys: the names joined by the delimiter, without "and", "et al."
         return self.join(output, delimiter)
@@ -394,8 +409,8 @@ def name_process(self, item, variable, context=None, sort_options=None, **kwargs
             return self.join(output, delimiter)
         if (delimiter_precedes_et_al == 'always' or
                 (delimiter_precedes_et_al == 'contextual' and len(output) >= 2) or
-                (delimiter_precedes_et_al == 'after-inverted-name' and name_as_sort_order
-                 and (name_as_sort_order == 'all' or len(output) == 1))):
+                (delimiter_precedes_et_al == 'after-inverted-name'
+                 and inverted(len(output) - 1))):
             output.append(et_al)
             return self.join(output, delimiter)
         return self.join(output, delimiter) + ' ' + et_al
@@ -403,8 +418,8 @@ def name_process(self, item, variable, context=None, sort_options=None, **kwargs
         text = self.join(output[:-1], delimiter)
         if (delimiter_precedes_last == 'always' or
                 (delimiter_precedes_last == 'contextual' and len(output) > 2) or
-                (delimiter_precedes_last == 'after-inverted-name' and name_as_sort_order
-                 and (name_as_sort_order == 'all' or len(output) == 2))):
+                (delimiter_precedes_last == 'after-inverted-name'
+                 and inverted(len(output) - 2))):
             text = text + delimiter
         else:
             text += ' '
@@ -453,7 +468,10 @@ define(model.Name, 'process', name_process_with_affixes)
 
 
 def name_markup(self, text):
-    # the affixes were applied to each name by name_process
+    # the affixes were applied to each name by name_process; a count (form="count") stays
+    # a number, so that cs:names adds the counts of its variables ("3 + 2" is 5, not "32")
+    if isinstance(text, int):
+        return text
     return self.format(text) if text else None
 
 

@@ -46,6 +46,8 @@ Not a CSL rule: this implements CSL 1.0.2 exactly as before, only faster.
 """
 from __future__ import annotations
 
+import re
+
 import citeproc.string as _string
 from citeproc import model
 from citeproc.source import VariableError
@@ -391,6 +393,9 @@ _previous_text_variable = stock(model.Text, '_variable')
 _previous_if_variable = stock(model.If, '_variable')
 
 
+_LOCATOR_RANGE = re.compile(r'(?<=\d)\s*-\s*(?=\d)|-')
+
+
 def text_variable(self, item, context):
     # stock citeproc.model.Text._variable
     try:
@@ -413,8 +418,9 @@ def text_variable(self, item, context):
     if variable == 'citation-number':
         return item.number
     if variable == 'locator':
-        en_dash = self.unicode_character('EN DASH')
-        return str(item.locator.identifier).replace('-', en_dash)
+        # (a range's spaces go, as citeproc-js prints "200 - 201": "200–201")
+        return _LOCATOR_RANGE.sub(self.unicode_character('EN DASH'),
+                                  str(item.locator.identifier))
     # stock: reference[key], which raises VariableError for an empty variable.  None
     # renders exactly the same way (every caller of Text.render treats a None result
     # and a VariableError alike: the element prints nothing and, for cs:group, counts

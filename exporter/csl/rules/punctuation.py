@@ -22,6 +22,7 @@ from ..markup import (
     BLOCK,
     CLOSERS,
     INDENT,
+    LEFT_MARGIN,
     QUOTE_CLOSE,
     QUOTE_OPEN,
     QUOTE_OPEN_INNER,
@@ -42,7 +43,8 @@ def quote(self, string):
 define(model.Quoted, 'quote', quote)
 
 # closing markers punctuation looks through (formatting, quotes, display blocks)
-_MARKS = re.escape(CLOSERS + QUOTE_CLOSE + BLOCK[1] + INDENT[1] + RIGHT_INLINE[1] + BLOCK[0] + INDENT[0])
+_MARKS = re.escape(CLOSERS + QUOTE_CLOSE + BLOCK[1] + INDENT[1] + RIGHT_INLINE[1] + BLOCK[0] + INDENT[0]
+                   + LEFT_MARGIN[1] + RIGHT_INLINE[0])  # ("1." + ". Title": one period)
 _MOVE_IN = re.compile(f'([{_MARKS}]*{QUOTE_CLOSE}[{_MARKS}]*)([.,])')
 _DOUBLED_PERIOD = re.compile(f'(?<!\\.)([.?!;:][{_MARKS}]*)\\.(?!\\.)')
 # two periods (a suffix and the layout's) after "?" or "!": both go ("day!.." -> "day!")

@@ -222,6 +222,9 @@ def _page_range(self, first: str, last: str, range_format: str | None, delimiter
 def format_number_process(self, value, variable):
     if variable != 'page':
         return _stock_process(self, value, variable)
+    if '\\-' in str(value):
+        # an escaped hyphen is a hyphen, and the value no range (citeproc-js)
+        return str(value).replace('\\-', '-')
     range_format = self.get_root().get_option('page-range-format')
     page_range_delimiter = self.get_single_term(name='page-range-delimiter')
     range_delimiter = page_range_delimiter or self.unicode_character('EN DASH')
@@ -235,7 +238,9 @@ def format_number_process(self, value, variable):
                 return ranged
         return _stock_process(self, text, variable)
 
-    amp_delimiter = ' ' + self.unicode_character('AMPERSAND') + ' '
+    # the locale's "and" symbol, as citeproc-js joins "213 & 235" (default "&")
+    amp_delimiter = ' ' + str(self.get_single_term('and', form='symbol')
+                              or self.unicode_character('AMPERSAND')) + ' '
     return join((join((number_or_range(part) for part in comma_part.split('&')), amp_delimiter)
                  for comma_part in str(value).split(',')), delimiter=', ')
 
@@ -245,7 +250,13 @@ define(model.FormatNumber, '_process', format_number_process)
 # --- plural detection -------------------------------------------------------------
 # CSL 1.0.2 "Label", plural="contextual": plural when the variable holds several
 # numbers (a range or a list).  "4/2012" is one report number, not two.
-define(model.Label, 'RE_MULTIPLE_NUMBERS', re.compile(r'\d+[^\d./]+\d+'))
+# As citeproc-js decides it: the value starts with two numbers joined by a range or list
+# separator ("1-2", "i-ix", "3, 5", "7 & 8", "213, and 235", "213 et 235", "367-368, fig.
+# 333"), each maybe with letters ("S45-S52"); "1, fol. 186, 8 April 1544", "Michaelson-
+# Morely", "4/2012" and an escaped hyphen ("3\-B") are one locator.
+_NUMBER_ITEM = r'(?:[A-Za-z]*\d+(?:[A-Za-z]+\d*)*|[ivxlcdm]+|[IVXLCDM]+)(?![\w.])'
+define(model.Label, 'RE_MULTIPLE_NUMBERS', re.compile(
+    rf'^\s*{_NUMBER_ITEM}(?:\s*(?<!\\)[-\u2013,&]\s*|,?\s+[^\s\d.]+\s+){_NUMBER_ITEM}'))
 
 # --- terms new in CSL 1.0.1/1.0.2 ------------------------------------------------------
 # "page-range-delimiter" and "year-range-delimiter" default to an en dash when the

@@ -80,7 +80,24 @@ def _first_letter(chars: list[str], start: int, end: int) -> int | None:
     return None
 
 
+_case_memo: dict[tuple[str, str], str] = {}
+
+
 def apply_case(text, text_case: str):
+    if type(text) in (str, String):
+        # plain text (no nocase piece): the result depends on the text and the case only
+        key = (str(text), text_case)
+        done = _case_memo.get(key)
+        if done is not None:
+            return String(done)
+        result = _apply_case(text, text_case)
+        if type(result) is String and len(_case_memo) < 65536:
+            _case_memo[key] = str(result)  # (a result with protected pieces is not kept)
+        return result
+    return _apply_case(text, text_case)
+
+
+def _apply_case(text, text_case: str):
     segs = _segments(text)
     chars: list[str] = []
     flags: list[bool] = []
