@@ -57,6 +57,12 @@ def _blank_to_none(obj: object, names: tuple[str, ...]) -> None:
             object.__setattr__(obj, name, None)
 
 
+def _joined(*parts: str | None) -> str:
+    """Name parts joined by one space, each without the spaces at its edges (a part that is
+    only spaces counts as none), so "0 " + ", Jr." reads back as the same name."""
+    return " ".join(q for q in (p.strip() for p in parts if p) if q)
+
+
 @dataclass(frozen=True, slots=True)
 class Contributor:
     """A person or organisation with a role.
@@ -90,19 +96,19 @@ class Contributor:
         """The name in natural order ("Sara J. Singer", "van Gogh, Vincent" -> "Vincent van Gogh")."""
         if self.literal is not None:
             return self.literal
-        parts = [self.given, self.dropping_particle, self.particle, self.family]
-        name = " ".join(p for p in parts if p)
-        return f"{name}, {self.suffix}" if self.suffix else name
+        name = _joined(self.given, self.dropping_particle, self.particle, self.family)
+        suffix = _joined(self.suffix)
+        return f"{name}, {suffix}" if suffix else name
 
     def sort_name(self) -> str:
         """The name inverted ("Singer, Sara J.")."""
         if self.literal is not None:
             return self.literal
-        family = " ".join(p for p in (self.particle, self.family) if p)
-        given = " ".join(p for p in (self.given, self.dropping_particle) if p)
-        out = family
-        if self.suffix:
-            out += f", {self.suffix}"
+        out = _joined(self.particle, self.family)
+        given = _joined(self.given, self.dropping_particle)
+        suffix = _joined(self.suffix)
+        if suffix:
+            out += f", {suffix}"
         if given:
             out = f"{out}, {given}" if out else given
         return out

@@ -31,7 +31,7 @@ from ..losses import facets
 from ..model import Contributor, DateValue, Record
 from ..normalize.identifiers import clean_doi
 from ..normalize.keys import KeyAllocator
-from ..normalize.latex import to_ascii_latex, uncomposed_to_latex
+from ..normalize.latex import MATH_SYMBOLS, to_ascii_latex, uncomposed_to_latex
 from ..normalize.markup import tokens
 from ..plugins import Writer
 from ..problems import Problem, ProblemHandler, raise_problem
@@ -45,7 +45,6 @@ from .bibtex_table import (
     FIELDS,
     KEY_FIELDS,
     LANGID_NAMES,
-    LIST_SEPARATOR,
     PERIODICAL_PARTS,
     SERIES_PARTS,
     VERBATIM_FIELDS,
@@ -120,7 +119,9 @@ def _balanced(text: str) -> bool:
 
 
 def _split_math(text: str) -> list[tuple[str, bool]]:
-    """(piece, is_math) pairs; math with unbalanced braces is text."""
+    """(piece, is_math) pairs; math with unbalanced braces is text, and math that is one
+    symbol as the reader reads it ("$\\infty$" is "∞") is that symbol, so that it is written
+    as the reader's symbol would be (the same bytes on the second trip)."""
     if "$" not in text:
         return [(text, False)]
     out: list[tuple[str, bool]] = []
@@ -129,7 +130,8 @@ def _split_math(text: str) -> list[tuple[str, bool]]:
         if not _balanced(m.group(1)):
             continue
         out.append((text[pos:m.start()], False))
-        out.append((m.group(0), True))
+        symbol = MATH_SYMBOLS.get(m.group(0))
+        out.append((symbol, False) if symbol else (m.group(0), True))
         pos = m.end()
     out.append((text[pos:], False))
     return [(piece, is_math) for piece, is_math in out if piece]
@@ -169,6 +171,9 @@ def latex_text(text: str, protect_case: bool = False) -> str:
 
 
 _WORD = re.compile(r"(\S+)")
+#: where a BibLaTeX list value is split into items: the reader's "; " with any of the spaces a
+#: value's text turns into one space (a line break after the ";" too)
+_LIST_ITEMS = re.compile(r";[ \t\r\n\u2028\u2029]+")
 _NEWLINES = re.compile(r"[ \t\r\n\u2028\u2029]{2,}|[\t\r\n\u2028\u2029]")
 
 
@@ -185,6 +190,8 @@ def _protect_words(text: str, first_word: list[bool]) -> str:
         start = word.index(core)
         return escape_latex(word[:start]) + "{" + escape_latex(core) + "}" + escape_latex(word[start + len(core):])
 
+    if _CONTROL.search(text) is not None:  # dropped before the words are found, as on the way back
+        text = _CONTROL.sub("", text)
     return _WORD.sub(repl, text)
 
 
@@ -208,10 +215,11 @@ _KEY_OTHER = re.compile(r"[^\w:.+/-]+")
 
 def bibtex_key(key: str) -> str:
     """A key every reader takes (BibTeX, biber, pandoc, citation-js): letters, digits and
-    ``_ : . + / -``; anything else is replaced by "_", and the key starts with a letter,
-    digit or "_" ("<angle>brackets&ampersands" is "angle_brackets_ampersands")."""
-    cleaned = _KEY_OTHER.sub("_", _CONTROL.sub("", key)).strip("_")
-    return cleaned.lstrip(":.+/-") or "item"
+    ``_ : . + / -``; anything else is replaced by "_", and the key starts with a letter or
+    digit and does not end with "_" ("<angle>brackets&ampersands" is
+    "angle_brackets_ampersands"); a clean key is its own key, so keys survive a second trip."""
+    cleaned = _KEY_OTHER.sub("_", _CONTROL.sub("", key))
+    return cleaned.lstrip("_:.+/-").rstrip("_") or "item"
 
 
 # -- names ----------------------------------------------------------------------------------
@@ -412,9 +420,10 @@ class BibTeXWriter(Writer):
             unencodable: set[str] = set()
             stream.write(self.entry(record, keys.key(record), unencodable))
             if unencodable:
-                chars = ", ".join(f"{c} (U+{ord(c):04X})" for c in sorted(unencodable))
+                chars = ", ".join(f"{c} ({' '.join(f'U+{ord(x):04X}' for x in c)})" for c in sorted(unencodable))
                 report(Problem(source=self.name, record=number, severity="warning", raw=record.key,
-                               reason=f"ASCII output has no LaTeX spelling for {chars}; written as ?"))
+                               reason=f"ASCII output has no LaTeX spelling for {chars}; a character "
+                                      f"is written as ?, an accent without a command is left out"))
 
     def _key(self, key: str) -> str:
         if self.bibtex_encoding == "ascii":
@@ -535,7 +544,7 @@ class BibTeXWriter(Writer):
             return ""  # @phdthesis says "PhD thesis" already: held, nothing to write
         if codec == "list" and self.biblatex:
             # items joined by "and"; an "and" inside an item is braced ("Simon {and} Schuster")
-            items = (_LITERAL_AND.sub("{\\g<0>}", latex_text(item)) for item in str(value).split(LIST_SEPARATOR))
+            items = (_LITERAL_AND.sub("{\\g<0>}", latex_text(item)) for item in _LIST_ITEMS.split(str(value)))
             return " and ".join(item for item in items if item)
         if row.facet == "id:doi":
             value = clean_doi(str(value)) or value

@@ -123,10 +123,22 @@ def endnote_lines(r: Record) -> list[str]:
     put("%9", r.genre)
     put("%!", r.short_title)
     put("%F", r.key)
-    for key, value in r.extra:  # the tags of our own family, back as they came
-        if _EXTRA_TAG.fullmatch(key):
-            put(key[8:], value)
+    for key, value in r.extra:  # the tags of our own family, back as they came, where their
+        if _EXTRA_TAG.fullmatch(key):  # tag goes (a %R that is no DOI where the DOI goes)
+            value = _clean(value)
+            if value:
+                rank = _TAG_RANK.get(key[8:], len(_TAG_RANK))
+                at = len(lines)
+                while at > 1 and _TAG_RANK.get(lines[at - 1][:2], len(_TAG_RANK)) > rank:
+                    at -= 1
+                lines.insert(at, f"{key[8:]} {value}")
     return lines
+
+
+#: The order endnote_lines writes the tags in.
+_TAG_RANK = {tag: rank for rank, tag in enumerate(
+    ("%0", "%T", "%A", "%E", "%Y", "%D", "%B", "%J", "%V", "%N", "%P", "%I", "%C", "%7", "%S",
+     "%@", "%R", "%U", "%X", "%K", "%G", "%L", "%Z", "%9", "%!", "%F"))}
 
 
 class EndNoteWriter(Writer):

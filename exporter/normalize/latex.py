@@ -379,6 +379,10 @@ def to_ascii_latex(text: str, verbatim: bool = False, unencodable: set[str] | No
         if m.group(2) is None:
             return _spell_char(m.group(0), unencodable)
         base, marks = m.group(1), m.group(2)
+        if not base.isalnum():  # after LaTeX syntax (the "}" ending "\\textbraceleft{}"): no letter
+            if unencodable is not None:  # takes the accent
+                unencodable.add(marks)
+            return base if base.isascii() else _spell_char(base, unencodable)
         spelled = _accented(base, marks, unencodable)
         if spelled is None:
             if unencodable is not None:
@@ -395,4 +399,14 @@ def uncomposed_to_latex(text: str) -> str:
     a combining mark, biber reads both."""
     if not _UNCOMPOSED.search(text):
         return text
-    return _UNCOMPOSED.sub(lambda m: _accented(m.group(1), m.group(2), None) or m.group(0), text)
+    return _UNCOMPOSED.sub(_uncomposed_accent, text)
+
+
+def _uncomposed_accent(m: re.Match[str]) -> str:
+    # only a letter or digit takes an accent command: after LaTeX syntax (the "}" that ends
+    # "\\textbraceleft{}", a space) the mark stays as it is, or the command would take the
+    # syntax as its argument
+    base = m.group(1)
+    if not base.isalnum():
+        return m.group(0)
+    return _accented(base, m.group(2), None) or m.group(0)
