@@ -214,9 +214,16 @@ def resolve_decorations(text: str) -> str:
 
 
 # --- serialisers ---------------------------------------------------------------
+_TRANSLATIONS: dict[int, dict[int, str]] = {}
+
+
 def _replace_markers(text: str, table: dict[str, str]) -> str:
-    return ''.join(table.get(ch, ch) for ch in text) if any(c in text for c in MARKERS) \
-        else text
+    """Each marker character of ``text`` replaced by its entry in ``table`` (str.translate,
+    with the table converted once)."""
+    translation = _TRANSLATIONS.get(id(table))
+    if translation is None:
+        translation = _TRANSLATIONS[id(table)] = {ord(k): v for k, v in table.items()}
+    return text.translate(translation)
 
 
 _HTML = {

@@ -141,7 +141,7 @@ def ensure_citeproc_js(js_dir: str | None) -> Path | None:
     if shutil.which('node') is None:
         return None
     if js_dir and (Path(js_dir) / 'node_modules' / 'citeproc').is_dir():
-        return Path(js_dir)
+        return Path(js_dir).resolve()  # node runs in another folder
     folder = Path(tempfile.mkdtemp(prefix='citeproc-js-'))
     try:
         subprocess.run(['npm', 'install', '--silent', '--no-audit', '--no-fund',

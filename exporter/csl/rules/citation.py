@@ -38,7 +38,7 @@ from ..context import render_context
 from ..markup import CLOSERS, MARKERS, OPENERS, strip_markers
 from ..overrides import define, stock
 from ..positions import FIRST, FIRST_POSITION, CitePosition
-from ..seams import join
+from ..seams import join, nonempty
 from ..treememo import attrs
 
 EN_DASH = '\u2013'
@@ -569,7 +569,7 @@ def _marks_printed(render):
     def wrapper(self, *args, **kwargs):
         text = render(self, *args, **kwargs)
         cite_states = render_context().cite_states
-        if (cite_states and text is not None and str(text) != ''
+        if (cite_states and nonempty(text)
                 and attrs(self).get('variable') != 'citation-number'):
             # (citeproc-js appends the citation number as a numeric blob, which is no
             # term predecessor: "96. N.d." in a numbered bibliography)

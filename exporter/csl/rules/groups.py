@@ -91,7 +91,7 @@ def text_render(self, *args, **kwargs):
         finally:
             frames.pop()
         suppressed = frame[0] and not frame[1]
-        if frame[0] or (text is not None and str(text) != ''):
+        if frame[0] or _nonempty(text):
             note_variable(not suppressed and _nonempty(text))
         if suppressed:
             _restore_printed(current, printed)

@@ -13,7 +13,7 @@ from citeproc.source import VariableError
 
 from ..markup import LEFT_MARGIN, RIGHT_INLINE
 from ..overrides import define, stock
-from ..seams import join
+from ..seams import join, nonempty
 from ..treememo import attrs
 
 
@@ -95,7 +95,7 @@ def _with_display(render):
     def wrapper(self, *args, **kwargs):
         text = render(self, *args, **kwargs)
         display = attrs(self).get('display')
-        if display is None or text is None or str(text) == '':
+        if display is None or not nonempty(text):
             return text
         pair = DISPLAY.get(display)
         if pair is None or not at_layout_level(self):

@@ -20,6 +20,7 @@ from citeproc.source import VariableError
 
 from ..context import render_context
 from ..overrides import define, stock
+from ..seams import nonempty
 from .groups import note_variable
 
 
@@ -45,7 +46,7 @@ def _variables(element) -> list[str]:
 
 def _record(element, text) -> None:
     recorders = render_context().substitute_recorders
-    if recorders and text is not None and str(text) != '':
+    if recorders and nonempty(text):
         for recorder in recorders:
             recorder.update(_variables(element))
 
