@@ -59,8 +59,13 @@ def _blank_to_none(obj: object, names: tuple[str, ...]) -> None:
 
 def _joined(*parts: str | None) -> str:
     """Name parts joined by one space, each without the spaces at its edges (a part that is
-    only spaces counts as none), so "0 " + ", Jr." reads back as the same name."""
-    return " ".join(q for q in (p.strip() for p in parts if p) if q)
+    only spaces counts as none), so "0 " + ", Jr." reads back as the same name. Only spaces,
+    tabs and line breaks are stripped: a control character at an edge is data the writers
+    report (XML cannot hold it), not whitespace to lose silently."""
+    return " ".join(q for q in (p.strip(_EDGE_SPACE) for p in parts if p) if q)
+
+
+_EDGE_SPACE = " \t\r\n"
 
 
 @dataclass(frozen=True, slots=True)
