@@ -77,7 +77,14 @@ def _parser() -> argparse.ArgumentParser:
     d.add_argument("--engine", choices=("local", "dask"), default="local", help="run shards here or on a Dask cluster")
     d.add_argument("--scheduler", metavar="ADDRESS", help="Dask scheduler (tcp://host:8786); default: a local cluster")
     d.add_argument("--resume", action="store_true", help="keep the complete shards in DIR and write the rest")
-    d.add_argument("--html", action="store_true", help="also write one HTML page per record into DIR/html")
+    d.add_argument("--html", action="store_true",
+                   help="also write one HTML page per record into DIR/html (4,096 subfolders)")
+    d.add_argument("--html-styles", metavar="STYLES",
+                   help="comma-separated CSL styles cited on each page (default apa,vancouver-nlm,ieee; "
+                        "'' for none); implies --html")
+    d.add_argument("--html-formats", metavar="FORMATS",
+                   help="comma-separated writers whose files are offered beside each page (default "
+                        "bibtex,ris,csl-json,jsonld,turtle,ntriples; '' for none); implies --html")
     d.add_argument("--title", help="dataset title for the description")
     d.add_argument("--publisher", help="publisher (your library) for the description")
     d.add_argument("--license", help="licence IRI of the data (default CC0 1.0)")
@@ -263,6 +270,11 @@ def _progress(args: argparse.Namespace) -> RecordProgress:
     return shown
 
 
+def _names(text: str | None) -> list[str] | None:
+    """A comma-separated option as names (None when the option is not given)."""
+    return None if text is None else [name.strip() for name in text.split(",") if name.strip()]
+
+
 def _dump(args: argparse.Namespace) -> int:
     from .linkeddata.dump import run_dump
     from .linkeddata.schemaorg import DEFAULT_BASE_IRI
@@ -277,7 +289,9 @@ def _dump(args: argparse.Namespace) -> int:
     result = run_dump(
         args.inputs, args.out, store=args.store, from_format=args.from_format, formats=args.formats or ["nt"],
         base_iri=args.base_iri or DEFAULT_BASE_IRI, shard_records=args.shard_records, workers=args.workers,
-        engine=args.engine, scheduler=args.scheduler, resume=args.resume, html=args.html, progress=args.progress,
+        engine=args.engine, scheduler=args.scheduler, resume=args.resume,
+        html=args.html or args.html_styles is not None or args.html_formats is not None,
+        html_styles=_names(args.html_styles), html_formats=_names(args.html_formats), progress=args.progress,
         description={k: getattr(args, k) for k in ("title", "publisher", "license", "download_base", "date")},
     )
     for problem in result.input_problems:

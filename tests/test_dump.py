@@ -18,7 +18,7 @@ import rdflib
 from rdflib.compare import isomorphic
 
 from benchmarks.synthetic import document
-from exporter.linkeddata.dump import run_dump
+from exporter.linkeddata.dump import page_folder, page_path, run_dump
 
 VOID = rdflib.Namespace("http://rdfs.org/ns/void#")
 DCAT = rdflib.Namespace("http://www.w3.org/ns/dcat#")
@@ -173,14 +173,16 @@ def test_html_pages_beside_the_dump(tmp_path):
 
     out = tmp_path / "d"
     run_dump([str(SEED_SOLR)], out, html=True, progress=False)
-    page = (out / "html" / "pubmed-7919701.html").read_text(encoding="utf-8")
+    folder = out / "html" / page_folder("pubmed-7919701")
+    assert page_path("pubmed-7919701") == f"{folder.name}/pubmed-7919701.html"
+    page = (folder / "pubmed-7919701.html").read_text(encoding="utf-8")
     start = page.index('<script type="application/ld+json">') + len('<script type="application/ld+json">')
     embedded = rdflib.Graph().parse(data=page[start:page.index("</script>", start)], format="json-ld")
     dumped = rdflib.Graph().parse(data=gzip.decompress((out / "part-00000.nt.gz").read_bytes()).decode(), format="nt")
     assert isomorphic(embedded, dumped)
     for suffix in (".bib", ".ris", ".csl.json", ".jsonld", ".ttl", ".nt"):
         assert f'href="pubmed-7919701{suffix}"' in page
-        assert (out / "html" / f"pubmed-7919701{suffix}").stat().st_size > 100
+        assert (folder / f"pubmed-7919701{suffix}").stat().st_size > 100
 
 
 # -- workers read ranges of every format whose reader cuts its files (issue 14) ------------------

@@ -120,7 +120,7 @@ def test_html_pages_of_colliding_ids_do_not_overwrite_each_other(tmp_path):
     out = tmp_path / "out"
     result = run_dump([str(source)], out, from_format="csl-json", html=True, progress=False)
     assert result.records == 4
-    pages = sorted((out / "html").glob("*.html"))
+    pages = sorted((out / "html").glob("*/*.html"))
     assert len(pages) == 4
     titles = sorted(next(line for line in p.read_text(encoding="utf-8").splitlines() if "<title>" in line) for p in pages)
     assert all(f"Book {i}" in t for i, t in enumerate(titles))

@@ -118,6 +118,24 @@ class CitationProcessor:
                      for item, entry in zip(bib.items, self._render_entries(bib)))
             return [(key, entry) for key, entry in pairs if entry.strip()]
 
+    def bibliography_each(self, items: Sequence[Mapping[str, Any]]) -> list[str]:
+        """One entry per item, each rendered as the bibliography of that item alone (what a
+        record's own page shows: no year suffixes, author substitutes or numbers from other
+        items); ``""`` for an item the style renders as nothing, and for every item when
+        the style has no bibliography. Each entry is what ``bibliography([item])`` gives;
+        the lock is taken once for the batch."""
+        if not self._style.has_bibliography():
+            return [''] * len(items)
+        out = []
+        with render_lock():
+            for item in items:
+                with rendering():
+                    bib, _ = self._engine([item])
+                    entries = self._render_entries(bib)
+                    text = self._finish(entries[0]) if entries else ''
+                out.append(text if text.strip() else '')
+        return out
+
     def citations(self, items: list[dict], clusters: list) -> list[str]:
         """One rendered string per cluster, the clusters being a document's citations in
         document order.

@@ -84,6 +84,9 @@ class DumpConfig:
     base_iri: str = DEFAULT_BASE_IRI
     params: str = "{}"  # JSON: what the shards are made from (see _params), kept in sidecars
     html: bool = False
+    #: CSL styles of a page's "Cite" section, and the writers whose files are offered for download
+    html_styles: tuple[str, ...] = ()
+    html_formats: tuple[str, ...] = ()
 
 
 @dataclasses.dataclass(frozen=True)
@@ -238,6 +241,7 @@ def write_shard(task: ShardTask, config: DumpConfig) -> dict[str, Any]:
     context_json = json.dumps(CONTEXT, separators=(",", ":"))
     report = _progress_sink
     reported = time.monotonic()
+    pages = _PageWriter(out, config) if config.html else None
     for unit in task.units(problems.append):
         if report is not None and time.monotonic() - reported >= 0.25:
             report(task.index, records)
@@ -266,8 +270,10 @@ def write_shard(task: ShardTask, config: DumpConfig) -> dict[str, Any]:
                 writers["jsonld-lines"][2].write('{"@context":' + context_json + "," + body[1:] + "\n")
             if "ttl" in writers:
                 writers["ttl"][2].write(turtle_block(ts))
-            if config.html:
-                _write_page(out, iri, record, ts, config)
+            if pages is not None:
+                pages.add(iri, record, ts)
+    if pages is not None:
+        pages.flush()
     files: dict[str, dict[str, Any]] = {}
     for fmt, (tmp, raw, text) in writers.items():
         text.close()
@@ -290,35 +296,110 @@ def write_shard(task: ShardTask, config: DumpConfig) -> dict[str, Any]:
 _progress_sink: Callable[[int, int], None] | None = None
 
 
-#: per-record downloads beside each HTML page: writer name -> file suffix
+#: per-record downloads beside each HTML page that are made from the record's triples
+#: (the others are made by their writer): writer name -> file suffix
 PAGE_DOWNLOADS = {"bibtex": ".bib", "ris": ".ris", "csl-json": ".csl.json", "jsonld": ".jsonld",
                   "turtle": ".ttl", "ntriples": ".nt"}
+#: pages are spread over this many subfolders of ``html`` (see :func:`page_folder`)
+PAGE_FOLDER_DIGITS = 3
 
 
-def _write_page(out: Path, iri: str, record: Record, ts: list[Any], config: DumpConfig) -> None:
-    """The record's HTML page in ``html/``, with the record in each format beside it."""
-    from ..api import write
-    from .jsonld import CONTEXT, record_tree
-    from .pages import render_page  # noqa: PLC0415 - HTML support is loaded only when asked for
-    from .terms import nt_document
-    from .turtle import HEADER, turtle_block
+def page_folder(stem: str) -> str:
+    """The subfolder of ``html`` that holds the page ``stem`` and its downloads: the first
+    three hex digits of the SHA-256 of the stem (UTF-8), so 4,096 folders share the pages
+    evenly whatever the ids look like, and a page's place depends on its id alone (a
+    million records make about 1,700 files per folder, with the default downloads)."""
+    return hashlib.sha256(stem.encode("utf-8", "surrogatepass")).hexdigest()[:PAGE_FOLDER_DIGITS]
 
-    folder = out / "html"
-    folder.mkdir(exist_ok=True)
-    name = iri[len(config.base_iri):] if iri.startswith(config.base_iri) else iri
-    safe = page_stem(name)
-    files = {
-        "bibtex": write([record], "bibtex"),
-        "ris": write([record], "ris"),
-        "csl-json": write([record], "csl-json"),
-        "jsonld": json.dumps({"@context": CONTEXT, **record_tree(IRI(iri), ts)}, ensure_ascii=False, indent=2) + "\n",
-        "turtle": HEADER + turtle_block(ts),
-        "ntriples": nt_document(ts),
-    }
-    links = {fmt: safe + suffix for fmt, suffix in PAGE_DOWNLOADS.items()}
-    for fmt, text in files.items():
-        _atomic_write(folder / links[fmt], text)
-    _atomic_write(folder / f"{safe}.html", render_page(record, config.base_iri, record_iri=iri, links=links))
+
+def page_path(name: str) -> str:
+    """Where, under ``html``, the page of the record whose IRI is base + ``name`` is:
+    ``"3fa/pubmed-7919701.html"``."""
+    stem = page_stem(name)
+    return f"{page_folder(stem)}/{stem}.html"
+
+
+def page_suffixes(formats: Iterable[str]) -> dict[str, str]:
+    """Download file suffix per writer name: :data:`PAGE_DOWNLOADS`, else the writer's first
+    extension (``.txt`` when it has none)."""
+    from ..registry import writer_class
+
+    out = {}
+    for name in formats:
+        if name in PAGE_DOWNLOADS:
+            out[name] = PAGE_DOWNLOADS[name]
+        else:
+            cls = writer_class(name)
+            out[name] = cls.extensions[0] if cls.extensions else ".txt"
+    return out
+
+
+class _PageWriter:
+    """The HTML pages of one shard, with the record in each download format beside each page.
+
+    Records are collected and written in batches of :attr:`BATCH`: the citations of a batch
+    are rendered style by style (:func:`exporter.linkeddata.pages.citation_entries`), and
+    the writers are made once per shard."""
+
+    BATCH = 500
+
+    def __init__(self, out: Path, config: DumpConfig) -> None:
+        from ..api import make_writer
+
+        self.root = out / "html"
+        self.root.mkdir(exist_ok=True)
+        self.config = config
+        self.suffixes = page_suffixes(config.html_formats)
+        self.writers = {name: make_writer(name) for name in config.html_formats
+                        if name not in ("jsonld", "turtle", "ntriples")}
+        self.pending: list[tuple[str, Record, list[Any]]] = []
+        self.folders: set[str] = set()
+
+    def add(self, iri: str, record: Record, ts: list[Any]) -> None:
+        self.pending.append((iri, record, ts))
+        if len(self.pending) >= self.BATCH:
+            self.flush()
+
+    def flush(self) -> None:
+        from .pages import citation_entries
+
+        batch, self.pending = self.pending, []
+        if not batch:
+            return
+        entries = citation_entries([record for _, record, _ in batch], self.config.html_styles)
+        for (iri, record, ts), citations in zip(batch, entries):
+            self._write(iri, record, ts, citations)
+
+    def _write(self, iri: str, record: Record, ts: list[Any], citations: dict[str, str]) -> None:
+        from ..api import write_with
+        from .jsonld import CONTEXT, record_tree
+        from .pages import render_page  # noqa: PLC0415 - HTML support is loaded only when asked for
+        from .terms import nt_document
+        from .turtle import HEADER, turtle_block
+
+        base = self.config.base_iri
+        name = iri[len(base):] if iri.startswith(base) else iri
+        stem = page_stem(name)
+        sub = page_folder(stem)
+        folder = self.root / sub
+        if sub not in self.folders:
+            folder.mkdir(exist_ok=True)
+            self.folders.add(sub)
+        links = {fmt: stem + suffix for fmt, suffix in self.suffixes.items()}
+        for fmt in self.config.html_formats:
+            if fmt == "jsonld":
+                text = json.dumps({"@context": CONTEXT, **record_tree(IRI(iri), ts)},
+                                  ensure_ascii=False, indent=2) + "\n"
+            elif fmt == "turtle":
+                text = HEADER + turtle_block(ts)
+            elif fmt == "ntriples":
+                text = nt_document(ts)
+            else:
+                text = write_with(self.writers[fmt], [record]) or ""
+            _atomic_write(folder / links[fmt], text)
+        _atomic_write(folder / f"{stem}.html",
+                      render_page(record, base, record_iri=iri, links=links, styles=self.config.html_styles,
+                                  formats=self.config.html_formats, citations=citations, statements=ts))
 
 
 _PAGE_SAFE = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_.")
@@ -574,13 +655,22 @@ def run_dump(
     scheduler: str | None = None,
     resume: bool = False,
     html: bool = False,
+    html_styles: Iterable[str] | None = None,
+    html_formats: Iterable[str] | None = None,
     progress: bool | None = None,
     description: dict[str, str] | None = None,
     store: str | os.PathLike[str] | None = None,
 ) -> DumpResult:
     """Dump ``inputs`` as linked data into the folder ``out``; see the module docstring.
-    Without ``shard_records`` the shard size is chosen from the inputs (:func:`choose_shard_records`)."""
+    Without ``shard_records`` the shard size is chosen from the inputs (:func:`choose_shard_records`).
+
+    With ``html``, each record also gets a page, ``html/<folder>/<stem>.html`` (see
+    :func:`page_path`), citing it in ``html_styles`` (CSL style names or paths; default
+    :data:`~exporter.linkeddata.pages.DEFAULT_STYLES`, none with ``[]``) and with the record
+    beside it in each writer of ``html_formats`` (default
+    :data:`~exporter.linkeddata.pages.DEFAULT_FORMATS`)."""
     formats = tuple(dict.fromkeys(formats))
+    styles, page_formats = _page_options(html_styles, html_formats) if html else ((), ())
     unknown = [f for f in formats if f not in FORMATS]
     if unknown:
         raise ExporterError(f"unknown dump format {', '.join(unknown)} (known: {', '.join(FORMATS)})")
@@ -602,10 +692,13 @@ def run_dump(
     if (out_dir / "html").is_symlink():
         raise ExporterError(f"{out_dir / 'html'} is a symbolic link; a dump writes only inside {out_dir}")
     params = _params([os.fspath(store)] if store is not None else inputs, formats, base_iri, shard_records, html)
+    if html:
+        params["html_styles"], params["html_formats"] = list(styles), list(page_formats)
     with _DumpLock(out_dir), _terminate_on_sigterm():
         _check_out_dir(out_dir, resume, params)
         config = DumpConfig(out=str(out_dir.resolve()), formats=formats, base_iri=base_iri, html=html,
-                            params=json.dumps(params, sort_keys=True))
+                            params=json.dumps(params, sort_keys=True), html_styles=styles,
+                            html_formats=page_formats)
         return _run(inputs, out_dir, config, from_format, shard_records, workers, engine, scheduler,
                     resume, RecordProgress.for_stderr(progress, estimate), description, store)
 
@@ -656,6 +749,27 @@ def _run(inputs: list[str], out_dir: Path, config: DumpConfig, from_format: str 
     return result
 
 
+def _page_options(styles: Iterable[str] | None,
+                  formats: Iterable[str] | None) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """The pages' styles and download writers, checked before any shard is written."""
+    from ..registry import writer_class
+    from .pages import DEFAULT_FORMATS, DEFAULT_STYLES, citation_entries
+
+    chosen_styles = tuple(dict.fromkeys(DEFAULT_STYLES if styles is None else styles))
+    chosen_formats = tuple(dict.fromkeys(DEFAULT_FORMATS if formats is None else formats))
+    for name in chosen_formats:
+        try:
+            writer_class(name)
+        except ExporterError as exc:
+            raise ExporterError(f"--html-formats: {exc}") from None
+    for style in chosen_styles:
+        try:
+            citation_entries([], (style,))
+        except Exception as exc:  # noqa: BLE001 - an unknown or broken style, reported by the CSL layer
+            raise ExporterError(f"--html-styles: {style}: {exc}") from None
+    return chosen_styles, chosen_formats
+
+
 def _params(inputs: list[str], formats: tuple[str, ...], base_iri: str, shard_records: int,
             html: bool) -> dict[str, Any]:
     """What a dump's shards are made from; a resumed dump must have the same. An input is
@@ -690,7 +804,7 @@ def _check_out_dir(out_dir: Path, resume: bool, params: dict[str, Any]) -> None:
                 raise ExporterError(
                     f"{out_dir}: {sidecar_path.name} was made with other {', '.join(what)} than this "
                     f"dump; --resume needs the same input files, --format, --base-iri, "
-                    f"--shard-records and --html (or dump into another folder)")
+                    f"--shard-records, --html, --html-styles and --html-formats (or dump into another folder)")
     for tmp in out_dir.glob(".part-*.tmp"):
         tmp.unlink()  # left by an interrupted run: never a finished shard
 

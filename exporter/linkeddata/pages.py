@@ -46,7 +46,7 @@ from ..normalize.markup import to_plain, tokens
 from ..resources import template_path
 from .terms import make_iri
 
-__all__ = ["DEFAULT_FORMATS", "DEFAULT_STYLES", "Download", "download_links", "render_page"]
+__all__ = ["DEFAULT_FORMATS", "DEFAULT_STYLES", "Download", "citation_entries", "download_links", "render_page"]
 
 DEFAULT_STYLES: tuple[str, ...] = ("apa", "vancouver-nlm", "ieee")
 #: Writers offered for download, in this order; their first extension names the file.
@@ -82,7 +82,6 @@ _MARKUP_HTML = {"i": ("<i>", "</i>"), "b": ("<b>", "</b>"), "sub": ("<sub>", "</
                 "sup": ("<sup>", "</sup>"), "nocase": ("<span>", "</span>"),
                 "sc": ('<span style="font-variant:small-caps">', "</span>")}
 _LANG = re.compile(r"^[A-Za-z]{2,8}(-[A-Za-z0-9]{1,8})*$")
-_JSON_IN_SCRIPT = str.maketrans({"<": "\\u003c", ">": "\\u003e", "&": "\\u0026"})
 
 
 @dataclass(frozen=True)
@@ -104,6 +103,8 @@ def render_page(
     links: Mapping[str, str] | None = None,
     record_iri: str | None = None,
     locale: str | None = None,
+    citations: Mapping[str, str] | None = None,
+    statements: Sequence[tuple] | None = None,
 ) -> str:
     """The record's HTML page.
 
@@ -116,6 +117,11 @@ def render_page(
                 :class:`~exporter.linkeddata.schemaorg.RecordIRIs`) when two records of one
                 dump share an id; by default it is computed as for a one-record dump.
     locale:     CSL locale for the citations (default: each style's own).
+    citations:  each style's entry for the record, already rendered as HTML (see
+                :func:`citation_entries`, which renders many records' entries at once);
+                by default rendered here.
+    statements: the record's triples, made with ``record_iri`` (the dump has them
+                already); by default made here.
     """
     from ..formats.coins import coins_span
     from ..formats.rdf import NTriplesWriter
@@ -130,7 +136,8 @@ def render_page(
             raise ValueError(f"record IRI must be an absolute IRI without spaces or <>\"{{}}|\\^`: {record_iri!r}")
     else:
         root = make_record_iri(record, base, 1)
-    tree = {"@context": CONTEXT, **record_tree(root, triples(record, base, 1, root))}
+    ts = statements if statements is not None else triples(record, base, 1, root)
+    tree = {"@context": CONTEXT, **record_tree(root, ts)}
     downloads = download_links(_stem(root), formats, links)
 
     title_plain = to_plain(record.full_title) or "Untitled record"
@@ -151,7 +158,8 @@ def render_page(
         "abstract_hidden": "" if record.abstract else " hidden",
         "keywords": "\n".join(f"<li>{escape(k)}</li>" for k in dict.fromkeys(record.keywords)),
         "keywords_hidden": "" if record.subjects else " hidden",
-        "citations": "\n".join(_citations(record, styles, locale)),
+        "citations": "\n".join(_figures(
+            citations if citations is not None else citation_entries([record], styles, locale)[0], styles)),
         "citations_hidden": "" if styles else " hidden",
         "downloads": "\n".join(
             f'<li><a href="{escape(d.href)}" type="{escape(d.media_type)}" download>{escape(d.label)}</a> '
@@ -187,16 +195,33 @@ def download_links(stem: str, formats: Iterable[str] = DEFAULT_FORMATS,
 
 
 def json_for_script(data: object) -> str:
-    """JSON text that is safe as the content of an HTML ``<script>`` element."""
-    return json.dumps(data, ensure_ascii=False, indent=2).translate(_JSON_IN_SCRIPT)
+    """JSON text that is safe as the content of an HTML ``<script>`` element: compact, on
+    one line (so the C encoder writes it), ``<``, ``>`` and ``&`` as
+    ``\\u`` escapes (three replaces: ``str.translate`` is several times slower here)."""
+    text = json.dumps(data, ensure_ascii=False, separators=(",", ":"))
+    return text.replace("&", "\\u0026").replace("<", "\\u003c").replace(">", "\\u003e")
 
 
 # -- pieces ---------------------------------------------------------------------------------
 
 
 def _template() -> Template:
-    # read for every page: a user editing an overriding template sees the change at once
-    return Template(template_path(TEMPLATE).read_text(encoding="utf-8"))
+    # checked for every page: a user editing an overriding template sees the change at once
+    path = template_path(TEMPLATE)
+    try:
+        stamp = path.stat()
+        key = (str(path), stamp.st_mtime_ns, stamp.st_size)
+    except OSError:
+        key = None
+    cached = _TEMPLATE_CACHE.get(TEMPLATE)
+    if key is None or cached is None or cached[0] != key:
+        cached = (key, Template(path.read_text(encoding="utf-8")))
+        _TEMPLATE_CACHE[TEMPLATE] = cached
+    return cached[1]
+
+
+#: template name -> ((path, mtime, size) when read, the template)
+_TEMPLATE_CACHE: dict[str, tuple[tuple[str, int, int] | None, Template]] = {}
 
 
 def _stem(root: str) -> str:
@@ -402,18 +427,34 @@ def _meta_tags(record: Record) -> list[str]:
     return [t for t in tags if t]
 
 
-def _citations(record: Record, styles: Sequence[str], locale: str | None) -> Iterator[str]:
-    from ..csl import CitationProcessor
+def citation_entries(records: Sequence[Record], styles: Sequence[str] = DEFAULT_STYLES,
+                     locale: str | None = None) -> list[dict[str, str]]:
+    """Each record's entry in each style, as HTML (citeproc output: data already escaped),
+    each record rendered as a bibliography of itself alone. One processor per style for the
+    whole batch, so a dump renders a shard's pages style by style rather than page by page;
+    ``""`` where the style prints nothing for the record."""
     from ..formats.csljson import to_csl
 
-    item = to_csl(record, record.key or "item")
+    items = [to_csl(record, record.key or "item") for record in records]
+    out: list[dict[str, str]] = [{} for _ in records]
     for style in styles:
-        proc = CitationProcessor(_style_file(style), locale=locale, markup="html")
-        entries = proc.bibliography([item])  # citeproc output, data already escaped
-        body = "".join(entries)
+        for row, entry in zip(out, _processor(style, locale).bibliography_each(items)):
+            row[style] = entry
+    return out
+
+
+@lru_cache(maxsize=32)
+def _processor(style: str, locale: str | None):
+    from ..csl import CitationProcessor
+
+    return CitationProcessor(_style_file(style), locale=locale, markup="html")
+
+
+def _figures(entries: Mapping[str, str], styles: Sequence[str]) -> Iterator[str]:
+    for style in styles:
         yield (f'<figure class="citation" data-style="{escape(style)}">'
                f"<figcaption>{escape(_style_title(style))}</figcaption>"
-               f'<div class="csl-entry">{body}</div></figure>')
+               f'<div class="csl-entry">{entries.get(style, "")}</div></figure>')
 
 
 @lru_cache(maxsize=32)
