@@ -185,6 +185,103 @@ def test_html_pages_beside_the_dump(tmp_path):
         assert (folder / f"pubmed-7919701{suffix}").stat().st_size > 100
 
 
+def test_pages_rendered_in_batches_are_the_pages_rendered_one_by_one(tmp_path):
+    """Citations rendered per batch and style (issue 14) give each page what render_page gives
+    for the record alone, in every subfolder; no folder holds another record's page."""
+    from exporter import read
+    from exporter.linkeddata.pages import render_page
+
+    from exporter.linkeddata.dump import PAGE_DOWNLOADS, page_stem
+    from exporter.linkeddata.schemaorg import DEFAULT_BASE_IRI, record_iri
+
+    source = make_input(tmp_path / "in.jsonl", 40, bad=False)
+    out = tmp_path / "d"
+    run_dump([str(source)], out, html=True, shard_records=16, workers=2, progress=False)
+    records = list(read(str(source)))
+    pages = sorted((out / "html").glob("*/*.html"))
+    assert len(pages) == len(records) == 40
+    for number, record in enumerate(records, 1):
+        iri = record_iri(record, DEFAULT_BASE_IRI, number)
+        stem = page_stem(iri[len(DEFAULT_BASE_IRI):])
+        written = (out / "html" / page_path(iri[len(DEFAULT_BASE_IRI):])).read_text(encoding="utf-8")
+        links = {fmt: stem + suffix for fmt, suffix in PAGE_DOWNLOADS.items()}
+        assert written == render_page(record, DEFAULT_BASE_IRI, record_iri=iri, links=links)
+        assert written.count('<figure class="citation"') == 3
+
+
+def test_page_styles_and_downloads_are_chosen(tmp_path):
+    from support import SEED_SOLR
+
+    out = tmp_path / "d"
+    run_dump([str(SEED_SOLR)], out, html=True, html_styles=["ieee"], html_formats=["ris", "mods"], progress=False)
+    folder = out / "html" / page_folder("pubmed-7919701")
+    assert sorted(p.name for p in folder.iterdir()) == [
+        "pubmed-7919701.html", "pubmed-7919701.mods.xml", "pubmed-7919701.ris"]
+    page = (folder / "pubmed-7919701.html").read_text(encoding="utf-8")
+    assert page.count('<figure class="citation"') == 1 and 'data-style="ieee"' in page
+    assert 'href="pubmed-7919701.mods.xml"' in page and ".bib" not in page
+    params = json.loads((out / "part-00000.json").read_text(encoding="utf-8"))["params"]
+    assert params["html_styles"] == ["ieee"] and params["html_formats"] == ["ris", "mods"]
+
+    bare = tmp_path / "bare"
+    run_dump([str(SEED_SOLR)], bare, html=True, html_styles=[], html_formats=[], progress=False)
+    [only] = (bare / "html").glob("*/*")
+    assert only.name == "pubmed-7919701.html"
+    text = only.read_text(encoding="utf-8")
+    assert '<figure class="citation"' not in text and "download>" not in text
+
+
+@pytest.mark.parametrize("option, value, message", [
+    ("html_styles", ["no-such-style-xyz"], "--html-styles: no-such-style-xyz"),
+    ("html_formats", ["no-such-writer"], "--html-formats: unknown writer format 'no-such-writer'"),
+])
+def test_unknown_page_style_or_writer_is_refused_before_any_shard(tmp_path, option, value, message):
+    from exporter import ExporterError
+    from support import SEED_SOLR
+
+    out = tmp_path / "d"
+    with pytest.raises(ExporterError, match=message):
+        run_dump([str(SEED_SOLR)], out, html=True, progress=False, **{option: value})
+    assert not list(out.glob("part-*"))
+
+
+def test_resume_with_other_page_styles_is_refused(tmp_path):
+    from exporter import ExporterError
+    from support import SEED_SOLR
+
+    out = tmp_path / "d"
+    run_dump([str(SEED_SOLR)], out, html=True, html_styles=["apa"], progress=False)
+    run_dump([str(SEED_SOLR)], out, html=True, html_styles=["apa"], resume=True, progress=False)
+    with pytest.raises(ExporterError, match="html_styles"):
+        run_dump([str(SEED_SOLR)], out, html=True, html_styles=["ieee"], resume=True, progress=False)
+
+
+def test_cli_page_options_imply_html(tmp_path):
+    from support import SEED_SOLR
+
+    out = tmp_path / "d"
+    proc = subprocess.run([sys.executable, "-m", "exporter", "dump", str(SEED_SOLR), "--out", str(out),
+                           "--html-styles", "ieee, apa", "--html-formats", "bibtex", "--quiet"],
+                          capture_output=True, text=True, timeout=120)
+    assert proc.returncode == 0, proc.stderr
+    page = (out / "html" / page_path("pubmed-7919701")).read_text(encoding="utf-8")
+    assert page.index('data-style="ieee"') < page.index('data-style="apa"')
+    assert (out / "html" / page_folder("pubmed-7919701") / "pubmed-7919701.bib").is_file()
+    bad = subprocess.run([sys.executable, "-m", "exporter", "dump", str(SEED_SOLR), "--out", str(tmp_path / "e"),
+                          "--html-styles", "nope-style"], capture_output=True, text=True, timeout=120)
+    assert bad.returncode != 0 and "Traceback" not in bad.stderr and "--html-styles: nope-style" in bad.stderr
+
+
+def test_pages_spread_evenly_over_their_folders():
+    from collections import Counter
+
+    from exporter.linkeddata.dump import page_stem
+
+    counts = Counter(page_folder(page_stem(f"pubmed-{n}")) for n in range(200_000))
+    assert len(counts) == 4096
+    assert max(counts.values()) < 2 * 200_000 / 4096
+
+
 # -- workers read ranges of every format whose reader cuts its files (issue 14) ------------------
 
 #: a record the reader cannot read, put before record 100 of each format: damage from which

@@ -348,3 +348,49 @@ def test_locale_tags_resolve_to_locale_files_or_fail():
     assert german.locale_note is None
     assert 'und' in german.bibliography([{'id': 'a', 'type': 'book', 'title': 'T',
                                           'author': [{'family': 'A', 'given': 'B'}, {'family': 'C', 'given': 'D'}]}])[0]
+
+
+# -- one entry per item, each alone (record pages; issue 14) --------------------------------
+
+#: two works of one author in one year (apa gives 2020a/2020b when they share a bibliography),
+#: a second one by the same author (subsequent-author-substitute in some styles), and an item
+#: with nothing a style prints for some styles
+ALONE = ITEMS + [
+    {'id': 'Smith2020b', 'type': 'article-journal', 'title': 'More things',
+     'author': [{'family': 'Smith', 'given': 'Jane'}], 'container-title': 'Journal of Stuff',
+     'volume': '4', 'page': '1-9', 'issued': {'date-parts': [[2020]]}},
+    {'id': 'empty', 'type': 'manuscript'},
+]
+
+
+@pytest.mark.parametrize('style', ['apa', 'ieee', 'vancouver-nlm', 'chicago-author-date',
+                                   'modern-language-association'])
+@pytest.mark.parametrize('markup', ['text', 'html'])
+def test_bibliography_each_renders_every_item_as_its_own_bibliography(style, markup):
+    proc = CitationProcessor(style, markup=markup)
+    each = proc.bibliography_each(ALONE)
+    assert len(each) == len(ALONE)
+    for item, entry in zip(ALONE, each):
+        alone = CitationProcessor(style, markup=markup).bibliography([item])
+        assert entry == (alone[0] if alone else '')
+    assert all(each[:3])
+
+
+def test_bibliography_each_does_not_see_the_other_items():
+    together = dict(CitationProcessor('apa').bibliography_entries(ALONE))
+    each = dict(zip((item['id'] for item in ALONE), CitationProcessor('apa').bibliography_each(ALONE)))
+    assert '2020a' in together['Smith2020'] + together['Smith2020b']  # what a shared bibliography does
+    assert '2020a' not in each['Smith2020'] and '2020b' not in each['Smith2020b']
+    ieee = CitationProcessor('ieee').bibliography_each(ALONE)
+    assert all(entry.startswith('[1]') for entry in ieee if entry)
+
+
+def test_bibliography_each_of_kit_items_matches_one_item_bibliographies(kit):
+    from csl_support import kit_items
+
+    items = kit_items()
+    for style in ('apa', 'ieee', 'american-medical-association'):
+        proc = CitationProcessor(style, markup='html')
+        for item, entry in zip(items, proc.bibliography_each(items)):
+            alone = proc.bibliography([item])
+            assert entry == (alone[0] if alone else ''), (style, item['id'])
