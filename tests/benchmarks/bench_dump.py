@@ -21,6 +21,16 @@ dump's main process alone (its workers excluded) and the CPU seconds of the main
 and of the workers. Target: 2 workers at least 1.8 x 1 worker on both inputs.
 
     python tests/benchmarks/bench_dump.py --only scaling    # just that part
+
+And (issue 14) record pages: the same dump of ``--pages-n`` VuFind records (default 5,000)
+without pages, with the default pages (3 citation styles, 6 downloads), with pages but no
+citations (``--html-styles ''``), no downloads (``--html-formats ''``) and neither. Prints the
+wall time, its ratio to the dump without pages, the CPU seconds in user and kernel mode (the
+kernel's share is file creation), files written and the most in one folder, and the cost of
+creating one small file on the output's file system, measured beside it. Target: the dump
+with pages within 3 x of the same dump without.
+
+    python tests/benchmarks/bench_dump.py --only pages --pages-n 5000
 """
 
 from __future__ import annotations
@@ -140,6 +150,67 @@ def scaling(n: int, tmp: Path, shard_records: int | None = None, repeat: int = 3
     print(f"target: ratio >= 1.8 on both inputs; load average after: {load[0]:.2f} {load[1]:.2f} {load[2]:.2f}")
 
 
+#: a dump in this process's child, with the children's user and system CPU seconds
+TIMED = ("import json, resource, subprocess, sys, time\n"
+         "t = time.perf_counter(); code = subprocess.run(sys.argv[1:], stderr=subprocess.DEVNULL).returncode\n"
+         "seconds = time.perf_counter() - t; kids = resource.getrusage(resource.RUSAGE_CHILDREN)\n"
+         "print(json.dumps([code, seconds, kids.ru_utime, kids.ru_stime]))")
+
+
+def file_cost(folder: Path, n: int = 2000) -> float:
+    """Milliseconds to create, write (2 kB), close and rename one file in ``folder``."""
+    import time
+
+    folder.mkdir(parents=True, exist_ok=True)
+    start = time.perf_counter()
+    for i in range(n):
+        tmp = folder / f".f{i}.tmp"
+        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o644)
+        os.write(fd, b"x" * 2000)
+        os.close(fd)
+        os.replace(tmp, folder / f"f{i}")
+    seconds = time.perf_counter() - start
+    shutil.rmtree(folder)
+    return seconds / n * 1000
+
+
+def pages(n: int, tmp: Path, workers: int, repeat: int) -> None:
+    from collections import Counter
+
+    from synthetic import write_jsonl
+
+    src = write_jsonl(tmp / f"pages-{n}.jsonl", n)
+    load = os.getloadavg()
+    print(f"\nrecord pages, N = {n:,} VuFind records, {workers} worker(s), best of {repeat}; load average before: "
+          f"{load[0]:.2f} {load[1]:.2f} {load[2]:.2f}; one file costs {file_cost(tmp / 'probe'):.2f} ms here")
+    print(f"{'run':<34} {'seconds':>8} {'ratio':>6} {'user s':>7} {'sys s':>6} {'files':>7} {'max/folder':>10}")
+    base = None
+    for label, extra in (("no pages", []), ("--html (3 styles, 6 downloads)", ["--html"]),
+                         ("--html-styles ''", ["--html-styles="]), ("--html-formats ''", ["--html-formats="]),
+                         ("--html-styles '' --html-formats ''", ["--html-styles=", "--html-formats="]),
+                         ("--html-styles ieee", ["--html-styles=ieee"])):
+        best = None
+        for _ in range(repeat):
+            out = tmp / "pages-out"
+            shutil.rmtree(out, ignore_errors=True)
+            cmd = [sys.executable, "-m", "exporter", "dump", str(src), "--out", str(out), "--quiet",
+                   "--workers", str(workers), *extra]
+            proc = subprocess.run([sys.executable, "-c", TIMED, *cmd], capture_output=True, text=True, check=True)
+            code, seconds, user, system = json.loads(proc.stdout.strip().splitlines()[-1])
+            if code not in (0, 1):
+                raise SystemExit(f"dump failed ({code}): {' '.join(cmd)}")
+            if best is None or seconds < best[0]:
+                best = (seconds, user, system)
+        seconds, user, system = best
+        html = out / "html"
+        per_folder = Counter(p.parent.name for p in html.glob("*/*")) if html.is_dir() else Counter()
+        base = base or seconds
+        print(f"{label:<34} {seconds:>8.1f} {seconds / base:>6.2f} {user:>7.1f} {system:>6.1f} "
+              f"{sum(per_folder.values()):>7,} {max(per_folder.values(), default=0):>10,}")
+    load = os.getloadavg()
+    print(f"target: --html within 3 x of no pages; load average after: {load[0]:.2f} {load[1]:.2f} {load[2]:.2f}")
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--n", type=int, nargs="+", default=[10_000, 100_000])
@@ -147,12 +218,18 @@ def main() -> None:
     ap.add_argument("--scaling-n", type=int, default=50_000)
     ap.add_argument("--scaling-shard-records", type=int, help="for the scaling part (default: the dump chooses)")
     ap.add_argument("--repeat", type=int, default=3, help="runs of each scaling measurement; the fastest counts")
-    ap.add_argument("--only", choices=("throughput", "scaling"), help="run one part only")
+    ap.add_argument("--only", choices=("throughput", "scaling", "pages"), help="run one part only")
+    ap.add_argument("--pages-n", type=int, default=5_000, help="records for the record-page part")
+    ap.add_argument("--pages-workers", type=int, default=1)
     args = ap.parse_args()
     sys.path.insert(0, str(HERE))
     from synthetic import write_jsonl
 
     with tempfile.TemporaryDirectory() as tmp:
+        if args.only in (None, "pages"):
+            pages(args.pages_n, Path(tmp), args.pages_workers, args.repeat)
+        if args.only == "pages":
+            return
         if args.only != "throughput":
             scaling(args.scaling_n, Path(tmp), args.scaling_shard_records, args.repeat)
         if args.only == "scaling":
