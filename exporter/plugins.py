@@ -126,11 +126,14 @@ class Writer(Plugin):
         """The facets of ``record`` (see :mod:`exporter.losses`) this writer does not write,
         sorted.  The default answers from ``carries``; a writer whose table decides per
         record (a field written only for some types) answers for the record at hand."""
-        from .losses import lost
-
         if self.carries is None:
             return []
-        return lost(record, self.carries, getattr(self, "carries_extra", None))
+        check = self.__dict__.get("_loss_check")
+        if check is None or check.carries is not self.carries:
+            from .losses import LossCheck
+
+            check = self.__dict__["_loss_check"] = LossCheck(self.carries, getattr(self, "carries_extra", None))
+        return check(record)
 
     def file_suffix(self) -> str:
         """The suffix of an output file written by this writer ("seed.ris")."""

@@ -80,3 +80,31 @@ def test_every_record_field_is_a_facet():
         assert field.type in samples, f"Record.{field.name}: add a sample for {field.type}"
         record = Record(type="book", **{field.name: samples[field.type]})
         assert facets(record) - bare, f"Record.{field.name} is no facet: writers cannot report losing it"
+
+
+def test_the_precomputed_check_of_each_writer_equals_lost_on_every_corpus_record():
+    """LossCheck (issue 14) answers as lost() does, for every writer and every record read
+    from the bundled examples and the shared corpus (where present), and for made-up
+    carries sets that hold families, single facets and everything."""
+    import dataclasses
+
+    from support import EXAMPLES, corpus_files, read_corpus
+
+    from exporter.losses import LossCheck
+
+    records = [r for path in [*sorted(EXAMPLES.glob("*")), *corpus_files()] for r in read_corpus(path)]
+    records.append(dataclasses.replace(records[0], extra=(("zz-unknown", "1"), ("N1", "x")), original_script="x"))
+    assert len(records) > 50
+    checks = [(make_writer(name).carries, getattr(make_writer(name), "carries_extra", None)) for name in writer_names()]
+    checks += [(frozenset({"id:*", "title"}), None), (frozenset({"contributor:*", "date:*"}), lambda k: k == "N1"),
+               (frozenset({"*"}), None), (frozenset(), None)]
+    compared = 0
+    for carries, extra_ok in checks:
+        if carries is None:
+            continue
+        check = LossCheck(carries, extra_ok)
+        for record in records:
+            assert check(record) == lost(record, carries, extra_ok), (sorted(carries)[:5], record.key)
+            compared += 1
+    assert compared > 500
+
