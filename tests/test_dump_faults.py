@@ -222,3 +222,43 @@ def test_a_full_disk_is_one_line_and_resume_finishes_after_space_is_freed(big, t
     resumed = subprocess.run([*cmd, "--resume"], capture_output=True, text=True, timeout=300)
     assert resumed.returncode == 0, resumed.stderr
     assert digests(out) == digests(ref)
+
+
+def test_a_citation_or_download_that_fails_costs_only_itself(tmp_path, monkeypatch):
+    """A style or writer failing on one record (issue 14: pages are rendered in batches)
+    leaves that citation or download out of that record's page, with a warning in the
+    sidecar; the batch's other pages are whole."""
+    from exporter import write
+    from exporter.linkeddata import dump, pages
+
+    records = [Record(type="book", title=f"Book {i}", key=f"b{i}") for i in range(5)]
+    source = tmp_path / "in.json"
+    source.write_text(write(records, "csl-json"), encoding="utf-8")
+    real_entries, real_download = pages.citation_entries, dump._PageWriter._download
+
+    def entries(batch, styles=pages.DEFAULT_STYLES, locale=None):
+        if any(r.title == "Book 2" for r in batch) and "ieee" in styles:
+            raise RuntimeError("engine broke")
+        return real_entries(batch, styles, locale)
+
+    def download(self, fmt, iri, record, ts):
+        if fmt == "ris" and record.title == "Book 3":
+            raise ValueError("cannot write this")
+        return real_download(self, fmt, iri, record, ts)
+
+    monkeypatch.setattr(pages, "citation_entries", entries)
+    monkeypatch.setattr(dump._PageWriter, "_download", download)
+    out = tmp_path / "out"
+    result = run_dump([str(source)], out, from_format="csl-json", html=True, progress=False)
+    assert result.records == 5
+    texts = {p.stem: p.read_text(encoding="utf-8") for p in (out / "html").glob("*/*.html")}
+    assert len(texts) == 5
+    assert texts["b2"].count('<figure class="citation"') == 2  # the failed citation is left out
+    assert 'data-style="ieee"' not in texts["b2"] and 'data-style="apa"' in texts["b2"]
+    assert texts["b2"].count(" hidden") == texts["b1"].count(" hidden")
+    assert "Book 1" in texts["b1"].split('data-style="ieee"')[1].split("</figure>")[0]
+    assert 'href="b3.ris"' not in texts["b3"] and 'href="b3.bib"' in texts["b3"]
+    assert not list((out / "html").glob("*/b3.ris")) and list((out / "html").glob("*/b4.ris"))
+    warnings = result.shards[0]["warnings"]
+    assert [(w["record"], w["reason"].split(":")[0]) for w in warnings] == [
+        (3, "page without its ieee citation"), (4, "page without its ris download")]

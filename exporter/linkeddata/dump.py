@@ -241,7 +241,7 @@ def write_shard(task: ShardTask, config: DumpConfig) -> dict[str, Any]:
     context_json = json.dumps(CONTEXT, separators=(",", ":"))
     report = _progress_sink
     reported = time.monotonic()
-    pages = _PageWriter(out, config) if config.html else None
+    pages = _PageWriter(out, config, warnings) if config.html else None
     for unit in task.units(problems.append):
         if report is not None and time.monotonic() - reported >= 0.25:
             report(task.index, records)
@@ -271,7 +271,7 @@ def write_shard(task: ShardTask, config: DumpConfig) -> dict[str, Any]:
             if "ttl" in writers:
                 writers["ttl"][2].write(turtle_block(ts))
             if pages is not None:
-                pages.add(iri, record, ts)
+                pages.add(unit, iri, record, ts)
     if pages is not None:
         pages.flush()
     files: dict[str, dict[str, Any]] = {}
@@ -339,43 +339,76 @@ class _PageWriter:
 
     Records are collected and written in batches of :attr:`BATCH`: the citations of a batch
     are rendered style by style (:func:`exporter.linkeddata.pages.citation_entries`), and
-    the writers are made once per shard."""
+    the writers are made once per shard. A record costs only itself: a style that cannot
+    render it leaves that citation out, a writer that cannot write it leaves that download
+    out (and its link), each with a warning in the shard's sidecar."""
 
     BATCH = 500
 
-    def __init__(self, out: Path, config: DumpConfig) -> None:
+    def __init__(self, out: Path, config: DumpConfig, warnings: list[dict[str, Any]]) -> None:
         from ..api import make_writer
 
         self.root = out / "html"
         self.root.mkdir(exist_ok=True)
         self.config = config
+        self.warnings = warnings
         self.suffixes = page_suffixes(config.html_formats)
         self.writers = {name: make_writer(name) for name in config.html_formats
                         if name not in ("jsonld", "turtle", "ntriples")}
-        self.pending: list[tuple[str, Record, list[Any]]] = []
+        self.pending: list[tuple[Unit, str, Record, list[Any]]] = []
         self.folders: set[str] = set()
 
-    def add(self, iri: str, record: Record, ts: list[Any]) -> None:
-        self.pending.append((iri, record, ts))
+    def add(self, unit: Unit, iri: str, record: Record, ts: list[Any]) -> None:
+        self.pending.append((unit, iri, record, ts))
         if len(self.pending) >= self.BATCH:
             self.flush()
 
     def flush(self) -> None:
-        from .pages import citation_entries
-
         batch, self.pending = self.pending, []
         if not batch:
             return
-        entries = citation_entries([record for _, record, _ in batch], self.config.html_styles)
-        for (iri, record, ts), citations in zip(batch, entries):
-            self._write(iri, record, ts, citations)
+        entries = self._citations(batch)
+        for (unit, iri, record, ts), citations in zip(batch, entries):
+            self._write(unit, iri, record, ts, citations)
 
-    def _write(self, iri: str, record: Record, ts: list[Any], citations: dict[str, str]) -> None:
+    def _citations(self, batch: list[tuple[Unit, str, Record, list[Any]]]) -> list[dict[str, str]]:
+        from .pages import citation_entries
+
+        styles = self.config.html_styles
+        try:
+            return citation_entries([record for _, _, record, _ in batch], styles)
+        except Exception:  # noqa: BLE001 - some record of the batch: find it, style by style
+            pass
+        out = []
+        for unit, _, record, _ in batch:
+            row: dict[str, str] = {}
+            for style in styles:
+                try:
+                    row.update(citation_entries([record], (style,))[0])
+                except Exception as exc:  # noqa: BLE001 - any failure of the CSL engine costs this citation only
+                    self._warn(unit, f"page without its {style} citation: {type(exc).__name__}: {exc}")
+            out.append(row)
+        return out
+
+    def _warn(self, unit: Unit, reason: str) -> None:
+        self.warnings.append({"source": unit.source, "record": unit.number, "reason": reason})
+
+    def _download(self, fmt: str, iri: str, record: Record, ts: list[Any]) -> str:
         from ..api import write_with
         from .jsonld import CONTEXT, record_tree
-        from .pages import render_page  # noqa: PLC0415 - HTML support is loaded only when asked for
         from .terms import nt_document
         from .turtle import HEADER, turtle_block
+
+        if fmt == "jsonld":
+            return json.dumps({"@context": CONTEXT, **record_tree(IRI(iri), ts)}, ensure_ascii=False, indent=2) + "\n"
+        if fmt == "turtle":
+            return HEADER + turtle_block(ts)
+        if fmt == "ntriples":
+            return nt_document(ts)
+        return write_with(self.writers[fmt], [record]) or ""
+
+    def _write(self, unit: Unit, iri: str, record: Record, ts: list[Any], citations: dict[str, str]) -> None:
+        from .pages import render_page  # noqa: PLC0415 - HTML support is loaded only when asked for
 
         base = self.config.base_iri
         name = iri[len(base):] if iri.startswith(base) else iri
@@ -385,21 +418,18 @@ class _PageWriter:
         if sub not in self.folders:
             folder.mkdir(exist_ok=True)
             self.folders.add(sub)
-        links = {fmt: stem + suffix for fmt, suffix in self.suffixes.items()}
+        links: dict[str, str] = {}
         for fmt in self.config.html_formats:
-            if fmt == "jsonld":
-                text = json.dumps({"@context": CONTEXT, **record_tree(IRI(iri), ts)},
-                                  ensure_ascii=False, indent=2) + "\n"
-            elif fmt == "turtle":
-                text = HEADER + turtle_block(ts)
-            elif fmt == "ntriples":
-                text = nt_document(ts)
-            else:
-                text = write_with(self.writers[fmt], [record]) or ""
+            try:
+                text = self._download(fmt, iri, record, ts)
+            except (ExporterError, ValueError, TypeError, KeyError) as exc:
+                self._warn(unit, f"page without its {fmt} download: {exc}")
+                continue
+            links[fmt] = stem + self.suffixes[fmt]
             _atomic_write(folder / links[fmt], text)
         _atomic_write(folder / f"{stem}.html",
                       render_page(record, base, record_iri=iri, links=links, styles=self.config.html_styles,
-                                  formats=self.config.html_formats, citations=citations, statements=ts))
+                                  formats=tuple(links), citations=citations, statements=ts))
 
 
 _PAGE_SAFE = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_.")

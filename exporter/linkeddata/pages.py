@@ -140,6 +140,8 @@ def render_page(
     tree = {"@context": CONTEXT, **record_tree(root, ts)}
     downloads = download_links(_stem(root), formats, links)
 
+    figures = list(_figures(
+        citations if citations is not None else citation_entries([record], styles, locale)[0], styles))
     title_plain = to_plain(record.full_title) or "Untitled record"
     lang = f' lang="{escape(record.language)}"' if record.language and _LANG.match(record.language) else ""
     values = {
@@ -158,9 +160,8 @@ def render_page(
         "abstract_hidden": "" if record.abstract else " hidden",
         "keywords": "\n".join(f"<li>{escape(k)}</li>" for k in dict.fromkeys(record.keywords)),
         "keywords_hidden": "" if record.subjects else " hidden",
-        "citations": "\n".join(_figures(
-            citations if citations is not None else citation_entries([record], styles, locale)[0], styles)),
-        "citations_hidden": "" if styles else " hidden",
+        "citations": "\n".join(figures),
+        "citations_hidden": "" if figures else " hidden",
         "downloads": "\n".join(
             f'<li><a href="{escape(d.href)}" type="{escape(d.media_type)}" download>{escape(d.label)}</a> '
             f'<code>{escape(d.href)}</code></li>'
@@ -451,10 +452,13 @@ def _processor(style: str, locale: str | None):
 
 
 def _figures(entries: Mapping[str, str], styles: Sequence[str]) -> Iterator[str]:
+    """A figure per style that has an entry (a style that failed for the record has none)."""
     for style in styles:
+        if style not in entries:
+            continue
         yield (f'<figure class="citation" data-style="{escape(style)}">'
                f"<figcaption>{escape(_style_title(style))}</figcaption>"
-               f'<div class="csl-entry">{entries.get(style, "")}</div></figure>')
+               f'<div class="csl-entry">{entries[style]}</div></figure>')
 
 
 @lru_cache(maxsize=32)
