@@ -21,6 +21,16 @@ dump's main process alone (its workers excluded) and the CPU seconds of the main
 and of the workers. Target: 2 workers at least 1.8 x 1 worker on both inputs.
 
     python tests/benchmarks/bench_dump.py --only scaling    # just that part
+
+Then the gzip backends (``--compress-backend``) at N = 50,000 (``--scaling-n``), N-Triples,
+the shard size the dump chooses: for each backend installed (``gzip``, Python's zlib, the
+dump's fallback and what it used before; ``zlib-ng``, the extra ``fast``) and each level of
+``--levels`` (default 6, the dump's default), the wall time with 1 and 2 workers (fastest
+of ``--repeat``), the seconds the 1-worker dump spends in the backend's GzipFile (write,
+flush, close: deflate, CRC and writing the compressed bytes) and their share of its time,
+and the size of the shards.
+
+    python tests/benchmarks/bench_dump.py --only compression --levels 1 6
 """
 
 from __future__ import annotations
@@ -110,6 +120,86 @@ def run_parent(args: list[str]) -> tuple[float, float, float, float]:
     return seconds, peak, cpu, workers_cpu
 
 
+#: a dump in this process, timing the backend's GzipFile (argv[1]) around the call: the
+#: seconds inside write, flush and close (outermost calls only), beside the wall time
+TIMED_GZIP = ("import json, sys, time\n"
+              "from exporter.cli import main\n"
+              "from exporter.linkeddata.dump import gzip_class\n"
+              "cls, spent, depth = gzip_class(sys.argv[1]), [0.0], [0]\n"
+              "def timed(f):\n"
+              "    def call(*a, **k):\n"
+              "        depth[0] += 1\n"
+              "        t = time.perf_counter()\n"
+              "        try:\n"
+              "            return f(*a, **k)\n"
+              "        finally:\n"
+              "            depth[0] -= 1\n"
+              "            if not depth[0]:\n"
+              "                spent[0] += time.perf_counter() - t\n"
+              "    return call\n"
+              "cls.write, cls.flush, cls.close = timed(cls.write), timed(cls.flush), timed(cls.close)\n"
+              "t = time.perf_counter(); code = main(sys.argv[2:]); seconds = time.perf_counter() - t\n"
+              "print(json.dumps([code, seconds, spent[0]]))")
+
+
+def timed_dump(backend: str, args: list[str]) -> tuple[float, float]:
+    """(wall seconds, seconds inside the backend's GzipFile) of a 1-worker dump."""
+    proc = subprocess.run([sys.executable, "-c", TIMED_GZIP, backend, *args], capture_output=True, text=True)
+    try:
+        code, seconds, spent = json.loads(proc.stdout.strip().splitlines()[-1])
+    except (ValueError, IndexError):
+        raise SystemExit(f"dump failed: {proc.stderr[-2000:]}") from None
+    if code not in (0, 1):
+        raise SystemExit(f"dump failed ({code}): {proc.stderr[-2000:]}")
+    return seconds, spent
+
+
+def compression(n: int, tmp: Path, levels: list[int], repeat: int = 3) -> None:
+    from synthetic import write_jsonl
+
+    from exporter import ExporterError
+    from exporter.linkeddata.dump import BACKENDS, resolve_backend
+
+    backends = []
+    for backend in sorted(BACKENDS, key=lambda b: b != "gzip"):  # the one used before first
+        try:
+            backends.append(resolve_backend(backend))
+        except ExporterError:
+            print(f"\n{backend}: not installed, left out")
+    load = os.getloadavg()
+    print(f"\ngzip backends, N = {n:,} VuFind JSON lines, --format nt, shard size chosen by the dump, best of "
+          f"{repeat} runs; load average before: {load[0]:.2f} {load[1]:.2f} {load[2]:.2f}")
+    src = tmp / f"compress-{n}.jsonl"
+    if not src.exists():
+        write_jsonl(src, n)
+    print(f"{'backend':<8} {'level':>5} {'1 worker s':>10} {'in gzip s':>9} {'share':>6} {'2 workers s':>11} "
+          f"{'shards MB':>9} {'1 / 2 workers vs gzip 6':>24}")
+    rows = []
+    for level in levels:
+        for backend in backends:
+            out = tmp / f"compress-out-{backend}-{level}"
+            common = ["dump", str(src), "--out", str(out), "--quiet", "--format", "nt",
+                      "--compress-backend", backend, "--compress-level", str(level)]
+            one = []
+            for _ in range(repeat):
+                shutil.rmtree(out, ignore_errors=True)
+                one.append(timed_dump(backend, common))
+            t1, gz = min(one)
+            size = sum(p.stat().st_size for p in out.glob("part-*.gz")) / 1e6
+            two = []
+            for _ in range(repeat):
+                shutil.rmtree(out, ignore_errors=True)
+                two.append(run_parent([*common, "--workers", "2"])[0])
+            rows.append((backend, level, t1, gz, min(two), size))
+    base = next(((t1, t2) for backend, level, t1, _, t2, _ in rows if (backend, level) == ("gzip", 6)), None)
+    for backend, level, t1, gz, t2, size in rows:
+        vs = f"{base[0] / t1:.2f} x / {base[1] / t2:.2f} x" if base else ""
+        print(f"{backend:<8} {level:>5} {t1:>10.1f} {gz:>9.1f} {100 * gz / t1:>5.0f}% {t2:>11.1f} {size:>9.1f} "
+              f"{vs:>24}")
+    load = os.getloadavg()
+    print(f"load average after: {load[0]:.2f} {load[1]:.2f} {load[2]:.2f}")
+
+
 def scaling(n: int, tmp: Path, shard_records: int | None = None, repeat: int = 3) -> None:
     from synthetic import write_jsonl
 
@@ -147,15 +237,18 @@ def main() -> None:
     ap.add_argument("--scaling-n", type=int, default=50_000)
     ap.add_argument("--scaling-shard-records", type=int, help="for the scaling part (default: the dump chooses)")
     ap.add_argument("--repeat", type=int, default=3, help="runs of each scaling measurement; the fastest counts")
-    ap.add_argument("--only", choices=("throughput", "scaling"), help="run one part only")
+    ap.add_argument("--levels", type=int, nargs="+", default=[6], help="--compress-level values for the backends part")
+    ap.add_argument("--only", choices=("throughput", "scaling", "compression"), help="run one part only")
     args = ap.parse_args()
     sys.path.insert(0, str(HERE))
     from synthetic import write_jsonl
 
     with tempfile.TemporaryDirectory() as tmp:
-        if args.only != "throughput":
+        if args.only in (None, "scaling"):
             scaling(args.scaling_n, Path(tmp), args.scaling_shard_records, args.repeat)
-        if args.only == "scaling":
+        if args.only in (None, "compression"):
+            compression(args.scaling_n, Path(tmp), args.levels, args.repeat)
+        if args.only in ("scaling", "compression"):
             return
         for n in args.n:
             src = write_jsonl(Path(tmp) / f"in-{n}.jsonl", n)
