@@ -209,12 +209,11 @@ def _create_exclusive(path: Path) -> int:
     return os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_NOFOLLOW", 0), 0o666)
 
 
-def _gzip_writer(path: Path, config: DumpConfig | None = None) -> tuple[Any, Any]:
-    backend, level = (config.compress_backend, config.compress_level) if config else ("gzip", DEFAULT_COMPRESS_LEVEL)
-    gzip_file = gzip_class(backend)
+def _gzip_writer(path: Path, config: DumpConfig) -> tuple[Any, Any]:
+    gzip_file = gzip_class(config.compress_backend)
     raw = open(_create_exclusive(path), "wb")
     # no file name and mtime 0 in the gzip header: same input, backend and level, same bytes
-    gz = gzip_file(filename="", mode="wb", fileobj=raw, compresslevel=level, mtime=0)
+    gz = gzip_file(filename="", mode="wb", fileobj=raw, compresslevel=config.compress_level, mtime=0)
     return raw, io.TextIOWrapper(gz, encoding="utf-8", errors="replace", newline="")
 
 
