@@ -85,6 +85,11 @@ def _parser() -> argparse.ArgumentParser:
     d.add_argument("--html-formats", metavar="FORMATS",
                    help="comma-separated writers whose files are offered beside each page (default "
                         "bibtex,ris,csl-json,jsonld,turtle,ntriples; '' for none); implies --html")
+    d.add_argument("--compress-level", dest="compress_level", type=int, default=6, choices=range(10), metavar="N",
+                   help="gzip level of the shards, 0 (none) to 9 (smallest), the same with every backend (default 6)")
+    d.add_argument("--compress-backend", dest="compress_backend", choices=("auto", "zlib-ng", "gzip"), default="auto",
+                   help="gzip library: zlib-ng (pip install 'exporter[fast]'; faster, at the same level) or "
+                        "gzip (Python's zlib); default auto: zlib-ng when installed")
     d.add_argument("--title", help="dataset title for the description")
     d.add_argument("--publisher", help="publisher (your library) for the description")
     d.add_argument("--license", help="licence IRI of the data (default CC0 1.0)")
@@ -292,6 +297,7 @@ def _dump(args: argparse.Namespace) -> int:
         engine=args.engine, scheduler=args.scheduler, resume=args.resume,
         html=args.html or args.html_styles is not None or args.html_formats is not None,
         html_styles=_names(args.html_styles), html_formats=_names(args.html_formats), progress=args.progress,
+        compress_level=args.compress_level, compress_backend=args.compress_backend,
         description={k: getattr(args, k) for k in ("title", "publisher", "license", "download_base", "date")},
     )
     for problem in result.input_problems:

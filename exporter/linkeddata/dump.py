@@ -12,12 +12,15 @@ cluster, and always writes the same bytes:
   without its sidecar is not finished, so a crash or Ctrl-C never leaves a shard that looks
   finished, and ``resume`` redoes exactly the unfinished ones;
 * gzip members carry no name and no time, blank-node labels derive from record IRIs and the
-  mapping emits triples in a fixed order: the same input gives byte-identical shards;
+  mapping emits triples in a fixed order: the same input gives byte-identical shards (for
+  the same compression backend and level: zlib-ng when installed, else the standard
+  library's zlib; ``compress_level`` 0-9 means what it means to gzip with both);
 * a record that fails goes to ``rejects.jsonl`` (source, record number, line, reason, raw
   record) and is counted, never stopping the dump;
 * every sidecar records the parameters and the input the shard was made from (formats, base
-  IRI, shard size, pages, and each input's name, size and modification time): ``resume``
-  refuses a folder made with other ones, instead of mixing stale shards into a new dump;
+  IRI, shard size, pages, compression backend and level, and each input's name, size and
+  modification time): ``resume`` refuses a folder made with other ones, instead of mixing
+  stale shards into a new dump;
 * one dump at a time per folder (an exclusive lock on ``DIR/.lock``); ``--out`` and its
   ``html`` folder are never followed through symbolic links, and temporary files are
   created exclusively, so a planted link is never written through;
@@ -74,6 +77,12 @@ FORMATS = {
 }
 SHARD_STEM = "part-{:05d}"
 
+#: gzip libraries for the shards: --compress-backend name -> (module with a GzipFile, the
+#: package to install). "auto" is the first one installed; "gzip" (the standard library) always is
+BACKENDS = {"zlib-ng": ("zlib_ng.gzip_ng", "zlib-ng"), "gzip": ("gzip", None)}
+#: --compress-level: 0 (stored, no compression) to 9 (smallest), in gzip's terms for every backend
+DEFAULT_COMPRESS_LEVEL = 6
+
 
 @dataclasses.dataclass(frozen=True)
 class DumpConfig:
@@ -87,6 +96,8 @@ class DumpConfig:
     #: CSL styles of a page's "Cite" section, and the writers whose files are offered for download
     html_styles: tuple[str, ...] = ()
     html_formats: tuple[str, ...] = ()
+    compress_backend: str = "gzip"  # a key of BACKENDS, resolved (never "auto")
+    compress_level: int = DEFAULT_COMPRESS_LEVEL
 
 
 @dataclasses.dataclass(frozen=True)
@@ -201,11 +212,40 @@ def _create_exclusive(path: Path) -> int:
     return os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_NOFOLLOW", 0), 0o666)
 
 
-def _gzip_writer(path: Path) -> tuple[Any, Any]:
+def _gzip_writer(path: Path, config: DumpConfig) -> tuple[Any, Any]:
+    gzip_file = gzip_class(config.compress_backend)
     raw = open(_create_exclusive(path), "wb")
-    # no file name and mtime 0 in the gzip header: same input, same bytes
-    gz = gzip.GzipFile(filename="", mode="wb", fileobj=raw, compresslevel=6, mtime=0)
+    # no file name and mtime 0 in the gzip header: same input, backend and level, same bytes
+    gz = gzip_file(filename="", mode="wb", fileobj=raw, compresslevel=config.compress_level, mtime=0)
     return raw, io.TextIOWrapper(gz, encoding="utf-8", errors="replace", newline="")
+
+
+def gzip_class(backend: str) -> Any:
+    """The GzipFile class of ``backend`` (a key of :data:`BACKENDS`); a clear error when its
+    package is not installed here (a Dask worker may lack what the main process has)."""
+    import importlib
+
+    module, package = BACKENDS[backend]
+    try:
+        return importlib.import_module(module).GzipFile
+    except ImportError as exc:
+        raise ExporterError(f"--compress-backend {backend} needs the package {package}, not installed here: "
+                            f"pip install 'exporter[fast]' (or use --compress-backend gzip)") from exc
+
+
+def resolve_backend(backend: str | None) -> str:
+    """``backend`` checked, or for None / "auto" the first of :data:`BACKENDS` installed."""
+    if backend in (None, "auto"):
+        for name in BACKENDS:
+            try:
+                gzip_class(name)
+            except ExporterError:
+                continue
+            return name
+    if backend not in BACKENDS:
+        raise ExporterError(f"unknown --compress-backend {backend!r} (auto, {', '.join(BACKENDS)})")
+    gzip_class(backend)
+    return backend
 
 
 def _records_of(unit: Unit) -> Iterator[Record]:
@@ -230,7 +270,7 @@ def write_shard(task: ShardTask, config: DumpConfig) -> dict[str, Any]:
     writers = {}
     for fmt in config.formats:
         tmp = out / f".{stem}{FORMATS[fmt][0]}.tmp"
-        writers[fmt] = (tmp, *_gzip_writer(tmp))
+        writers[fmt] = (tmp, *_gzip_writer(tmp, config))
     if "ttl" in writers:
         writers["ttl"][2].write(HEADER)
     iris = RecordIRIs(config.base_iri)
@@ -690,6 +730,8 @@ def run_dump(
     progress: bool | None = None,
     description: dict[str, str] | None = None,
     store: str | os.PathLike[str] | None = None,
+    compress_level: int = DEFAULT_COMPRESS_LEVEL,
+    compress_backend: str | None = None,
 ) -> DumpResult:
     """Dump ``inputs`` as linked data into the folder ``out``; see the module docstring.
     Without ``shard_records`` the shard size is chosen from the inputs (:func:`choose_shard_records`).
@@ -698,7 +740,11 @@ def run_dump(
     :func:`page_path`), citing it in ``html_styles`` (CSL style names or paths; default
     :data:`~exporter.linkeddata.pages.DEFAULT_STYLES`, none with ``[]``) and with the record
     beside it in each writer of ``html_formats`` (default
-    :data:`~exporter.linkeddata.pages.DEFAULT_FORMATS`)."""
+    :data:`~exporter.linkeddata.pages.DEFAULT_FORMATS`).
+
+    Shards are compressed at ``compress_level`` (0-9, as gzip's) with ``compress_backend``
+    (a key of :data:`BACKENDS`; None or "auto": zlib-ng when installed, else the standard
+    library); both are recorded with the other parameters, for ``resume`` to check."""
     formats = tuple(dict.fromkeys(formats))
     styles, page_formats = _page_options(html_styles, html_formats) if html else ((), ())
     unknown = [f for f in formats if f not in FORMATS]
@@ -709,6 +755,9 @@ def run_dump(
         shard_records = choose_shard_records(estimate)
     if shard_records < 1 or workers < 1:
         raise ExporterError("--shard-records and --workers must be at least 1")
+    if isinstance(compress_level, bool) or not isinstance(compress_level, int) or not 0 <= compress_level <= 9:
+        raise ExporterError(f"--compress-level must be 0 (no compression) to 9 (smallest), not {compress_level!r}")
+    compress_backend = resolve_backend(compress_backend)
     from ..formats.rdf import NTriplesWriter
 
     try:
@@ -721,14 +770,16 @@ def run_dump(
     out_dir.mkdir(parents=True, exist_ok=True)
     if (out_dir / "html").is_symlink():
         raise ExporterError(f"{out_dir / 'html'} is a symbolic link; a dump writes only inside {out_dir}")
-    params = _params([os.fspath(store)] if store is not None else inputs, formats, base_iri, shard_records, html)
+    params = _params([os.fspath(store)] if store is not None else inputs, formats, base_iri, shard_records, html,
+                     compress_backend, compress_level)
     if html:
         params["html_styles"], params["html_formats"] = list(styles), list(page_formats)
     with _DumpLock(out_dir), _terminate_on_sigterm():
         _check_out_dir(out_dir, resume, params)
         config = DumpConfig(out=str(out_dir.resolve()), formats=formats, base_iri=base_iri, html=html,
                             params=json.dumps(params, sort_keys=True), html_styles=styles,
-                            html_formats=page_formats)
+                            html_formats=page_formats, compress_backend=compress_backend,
+                            compress_level=compress_level)
         return _run(inputs, out_dir, config, from_format, shard_records, workers, engine, scheduler,
                     resume, RecordProgress.for_stderr(progress, estimate), description, store)
 
@@ -801,7 +852,8 @@ def _page_options(styles: Iterable[str] | None,
 
 
 def _params(inputs: list[str], formats: tuple[str, ...], base_iri: str, shard_records: int,
-            html: bool) -> dict[str, Any]:
+            html: bool, compress_backend: str = "gzip",
+            compress_level: int = DEFAULT_COMPRESS_LEVEL) -> dict[str, Any]:
     """What a dump's shards are made from; a resumed dump must have the same. An input is
     known by its name, size and modification time (hashing every input on every run would
     cost as much reading as the dump)."""
@@ -813,7 +865,11 @@ def _params(inputs: list[str], formats: tuple[str, ...], base_iri: str, shard_re
         st = os.stat(path)
         files.append({"name": os.path.abspath(path), "bytes": st.st_size, "mtime_ns": st.st_mtime_ns})
     return {"formats": sorted(formats), "base_iri": base_iri, "shard_records": shard_records,
-            "html": html, "inputs": files}
+            "html": html, "inputs": files, "compress_backend": compress_backend, "compress_level": compress_level}
+
+
+#: what the sidecars of dumps made before these parameters were recorded were made with
+_LEGACY_PARAMS = {"compress_backend": "gzip", "compress_level": 6}
 
 
 def _check_out_dir(out_dir: Path, resume: bool, params: dict[str, Any]) -> None:
@@ -829,12 +885,17 @@ def _check_out_dir(out_dir: Path, resume: bool, params: dict[str, Any]) -> None:
                 made = json.loads(sidecar_path.read_text(encoding="utf-8")).get("params")
             except (OSError, ValueError):
                 continue  # an unreadable sidecar: that shard is redone
+            if isinstance(made, dict):
+                made = {**_LEGACY_PARAMS, **made}
             if made != wanted:
                 what = sorted(k for k in wanted if (made or {}).get(k) != wanted[k]) if made else ["all"]
+                made_with = f" (its shards: --compress-backend {made.get('compress_backend')} --compress-level " \
+                            f"{made.get('compress_level')})" if made and set(what) & set(_LEGACY_PARAMS) else ""
                 raise ExporterError(
-                    f"{out_dir}: {sidecar_path.name} was made with other {', '.join(what)} than this "
+                    f"{out_dir}: {sidecar_path.name} was made with other {', '.join(what)}{made_with} than this "
                     f"dump; --resume needs the same input files, --format, --base-iri, "
-                    f"--shard-records, --html, --html-styles and --html-formats (or dump into another folder)")
+                    f"--shard-records, --html, --html-styles, --html-formats, --compress-level and "
+                    f"--compress-backend (or dump into another folder)")
     for tmp in out_dir.glob(".part-*.tmp"):
         tmp.unlink()  # left by an interrupted run: never a finished shard
 

@@ -22,6 +22,17 @@ and of the workers. Target: 2 workers at least 1.8 x 1 worker on both inputs.
 
     python tests/benchmarks/bench_dump.py --only scaling    # just that part
 
+Then the gzip backends (``--compress-backend``) at N = 50,000 (``--scaling-n``), N-Triples,
+the shard size the dump chooses: for each backend installed (``gzip``, Python's zlib, the
+dump's fallback and what it used before; ``zlib-ng``, the extra ``fast``) and each level of
+``--levels`` (default 6, the dump's default), the wall time and the CPU time with 1 and 2
+workers (fastest of ``--repeat``; CPU time counts only the dump, whatever else runs on the
+machine), the CPU seconds the 1-worker dump spends in the backend's GzipFile (write, flush,
+close: deflate, CRC and writing the compressed bytes) and their share of its CPU time, and
+the size of the shards.
+
+    python tests/benchmarks/bench_dump.py --only compression --levels 1 6
+
 And (issue 14) record pages: the same dump of ``--pages-n`` VuFind records (default 5,000)
 without pages, with the default pages (3 citation styles, 6 downloads), with pages but no
 citations (``--html-styles ''``), no downloads (``--html-formats ''``) and neither. Prints the
@@ -118,6 +129,93 @@ def run_parent(args: list[str]) -> tuple[float, float, float, float]:
     if code not in (0, 1):
         raise SystemExit(f"dump failed ({code}): {proc.stderr[-2000:]}")
     return seconds, peak, cpu, workers_cpu
+
+
+#: a dump in this process, timing the backend's GzipFile (argv[1]): the CPU seconds inside
+#: write, flush and close (outermost calls only; CPU time, so that other processes on the
+#: machine do not count), beside the wall time and the CPU seconds of the whole dump (both
+#: around the dump itself, imports left out)
+TIMED_GZIP = ("import json, sys, time\n"
+              "from exporter.cli import main\n"
+              "from exporter.linkeddata.dump import gzip_class\n"
+              "cls, spent, depth = gzip_class(sys.argv[1]), [0.0], [0]\n"
+              "def timed(f):\n"
+              "    def call(*a, **k):\n"
+              "        depth[0] += 1\n"
+              "        t = time.thread_time()\n"
+              "        try:\n"
+              "            return f(*a, **k)\n"
+              "        finally:\n"
+              "            depth[0] -= 1\n"
+              "            if not depth[0]:\n"
+              "                spent[0] += time.thread_time() - t\n"
+              "    return call\n"
+              "cls.write, cls.flush, cls.close = timed(cls.write), timed(cls.flush), timed(cls.close)\n"
+              "t, c = time.perf_counter(), time.process_time()\n"
+              "code = main(sys.argv[2:])\n"
+              "print(json.dumps([code, time.perf_counter() - t, time.process_time() - c, spent[0]]))")
+
+
+def timed_dump(backend: str, args: list[str]) -> tuple[float, float, float]:
+    """(wall seconds, CPU seconds, CPU seconds inside the backend's GzipFile) of a 1-worker dump."""
+    proc = subprocess.run([sys.executable, "-c", TIMED_GZIP, backend, *args], capture_output=True, text=True)
+    try:
+        code, seconds, cpu, spent = json.loads(proc.stdout.strip().splitlines()[-1])
+    except (ValueError, IndexError):
+        raise SystemExit(f"dump failed: {proc.stderr[-2000:]}") from None
+    if code not in (0, 1):
+        raise SystemExit(f"dump failed ({code}): {proc.stderr[-2000:]}")
+    return seconds, cpu, spent
+
+
+def compression(n: int, tmp: Path, levels: list[int], repeat: int = 3) -> None:
+    from synthetic import write_jsonl
+
+    from exporter import ExporterError
+    from exporter.linkeddata.dump import BACKENDS, resolve_backend
+
+    backends = []
+    for backend in sorted(BACKENDS, key=lambda b: b != "gzip"):  # the one used before first
+        try:
+            backends.append(resolve_backend(backend))
+        except ExporterError:
+            print(f"\n{backend}: not installed, left out")
+    load = os.getloadavg()
+    print(f"\ngzip backends, N = {n:,} VuFind JSON lines, --format nt, shard size chosen by the dump, best of "
+          f"{repeat} runs; load average before: {load[0]:.2f} {load[1]:.2f} {load[2]:.2f}")
+    src = tmp / f"compress-{n}.jsonl"
+    if not src.exists():
+        write_jsonl(src, n)
+    print("1 worker: wall s, CPU s, CPU s in the backend's GzipFile and its share of the CPU s; 2 workers: wall s,"
+          " CPU s of the main process + workers; ratios: gzip 6 time / this time")
+    print(f"{'backend':<8} {'level':>5} {'1w wall':>7} {'1w CPU':>6} {'gzip CPU':>8} {'share':>5} {'2w wall':>7} "
+          f"{'2w CPU':>6} {'MB':>5} {'wall 1w / 2w':>13} {'CPU 1w / 2w':>12}")
+    rows = []
+    for level in levels:
+        for backend in backends:
+            out = tmp / f"compress-out-{backend}-{level}"
+            common = ["dump", str(src), "--out", str(out), "--quiet", "--format", "nt",
+                      "--compress-backend", backend, "--compress-level", str(level)]
+            one = []
+            for _ in range(repeat):
+                shutil.rmtree(out, ignore_errors=True)
+                one.append(timed_dump(backend, common))
+            _, cpu1, gz = min(one, key=lambda r: r[1])  # the run with the least CPU
+            size = sum(p.stat().st_size for p in out.glob("part-*.gz")) / 1e6
+            two = []
+            for _ in range(repeat):
+                shutil.rmtree(out, ignore_errors=True)
+                seconds, _, main_cpu, workers_cpu = run_parent([*common, "--workers", "2"])
+                two.append((seconds, main_cpu + workers_cpu))
+            rows.append((backend, level, min(r[0] for r in one), cpu1, gz, min(r[0] for r in two), min(r[1] for r in two), size))
+    base = next((r for r in rows if r[:2] == ("gzip", 6)), None)
+    for backend, level, t1, cpu1, gz, t2, cpu2, size in rows:
+        wall = f"{base[2] / t1:.2f} / {base[5] / t2:.2f}" if base else ""
+        cpu = f"{base[3] / cpu1:.2f} / {base[6] / cpu2:.2f}" if base else ""
+        print(f"{backend:<8} {level:>5} {t1:>7.1f} {cpu1:>6.1f} {gz:>8.1f} {100 * gz / cpu1:>4.0f}% {t2:>7.1f} "
+              f"{cpu2:>6.1f} {size:>5.1f} {wall:>13} {cpu:>12}")
+    load = os.getloadavg()
+    print(f"load average after: {load[0]:.2f} {load[1]:.2f} {load[2]:.2f}")
 
 
 def scaling(n: int, tmp: Path, shard_records: int | None = None, repeat: int = 3) -> None:
@@ -218,7 +316,8 @@ def main() -> None:
     ap.add_argument("--scaling-n", type=int, default=50_000)
     ap.add_argument("--scaling-shard-records", type=int, help="for the scaling part (default: the dump chooses)")
     ap.add_argument("--repeat", type=int, default=3, help="runs of each scaling measurement; the fastest counts")
-    ap.add_argument("--only", choices=("throughput", "scaling", "pages"), help="run one part only")
+    ap.add_argument("--levels", type=int, nargs="+", default=[6], help="--compress-level values for the backends part")
+    ap.add_argument("--only", choices=("throughput", "scaling", "compression", "pages"), help="run one part only")
     ap.add_argument("--pages-n", type=int, default=5_000, help="records for the record-page part")
     ap.add_argument("--pages-workers", type=int, default=1)
     args = ap.parse_args()
@@ -228,11 +327,11 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as tmp:
         if args.only in (None, "pages"):
             pages(args.pages_n, Path(tmp), args.pages_workers, args.repeat)
-        if args.only == "pages":
-            return
-        if args.only != "throughput":
+        if args.only in (None, "scaling"):
             scaling(args.scaling_n, Path(tmp), args.scaling_shard_records, args.repeat)
-        if args.only == "scaling":
+        if args.only in (None, "compression"):
+            compression(args.scaling_n, Path(tmp), args.levels, args.repeat)
+        if args.only in ("scaling", "compression", "pages"):
             return
         for n in args.n:
             src = write_jsonl(Path(tmp) / f"in-{n}.jsonl", n)
