@@ -15,8 +15,14 @@ resynchronises at the next record boundary the layout defines:
 * bytes that are not UTF-8 (read as lone surrogates, see :func:`exporter.api.open_text`)
   cost the record they are in.
 
+Memory: JSON lines hold one line at a time; a top-level array, and the docs of a
+pretty-printed wrapper, are read through a window of :data:`WINDOW` characters (an element
+longer than that widens it while it is read), so an array of any length is held a window
+at a time. A pretty-printed value that is not a wrapper is held whole.
+
 Every step is linear in the input: line numbers are counted incrementally, and each
-character is decoded or scanned a bounded number of times.
+character is decoded or scanned a bounded number of times (an element that grows the
+window is decoded again as often as the window doubles).
 """
 
 from __future__ import annotations
@@ -26,7 +32,7 @@ import itertools
 import json
 import re
 from dataclasses import dataclass
-from typing import Any, Iterable, Iterator, TextIO
+from typing import Any, Generator, Iterable, Iterator, TextIO
 
 from ..plugins import RecordSplitter
 from ..problems import Problem
@@ -74,9 +80,9 @@ def iter_json(stream: TextIO, source: str, docs_key: str | None = None,
     """Yield each record-level JSON value of the input, or a Problem where one is broken.
 
     ``docs_key`` names the wrapper to unwrap ("response.docs" for Solr). JSON lines stream:
-    memory holds one record at a time. A top-level array is read through a window of
-    ``window`` characters (an element longer than that widens it while it is read). A
-    wrapper is read whole.
+    memory holds one record at a time. A top-level array, and the docs of a pretty-printed
+    wrapper, are read through a window of ``window`` characters (an element longer than
+    that widens it while it is read).
     """
     head = ""
     while True:  # up to the first text (a compact array may be one line: not read whole)
@@ -103,14 +109,34 @@ def iter_json(stream: TextIO, source: str, docs_key: str | None = None,
             reason=f"not JSON: expected an object or an array, found {stripped[:20].splitlines()[0]!r}",
         )
         return
-    if not head.endswith("\n"):
-        head += stream.readline()  # whole lines, so that no line is split between the head and the rest
-    yield from _iter_values(itertools.chain(io.StringIO(head), stream), source, docs_key)
+    if docs_key and not _complete_first_line(head):
+        # a pretty-printed wrapper (or one line longer than the head): its docs through a window
+        yield from _iter_wrapped(stream, head, source, docs_key, window)
+        return
+    yield from _iter_values(_lines_from(head, stream), source, docs_key)
 
 
-def _iter_values(lines: Iterable[str], source: str, docs_key: str | None) -> Iterator[JSONItem | Problem]:
-    """JSON lines, or pretty-printed JSON values one after another, in bounded memory."""
-    number = 0
+def _lines_from(text: str, stream: TextIO) -> Iterator[str]:
+    """The lines of ``text`` and then of the stream, the line ``text`` ends in made whole."""
+    if text and not text.endswith("\n"):
+        text += stream.readline()
+    return itertools.chain(io.StringIO(text), stream)
+
+
+def _complete_first_line(head: str) -> bool:
+    """Whether the head's first text line is whole in it and one complete JSON value (the
+    input is JSON lines, as :func:`_iter_values` decides it)."""
+    for line in io.StringIO(head):
+        stripped = line.strip()
+        if stripped:
+            return line.endswith("\n") and stripped.endswith(("}", "]")) and _complete(stripped)
+    return False
+
+
+def _iter_values(lines: Iterable[str], source: str, docs_key: str | None, first_line: int = 1,
+                 number: int = 0) -> Iterator[JSONItem | Problem]:
+    """JSON lines, or pretty-printed JSON values one after another, in bounded memory; the
+    lines start at line ``first_line`` of the input, after ``number`` records."""
     buf: list[str] = []
     start = 0
     json_lines: bool | None = None  # decided by the first record
@@ -144,7 +170,7 @@ def _iter_values(lines: Iterable[str], source: str, docs_key: str | None) -> Ite
                 number += 1
                 yield JSONItem(item, number, at)
 
-    for lineno, line in enumerate(lines, start=1):
+    for lineno, line in enumerate(lines, start=first_line):
         if not buf:
             stripped = line.strip()
             if not stripped:
@@ -208,6 +234,123 @@ def _unwrap(value: dict, path: str) -> Any:
     return cur
 
 
+class _Broken(Exception):
+    """The wrapper around the docs does not parse where it is read (see _iter_wrapped)."""
+
+
+class _Count:
+    __slots__ = ("number", "streamed")
+
+    def __init__(self) -> None:
+        self.number, self.streamed = 0, False
+
+
+def _iter_wrapped(stream: TextIO, head: str, source: str, docs_key: str,
+                  window: int) -> Iterator[JSONItem | Problem]:
+    """The first value of pretty-printed JSON values when ``docs_key`` may name a wrapper's
+    docs (a Solr response): the value is parsed member by member through a window, and the
+    array at ``docs_key`` element by element as :func:`_iter_array` reads a top-level array,
+    so a response of any size is held a window at a time. The other members are decoded
+    (they are small), and a value without the docs is one record, as before.
+
+    Until the docs begin the window keeps all it has read: when the value breaks there (or
+    is not an object of members) the input is read as :func:`_iter_values` reads it, from
+    the start. Past the docs, a break ends the value at the next line opening at column 0
+    with a bracket (as _iter_values would have ended it). The input after the value goes on
+    to _iter_values: more values, one after another."""
+    w = _Window(stream, head, window)
+    w.hold = 0
+    pos = w.skip_ws(0)
+    start = w.line(pos)
+    count = _Count()
+    try:
+        value, pos = yield from _members(w, pos, docs_key.split("."), source, count)
+    except _Broken as broken:
+        if not count.streamed:
+            yield from _iter_values(_lines_from(w.buf, stream), source, docs_key)
+            return
+        pos = _value_end(w, broken.args[0])
+    else:
+        if not count.streamed:
+            for item in records_in(value, docs_key):
+                count.number += 1
+                yield JSONItem(item, count.number, start)
+    if pos is None:
+        return
+    w.hold = None
+    line = w.line(pos)
+    yield from _iter_values(_lines_from(w.buf[pos:], stream), source, docs_key, line, count.number)
+
+
+def _members(w: _Window, pos: int, path: list[str], source: str,
+             count: _Count) -> Generator[JSONItem | Problem, None, tuple[dict, int]]:
+    """The object that opens at ``pos``: its members decoded, but the one named by the
+    path's first key followed down (an object), or read element by element (an array, at
+    the path's last key). Returns the object and where it ends; raises _Broken."""
+    out: dict[str, Any] = {}
+    pos = w.skip_ws(pos + 1)
+    if pos < len(w.buf) and w.buf[pos] == "}":
+        return out, pos + 1
+    while True:
+        if pos >= len(w.buf) or w.buf[pos] != '"':
+            raise _Broken(pos)
+        pos, key, end, exc = w.decode(pos)
+        if exc is not None or (not count.streamed and not_utf8(w.buf[pos:end])):
+            raise _Broken(pos)
+        pos = w.skip_ws(end)
+        if pos >= len(w.buf) or w.buf[pos] != ":":
+            raise _Broken(pos)
+        pos = w.skip_ws(pos + 1)
+        if pos >= len(w.buf):
+            raise _Broken(pos)
+        ch = w.buf[pos]
+        if key == path[0] and ch == "[" and len(path) == 1:
+            count.streamed = True
+            w.hold = None
+            closed, end, count.number = yield from _iter_array(w, pos, source, count.number, ends_input=False)
+            if not closed:
+                raise _Broken(end)
+            out[key] = []
+        elif key == path[0] and ch == "{" and len(path) > 1:
+            out[key], end = yield from _members(w, pos, path[1:], source, count)
+        else:
+            pos, out[key], end, exc = w.decode(pos)
+            if exc is not None or (not count.streamed and not_utf8(w.buf[pos:end])):
+                raise _Broken(pos)  # not UTF-8 before the docs: the value is one broken record, as before
+        pos = w.skip_ws(end)
+        if pos >= len(w.buf):
+            raise _Broken(pos)
+        ch = w.buf[pos]
+        if ch == "}":
+            return out, pos + 1
+        if ch != ",":
+            raise _Broken(pos)
+        pos = w.skip_ws(pos + 1)
+
+
+_VALUE_EDGE = re.compile(r"\n[\[\]{}]")
+
+
+def _value_end(w: _Window, pos: int) -> int | None:
+    """Where a value broken past its docs ends: after the next line that starts with a
+    closing bracket, or at the next line that starts with an opening one; None at the end."""
+    while True:
+        m = _VALUE_EDGE.search(w.buf, pos)
+        if m is not None:
+            if m.group()[1] in "{[":
+                return m.start() + 1
+            nl = w.buf.find("\n", m.end())
+            while nl < 0 and not w.eof:
+                w.read()
+                nl = w.buf.find("\n", m.end())
+            return nl + 1 if nl >= 0 else len(w.buf)
+        if w.eof:
+            return None
+        pos = max(pos, len(w.buf) - 1)
+        pos -= w.trim(pos)
+        w.read()
+
+
 def _iter_wrapper(text: str, first_line: int, source: str, number: int) -> Iterator[JSONItem | Problem]:
     """A wrapper (a Solr response) that does not decode whole: read its docs array element
     by element, so one broken document costs only itself."""
@@ -238,7 +381,7 @@ class _Window:
     leading whitespace is kept with it when a trim would cut it off (indentation decides
     where a broken element's successor opens). ``peak`` is the longest ``buf`` has been."""
 
-    __slots__ = ("stream", "buf", "size", "eof", "line0", "col0", "lpos", "lline", "peak")
+    __slots__ = ("stream", "buf", "size", "eof", "line0", "col0", "lpos", "lline", "peak", "hold")
 
     def __init__(self, stream: TextIO, head: str, size: int = WINDOW) -> None:
         self.stream, self.buf, self.size = stream, head, max(1, size)
@@ -246,6 +389,7 @@ class _Window:
         self.line0, self.col0 = 1, 0
         self.lpos, self.lline = 0, 1
         self.peak = len(head)
+        self.hold: int | None = None  # no trim beyond this position while it is set
 
     def line(self, pos: int) -> int:
         if pos >= self.lpos:
@@ -272,6 +416,8 @@ class _Window:
         """Drop the text before ``pos`` (but not the indentation of its line); the number
         of characters dropped, which every position held must be moved back by."""
         buf = self.buf
+        if self.hold is not None:
+            pos = min(pos, self.hold)
         nl = buf.rfind("\n", 0, pos)
         cut = pos
         if (nl >= 0 or self.col0 == 0) and not buf[nl + 1:pos].strip(_WS):
@@ -354,10 +500,10 @@ class _Window:
         prefix = self.buf[nl + 1:pos]
         return prefix if not prefix.strip() else None
 
-    def resync(self, pos: int, indent: str | None) -> tuple[str, int] | None:
+    def resync(self, pos: int, indent: str | None) -> tuple[str, int]:
         """Where to go on after the broken element at ``pos``: ("end", after the bracket
         that closes it), unless the next line opening an element at ``indent`` comes first
-        (("next", where it opens)); None when neither is there."""
+        (("next", where it opens)); ("stop", where the scan stopped) when neither is there."""
         closes = self.buf[pos] in "{["
         state, i, end = ("open", pos, None) if closes else ("broken", pos, None)
         opened: list[str] = []
@@ -375,7 +521,7 @@ class _Window:
             if end is not None:
                 return "end", end
             if self.eof or (state == "broken" and pattern is None):
-                return None
+                return "stop", min(i, len(self.buf))
             held = min(i, j) if state == "open" else j
             if pattern is None:
                 held = i
@@ -426,19 +572,21 @@ def _scan(text: str, i: int, opened: list[str], eof: bool) -> tuple[str, int, in
 
 
 def _iter_array(w: _Window, pos: int, source: str, number: int,
-                ends_input: bool = True) -> Iterator[JSONItem | Problem]:
+                ends_input: bool = True) -> Generator[JSONItem | Problem, None, tuple[bool, int, int]]:
     """The elements of the array that opens at ``pos`` in the window; a broken element is
-    reported and skipped (see the module docstring)."""
+    reported and skipped (see the module docstring). Returns whether the array closed, where
+    reading stopped (after its "]", or where it is cut off or broken past reading on) and
+    the last record number."""
     pos = w.skip_ws(pos + 1)
     if pos < len(w.buf) and w.buf[pos] == "]":
-        return
+        return True, pos + 1, number
     while True:
         number += 1
         pos = w.ahead(pos)
         line = w.line(pos)
         if pos >= len(w.buf):
             yield Problem(source=source, record=number, line=line, reason="truncated JSON: the input ends inside the list")
-            return
+            return False, pos, number
         pos, value, end, exc = w.decode(pos)
         if exc is None:
             bad = not_utf8(w.buf[pos:end])
@@ -454,10 +602,9 @@ def _iter_array(w: _Window, pos: int, source: str, number: int,
                 yield Problem(source=source, record=number, line=line, reason="JSON nested too deeply")
             # go on after the bracket that closes it, unless the next element at this one's
             # indentation opens first (a bracket is missing, or it never closes)
-            resume = w.resync(pos, w.indent(pos))
-            if resume is None:
-                return
-            kind, end = resume
+            kind, end = w.resync(pos, w.indent(pos))
+            if kind == "stop":
+                return False, end, number
             if kind == "next":
                 pos = end
                 continue
@@ -465,21 +612,22 @@ def _iter_array(w: _Window, pos: int, source: str, number: int,
         buf = w.buf
         if pos >= len(buf):
             yield Problem(source=source, record=number + 1, line=w.line(pos), reason="truncated JSON: the input ends inside the list")
-            return
+            return False, pos, number
         ch = buf[pos]
         if ch == "]":
             if ends_input:
                 rest = w.skip_ws(pos + 1)
                 if rest < len(w.buf):
                     yield Problem(source=source, line=w.line(rest), reason="unexpected data after the end of the list")
-            return
+                return True, rest, number
+            return True, pos + 1, number
         if ch in "{[":
             yield Problem(source=source, record=number + 1, line=w.line(pos), severity="warning",
                           reason="a ',' is missing before this record; read as if it were there")
             continue
         if ch != ",":
             yield Problem(source=source, record=number + 1, line=w.line(pos), reason=f"invalid JSON: expected ',' or ']' between records, found {ch!r}")
-            return
+            return False, pos, number
         pos = w.skip_ws(pos + 1)
 
 

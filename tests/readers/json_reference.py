@@ -1,20 +1,25 @@
-"""The array reader of exporter.formats.jsonio as it was before it read through a window
-(commit a76fd8d): the whole input in one string. The oracle the windowed reader is compared
-with in test_json_window.py; not used by the library."""
+"""exporter.formats.jsonio's reading as it was before it read through a window (commit
+a76fd8d, the ranges splitter left out): a top-level array in one string, a pretty-printed
+wrapper decoded whole. The oracle the windowed reader is compared with in
+test_json_window.py; not used by the library."""
 
 from __future__ import annotations
 
+import io
+import itertools
 import json
 import re
-from typing import Iterator
+from typing import Any, Iterable, Iterator, TextIO
 
-from exporter.formats.jsonio import JSONItem, not_utf8
+from exporter.formats.jsonio import JSONItem
 from exporter.problems import Problem
 
 _WS = " \t\n\r"
 _decoder = json.JSONDecoder()
+_NOT_UTF8 = re.compile("[\udc80-\udcff]")
 _STRUCTURE = re.compile(r'["\[\]{}]')
 _STRING_REST = re.compile(r'(?:[^"\\\n]|\\.)*"')
+_DOCS_KEY = re.compile(r'"docs"\s*:\s*\[')
 
 
 class _Lines:
@@ -45,6 +50,164 @@ def _reason(exc: json.JSONDecodeError, text: str, start_line: int = 1) -> str:
     if exc.msg.startswith("Unterminated") or exc.pos >= len(text.rstrip()):
         return "truncated JSON: the input ends inside a record"
     return f"invalid JSON: {exc.msg} (line {start_line + exc.lineno - 1}, column {exc.colno})"
+
+
+def not_utf8(raw: str) -> str | None:
+    """The reason a record's raw text is rejected for bytes that are not UTF-8, or None."""
+    m = _NOT_UTF8.search(raw)
+    if m is None:
+        return None
+    byte = ord(m.group()) - 0xDC00
+    return f"not UTF-8: byte 0x{byte:02x} cannot be decoded; the record is skipped"
+
+
+def iter_json(stream: TextIO, source: str, docs_key: str | None = None) -> Iterator[JSONItem | Problem]:
+    """Yield each record-level JSON value of the input, or a Problem where one is broken.
+
+    ``docs_key`` names the wrapper to unwrap ("response.docs" for Solr). JSON lines stream:
+    memory holds one record at a time. A top-level array or a wrapper is read whole.
+    """
+    head = ""
+    while True:  # whole lines, so that no line is split between the head and the rest
+        chunk = stream.readline()
+        if not chunk:
+            break
+        head += chunk
+        if head.lstrip(_WS + "\ufeff"):
+            break
+    head = head.lstrip("\ufeff")
+    stripped = head.lstrip(_WS)
+    if not stripped:
+        yield Problem(source=source, reason="empty input: no records")
+        return
+    if stripped[0] == "[":
+        text = head + stream.read()
+        yield from _iter_array(text, _skip_ws(text, 0), source, _Lines(text), 0)
+        return
+    if stripped[0] != "{":
+        pos = len(head) - len(stripped)
+        yield Problem(
+            source=source,
+            line=head.count("\n", 0, pos) + 1,
+            reason=f"not JSON: expected an object or an array, found {stripped[:20].splitlines()[0]!r}",
+        )
+        return
+    yield from _iter_values(itertools.chain(io.StringIO(head), stream), source, docs_key)
+
+
+def _iter_values(lines: Iterable[str], source: str, docs_key: str | None) -> Iterator[JSONItem | Problem]:
+    """JSON lines, or pretty-printed JSON values one after another, in bounded memory."""
+    number = 0
+    buf: list[str] = []
+    start = 0
+    json_lines: bool | None = None  # decided by the first record
+
+    def broken(at: int, reason: str) -> Problem:
+        nonlocal number
+        number += 1
+        return Problem(source=source, record=number, line=at, reason=reason)
+
+    def decoded(text: str, at: int) -> Iterator[JSONItem | Problem]:
+        nonlocal number
+        bad = not_utf8(text)
+        if bad:
+            yield broken(at, bad)
+            return
+        try:
+            values = _decode_all(text)
+        except json.JSONDecodeError as exc:
+            if docs_key and _DOCS_KEY.search(text):
+                for item in _iter_wrapper(text, at, source, number):
+                    number = max(number, (item.number if isinstance(item, JSONItem) else item.record) or 0)
+                    yield item
+                return
+            yield broken(at + exc.lineno - 1, _reason(exc, text, at))
+            return
+        except RecursionError:
+            yield broken(at, "JSON nested too deeply")
+            return
+        for value in values:
+            for item in records_in(value, docs_key):
+                number += 1
+                yield JSONItem(item, number, at)
+
+    for lineno, line in enumerate(lines, start=1):
+        if not buf:
+            stripped = line.strip()
+            if not stripped:
+                continue
+            if json_lines is None:
+                json_lines = stripped.startswith(("{", "[")) and stripped.endswith(("}", "]")) \
+                    and _complete(stripped)
+            if json_lines:
+                yield from decoded(line, lineno)
+                continue
+            start = lineno
+            buf.append(line)
+            continue
+        if line[:1] in "{[" and line[:1]:
+            # a new top-level value opens at column 0 while the last one never closed
+            yield from decoded("".join(buf), start)
+            buf, start = [line], lineno
+            continue
+        buf.append(line)
+        if line[:1] in "}]" and line[:1]:  # a top-level value closes at column 0
+            text = "".join(buf)
+            buf = []
+            yield from decoded(text, start)
+    if buf:
+        yield from decoded("".join(buf), start)
+
+
+def _complete(text: str) -> bool:
+    try:
+        _decode_all(text)
+        return True
+    except (json.JSONDecodeError, RecursionError):
+        return False
+
+
+def _decode_all(text: str) -> list[Any]:
+    out = []
+    pos = _skip_ws(text, 0)
+    while pos < len(text):
+        value, end = _decoder.raw_decode(text, pos)
+        out.append(value)
+        pos = _skip_ws(text, end)
+    return out
+
+
+def records_in(value: Any, docs_key: str | None) -> list[Any]:
+    """The records one JSON value holds: the docs of a wrapper such as a Solr response, or itself."""
+    if docs_key and isinstance(value, dict):
+        docs = _unwrap(value, docs_key)
+        if isinstance(docs, list):
+            return docs
+    return [value]
+
+
+def _unwrap(value: dict, path: str) -> Any:
+    cur: Any = value
+    for key in path.split("."):
+        if not isinstance(cur, dict) or key not in cur:
+            return None
+        cur = cur[key]
+    return cur
+
+
+def _iter_wrapper(text: str, first_line: int, source: str, number: int) -> Iterator[JSONItem | Problem]:
+    """A wrapper (a Solr response) that does not decode whole: read its docs array element
+    by element, so one broken document costs only itself."""
+    m = _DOCS_KEY.search(text)
+    assert m is not None
+    lines = _Lines(text)
+    for item in _iter_array(text, m.end() - 1, source, lines, number, ends_input=False):
+        if isinstance(item, JSONItem):
+            yield JSONItem(item.value, item.number, item.line + first_line - 1)
+        else:
+            yield Problem(source=item.source, record=item.record,
+                          line=None if item.line is None else item.line + first_line - 1,
+                          reason=item.reason, severity=item.severity)
 
 
 def _element_end(text: str, pos: int) -> int | None:
@@ -145,6 +308,5 @@ def _iter_array(text: str, pos: int, source: str, lines: _Lines, number: int,
 
 
 def iter_array_whole(text: str, source: str) -> Iterator[JSONItem | Problem]:
-    """What iter_json yielded for a top-level array ``text`` (BOM and leading blank lines as it took them)."""
-    text = text.lstrip("\ufeff")
-    return _iter_array(text, _skip_ws(text, 0), source, _Lines(text), 0)
+    """What iter_json yielded for ``text``, read from one string."""
+    return iter_json(io.StringIO(text), source)

@@ -228,3 +228,139 @@ def test_a_never_closing_element_is_scanned_in_bounded_memory(watched):
     assert got == _whole(text)
     (w,) = watched
     assert len(text) > 200_000 and w.peak <= 4 * 512 + 200, w.peak
+
+
+# -- wrappers (a Solr response): the docs through the window -------------------------------------
+
+def _docs(n: int) -> list[dict]:
+    return [{"id": f"d{i}", "title": [f"Title {i}"], "format": ["Book"]} for i in range(1, n + 1)]
+
+
+def _response(n: int = 4, **extra) -> dict:
+    return {"responseHeader": {"status": 0, "params": {"q": "*:*", "wt": "json"}},
+            "response": {"numFound": n, "start": 0, "docs": _docs(n)}, **extra}
+
+
+def _solr(n: int = 4, indent: int | None = 2, **extra) -> str:
+    return json.dumps(_response(n, **extra), indent=indent) + "\n"
+
+
+_FACETS = {"facet_counts": {"facet_fields": {"format": ["Book", 4]}}}
+_SOLR = _solr(4, **_FACETS)
+
+WRAPPED = {
+    "good": _SOLR,
+    "good, no facets": _solr(3),
+    "good compact": _solr(3, indent=None),
+    "good, tabs": json.dumps(_response(3), indent="\t") + "\n",
+    "no docs": _solr(0),
+    "two responses": _solr(2) + _solr(3),
+    "a response and JSON lines after": _solr(2) + json.dumps(_docs(1)[0]) + "\n",
+    "docs at another path": json.dumps({"docs": _docs(2)}, indent=2) + "\n",
+    "response not an object": json.dumps({"response": [1, 2], "x": {"docs": []}}, indent=2) + "\n",
+    "pretty documents one after another": "".join(json.dumps(d, indent=2) + "\n" for d in _docs(3)),
+    "a pretty document, docs not a list": json.dumps({"id": "x", "response": {"docs": 5}}, indent=2) + "\n",
+    "broken doc": _break(_SOLR, '"Title 2"', '"Title 2" "junk"'),
+    "unterminated doc string": _break(_SOLR, '"Title 3"', '"Title 3'),
+    "missing comma between docs": _break(_SOLR, '},\n      {\n        "id": "d3"', '}\n      {\n        "id": "d3"'),
+    "broken header": _break(_SOLR, '"status": 0', '"status": 0 0'),
+    "header not utf-8": _break(_SOLR, '"*:*"', '"*:\udcff*"'),
+    "broken after the docs": _break(_SOLR, '"Book",\n', '"Book" x\n'),
+    "broken after the docs, then a response": _break(_SOLR, '"Book",\n', '"Book" x\n') + _solr(1),
+    "docs stop at junk between": _break(_SOLR, '},\n      {\n        "id": "d3"', '};\n      {\n        "id": "d3"'),
+    "truncated in the docs": _SOLR[: _SOLR.index("Title 3")],
+    "truncated after the docs": _SOLR[: _SOLR.index('"facet_counts"')],
+    "truncated in the header": _SOLR[: _SOLR.index('"wt"')],
+    "junk after the response": _SOLR + "trailing\n",
+    "blank lines before": "\n\n" + _SOLR,
+    "JSON lines, first line broken": '{"id": "a", "title": "cut\n' + "".join(json.dumps(d) + "\n" for d in _docs(3)),
+    "JSON lines of responses": _solr(2, indent=None) + _solr(1, indent=None),
+}
+
+
+def _wrapped(text: str, window: int, cuts: list[int] | None = None) -> list[tuple]:
+    stream = _Reads(text, cuts) if cuts else io.StringIO(text)
+    return _norm(iter_json(stream, "in.json", docs_key="response.docs", window=window))
+
+
+def _wrapped_whole(text: str) -> list[tuple]:
+    from json_reference import iter_json as old
+
+    return _norm(old(io.StringIO(text), "in.json", docs_key="response.docs"))
+
+
+def _same(got: list[tuple], expected: list[tuple]) -> bool:
+    """The same values with the same record numbers, and the same problems. Not the lines
+    of the values: the documents of a response that decoded whole used to carry the
+    response's line, they now carry their own (test_the_docs_carry_the_lines_they_did)."""
+    return [g[:3] if g[0] == "item" else g for g in got] == [e[:3] if e[0] == "item" else e for e in expected]
+
+
+def test_the_wrapped_cases_are_damaged_as_meant():
+    """As the oracle reads them. Damage outside the docs, once the docs are read, costs no
+    record and is not reported (by the oracle, nor now)."""
+    quiet = ("broken header", "broken after the docs", "truncated after the docs")
+    for name, text in WRAPPED.items():
+        got = _wrapped_whole(text)
+        problems = [t for t in got if t[0] == "problem"]
+        good = name.startswith(("good", "no docs", "two responses", "a response and", "docs at", "response not",
+                                "pretty documents", "a pretty document", "blank lines", "JSON lines of") + quiet)
+        assert bool(problems) != good, name
+        if name.startswith(quiet):
+            assert len(got) in (4, 5), name
+
+
+@pytest.mark.parametrize("name", sorted(WRAPPED))
+@pytest.mark.parametrize("window", [1, 7, 64, 1 << 20])
+def test_wrapped_equals_whole(name, window):
+    text = WRAPPED[name]
+    got, expected = _wrapped(text, window), _wrapped_whole(text)
+    assert _same(got, expected), (got, expected)
+
+
+@pytest.mark.parametrize("name", ["good", "broken doc", "missing comma between docs", "broken header",
+                                  "broken after the docs", "truncated in the docs"])
+def test_wrapped_read_cut_at_every_offset(name):
+    text = WRAPPED[name]
+    expected = _wrapped_whole(text)
+    for cut in range(len(text) + 1):
+        assert _same(_wrapped(text, 1 << 20, [cut]), expected), (name, cut)
+        assert _same(_wrapped(text, 3, [cut]), expected), (name, cut)
+
+
+@pytest.mark.parametrize("name", ["broken doc", "unterminated doc string", "missing comma between docs",
+                                  "docs stop at junk between", "truncated in the docs"])
+def test_the_docs_carry_the_lines_they_did(name):
+    """Where the oracle read the docs one by one (the response did not decode whole), it gave
+    each its own line, as the windowed reader now always does."""
+    assert _wrapped(WRAPPED[name], 7) == _wrapped_whole(WRAPPED[name])
+
+
+def test_the_docs_of_a_response_carry_their_own_lines():
+    text = WRAPPED["good"]
+    lines = text.split("\n")
+    got = [t for t in _wrapped(text, 64) if t[0] == "item"]
+    assert [t[2] for t in got] == [1, 2, 3, 4]
+    starts = [next(k for k, line in enumerate(lines) if f'"d{i}"' in line) for i in range(1, 5)]  # the "{" lines
+    assert [t[3] for t in got] == starts
+
+
+def test_bytes_not_utf8_in_a_doc_cost_that_doc():
+    """Before, they cost the whole response (it was checked whole); now the one document."""
+    text = _break(WRAPPED["good"], "Title 2", "Title \udcff2")
+    got = _wrapped(text, 64)
+    assert [t[1] for t in got if t[0] == "item"] == [json.dumps(d, sort_keys=True) for d in _docs(4) if d["id"] != "d2"]
+    (problem,) = [t for t in got if t[0] == "problem"]
+    assert problem[2] == 2 and "0xff" in problem[4]
+
+
+def test_a_large_response_is_read_in_a_bounded_buffer(watched):
+    items = _docs(3000)
+    text = json.dumps({"responseHeader": {"status": 0}, "response": {"numFound": 3000, "docs": items}}, indent=2)
+    window = 4096
+    values = [it.value for it in iter_json(io.StringIO(text), "in.json", docs_key="response.docs", window=window)]
+    assert values == items
+    (w,) = watched
+    longest = max(len(json.dumps(i, indent=2)) for i in items) * 2 + 16
+    assert len(text) > 50 * window
+    assert w.peak <= 4 * window + 2 * longest, w.peak
