@@ -76,17 +76,18 @@ def not_utf8(raw: str) -> str | None:
 
 
 def iter_json(stream: TextIO, source: str, docs_key: str | None = None,
-              window: int = WINDOW) -> Iterator[JSONItem | Problem]:
+              window: int | None = None) -> Iterator[JSONItem | Problem]:
     """Yield each record-level JSON value of the input, or a Problem where one is broken.
 
     ``docs_key`` names the wrapper to unwrap ("response.docs" for Solr). JSON lines stream:
     memory holds one record at a time. A top-level array, and the docs of a pretty-printed
     wrapper, are read through a window of ``window`` characters (an element longer than
-    that widens it while it is read).
+    that widens it while it is read); :data:`WINDOW` when not given.
     """
+    window = max(1, window or WINDOW)
     head = ""
-    while True:  # up to the first text (a compact array may be one line: not read whole)
-        chunk = stream.read(window)
+    while True:  # lines up to the first text, a window at most (a compact array is one line)
+        chunk = stream.readline(window)
         if not chunk:
             break
         head += chunk
@@ -367,7 +368,6 @@ def _iter_wrapper(text: str, first_line: int, source: str, number: int) -> Itera
 
 
 # -- arrays, read through a window ---------------------------------------------------------------
-
 
 
 class _Window:

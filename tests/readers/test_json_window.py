@@ -209,6 +209,23 @@ def test_the_buffer_is_bounded_by_the_window(watched, indent):
     assert w.peak <= 4 * window + 2 * longest, w.peak
 
 
+@pytest.mark.parametrize("fmt, make", [("csl-json", lambda n: json.dumps(_items(n))),
+                                       ("vufind", lambda n: _solr(n, indent=None))])
+def test_one_line_input_read_by_the_library_is_not_held_whole(watched, monkeypatch, fmt, make):
+    """Through exporter.read of a stream (its head, read for sniffing, is replayed by
+    api._Peekable, whose readline honours its limit): a compact array, and a Solr response
+    on one line, 4,000 records each, through a 4 kB window."""
+    from exporter import read
+
+    monkeypatch.setattr(jsonio, "WINDOW", 4096)
+    text = make(4000)
+    problems: list = []
+    records = list(read(io.BytesIO(text.encode()), fmt, on_problem=problems.append))
+    assert len(records) == 4000 and not [p for p in problems if p.severity == "error"]
+    (w,) = watched
+    assert len(text) > 50 * 4096 and w.peak <= 6 * 4096, w.peak
+
+
 def test_an_element_longer_than_the_window_widens_it(watched):
     items = _items(20)
     items[10]["abstract"] = "word " * 20000  # 100 kB
