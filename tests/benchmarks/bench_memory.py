@@ -48,6 +48,7 @@ def main() -> None:
     ap.add_argument("--inputs", nargs="+", default=INPUTS, choices=INPUTS)
     ap.add_argument("--indent", type=int, default=2, help="indentation of the CSL-JSON array (0: one line)")
     ap.add_argument("--code", help="a directory holding the exporter package to measure instead")
+    ap.add_argument("--data", help="a directory to keep the generated inputs in, and take them from when there")
     args = ap.parse_args()
     sys.path.insert(0, str(HERE))
     from synthetic import write_csl_json, write_jsonl
@@ -64,12 +65,15 @@ def main() -> None:
     first: dict[tuple[str, str], float] = {}
     with tempfile.TemporaryDirectory() as tmp_name:
         tmp = Path(tmp_name)
+        data = Path(args.data) if args.data else tmp
         for n in args.n:
             paths = {}
             if "csl-json" in args.inputs:
-                paths["csl-json"] = write_csl_json(tmp / f"items-{n}.json", n, indent=args.indent or None)
+                path = data / f"items-{n}-indent{args.indent}.json"
+                paths["csl-json"] = path if path.exists() else write_csl_json(path, n, indent=args.indent or None)
             if "vufind" in args.inputs:
-                paths["vufind"] = write_jsonl(tmp / f"records-{n}.jsonl", n)
+                path = data / f"records-{n}.jsonl"
+                paths["vufind"] = path if path.exists() else write_jsonl(path, n)
             for inp, path in paths.items():
                 size = path.stat().st_size / 1e6
                 for fmt in args.formats:
@@ -82,7 +86,8 @@ def main() -> None:
                     flag = "" if status == 0 else f"  (exit {status})"
                     print(f"{n:>9,} {inp:<9} {fmt:<9} {size:>8.0f} {seconds:>8.1f} {rss:>11.0f} {growth:>9.0f}{flag}",
                           flush=True)
-                path.unlink()
+                if not args.data:
+                    path.unlink()
     print(f"load average after: {open('/proc/loadavg').read().strip()}")
 
 
