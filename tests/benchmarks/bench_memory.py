@@ -29,9 +29,10 @@ INPUTS = ["csl-json", "vufind"]
 
 
 def run(args: list[str], env: dict[str, str]) -> tuple[float, float, int]:
-    """(seconds, peak RSS MB, exit status) of one process."""
+    """(seconds, peak RSS MB, exit status) of one process, started in / (``-m`` and ``-c``
+    put the working directory first on sys.path: a checkout there would shadow --code)."""
     t0 = time.perf_counter()
-    proc = subprocess.Popen(args, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    proc = subprocess.Popen(args, env=env, cwd="/", stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
     _, status, usage = os.wait4(proc.pid, 0)
     seconds = time.perf_counter() - t0
     err = proc.stderr.read().decode(errors="replace") if proc.stderr else ""
@@ -57,7 +58,7 @@ def main() -> None:
     if args.code:
         env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(Path(args.code).resolve()), env.get("PYTHONPATH")]))
     where = subprocess.run([sys.executable, "-c", "import exporter; print(exporter.__file__)"], env=env,
-                           capture_output=True, text=True, check=True).stdout.strip()
+                           cwd="/", capture_output=True, text=True, check=True).stdout.strip()
     _, base, _ = run([sys.executable, "-c", "import exporter.cli"], env)
     print(f"exporter from {where}; python {sys.version.split()[0]}; importing exporter.cli: {base:.0f} MB")
     print(f"load average before: {open('/proc/loadavg').read().strip()}")
