@@ -117,10 +117,11 @@ class _Peekable(io.TextIOBase):
         return got if len(got) == size else got + self._rest.read(size - len(got))
 
     def readline(self, size: int | None = -1) -> str:  # type: ignore[override]
-        line = self._buf.readline()
-        if line.endswith("\n") or self._buf.tell() < len(self._buf.getvalue()):
+        limit = size is not None and size >= 0
+        line = self._buf.readline(size) if limit else self._buf.readline()
+        if line.endswith("\n") or self._buf.tell() < len(self._buf.getvalue()) or (limit and len(line) >= size):
             return line
-        return line + self._rest.readline()
+        return line + (self._rest.readline(size - len(line)) if limit else self._rest.readline())
 
     def __iter__(self) -> Iterator[str]:  # type: ignore[override]
         while True:

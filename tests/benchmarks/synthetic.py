@@ -55,3 +55,40 @@ def write_jsonl(path: Path, n: int) -> Path:
         for i in range(n):
             f.write(json.dumps(document(i), ensure_ascii=False) + "\n")
     return path
+
+
+def csl_item(i: int) -> dict:
+    """The CSL-JSON item of :func:`document`'s record i (the fields a CSL-JSON export has)."""
+    doc = document(i)
+    rnd = random.Random(i)
+    return {
+        "id": doc["id"],
+        "type": "article-journal",
+        "title": doc["title"],
+        "author": [dict(zip(("family", "given"), a.split(", ", 1))) for a in doc["author"]],
+        "container-title": rnd.choice(JOURNALS),
+        "issued": {"date-parts": [[int(doc["publishDate"][0])]]},
+        "publisher": doc["publisher"][0],
+        "abstract": doc["description"],
+        "language": "en",
+        "DOI": doc["url"][2].removeprefix("http://dx.doi.org/"),
+        "PMID": str(30000000 + i),
+        "URL": doc["url"][0],
+        "volume": str(rnd.randint(1, 60)),
+        "issue": str(rnd.randint(1, 12)),
+        "page": f"{(p := rnd.randint(1, 900))}-{p + rnd.randint(1, 20)}",
+    }
+
+
+def write_csl_json(path: Path, n: int, indent: int | None = 2) -> Path:
+    """A CSL-JSON array of n items, pretty-printed as ``json.dump(items, indent=2)`` does
+    (Zotero and citeproc tools write it so), without holding the array in memory."""
+    with path.open("w", encoding="utf-8") as f:
+        f.write("[")
+        for i in range(n):
+            text = json.dumps(csl_item(i), ensure_ascii=False, indent=indent)
+            if indent is not None:
+                text = "\n" + "\n".join(" " * indent + line for line in text.split("\n"))
+            f.write(("," if i else "") + text)
+        f.write("\n]\n" if n else "]\n")
+    return path
