@@ -352,7 +352,8 @@ def write_with(
 ) -> str | None:
     """Like :func:`write`, with a writer already made (and its options already checked)."""
     handler = on_problem or raise_problem
-    records = _unique_keys(records, writer.name, handler)
+    if not getattr(writer, "keeps_ids_unique", False):
+        records = _unique_keys(records, writer.name, handler)
     if on_problem is not None and getattr(writer, "carries", None) is not None:
         records = _watch_losses(records, writer, on_problem)
     if destination is None:

@@ -121,6 +121,11 @@ class Writer(Plugin):
     """
 
     carries: ClassVar[frozenset[str] | None] = None
+    #: True when the writer itself gives a record whose id an earlier record of the output
+    #: has a new one by the API's rule (``<id>-2``: exporter.normalize.keys.KeyAllocator,
+    #: linkeddata.schemaorg.RecordIRIs) and reports it; the API then keeps no table of ids
+    #: of its own, so an output remembers each record once (16 bytes, not 32).
+    keeps_ids_unique: ClassVar[bool] = False
 
     def lost(self, record: Record) -> list[str]:
         """The facets of ``record`` (see :mod:`exporter.losses`) this writer does not write,

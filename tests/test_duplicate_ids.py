@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 
 from exporter import Record, write
-from exporter.registry import writer_names
+from exporter.registry import writer_class, writer_names
 
 RECORDS = [Record(type="book", title="First", key="same"), Record(type="book", title="Second", key="same"),
            Record(type="book", title="Third", key="same")]
@@ -60,3 +60,27 @@ def test_a_bibtex_entry_whose_key_is_taken_is_read_and_renamed_not_rejected():
     out = write(records, "bibtex", on_problem=problems.append)
     assert "@article{k-2," in out
     assert [p.reason for p in problems if p.severity == "warning"] == ["another record has the id 'k'; written as 'k-2'"]
+
+
+#: ids that repeat, an id that is another's renamed form, ids that differ only by what an IRI
+#: escapes, and records without an id (generated keys) around them
+TRICKY = [Record(type="book", title="First", key="x"), Record(type="book", title="Second", key="x"),
+          Record(type="book", title="Third", key="x-2"), Record(type="book", title="Smith 2020"),
+          Record(type="book", title="Fourth", key="a b"), Record(type="book", title="Fifth", key="a b"),
+          Record(type="book", title="Sixth", key="x"), Record(type="book", title="Smith 2020")]
+
+
+@pytest.mark.parametrize("fmt", sorted(n for n in writer_names() if writer_class(n).keeps_ids_unique))
+def test_a_writer_that_keeps_ids_unique_itself_writes_what_the_api_pass_would(fmt):
+    """Writers that rename duplicate ids themselves skip the API's own table of ids (one
+    table per output, not two: issue 14); their output is the same bytes as with it, and
+    each renamed record is reported once."""
+    from exporter.api import _unique_keys, make_writer, write_with
+
+    assert fmt in {"csl-json", "ntriples", "jsonld", "turtle", "rdfxml"}
+    direct, through = [], []
+    out = write_with(make_writer(fmt), TRICKY, on_problem=direct.append)
+    renamed = list(_unique_keys(TRICKY, fmt, through.append))
+    assert write_with(make_writer(fmt), renamed, on_problem=through.append) == out
+    assert [p.record for p in direct if p.severity == "warning"] == [2, 3, 6, 7]
+    assert [p.record for p in through if p.severity == "warning"] == [2, 3, 6, 7]

@@ -306,6 +306,7 @@ class CSLJSONWriter(Writer):
     extensions = (".csl.json", ".json")
     media_type = "application/vnd.citationstyles.csl+json"
     carries = frozenset({"*"})  # what CSL has no variable for travels in "custom"
+    keeps_ids_unique = True  # its KeyAllocator renames and reports as the API would
 
     def write(self, records: Iterable[Record], stream: TextIO, report: ProblemHandler = raise_problem) -> None:
         keys = KeyAllocator()

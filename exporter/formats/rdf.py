@@ -38,6 +38,7 @@ RDF_CARRIES = frozenset(
 @dataclasses.dataclass
 class _RDFWriter(Writer):
     carries = RDF_CARRIES
+    keeps_ids_unique = True  # RecordIRIs renames and reports a second record with an earlier id
     base_iri: str = DEFAULT_BASE_IRI
 
     def __post_init__(self) -> None:
