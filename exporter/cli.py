@@ -307,7 +307,7 @@ def _dump(args: argparse.Namespace) -> int:
             print(f"{warning['source']}:record {warning['record']}: {warning['reason']} [warning]", file=sys.stderr)
     rate = result.records / result.seconds if result.seconds else 0
     print(
-        f"exporter: dumped {result.records:,} records ({result.rejected:,} rejected) as {result.triples:,} triples "
+        f"exporter: dumped {result.records:,} record{'' if result.records == 1 else 's'} ({result.rejected:,} rejected) as {result.triples:,} triples "
         f"in {len(result.shards)} shard(s) to {args.out} in {result.seconds:.1f} s ({rate:,.0f} records/s)",
         file=sys.stderr,
     )
