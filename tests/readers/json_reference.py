@@ -9,17 +9,13 @@ import io
 import itertools
 import json
 import re
-from typing import Any, Iterable, Iterator, TextIO
+from typing import Iterable, Iterator, TextIO
 
-from exporter.formats.jsonio import JSONItem
+# the helpers the windowed reader kept unchanged are the library's own
+from exporter.formats.jsonio import (_DOCS_KEY, _STRING_REST, _STRUCTURE, _WS, JSONItem, _complete,
+                                     _decode_all, _decoder, _reason, _skip_ws, not_utf8, records_in)
 from exporter.problems import Problem
 
-_WS = " \t\n\r"
-_decoder = json.JSONDecoder()
-_NOT_UTF8 = re.compile("[\udc80-\udcff]")
-_STRUCTURE = re.compile(r'["\[\]{}]')
-_STRING_REST = re.compile(r'(?:[^"\\\n]|\\.)*"')
-_DOCS_KEY = re.compile(r'"docs"\s*:\s*\[')
 
 
 class _Lines:
@@ -38,27 +34,6 @@ class _Lines:
             self.line -= self.text.count("\n", pos, self.pos)
         self.pos = pos
         return self.line
-
-
-def _skip_ws(text: str, pos: int) -> int:
-    while pos < len(text) and text[pos] in _WS:
-        pos += 1
-    return pos
-
-
-def _reason(exc: json.JSONDecodeError, text: str, start_line: int = 1) -> str:
-    if exc.msg.startswith("Unterminated") or exc.pos >= len(text.rstrip()):
-        return "truncated JSON: the input ends inside a record"
-    return f"invalid JSON: {exc.msg} (line {start_line + exc.lineno - 1}, column {exc.colno})"
-
-
-def not_utf8(raw: str) -> str | None:
-    """The reason a record's raw text is rejected for bytes that are not UTF-8, or None."""
-    m = _NOT_UTF8.search(raw)
-    if m is None:
-        return None
-    byte = ord(m.group()) - 0xDC00
-    return f"not UTF-8: byte 0x{byte:02x} cannot be decoded; the record is skipped"
 
 
 def iter_json(stream: TextIO, source: str, docs_key: str | None = None) -> Iterator[JSONItem | Problem]:
@@ -157,42 +132,6 @@ def _iter_values(lines: Iterable[str], source: str, docs_key: str | None) -> Ite
             yield from decoded(text, start)
     if buf:
         yield from decoded("".join(buf), start)
-
-
-def _complete(text: str) -> bool:
-    try:
-        _decode_all(text)
-        return True
-    except (json.JSONDecodeError, RecursionError):
-        return False
-
-
-def _decode_all(text: str) -> list[Any]:
-    out = []
-    pos = _skip_ws(text, 0)
-    while pos < len(text):
-        value, end = _decoder.raw_decode(text, pos)
-        out.append(value)
-        pos = _skip_ws(text, end)
-    return out
-
-
-def records_in(value: Any, docs_key: str | None) -> list[Any]:
-    """The records one JSON value holds: the docs of a wrapper such as a Solr response, or itself."""
-    if docs_key and isinstance(value, dict):
-        docs = _unwrap(value, docs_key)
-        if isinstance(docs, list):
-            return docs
-    return [value]
-
-
-def _unwrap(value: dict, path: str) -> Any:
-    cur: Any = value
-    for key in path.split("."):
-        if not isinstance(cur, dict) or key not in cur:
-            return None
-        cur = cur[key]
-    return cur
 
 
 def _iter_wrapper(text: str, first_line: int, source: str, number: int) -> Iterator[JSONItem | Problem]:
