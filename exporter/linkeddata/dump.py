@@ -336,8 +336,8 @@ def write_shard(task: ShardTask, config: DumpConfig) -> dict[str, Any]:
 _progress_sink: Callable[[int, int], None] | None = None
 
 
-#: per-record downloads beside each HTML page that are made from the record's triples
-#: (the others are made by their writer): writer name -> file suffix
+#: the default downloads beside each HTML page: writer name -> file suffix (what
+#: pages.download_links gives for pages.DEFAULT_FORMATS: each writer's first extension)
 PAGE_DOWNLOADS = {"bibtex": ".bib", "ris": ".ris", "csl-json": ".csl.json", "jsonld": ".jsonld",
                   "turtle": ".ttl", "ntriples": ".nt"}
 #: pages are spread over this many subfolders of ``html`` (see :func:`page_folder`)
@@ -359,21 +359,6 @@ def page_path(name: str) -> str:
     return f"{page_folder(stem)}/{stem}.html"
 
 
-def page_suffixes(formats: Iterable[str]) -> dict[str, str]:
-    """Download file suffix per writer name: :data:`PAGE_DOWNLOADS`, else the writer's first
-    extension (``.txt`` when it has none)."""
-    from ..registry import writer_class
-
-    out = {}
-    for name in formats:
-        if name in PAGE_DOWNLOADS:
-            out[name] = PAGE_DOWNLOADS[name]
-        else:
-            cls = writer_class(name)
-            out[name] = cls.extensions[0] if cls.extensions else ".txt"
-    return out
-
-
 class _PageWriter:
     """The HTML pages of one shard, with the record in each download format beside each page.
 
@@ -392,7 +377,10 @@ class _PageWriter:
         self.root.mkdir(exist_ok=True)
         self.config = config
         self.warnings = warnings
-        self.suffixes = page_suffixes(config.html_formats)
+        from .pages import download_links
+
+        # each download's file suffix: its link for a page stem of ""
+        self.suffixes = {d.format: d.href for d in download_links("", config.html_formats)}
         self.writers = {name: make_writer(name) for name in config.html_formats
                         if name not in ("jsonld", "turtle", "ntriples")}
         self.pending: list[tuple[Unit, str, Record, list[Any]]] = []
