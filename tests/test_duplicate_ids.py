@@ -77,10 +77,27 @@ def test_a_writer_that_keeps_ids_unique_itself_writes_what_the_api_pass_would(fm
     each renamed record is reported once."""
     from exporter.api import _unique_keys, make_writer, write_with
 
-    assert fmt in {"csl-json", "ntriples", "jsonld", "turtle", "rdfxml"}
+    assert fmt in {"csl-json", "ntriples", "jsonld", "turtle", "rdfxml", "bibtex", "biblatex", "citation"}
     direct, through = [], []
     out = write_with(make_writer(fmt), TRICKY, on_problem=direct.append)
     renamed = list(_unique_keys(TRICKY, fmt, through.append))
     assert write_with(make_writer(fmt), renamed, on_problem=through.append) == out
     assert [p.record for p in direct if p.severity == "warning"] == [2, 3, 6, 7]
     assert [p.record for p in through if p.severity == "warning"] == [2, 3, 6, 7]
+
+
+@pytest.mark.parametrize("fmt", ["bibtex", "biblatex"])
+def test_ids_that_bibtex_key_rules_make_equal_are_renamed_and_reported(fmt):
+    """BibTeX cleans an id before it renames: "x_" is the key "x", so after a record "x" it
+    is "x-2" (not "x_-2"), and the rename is reported; no two entries share a key."""
+    import re
+
+    records = [Record(type="book", title="A", key="x"), Record(type="book", title="B", key="x_"),
+               Record(type="book", title="C", key="x_"), Record(type="book", title="D", key="x-2")]
+    problems = []
+    out = write(records, fmt, on_problem=problems.append)
+    assert re.findall(r"^@book\{([^,]+),", out, re.M) == ["x", "x-2", "x-3", "x-2-2"]
+    warnings = [p for p in problems if p.severity == "warning"]
+    assert [p.record for p in warnings] == [2, 3, 4]
+    assert warnings[0].reason == "the id 'x_' is the key 'x' in this format, which another record has; written as 'x-2'"
+    assert warnings[2].reason == "another record has the id 'x-2'; written as 'x-2-2'"

@@ -400,6 +400,10 @@ class BibTeXWriter(Writer):
     media_type = "application/x-bibtex"
     carries = BIBTEX_CARRIES
     dialect = BIBTEX
+    #: one table of keys per output: the writer cleans an id for BibTeX, then renames it if
+    #: another record has that key, and reports it (an id that only the cleaning made equal
+    #: to another, "x_" and "x", is renamed too, not silently)
+    keeps_ids_unique = True
     bibtex_encoding: str = "utf-8"
 
     def __post_init__(self) -> None:
@@ -418,7 +422,10 @@ class BibTeXWriter(Writer):
                 stream.write("\n")
             first = False
             unencodable: set[str] = set()
-            stream.write(self.entry(record, keys.key(record), unencodable))
+            key, renamed = keys.allocate(record)
+            if renamed:
+                report(Problem(source=self.name, record=number, severity="warning", raw=record.key, reason=renamed))
+            stream.write(self.entry(record, key, unencodable))
             if unencodable:
                 chars = ", ".join(f"{c} ({' '.join(f'U+{ord(x):04X}' for x in c)})" for c in sorted(unencodable))
                 report(Problem(source=self.name, record=number, severity="warning", raw=record.key,

@@ -33,6 +33,7 @@ class CitationWriter(Writer):
     extensions = (".citation.txt", ".txt")
     media_type = "text/plain"
     carries = frozenset({"*"})  # a rendering, not a data format: the style decides what shows
+    keeps_ids_unique = True  # its KeyAllocator renames and reports as the API would
 
     style: str = "apa"
     locale: str | None = None

@@ -76,6 +76,9 @@ class KeyAllocator:
             key = f"{wanted}-{n + 2}" if given else wanted + _suffix(n)
             n += 1
         if given and key != wanted:
+            if wanted != record.key:  # the format's key rules changed the id first
+                return key, (f"the id {record.key!r} is the key {wanted!r} in this format, which another "
+                             f"record has; written as {key!r}")
             return key, f"another record has the id {wanted!r}; written as {key!r}"
         return key, None
 
