@@ -15,8 +15,9 @@ the main worktree, for a before/after table; ``--indent 0`` writes the arrays co
 
 What grows from 100,000 to 1,000,000 records is not the reader (``iter_json`` alone: 19 MB
 peak at both) but the sets of keys an output keeps unique (normalize.seen.SeenStrings, 12 MB
-at a million members, 20 MB while its last growth copies it): one in the writer (KeyAllocator,
-RecordIRIs) and, for records with an id (CSL-JSON items have one), one in api._unique_keys.
+at a million members, 20 MB while its last growth copies it), one per output: the writer's
+(KeyAllocator, RecordIRIs) where it renames duplicate ids itself (``Writer.keeps_ids_unique``),
+else api._unique_keys's.
 """
 
 from __future__ import annotations
