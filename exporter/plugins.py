@@ -98,6 +98,11 @@ class RecordSplitter:
         the file's start when ``first``, to its end when ``last``), is regular."""
         raise NotImplementedError
 
+    def regular_text(self, text: str, chunk: bytes, count: int, first: bool, last: bool) -> bool:
+        """:meth:`regular`, called with ``text``, the chunk decoded (plain UTF-8, known to
+        decode): a splitter that checks text overrides this to decode once, not twice."""
+        return self.regular(chunk, count, first, last)
+
     def accept(self, chunk: bytes) -> None:
         """``chunk`` was found regular and is cut: what later runs depend on (BibTeX's entry
         keys: a key used again is a duplicate to the reader) is remembered from here."""

@@ -91,15 +91,21 @@ def line_starts(text: bytes, prefix: bytes) -> list[int]:
 
 def plain_text(chunk: bytes, first: bool) -> bool:
     """Whether ``chunk`` is text every reader reads the same wherever it starts."""
-    if first and chunk.startswith(_BOM):
-        chunk = chunk[len(_BOM):]
-    if chunk.translate(None, _NOT_ODD) or _BOM in chunk or (b"\r" in chunk and _LONE_CR.search(chunk)):
-        return False
+    return _plain(chunk.removeprefix(_BOM) if first else chunk) is not None
+
+
+def _plain(chunk: bytes) -> str | None:
+    """The text of ``chunk`` (already without the file's byte order mark) when it is plain
+    text, else None."""
+    if chunk.translate(None, _NOT_ODD) or (b"\r" in chunk and _LONE_CR.search(chunk)):
+        return None
     try:
-        chunk.decode("utf-8")
+        text = chunk.decode("utf-8")
     except UnicodeDecodeError:
-        return False
-    return True
+        return None
+    # in valid UTF-8 the bytes EF BB BF are U+FEFF and nothing else: the search on the text
+    # is a character search (0.05 ms a MB, against 0.7 for the three bytes)
+    return None if "\ufeff" in text else text
 
 
 def find_cuts(path: str, splitter: object, legacy_encodings: bool = True) -> Iterator[Cut | End]:
@@ -183,9 +189,12 @@ def find_cuts(path: str, splitter: object, legacy_encodings: bool = True) -> Ite
 
 def _regular(splitter: Any, chunk: bytes, count: int, first: bool, last: bool) -> bool:
     """Plain text, and regular to the splitter (which never sees the byte order mark)."""
-    if not plain_text(chunk, first):
+    if first:
+        chunk = chunk.removeprefix(_BOM)
+    text = _plain(chunk)
+    if text is None:
         return False
-    return bool(splitter.regular(chunk.removeprefix(_BOM) if first else chunk, count, first, last))
+    return bool(splitter.regular_text(text, chunk, count, first, last))
 
 
 def _regular_part(splitter: Any, text: bytes, starts: list[int], first: bool, base: int, number: int,

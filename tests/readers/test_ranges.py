@@ -139,3 +139,39 @@ def test_clean_files_are_cut_through(name, monkeypatch):
         assert outside or by_design, f"records {start}-{start + n}: a clean file was not cut through ({found[-1]})"
         refused += 1
     assert through >= refused, f"only {through} of {through + refused} files cut through"
+
+
+_JSON_BODIES = ['', '  \n', '{"a": 1}', '{"a": 1},\n  {"b": [1, {"c": "}"}]}', '{"a": 1},', '{"a": 1},,{"b": 2}',
+                '{"a": 1} {"b": 2}', '1, "x", null, NaN, -Infinity', '{"a": "\\u00e9\\n"}\t,\r\n{}', '{"a": }',
+                '{"a": 1}]', '[{"a": 1}], {}', '{"a": "unterminated}', ' , {}', '{} ,', '"\\ud800"', '[' * 3000]
+
+
+@pytest.mark.parametrize("body", _JSON_BODIES)
+def test_the_array_check_counts_what_json_loads_would(body):
+    """The splitter counts an array run's values in place, one scan per value, instead of
+    json.loads of the run between brackets; both must agree on every body, broken or not."""
+    import json
+
+    from exporter.formats.jsonio import _count_values
+
+    try:
+        expected = len(json.loads("[" + body + "]"))
+    except (ValueError, RecursionError):
+        expected = None
+    assert _count_values(body) == expected
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.sampled_from(['{"a": 1}', '{"b": [1, 2]}', '"s"', "3", "", " ", ",", "\n", "]", "[", "{", "}",
+                                 '"', "\\", "null", "tru"]), max_size=12))
+def test_the_array_check_agrees_with_json_loads_on_any_text(parts):
+    import json
+
+    from exporter.formats.jsonio import _count_values
+
+    body = "".join(parts)
+    try:
+        expected = len(json.loads("[" + body + "]"))
+    except (ValueError, RecursionError):
+        expected = None
+    assert _count_values(body) == expected
