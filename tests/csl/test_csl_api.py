@@ -394,3 +394,23 @@ def test_bibliography_each_of_kit_items_matches_one_item_bibliographies(kit):
         for item, entry in zip(items, proc.bibliography_each(items)):
             alone = proc.bibliography([item])
             assert entry == (alone[0] if alone else ''), (style, item['id'])
+
+
+@pytest.mark.parametrize('style', ['apa', 'chicago-author-date', 'harvard-cite-them-right', 'elsevier-harvard',
+                                   'american-sociological-association', 'modern-language-association'])
+def test_an_item_alone_renders_the_same_without_the_disambiguation_pass(kit, style, monkeypatch):
+    """One item skips disambiguation (nothing to be ambiguous with): forcing the pass on
+    gives the same entry for every kit item, in styles that disambiguate by names, given
+    names and year suffixes."""
+    import exporter.csl as csl
+    from csl_support import kit_items
+
+    items = kit_items()
+    proc = CitationProcessor(style, markup='html')
+    skipped = proc.bibliography_each(items)
+    passes = []
+    real = csl.disambiguate
+    monkeypatch.setattr(csl, 'needs_disambiguation', lambda items: True)
+    monkeypatch.setattr(csl, 'disambiguate', lambda *args: (passes.append(1), real(*args)))
+    assert proc.bibliography_each(items) == skipped
+    assert len(passes) == len(items)  # the pass did run, once per item
