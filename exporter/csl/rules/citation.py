@@ -380,7 +380,9 @@ def _next_letter(letter) -> str:
 define(model.Layout, 'render_citation', render_citation)
 
 # --- disambiguate="true" -------------------------------------------------------------
-def if_render(self, item, context=None, delimiter='', **kwargs):
+def if_passes(self, item, context=None):
+    """Whether the branch's conditions hold (stock If.render's tests, without raising):
+    cs:choose asks this of each branch, so a branch not taken costs no exception."""
     results = []
     attrib = attrs(self)
     if 'type' in attrib:
@@ -412,11 +414,16 @@ def if_render(self, item, context=None, delimiter='', **kwargs):
         result = not any(results)
     else:
         result = all(results)
-    if not result:
+    return result
+
+
+def if_render(self, item, context=None, delimiter='', **kwargs):
+    if not self.passes(item, context):
         raise model.ConditionFailed
     return self.render_children(item, context=context, delimiter=delimiter, **kwargs)
 
 
+define(model.If, 'passes', if_passes)
 define(model.If, 'render', if_render)
 
 
