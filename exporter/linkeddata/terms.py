@@ -104,6 +104,7 @@ def nt_document(triples: Iterable[tuple[IRI | BNode, IRI, Term]]) -> str:
     since a record names itself and its parts many times."""
     nodes: dict[str, str] = {}
     out = []
+    append = out.append
     for s, p, o in triples:
         st = nodes.get(s)
         if st is None:
@@ -112,12 +113,21 @@ def nt_document(triples: Iterable[tuple[IRI | BNode, IRI, Term]]) -> str:
         if pt is None:
             pt = _PREDICATES[p] = f"<{p}>"
         if type(o) is Literal:
-            ot = nt_term(o)
-        else:
-            ot = nodes.get(o)
-            if ot is None:
-                ot = nodes[o] = f"<{o}>" if type(o) is IRI else f"_:{o}"
-        out.append(f"{st} {pt} {ot} .\n")
+            # nt_term, inlined: a record has some thirty literals
+            value, datatype, lang = o
+            if not (value.isprintable() and '"' not in value and "\\" not in value):
+                value = escape_literal(value)
+            if lang and _LANG.match(lang):
+                append(f'{st} {pt} "{value}"@{lang} .\n')
+            elif datatype:
+                append(f'{st} {pt} "{value}"^^<{datatype}> .\n')
+            else:
+                append(f'{st} {pt} "{value}" .\n')
+            continue
+        ot = nodes.get(o)
+        if ot is None:
+            ot = nodes[o] = f"<{o}>" if type(o) is IRI else f"_:{o}"
+        append(f"{st} {pt} {ot} .\n")
     return "".join(out)
 
 
