@@ -331,6 +331,20 @@ def test_clean_title_as_before():
     assert new.clean_title(None) is None
 
 
+_EDGE_PIECES = ["2020-01-01", "1", "12", "-", "--", "-0", "-01-01", "2020", "٢", "٢٠٢٠-٠١-٠١", "０", "x", " ", "_",
+                "é", "\u0301", "Text", "Text ", "Text en", "en", "eng", "engl", "EN", "Con", "\n", "\u00a0"]
+
+
+def test_iso_days_and_language_code_find_what_the_patterns_find():
+    """The hand-written scans against the regular expressions they replace (the oracle's)."""
+    rnd = random.Random(3)
+    for _ in range(100000):
+        text = "".join(rnd.choices(_EDGE_PIECES, k=rnd.randint(0, 12)))
+        assert new._iso_days(text) == _ISO_DAY.findall(text), repr(text)
+        m = _LANG_CODE.search(text)
+        assert new._language_code(text) == (m.group(1) if m else None), repr(text)
+
+
 # ====================== frozen oracle: the code as it was before the rewrite ======================
 
 class Fields:
