@@ -162,11 +162,11 @@ class Fields:
     def values(self, name: str, keep_empty: bool = False) -> list[str]:
         """A field as a list of non-empty strings, whatever its JSON shape (``keep_empty``
         keeps positions, for fields parallel to another, like author2_role)."""
-        self.read.add(name)
         if not keep_empty:
             cached = self._cache.get(name)
             if cached is not None:
-                return cached
+                return cached  # in read already: only this method fills the cache
+        self.read.add(name)
         value = self.doc.get(name)
         if value is None:
             out: list[str] = []
@@ -192,7 +192,9 @@ class Fields:
         return out
 
     def first(self, name: str) -> str | None:
-        vals = self.values(name)
+        vals = self._cache.get(name)
+        if vals is None:
+            vals = self.values(name)
         return vals[0] if vals else None
 
 
@@ -226,7 +228,10 @@ def _record_type(formats: list[str]) -> str:
 
 
 def _contributor(raw: str, role: str, repairs: list[str]) -> Contributor:
-    raw = _AUTHOR_DATES.sub("", raw.strip()).rstrip(",").strip()
+    raw = raw.strip()
+    if "-" in raw[-7:]:  # else _AUTHOR_DATES cannot match: its "-" is 0-6 characters from the end
+        raw = _AUTHOR_DATES.sub("", raw)
+    raw = raw.rstrip(",").strip()
     if "," not in raw:
         # VuFind stores persons inverted ("Family, Given"); a name without a comma is a
         # corporate body or a single name: never split it into a made-up family and given.
@@ -237,14 +242,25 @@ def _contributor(raw: str, role: str, repairs: list[str]) -> Contributor:
     return person
 
 
+#: the author fields in the order they are read, with the role field parallel to each and
+#: the role a name without one has
+_AUTHOR_FIELDS = (
+    ("author", "author_role", "author"),
+    ("author_corporate", "author_corporate_role", "author"),
+    ("author2", "author2_role", "contributor"),
+)
+
+
 def _contributors(doc: Fields, repairs: list[str]) -> tuple[Contributor, ...]:
     out: list[Contributor] = []
     seen: set[Contributor] = set()
-    for field, default_role in (("author", "author"), ("author_corporate", "author"), ("author2", "contributor")):
-        roles = doc.values(f"{field}_role", keep_empty=True)
-        for i, raw in enumerate(doc.values(field)):
+    for field, role_field, default_role in _AUTHOR_FIELDS:
+        roles = doc.values(role_field, keep_empty=True)
+        names = doc.values(field)
+        n_roles = len(roles)
+        for i, raw in enumerate(names):
             role = default_role
-            if i < len(roles) and roles[i]:
+            if i < n_roles and roles[i]:
                 role = RELATORS.get(roles[i].lower().strip(". "), default_role)
             c = _contributor(raw, role, repairs)
             if field == "author_corporate" and c.literal is None:
