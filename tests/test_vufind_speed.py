@@ -193,6 +193,8 @@ def adversarial_docs() -> list[tuple[str, Any]]:
             "container": {**base, "container_title": "Journal /", "container_reference": "12(3):45-67"},
             "titles": {**base, "title_short": "Main :", "title_sub": "sub /", "title": "Main : sub /"},
             "title period": {**base, "title": "Studies in U.S.", "title_short": "A history..."},
+            "publisher isbd": {**base, "publisher": ["Zanichelli :", "Pub ,\u2003"]},
+            "publisher isbd 2": {**base, "publisher": "x=\n", "title": "T /\u00a0"},
             "extra fields": {**base, "foo": "bar", "baz_str_mv": ["x"], "n": 3, "bad": {"o": 1}},
         }
         out += [(f"{name} {v}", d) for v, d in variants.items()]

@@ -194,6 +194,9 @@ class Fields:
     def first(self, name: str) -> str | None:
         vals = self._cache.get(name)
         if vals is None:
+            if self.doc.get(name) is None:  # what values() reads as [] (most fields asked for)
+                self.read.add(name)
+                return None
             vals = self.values(name)
         return vals[0] if vals else None
 
@@ -208,11 +211,22 @@ _TRAILING_ISBD = re.compile(r"\s*[/:;=,]\s*$")
 _AUTHOR_DATES = re.compile(r",?\s*\(?\d{4}-(?:\d{4})?\)?\.?$")
 
 
+#: the characters _TRAILING_ISBD needs last (after spaces it also takes; in a text whose
+#: last character is none of them nor a space, it cannot match)
+_ISBD_MARKS = frozenset("/:;=,")
+
+
+def _strip_isbd(text: str) -> str:
+    r"""``_TRAILING_ISBD.sub("", text)`` for a text without spaces at its end (``\s`` is
+    ``str.isspace``, and ``$`` could match before a final "\n" only)."""
+    return _TRAILING_ISBD.sub("", text) if text[-1:] in _ISBD_MARKS else text
+
+
 def clean_title(text: str | None) -> str | None:
     """Strip ISBD punctuation VuFind keeps from MARC 245: "Title /" -> "Title"."""
     if not text:
         return None
-    text = _TRAILING_ISBD.sub("", " ".join(text.split()))
+    text = _strip_isbd(" ".join(text.split()))
     # a final period closes the ISBD area, unless it ends an abbreviation or initial
     if text.endswith(".") and not re.search(r"(\b\w\.|\b[A-Z][a-z]{0,2}\.|\.\.\.)$", text):
         text = text[:-1]
@@ -430,6 +444,13 @@ def spelling_facts(doc: Fields, authors: list[str], issued: DateValue | None) ->
     return SpellingFacts(journal=journal, online=online, language=language, rights=rights)
 
 
+_ID_ORDER = {"doi": 0, "pmid": 1, "pmcid": 2}
+
+
+def _id_order(ident: Identifier) -> int:
+    return _ID_ORDER.get(ident.scheme, 3)
+
+
 def doc_to_record(doc: Any) -> Record:  # noqa: C901 - one flat mapping, read top to bottom
     """Map one VuFind Solr document (a dict of field -> value or list) to a Record.
 
@@ -437,15 +458,17 @@ def doc_to_record(doc: Any) -> Record:  # noqa: C901 - one flat mapping, read to
     """
     if not isinstance(doc, dict):
         raise FieldError(f"a VuFind document must be a JSON object, got {_json_type(doc)}")
-    if not any(k in doc for k in ("id", "title", "title_short", "author")):
+    if not ("id" in doc or "title" in doc or "title_short" in doc or "author" in doc):
         raise FieldError("not a VuFind document: none of the fields id, title, title_short, author")
     doc = Fields(doc)
     repairs: list[str] = []
     contributors = _contributors(doc, repairs)
 
-    title_short = clean_title(doc.first("title_short"))
-    title_sub = clean_title(doc.first("title_sub"))
-    full_title = clean_title(doc.first("title"))  # "Main : sub" when both parts are given
+    raw_short, raw_sub, raw_full = doc.first("title_short"), doc.first("title_sub"), doc.first("title")
+    title_short = clean_title(raw_short)
+    title_sub = clean_title(raw_sub)
+    # "Main : sub" when both parts are given; often the same text as title_short
+    full_title = title_short if raw_full == raw_short else clean_title(raw_full)
     if title_sub and title_short:
         title, subtitle = title_short, title_sub
     else:
@@ -455,10 +478,13 @@ def doc_to_record(doc: Any) -> Record:  # noqa: C901 - one flat mapping, read to
     facts = spelling_facts(doc, doc.values("author"), issued)
 
     identifiers: list[Identifier] = []
+    seen_ids: set[Identifier] = set()
     links: list[Link] = []
+    seen_urls: set[str] = set()  # Link(url) == Link(other) exactly when the urls are equal
 
     def add(ident: Identifier | None) -> None:
-        if ident and ident not in identifiers:
+        if ident and ident not in seen_ids:
+            seen_ids.add(ident)
             identifiers.append(ident)
 
     for value in doc.values("doi_str_mv"):
@@ -466,7 +492,8 @@ def doc_to_record(doc: Any) -> Record:  # noqa: C901 - one flat mapping, read to
         add(Identifier("doi", doi) if doi else None)
     for url in doc.values("url"):
         add(identifier_from_url(url))
-        if Link(url) not in links:
+        if url not in seen_urls:
+            seen_urls.add(url)
             links.append(Link(url))
     for value in doc.values("isbn"):
         isbn = clean_isbn(value)
@@ -479,8 +506,7 @@ def doc_to_record(doc: Any) -> Record:  # noqa: C901 - one flat mapping, read to
     for value in doc.values("lccn"):
         add(Identifier("lccn", " ".join(value.split())))
     # a stable order: DOI, PMID, PMCID first, then the rest as found
-    order = {"doi": 0, "pmid": 1, "pmcid": 2}
-    identifiers.sort(key=lambda i: order.get(i.scheme, 3))
+    identifiers.sort(key=_id_order)
 
     subjects = tuple(
         Subject(term, scheme)
@@ -525,7 +551,7 @@ def doc_to_record(doc: Any) -> Record:  # noqa: C901 - one flat mapping, read to
         container=container,
         issued=issued,
         online=facts.online,
-        publisher=_TRAILING_ISBD.sub("", publisher) if publisher else None,
+        publisher=_strip_isbd(publisher) if publisher else None,
         series=series_title,
         series_number=series_number,
         identifiers=tuple(identifiers),

@@ -25,14 +25,15 @@ def parse_inverted(text: str, role: str = "author") -> tuple[Contributor, str | 
     Returns the contributor and, when a repair was made, a sentence describing it.
     """
     text = " ".join(text.split())
-    parts = [p.strip() for p in text.split(",")]
+    family, comma, given = text.partition(",")
     repair = None
-    if len(parts) == 1:
+    if not comma:
         return _parse_natural(text, role), None
-    if len(parts) >= 3:
+    if "," in given:
+        parts = [p.strip() for p in text.split(",")]
         family, suffix, given = parts[0], parts[1], ", ".join(parts[2:])
     else:
-        family, suffix, given = parts[0], None, parts[1]
+        family, suffix, given = family.strip(), None, given.strip()
     # the patterns are tried only where their first characters are there: an ASCII capital
     # and "." (_INITIALS_FIRST), an ASCII lowercase letter (_PARTICLE); most names have neither
     m = _INITIALS_FIRST.match(family) if family[1:2] == "." and "A" <= family[:1] <= "Z" else None
