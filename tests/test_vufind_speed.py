@@ -4,7 +4,8 @@
 rewrite must not change any Record, nor any error, for any input. The code below the
 "frozen oracle" line is a verbatim copy of those functions as they were before the rewrite
 (``Fields``, ``clean_title``, ``_contributor(s)``, ``_container``, ``spelling_facts``,
-``doc_to_record``, ``_values_or_none`` and ``normalize.names.parse_inverted``); the helpers
+``doc_to_record``, ``_values_or_none``, ``normalize.names.parse_inverted`` and
+``normalize.dates.parse_partial``, with ``parse_date`` that calls it); the helpers
 the rewrite left alone are imported from the package. It is kept here, not deleted, because
 it is the specification the fast code is checked against: every VuFind document we have
 (examples, ../shared corpus and seeds), 2,000 synthetic documents, hand-written adversarial
@@ -27,6 +28,7 @@ from typing import Any, Iterator
 import pytest
 
 import exporter.formats.vufind as new
+import exporter.normalize.dates as new_dates
 import exporter.normalize.names as new_names
 from exporter.formats.jsonio import JSONItem, iter_json
 from exporter.formats.vufind import (
@@ -49,12 +51,13 @@ from exporter.model import (
     DateValue,
     Identifier,
     Link,
+    PartialDate,
     Provenance,
     Record,
     Rights,
     Subject,
 )
-from exporter.normalize.dates import parse_date, parse_partial
+from exporter.normalize.dates import _CIRCA, _EDTF_TEXT, _ISO, _WORDS, _WORDS_REV, _from_words, parse_edtf
 from exporter.normalize.identifiers import clean_doi, clean_isbn, clean_issn, identifier_from_url
 from exporter.normalize.languages import to_bcp47
 from exporter.normalize.licenses import find_license
@@ -345,6 +348,21 @@ def test_iso_days_and_language_code_find_what_the_patterns_find():
         assert new._iso_days(text) == _ISO_DAY.findall(text), repr(text)
         m = _LANG_CODE.search(text)
         assert new._language_code(text) == (m.group(1) if m else None), repr(text)
+
+
+_DATE_PIECES = ["2019", "1999", "-", "--", "05", "5", "23", "00", "0", "13", "21", "24", "29", "02", "٢٠١٩", "T",
+                "10:00", "Z", "+01:00", "/", " ", ".", "..", "\n", "Mar", "march", "Spring", "c", "ca.", "?", "~", "X",
+                "[", "]", ",", "x"]
+
+
+def test_parse_partial_and_parse_date_as_before():
+    rnd = random.Random(5)
+    texts = ["2019", "2019\n.", " 2019. ", "٢٠١٩", "０１２３", "2019-05-23", "2019-00-00", "2019-21", "-2019"]
+    texts += ["".join(rnd.choices(_DATE_PIECES, k=rnd.randint(0, 6))) for _ in range(30000)]
+    for text in texts:
+        assert _outcome(new_dates.parse_partial, text) == _outcome(parse_partial, text), repr(text)
+    for text in texts[:2000]:  # parse_date is slow where it asks the edtf package
+        assert _outcome(new_dates.parse_date, text) == _outcome(parse_date, text), repr(text)
 
 
 # ====================== frozen oracle: the code as it was before the rewrite ======================
@@ -689,3 +707,55 @@ def parse_inverted(text: str, role: str = "author") -> tuple[Contributor, str | 
     )
 
 
+def parse_partial(text: str) -> PartialDate | None:
+    """One calendar date at year, month or day precision, or None."""
+    text = text.strip().strip(".")
+    m = _ISO.match(text)
+    if m:
+        year, month, day = (int(g) if g else None for g in m.groups())
+        if month == 0:
+            month = day = None
+        if day == 0:
+            day = None
+        # EDTF seasons are 21-24 in the month slot
+        if month and 21 <= month <= 24:
+            return PartialDate(year, season=month - 20)
+        try:
+            return PartialDate(year, month, day)  # type: ignore[arg-type]
+        except ValueError:
+            return None
+    m = _WORDS.match(text) or None
+    if m:
+        year, word, day = m.groups()
+        return _from_words(int(year), word, day)
+    m = _WORDS_REV.match(text)
+    if m:
+        day, word, year = m.groups()
+        return _from_words(int(year), word, day)
+    return None
+
+
+def parse_date(text: str | None) -> DateValue | None:
+    """A date, a range ("2019/2020", "2019-2020") or approximate date; else a literal."""
+    if text is None:
+        return None
+    text = " ".join(str(text).split())
+    if not text:
+        return None
+    single = parse_partial(text)
+    if single:
+        return DateValue(start=single)
+    m = _CIRCA.match(text)
+    if m:
+        return DateValue(start=PartialDate(int(m.group(1))), circa=True)
+    if _EDTF_TEXT.match(text):
+        value = parse_edtf(text)
+        if value is not None:
+            return value
+    for sep in ("/", "--", " - ", "–", "-"):
+        if sep in text:
+            left, _, right = text.partition(sep)
+            start, end = parse_partial(left), parse_partial(right)
+            if start and end:
+                return DateValue(start=start, end=end)
+    return DateValue(literal=text)
