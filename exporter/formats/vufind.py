@@ -174,10 +174,11 @@ class Fields:
             v = value.strip()
             out = [v] if v or keep_empty else []
         else:
-            if isinstance(value, (int, float)) and not isinstance(value, bool):
-                value = [value]
-            if not isinstance(value, list):
-                raise FieldError(f"field '{name}' must be a string or a list of strings, got {_json_type(value)}")
+            if type(value) is not list:
+                if isinstance(value, (int, float)) and not isinstance(value, bool):
+                    value = [value]
+                if not isinstance(value, list):
+                    raise FieldError(f"field '{name}' must be a string or a list of strings, got {_json_type(value)}")
             out = []
             for v in value:
                 if type(v) is not str:
