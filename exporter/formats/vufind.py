@@ -242,9 +242,22 @@ def _record_type(formats: list[str]) -> str:
     return "document"
 
 
+def _may_end_with_dates(raw: str) -> bool:
+    """Whether _AUTHOR_DATES can match ``raw`` (stripped): its "dddd-" ends 0-6 characters
+    before the end (what may follow: 4 digits, ")", "."), so some "-" among the last 7
+    characters has 4 decimal digits before it. Most names have none (or "Emma-Louise")."""
+    n = len(raw)
+    h = raw.find("-", max(n - 7, 4))
+    while h >= 0:
+        if raw[h - 4:h].isdecimal():
+            return True
+        h = raw.find("-", h + 1)
+    return False
+
+
 def _contributor(raw: str, role: str, repairs: list[str]) -> Contributor:
     raw = raw.strip()
-    if "-" in raw[-7:]:  # else _AUTHOR_DATES cannot match: its "-" is 0-6 characters from the end
+    if _may_end_with_dates(raw):
         raw = _AUTHOR_DATES.sub("", raw)
     raw = raw.rstrip(",").strip()
     if "," not in raw:
