@@ -293,8 +293,9 @@ def _contributors(doc: Fields, repairs: list[str]) -> tuple[Contributor, ...]:
             c = _contributor(raw, role, repairs)
             if field == "author_corporate" and c.literal is None:
                 c = Contributor(literal=raw.strip(), role=role)
-            if c not in seen:  # VuFind repeats a name in author and author2 at times
-                seen.add(c)
+            size = len(seen)
+            seen.add(c)  # hashes c once; VuFind repeats a name in author and author2 at times
+            if len(seen) > size:
                 out.append(c)
     return tuple(out)
 
@@ -449,7 +450,10 @@ def spelling_facts(doc: Fields, authors: list[str], issued: DateValue | None) ->
     online = None
     days = _iso_days(text)
     if days:
-        parsed = sorted(d for d in map(parse_partial, days) if d is not None)
+        parsed = [d for d in map(parse_partial, days) if d is not None]
+        # PartialDate defines no order: with two days or more this raises TypeError, as the
+        # code before it did (a bug, reported: not this rewrite's to change)
+        parsed.sort()
         if parsed and (issued is None or issued.year is None or parsed[0].year <= issued.year):
             online = DateValue(start=parsed[0])
     language = _language_code(text)
