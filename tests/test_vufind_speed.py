@@ -180,7 +180,8 @@ def adversarial_docs() -> list[tuple[str, Any]]:
             "no authors": {k: v for k, v in base.items() if k != "author"},
             "authors not in spelling": {**base, "author": ["Nobody, Here", "Else, Some"]},
             "author string": {**base, "author": "Alidina, Shehnaz"},
-            "author with dates": {**base, "author": ["Smith, John, 1900-1980.", "Doe, Jane (1950-)", "Roe, R. 1970-", "X 1990-2000"]},
+            "author with dates": {**base, "author": ["Smith, John, 1900-1980.", "Doe, Jane (1950-)", "Roe, R. 1970-", "X 1990-2000",
+                                                     "Poe, E. (1809-1849).", "Lee, A. (1950-).", "Ng, B., 1960-1999)", "Li, C. 2000-1"]},
             "author bad": {**base, "author": ["Smith, J", 3.5, True]},
             "author_role bad": {**base, "author_role": [{"x": 1}]},
             "no title": {k: v for k, v in base.items() if k not in ("title", "title_short")},
@@ -202,8 +203,12 @@ def adversarial_docs() -> list[tuple[str, Any]]:
             "container": {**base, "container_title": "Journal /", "container_reference": "12(3):45-67"},
             "titles": {**base, "title_short": "Main :", "title_sub": "sub /", "title": "Main : sub /"},
             "title period": {**base, "title": "Studies in U.S.", "title_short": "A history..."},
+            "urls repeated": {**base, "url": [*base.get("url", []), *base.get("url", []), "https://doi.org/10.1000/x"],
+                              "doi_str_mv": ["10.1000/x", "doi:10.1000/x"], "isbn": ["0-306-40615-2", "0306406152"],
+                              "issn": ["1234-5678", "12345678"], "oclc_num": ["1", "1"], "lccn": ["a  1", "a 1"]},
             "publisher isbd": {**base, "publisher": ["Zanichelli :", "Pub ,\u2003"]},
             "publisher isbd 2": {**base, "publisher": "x=\n", "title": "T /\u00a0"},
+            "numbers": {**base, "id": 12345, "publishDate": 2020, "series": 0.0, "edition": 0, "title_sub": -1.5},
             "extra fields": {**base, "foo": "bar", "baz_str_mv": ["x"], "n": 3, "bad": {"o": 1}},
         }
         out += [(f"{name} {v}", d) for v, d in variants.items()]
@@ -334,6 +339,9 @@ def test_author_dates_are_tried_wherever_they_can_match():
     """_may_end_with_dates may say yes too often (the pattern then decides), never too seldom."""
     rnd = random.Random(2)
     pieces = ["1900", "-", "1980", ")", ".", "(", ",", " ", "x", "1", "٢٠٠٠", "Smith", "\t", "\n"]
+    texts = ["Poe, E. (1809-1849).", "(1809-1849).", "1809-1849).", "1809-", "x 1809-1849)", "Lee (1950-).", "٢٠٠٠-١٩٩٩)."]
+    for text in texts:
+        assert _AUTHOR_DATES.search(text) and new._may_end_with_dates(text), text
     matched = 0
     for _ in range(100000):
         text = "".join(rnd.choices(pieces, k=rnd.randint(0, 8))).strip()
