@@ -162,11 +162,11 @@ class Fields:
     def values(self, name: str, keep_empty: bool = False) -> list[str]:
         """A field as a list of non-empty strings, whatever its JSON shape (``keep_empty``
         keeps positions, for fields parallel to another, like author2_role)."""
-        self.read.add(name)
         if not keep_empty:
             cached = self._cache.get(name)
             if cached is not None:
-                return cached
+                return cached  # in read already: only this method fills the cache
+        self.read.add(name)
         value = self.doc.get(name)
         if value is None:
             out: list[str] = []
@@ -174,10 +174,11 @@ class Fields:
             v = value.strip()
             out = [v] if v or keep_empty else []
         else:
-            if isinstance(value, (int, float)) and not isinstance(value, bool):
-                value = [value]
-            if not isinstance(value, list):
-                raise FieldError(f"field '{name}' must be a string or a list of strings, got {_json_type(value)}")
+            if type(value) is not list:
+                if isinstance(value, (int, float)) and not isinstance(value, bool):
+                    value = [value]
+                if not isinstance(value, list):
+                    raise FieldError(f"field '{name}' must be a string or a list of strings, got {_json_type(value)}")
             out = []
             for v in value:
                 if type(v) is not str:
@@ -192,7 +193,12 @@ class Fields:
         return out
 
     def first(self, name: str) -> str | None:
-        vals = self.values(name)
+        vals = self._cache.get(name)
+        if vals is None:
+            if self.doc.get(name) is None:  # what values() reads as [] (most fields asked for)
+                self.read.add(name)
+                return None
+            vals = self.values(name)
         return vals[0] if vals else None
 
 
@@ -206,11 +212,22 @@ _TRAILING_ISBD = re.compile(r"\s*[/:;=,]\s*$")
 _AUTHOR_DATES = re.compile(r",?\s*\(?\d{4}-(?:\d{4})?\)?\.?$")
 
 
+#: the characters _TRAILING_ISBD needs last (after spaces it also takes; in a text whose
+#: last character is none of them nor a space, it cannot match)
+_ISBD_MARKS = frozenset("/:;=,")
+
+
+def _strip_isbd(text: str) -> str:
+    r"""``_TRAILING_ISBD.sub("", text)`` for a text without spaces at its end (``\s`` is
+    ``str.isspace``, and ``$`` could match before a final "\n" only)."""
+    return _TRAILING_ISBD.sub("", text) if text[-1:] in _ISBD_MARKS else text
+
+
 def clean_title(text: str | None) -> str | None:
     """Strip ISBD punctuation VuFind keeps from MARC 245: "Title /" -> "Title"."""
     if not text:
         return None
-    text = _TRAILING_ISBD.sub("", " ".join(text.split()))
+    text = _strip_isbd(" ".join(text.split()))
     # a final period closes the ISBD area, unless it ends an abbreviation or initial
     if text.endswith(".") and not re.search(r"(\b\w\.|\b[A-Z][a-z]{0,2}\.|\.\.\.)$", text):
         text = text[:-1]
@@ -225,8 +242,24 @@ def _record_type(formats: list[str]) -> str:
     return "document"
 
 
+def _may_end_with_dates(raw: str) -> bool:
+    """Whether _AUTHOR_DATES can match ``raw`` (stripped): its "dddd-" ends 0-6 characters
+    before the end (what may follow: 4 digits, ")", "."), so some "-" among the last 7
+    characters has 4 decimal digits before it. Most names have none (or "Emma-Louise")."""
+    n = len(raw)
+    h = raw.find("-", max(n - 7, 4))
+    while h >= 0:
+        if raw[h - 4:h].isdecimal():
+            return True
+        h = raw.find("-", h + 1)
+    return False
+
+
 def _contributor(raw: str, role: str, repairs: list[str]) -> Contributor:
-    raw = _AUTHOR_DATES.sub("", raw.strip()).rstrip(",").strip()
+    raw = raw.strip()
+    if _may_end_with_dates(raw):
+        raw = _AUTHOR_DATES.sub("", raw)
+    raw = raw.rstrip(",").strip()
     if "," not in raw:
         # VuFind stores persons inverted ("Family, Given"); a name without a comma is a
         # corporate body or a single name: never split it into a made-up family and given.
@@ -237,20 +270,32 @@ def _contributor(raw: str, role: str, repairs: list[str]) -> Contributor:
     return person
 
 
+#: the author fields in the order they are read, with the role field parallel to each and
+#: the role a name without one has
+_AUTHOR_FIELDS = (
+    ("author", "author_role", "author"),
+    ("author_corporate", "author_corporate_role", "author"),
+    ("author2", "author2_role", "contributor"),
+)
+
+
 def _contributors(doc: Fields, repairs: list[str]) -> tuple[Contributor, ...]:
     out: list[Contributor] = []
     seen: set[Contributor] = set()
-    for field, default_role in (("author", "author"), ("author_corporate", "author"), ("author2", "contributor")):
-        roles = doc.values(f"{field}_role", keep_empty=True)
-        for i, raw in enumerate(doc.values(field)):
+    for field, role_field, default_role in _AUTHOR_FIELDS:
+        roles = doc.values(role_field, keep_empty=True)
+        names = doc.values(field)
+        n_roles = len(roles)
+        for i, raw in enumerate(names):
             role = default_role
-            if i < len(roles) and roles[i]:
+            if i < n_roles and roles[i]:
                 role = RELATORS.get(roles[i].lower().strip(". "), default_role)
             c = _contributor(raw, role, repairs)
             if field == "author_corporate" and c.literal is None:
                 c = Contributor(literal=raw.strip(), role=role)
-            if c not in seen:  # VuFind repeats a name in author and author2 at times
-                seen.add(c)
+            size = len(seen)
+            seen.add(c)  # hashes c once; VuFind repeats a name in author and author2 at times
+            if len(seen) > size:
                 out.append(c)
     return tuple(out)
 
@@ -295,9 +340,60 @@ class SpellingFacts:
     rights: str | None = None
 
 
-_ISO_DAY = re.compile(r"(?<![\d-])(\d{4}-\d{2}-\d{2})(?![\d-])")
-_LANG_CODE = re.compile(r"\bText ([a-z]{2,3})\b")
+#: What the two patterns below stand for, written as one regular expression each (the code
+#: finds the same matches faster; tests/test_vufind_speed.py checks them against these):
+#: ``(?<![\d-])(\d{4}-\d{2}-\d{2})(?![\d-])`` (an ISO day not inside a longer run of digits
+#: and hyphens) and ``\bText ([a-z]{2,3})\b`` (the language code after the format "Text").
+#: A leading lookbehind or ``\b`` leaves ``re`` no literal prefix to scan for, so it tries
+#: the whole pattern at every position (15-25 µs on a 560-character text); the patterns below
+#: start with a literal and the edges are checked by hand (1-2 µs).
+_MONTH_DAY = re.compile(r"-\d\d-\d\d")
+_TEXT_LANG = re.compile(r"Text ([a-z]{2,3})\b")
+_GLUED_DAY = re.compile(r"\d{4}-\d{2}-\d{2}")
 _RIGHTS_START = re.compile(r"(Copyright\b|©|\(c\)\s*\d{4})")
+_NO_FACTS = SpellingFacts()
+
+
+def _iso_days(text: str) -> list[str]:
+    r"""The ISO days (``dddd-dd-dd``, Unicode decimal digits as ``\d``) that no digit or
+    hyphen touches, left to right: what ``re.findall(r"(?<![\d-])(\d{4}-\d{2}-\d{2})(?![\d-])")``
+    returns.
+
+    Each candidate is a "-dd-dd" at h (so the day would start at h - 4), tried in the order
+    findall tries start positions; a start without "-dd-dd" after its 4 digits cannot match, so
+    skipping it changes nothing. After a match ending at e findall goes on from e, so the next
+    "-dd-dd" may be at e + 4 at the earliest; after a failed candidate the next one is looked
+    for from h + 1.
+    """
+    out: list[str] = []
+    search = _MONTH_DAY.search
+    n = len(text)
+    m = search(text, 4)
+    while m is not None:
+        h = m.start()
+        p, e = h - 4, h + 6
+        if (text[p:h].isdecimal()
+                and (p == 0 or not ((c := text[p - 1]) == "-" or c.isdecimal()))
+                and (e == n or not ((c := text[e]) == "-" or c.isdecimal()))):
+            out.append(text[p:e])
+            m = search(text, e + 4)
+        else:
+            m = search(text, h + 1)
+    return out
+
+
+def _language_code(text: str) -> str | None:
+    r"""The code after the first "Text " that starts a word: what
+    ``re.search(r"\bText ([a-z]{2,3})\b")`` finds (re's word characters are
+    ``ch.isalnum() or ch == "_"``; "T" is one, so the leading ``\b`` holds where the
+    character before is not one, or at the start)."""
+    m = _TEXT_LANG.search(text)
+    while m is not None:
+        i = m.start()
+        if i == 0 or not ((c := text[i - 1]).isalnum() or c == "_"):
+            return m.group(1)
+        m = _TEXT_LANG.search(text, i + 1)
+    return None
 
 
 def spelling_facts(doc: Fields, authors: list[str], issued: DateValue | None) -> SpellingFacts:
@@ -308,55 +404,69 @@ def spelling_facts(doc: Fields, authors: list[str], issued: DateValue | None) ->
     """
     text = " ".join(doc.values("spelling"))
     if not text:
-        return SpellingFacts()
+        return _NO_FACTS
     ident = doc.first("id") or ""
     if ident and text.startswith(ident):
         text = text[len(ident):]
-        text = re.sub(r"^\d{4}-\d{2}-\d{2}", "", text)  # the index date glued to the id
+        glued = _GLUED_DAY.match(text)  # the index date glued to the id
+        if glued:
+            text = text[glued.end():]
     journal = None
     anchor = 0
+    find = text.find
     title = doc.first("title")
-    if title and title in text:
-        anchor = text.index(title) + len(title)
+    if title:
+        pos = find(title)
+        if pos >= 0:
+            anchor = pos + len(title)
     for raw in authors:
-        pos = text.find(raw, anchor)
+        pos = find(raw, anchor)
         if pos >= 0:
             anchor = pos + len(raw)
     if authors and anchor:
-        stops = [v for v in doc.values("topic") + doc.values("genre") if v]
+        stops = [*doc.values("topic"), *doc.values("genre")]
         description = doc.first("description")
         if description:
             stops.append(description[:60])
         stops += doc.values("publisher")
-        positions = [p for p in (text.find(s, anchor) for s in stops) if p >= 0]
-        if positions:
-            candidate = text[anchor:min(positions)].strip()
+        # the first place any stop starts: each stop is looked for only before the best so far
+        end = len(text) + 1
+        for stop in stops:
+            pos = find(stop, anchor, end - 1 + len(stop))
+            if 0 <= pos < end:
+                end = pos
+        if end <= len(text):
+            candidate = text[anchor:end].strip()
             if candidate and len(candidate) <= 250 and not candidate.isdigit():
                 journal = candidate
     # the epub date, language and rights come after the abstract: look only there (faster,
     # and a date or a "©" quoted inside an abstract is not taken for them)
     description = doc.first("description")
     if description:
-        end = text.find(description[-60:], anchor)
+        tail = description[-60:]
+        end = find(tail, anchor)
         if end >= 0:
-            text = text[end + len(description[-60:]):]
+            text = text[end + len(tail):]
     online = None
-    days = sorted(
-        d for d in (parse_partial(m) for m in _ISO_DAY.findall(text)) if d is not None
-    )
-    if days and (issued is None or issued.year is None or days[0].year <= issued.year):
-        online = DateValue(start=days[0])
-    lang = _LANG_CODE.search(text)
-    rights = None
+    days = _iso_days(text)
+    if days:
+        parsed = [d for d in map(parse_partial, days) if d is not None]
+        # PartialDate defines no order: with two days or more this raises TypeError, as the
+        # code before it did (a bug, reported: not this rewrite's to change)
+        parsed.sort()
+        if parsed and (issued is None or issued.year is None or parsed[0].year <= issued.year):
+            online = DateValue(start=parsed[0])
+    language = _language_code(text)
     m = _RIGHTS_START.search(text)
-    if m:
-        rights = text[m.start():].strip()
-    return SpellingFacts(
-        journal=journal,
-        online=online,
-        language=lang.group(1) if lang else None,
-        rights=rights,
-    )
+    rights = text[m.start():].strip() if m else None
+    return SpellingFacts(journal=journal, online=online, language=language, rights=rights)
+
+
+_ID_ORDER = {"doi": 0, "pmid": 1, "pmcid": 2}
+
+
+def _id_order(ident: Identifier) -> int:
+    return _ID_ORDER.get(ident.scheme, 3)
 
 
 def doc_to_record(doc: Any) -> Record:  # noqa: C901 - one flat mapping, read top to bottom
@@ -366,15 +476,17 @@ def doc_to_record(doc: Any) -> Record:  # noqa: C901 - one flat mapping, read to
     """
     if not isinstance(doc, dict):
         raise FieldError(f"a VuFind document must be a JSON object, got {_json_type(doc)}")
-    if not any(k in doc for k in ("id", "title", "title_short", "author")):
+    if not ("id" in doc or "title" in doc or "title_short" in doc or "author" in doc):
         raise FieldError("not a VuFind document: none of the fields id, title, title_short, author")
     doc = Fields(doc)
     repairs: list[str] = []
     contributors = _contributors(doc, repairs)
 
-    title_short = clean_title(doc.first("title_short"))
-    title_sub = clean_title(doc.first("title_sub"))
-    full_title = clean_title(doc.first("title"))  # "Main : sub" when both parts are given
+    raw_short, raw_sub, raw_full = doc.first("title_short"), doc.first("title_sub"), doc.first("title")
+    title_short = clean_title(raw_short)
+    title_sub = clean_title(raw_sub)
+    # "Main : sub" when both parts are given; often the same text as title_short
+    full_title = title_short if raw_full == raw_short else clean_title(raw_full)
     if title_sub and title_short:
         title, subtitle = title_short, title_sub
     else:
@@ -384,10 +496,13 @@ def doc_to_record(doc: Any) -> Record:  # noqa: C901 - one flat mapping, read to
     facts = spelling_facts(doc, doc.values("author"), issued)
 
     identifiers: list[Identifier] = []
+    seen_ids: set[Identifier] = set()
     links: list[Link] = []
+    seen_urls: set[str] = set()  # Link(url) == Link(other) exactly when the urls are equal
 
     def add(ident: Identifier | None) -> None:
-        if ident and ident not in identifiers:
+        if ident and ident not in seen_ids:
+            seen_ids.add(ident)
             identifiers.append(ident)
 
     for value in doc.values("doi_str_mv"):
@@ -395,7 +510,8 @@ def doc_to_record(doc: Any) -> Record:  # noqa: C901 - one flat mapping, read to
         add(Identifier("doi", doi) if doi else None)
     for url in doc.values("url"):
         add(identifier_from_url(url))
-        if Link(url) not in links:
+        if url not in seen_urls:
+            seen_urls.add(url)
             links.append(Link(url))
     for value in doc.values("isbn"):
         isbn = clean_isbn(value)
@@ -408,8 +524,7 @@ def doc_to_record(doc: Any) -> Record:  # noqa: C901 - one flat mapping, read to
     for value in doc.values("lccn"):
         add(Identifier("lccn", " ".join(value.split())))
     # a stable order: DOI, PMID, PMCID first, then the rest as found
-    order = {"doi": 0, "pmid": 1, "pmcid": 2}
-    identifiers.sort(key=lambda i: order.get(i.scheme, 3))
+    identifiers.sort(key=_id_order)
 
     subjects = tuple(
         Subject(term, scheme)
@@ -454,7 +569,7 @@ def doc_to_record(doc: Any) -> Record:  # noqa: C901 - one flat mapping, read to
         container=container,
         issued=issued,
         online=facts.online,
-        publisher=_TRAILING_ISBD.sub("", publisher) if publisher else None,
+        publisher=_strip_isbd(publisher) if publisher else None,
         series=series_title,
         series_number=series_number,
         identifiers=tuple(identifiers),

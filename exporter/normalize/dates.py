@@ -38,9 +38,12 @@ _QUALIFIED = re.compile(r"^(.*\d)([?~%])$")
 def parse_partial(text: str) -> PartialDate | None:
     """One calendar date at year, month or day precision, or None."""
     text = text.strip().strip(".")
+    if len(text) == 4 and text.isdecimal():  # a year alone, the commonest: what _ISO reads so
+        return PartialDate(int(text))
     m = _ISO.match(text)
     if m:
-        year, month, day = (int(g) if g else None for g in m.groups())
+        y, mo, d = m.groups()
+        year, month, day = int(y), int(mo) if mo else None, int(d) if d else None
         if month == 0:
             month = day = None
         if day == 0:

@@ -25,21 +25,24 @@ def parse_inverted(text: str, role: str = "author") -> tuple[Contributor, str | 
     Returns the contributor and, when a repair was made, a sentence describing it.
     """
     text = " ".join(text.split())
-    parts = [p.strip() for p in text.split(",")]
+    family, comma, given = text.partition(",")
     repair = None
-    if len(parts) == 1:
+    if not comma:
         return _parse_natural(text, role), None
-    if len(parts) >= 3:
+    if "," in given:
+        parts = [p.strip() for p in text.split(",")]
         family, suffix, given = parts[0], parts[1], ", ".join(parts[2:])
     else:
-        family, suffix, given = parts[0], None, parts[1]
-    m = _INITIALS_FIRST.match(family)
+        family, suffix, given = family.strip(), None, given.strip()
+    # the patterns are tried only where their first characters are there: an ASCII capital
+    # and "." (_INITIALS_FIRST), an ASCII lowercase letter (_PARTICLE); most names have neither
+    m = _INITIALS_FIRST.match(family) if family[1:2] == "." and "A" <= family[:1] <= "Z" else None
     if m and given and " " not in m.group(2):
         initials = " ".join(m.group(1).split())
         repair = f"name {text!r} read as family {m.group(2)!r}, given {given + ' ' + initials!r}"
         family, given = m.group(2), f"{given} {initials}"
     particle = None
-    pm = _PARTICLE.match(family)
+    pm = _PARTICLE.match(family) if "a" <= family[:1] <= "z" else None
     if pm and pm.end() < len(family):
         particle, family = pm.group(0).strip(), family[pm.end():]
     return (
