@@ -133,3 +133,34 @@ def test_vufind_corpus_reads_without_errors():
         n += len(list(read(io.StringIO(text[start:]), "vufind", on_problem=problems.append)))
     assert n > 0
     assert [p for p in problems if p.severity == "error"] == []
+
+
+def test_the_earliest_of_several_days_is_the_epub_date():
+    """Days after the abstract in ``spelling`` are compared by calendar order (two of them
+    once raised TypeError and stopped the whole conversion with a traceback)."""
+    doc = {"id": "x1", "title": "T", "author": ["A, B"], "publishDate": ["2019"],
+           "spelling": "x1 T A, B Journal 2019-06-01 2019-05-23 2019-05-30 Text en"}
+    record = doc_to_record(doc)
+    assert record.online.start == PartialDate(2019, 5, 23)
+    assert record.language == "en"
+    lines = io.StringIO(json.dumps(doc) + "\n" + json.dumps({**doc, "id": "x2"}) + "\n")
+    assert [r.online.start for r in read(lines, "vufind")] == [PartialDate(2019, 5, 23)] * 2
+
+
+def test_a_mapping_bug_on_one_document_is_reported_and_the_others_convert(monkeypatch):
+    import exporter.formats.vufind as vufind
+
+    real = vufind.doc_to_record
+
+    def flaky(doc):
+        if doc.get("id") == "bad":
+            raise TypeError("'<' not supported")
+        return real(doc)
+
+    monkeypatch.setattr(vufind, "doc_to_record", flaky)
+    lines = "\n".join(json.dumps({"id": i, "title": f"Title {i}"}) for i in ("a", "bad", "c")) + "\n"
+    problems = []
+    records = list(read(io.StringIO(lines), "vufind", on_problem=problems.append))
+    assert [r.title for r in records] == ["Title a", "Title c"]
+    assert [(p.record, p.line) for p in problems] == [(2, 2)]
+    assert problems[0].reason == "cannot map this document (TypeError: '<' not supported); the record is skipped"

@@ -15,8 +15,9 @@ documents, hand-written adversarial variants and seeded random ones must map to 
 Records, or raise the same error, through both; the rewritten helpers are also checked on
 their own against the old code or the regular expressions they replace. Do not "fix" the
 oracle: a change of behaviour belongs in the package with its own test, and the oracle's
-copy is then updated in the same commit, saying why. (One such behaviour is known and kept:
-two ISO days or more after the abstract raise TypeError, since PartialDate has no order.)
+copy is then updated in the same commit, saying why. (One such change: two ISO days or more
+after the abstract raised TypeError, since PartialDate has no order; both copies now sort
+the days by calendar order, test_vufind.py::test_the_earliest_of_several_days_is_the_epub_date.)
 """
 
 from __future__ import annotations
@@ -558,7 +559,8 @@ def spelling_facts(doc: Fields, authors: list[str], issued: DateValue | None) ->
             text = text[end + len(description[-60:]):]
     online = None
     days = sorted(
-        d for d in (parse_partial(m) for m in _ISO_DAY.findall(text)) if d is not None
+        (d for d in (parse_partial(m) for m in _ISO_DAY.findall(text)) if d is not None),
+        key=lambda d: (d.year, d.month or 0, d.day or 0),  # was unordered: TypeError (fixed)
     )
     if days and (issued is None or issued.year is None or days[0].year <= issued.year):
         online = DateValue(start=days[0])

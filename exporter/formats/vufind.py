@@ -32,6 +32,7 @@ from ..model import (
     DateValue,
     Identifier,
     Link,
+    PartialDate,
     Provenance,
     Record,
     Rights,
@@ -451,15 +452,19 @@ def spelling_facts(doc: Fields, authors: list[str], issued: DateValue | None) ->
     days = _iso_days(text)
     if days:
         parsed = [d for d in map(parse_partial, days) if d is not None]
-        # PartialDate defines no order: with two days or more this raises TypeError, as the
-        # code before it did (a bug, reported: not this rewrite's to change)
-        parsed.sort()
+        parsed.sort(key=_day_order)  # the earliest day is the epub date
         if parsed and (issued is None or issued.year is None or parsed[0].year <= issued.year):
             online = DateValue(start=parsed[0])
     language = _language_code(text)
     m = _RIGHTS_START.search(text)
     rights = text[m.start():].strip() if m else None
     return SpellingFacts(journal=journal, online=online, language=language, rights=rights)
+
+
+def _day_order(day: PartialDate) -> tuple[int, int, int]:
+    """Calendar order of the days found in ``spelling`` (PartialDate itself has none: two
+    days after the abstract raised TypeError, a traceback for the whole conversion)."""
+    return day.year, day.month or 0, day.day or 0
 
 
 _ID_ORDER = {"doi": 0, "pmid": 1, "pmcid": 2}
@@ -666,6 +671,10 @@ def _map_item(item: JSONItem, source: str) -> Record | Problem:
         return doc_to_record(item.value)
     except ValueError as exc:
         return Problem(source=source, record=item.number, line=item.line, reason=str(exc))
+    except (TypeError, KeyError, AttributeError, IndexError) as exc:
+        # a mapping bug on one odd document costs that record, reported, never the others
+        return Problem(source=source, record=item.number, line=item.line,
+                       reason=f"cannot map this document ({type(exc).__name__}: {exc}); the record is skipped")
 
 
 # -- staff-view text ------------------------------------------------------------------------
