@@ -26,7 +26,7 @@ import codecs
 import dataclasses
 import os
 import re
-from typing import Any, Iterator
+from typing import Any, Iterator, NamedTuple
 
 from .model import Record
 from .problems import Problem, ProblemHandler
@@ -57,10 +57,10 @@ def odd_blank_lines(chunk: bytes) -> bool:
     return any(lead in chunk for lead in _SPACE_LEADS) and _ODD_BLANK.search(chunk) is not None
 
 
-@dataclasses.dataclass(frozen=True, slots=True)
-class Cut:
+class Cut(NamedTuple):
     """Record ``number`` starts at byte ``offset``, on ``line``; the file can be cut there
-    (the first cut of a file is at 0, before whatever precedes its first record)."""
+    (the first cut of a file is at 0, before whatever precedes its first record). A tuple:
+    one is made per record of the input, in the dump's main process."""
 
     offset: int
     number: int

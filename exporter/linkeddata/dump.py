@@ -61,7 +61,7 @@ import os
 import time
 from collections import deque
 from pathlib import Path
-from typing import Any, Callable, Iterable, Iterator
+from typing import Any, Callable, Iterable, Iterator, NamedTuple
 
 from ..model import Record
 from ..problems import ExporterError, Problem
@@ -147,9 +147,9 @@ class Range:
     first_line: int
 
 
-@dataclasses.dataclass(frozen=True)
-class RecordAt:
-    """Record ``number`` of a file starts at ``offset`` (on ``line``): a shard may start there."""
+class RecordAt(NamedTuple):
+    """Record ``number`` of a file starts at ``offset`` (on ``line``): a shard may start
+    there. A tuple: the main process makes one per record of a file it cuts."""
 
     path: str
     fmt: str

@@ -175,3 +175,33 @@ def test_the_array_check_agrees_with_json_loads_on_any_text(parts):
     except (ValueError, RecursionError):
         expected = None
     assert _count_values(body) == expected
+    # in place, between other text (a run's brackets and the comma after it)
+    for before, after in (("[", "]"), ("[\n  ", ",\n"), ("", '"x"]')):
+        assert _count_values(before + body + after, len(before), len(before) + len(body)) == expected
+
+
+def _old_array_body(text, first, last):
+    """The array run's body as the splitter cut it before (a copy; now positions)."""
+    body = text
+    if first:
+        body = body.removeprefix("\ufeff").lstrip(" \t\n\r")
+        if not body.startswith("["):
+            return None
+        body = body[1:]
+    body = body.rstrip(" \t\n\r")
+    closing = "]" if last else ","
+    if not body.endswith(closing):
+        return None
+    return body[:-1]
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.sampled_from(["\ufeff", "[", "]", ",", " ", "\n", "\t", "{}", '"a"', "x"]), max_size=8),
+       st.booleans(), st.booleans())
+def test_the_array_run_bounds_are_the_old_body(parts, first, last):
+    from exporter.formats.jsonio import _array_body
+
+    text = "".join(parts)
+    bounds = _array_body(text, first, last)
+    old = _old_array_body(text, first, last)
+    assert (None if bounds is None else text[bounds[0]:bounds[1]]) == old
