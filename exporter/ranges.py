@@ -89,14 +89,9 @@ def line_starts(text: bytes, prefix: bytes) -> list[int]:
     return found
 
 
-def plain_text(chunk: bytes, first: bool) -> bool:
-    """Whether ``chunk`` is text every reader reads the same wherever it starts."""
-    return _plain(chunk.removeprefix(_BOM) if first else chunk) is not None
-
-
 def _plain(chunk: bytes) -> str | None:
-    """The text of ``chunk`` (already without the file's byte order mark) when it is plain
-    text, else None."""
+    """The text of ``chunk`` (already without the file's byte order mark) when it is text
+    every reader reads the same wherever it starts, else None."""
     if chunk.translate(None, _NOT_ODD) or (b"\r" in chunk and _LONE_CR.search(chunk)):
         return None
     try:

@@ -87,11 +87,16 @@ def nt_term(term: Term) -> str:
         return f"<{term}>"
     if isinstance(term, BNode):
         return f"_:{term}"
-    text = f'"{escape_literal(term.value)}"'
-    if term.lang and _LANG.match(term.lang):
-        return f"{text}@{term.lang}"
-    if term.datatype:
-        return f"{text}^^<{term.datatype}>"
+    return nt_literal(*term)
+
+
+def nt_literal(value: str, datatype: str | None = None, lang: str | None = None) -> str:
+    """A literal's N-Triples spelling (the fields of :class:`Literal`, in order)."""
+    text = f'"{escape_literal(value)}"'
+    if lang and _LANG.match(lang):
+        return f"{text}@{lang}"
+    if datatype:
+        return f"{text}^^<{datatype}>"
     return text
 
 
@@ -113,20 +118,11 @@ def nt_document(triples: Iterable[tuple[IRI | BNode, IRI, Term]]) -> str:
         if pt is None:
             pt = _PREDICATES[p] = f"<{p}>"
         if type(o) is Literal:
-            # nt_term, inlined: a record has some thirty literals
-            value, datatype, lang = o
-            if not (value.isprintable() and '"' not in value and "\\" not in value):
-                value = escape_literal(value)
-            if lang and _LANG.match(lang):
-                append(f'{st} {pt} "{value}"@{lang} .\n')
-            elif datatype:
-                append(f'{st} {pt} "{value}"^^<{datatype}> .\n')
-            else:
-                append(f'{st} {pt} "{value}" .\n')
-            continue
-        ot = nodes.get(o)
-        if ot is None:
-            ot = nodes[o] = f"<{o}>" if type(o) is IRI else f"_:{o}"
+            ot = nt_literal(*o)  # not nt_term: its type tests are known here
+        else:
+            ot = nodes.get(o)
+            if ot is None:
+                ot = nodes[o] = f"<{o}>" if type(o) is IRI else f"_:{o}"
         append(f"{st} {pt} {ot} .\n")
     return "".join(out)
 
