@@ -20,7 +20,7 @@ the record IRI so they too are stable and unique across shards.
 from __future__ import annotations
 
 import hashlib
-from typing import Iterator
+from typing import Callable, Iterator
 
 from ..normalize.seen import SeenStrings
 from ..model import Contributor, DateValue, PartialDate, Record
@@ -156,110 +156,109 @@ def triples(
     """Every triple that describes ``record``, in a stable order, each once (a keyword in
     two schemes or a link given twice is one statement). ``iri`` overrides the record's
     IRI (see :class:`RecordIRIs`)."""
-    seen: set[Triple] = set()
-    for triple in _triples(record, iri or record_iri(record, base_iri, number)):
-        if triple not in seen:
-            seen.add(triple)
-            yield triple
+    out: list[Triple] = []
+    _triples(record, iri or record_iri(record, base_iri, number), out.append)
+    # each once, first occurrence kept (dict keys keep their order)
+    return iter(dict.fromkeys(out))
 
 
-def _triples(record: Record, rec: IRI) -> Iterator[Triple]:
-    yield rec, _TYPE, s(SCHEMA_TYPES.get(record.type, "CreativeWork"))
-    yield rec, S.name, _name(record)  # every record has a name (the SHACL shapes say so)
+def _triples(record: Record, rec: IRI, add: Callable[[Triple], None]) -> None:
+    add((rec, _TYPE, s(SCHEMA_TYPES.get(record.type, "CreativeWork"))))
+    add((rec, S.name, _name(record)))  # every record has a name (the SHACL shapes say so)
     if record.subtitle:
-        yield rec, S.alternativeHeadline, text(record.subtitle)
+        add((rec, S.alternativeHeadline, text(record.subtitle)))
     if record.short_title:
-        yield rec, S.alternateName, text(record.short_title)
+        add((rec, S.alternateName, text(record.short_title)))
 
-    yield from _contributors(record, rec)
+    _contributors(record, rec, add)
 
     issued = date_value(record.issued)
     if issued is not None:
-        yield rec, S.datePublished, issued
+        add((rec, S.datePublished, issued))
     online = date_value(record.online)
     if online is not None:
-        yield rec, IRI(DCTERMS + "available"), online
+        add((rec, IRI(DCTERMS + "available"), online))
     # the access date belongs to a citation, not to the work: schema.org has no slot for it
 
-    yield from _container(record, rec)
+    _container(record, rec, add)
 
-    yield from _identifiers(record, rec)
+    _identifiers(record, rec, add)
 
     # the main link, and any other link that is not just an identifier's address (sameAs)
     for i, link in enumerate(record.links):
         iri = make_iri(link.url)
         if iri is not None and (i == 0 or identifier_from_url(link.url) is None):
-            yield rec, S.url, iri
+            add((rec, S.url, iri))
     if record.abstract:
-        yield rec, S.abstract, text(record.abstract)
+        add((rec, S.abstract, text(record.abstract)))
     for subject in record.subjects:
-        yield rec, S.keywords, Literal(subject.term)
+        add((rec, S.keywords, Literal(subject.term)))
     if record.language:
-        yield rec, S.inLanguage, Literal(record.language)
+        add((rec, S.inLanguage, Literal(record.language)))
     if record.publisher:
         pub = IRI(rec + "#publisher")
-        yield from _named(rec, S.publisher, pub, S.Organization, Literal(record.publisher))
+        _named(rec, S.publisher, pub, S.Organization, Literal(record.publisher), add)
         if record.place:
-            yield from _named(pub, S.location, IRI(rec + "#publisher-place"), S.Place, Literal(record.place))
+            _named(pub, S.location, IRI(rec + "#publisher-place"), S.Place, Literal(record.place), add)
     if record.edition:
-        yield rec, S.bookEdition if record.type == "book" else S.version, Literal(record.edition)
+        add((rec, S.bookEdition if record.type == "book" else S.version, Literal(record.edition)))
     if record.series:
-        yield from _named(rec, S.isPartOf, IRI(rec + "#series"), S.CreativeWorkSeries, text(record.series))
+        _named(rec, S.isPartOf, IRI(rec + "#series"), S.CreativeWorkSeries, text(record.series), add)
         if record.series_number:
-            yield rec, S.position, Literal(record.series_number)
+            add((rec, S.position, Literal(record.series_number)))
     if record.number:
-        yield rec, S.reportNumber if record.type == "report" else S.identifier, Literal(record.number)
+        add((rec, S.reportNumber if record.type == "report" else S.identifier, Literal(record.number)))
     if record.genre:
-        yield rec, S.inSupportOf if record.type == "thesis" else S.genre, Literal(record.genre)
+        add((rec, S.inSupportOf if record.type == "thesis" else S.genre, Literal(record.genre)))
     if record.physical_description:
-        yield rec, S.materialExtent, Literal(record.physical_description)
+        add((rec, S.materialExtent, Literal(record.physical_description)))
     for attr, prop in LITERAL_PROPERTIES.items():
         value = getattr(record, attr)
         if value:
-            yield rec, s(prop), text(value)
+            add((rec, s(prop), text(value)))
     for attr, (prop, frag, cls) in NAMED_PROPERTIES.items():
         value = getattr(record, attr)
         if value:
-            yield from _named(rec, s(prop), IRI(f"{rec}#{frag}"), s(cls), text(value))
+            _named(rec, s(prop), IRI(f"{rec}#{frag}"), s(cls), text(value), add)
     if record.number_of_pages:
         pages = record.number_of_pages.strip()
-        yield rec, S.numberOfPages, Literal(pages, XSD + "integer") if pages.isdigit() else Literal(pages)
+        add((rec, S.numberOfPages, Literal(pages, XSD + "integer") if pages.isdigit() else Literal(pages)))
     submitted = date_value(record.submitted)
     if submitted is not None:
-        yield rec, IRI(DCTERMS + "dateSubmitted"), submitted
+        add((rec, IRI(DCTERMS + "dateSubmitted"), submitted))
     if record.event:
         event = IRI(rec + "#event")
-        yield from _named(rec, S.recordedAt, event, S.Event, text(record.event))
+        _named(rec, S.recordedAt, event, S.Event, text(record.event), add)
         if record.event_place:
-            yield event, S.location, Literal(record.event_place)
+            add((event, S.location, Literal(record.event_place)))
         event_date = date_value(record.event_date)
         if event_date is not None:
-            yield event, S.startDate, event_date
+            add((event, S.startDate, event_date))
     if record.rights:
         if record.rights.license_url:
             lic = make_iri(record.rights.license_url)
             if lic:
-                yield rec, S.license, lic
+                add((rec, S.license, lic))
         if record.rights.statement:
-            yield rec, S.copyrightNotice, Literal(record.rights.statement)
+            add((rec, S.copyrightNotice, Literal(record.rights.statement)))
     for note in record.notes:
-        yield rec, S.description, Literal(note)
+        add((rec, S.description, Literal(note)))
     prov = record.provenance
     if prov and (prov.database or prov.institution):
         src = IRI(rec + "#source")
-        yield rec, IRI(DCTERMS + "source"), src
-        yield src, _TYPE, S.DataCatalog
+        add((rec, IRI(DCTERMS + "source"), src))
+        add((src, _TYPE, S.DataCatalog))
         if prov.database:
-            yield src, S.name, Literal(prov.database)
+            add((src, S.name, Literal(prov.database)))
         if prov.institution:
-            yield from _named(src, S.provider, IRI(rec + "#source-provider"), S.Organization, Literal(prov.institution))
+            _named(src, S.provider, IRI(rec + "#source-provider"), S.Organization, Literal(prov.institution), add)
 
 
-def _named(subject: IRI, prop: IRI, node: IRI, cls: IRI, name: Literal) -> Iterator[Triple]:
+def _named(subject: IRI, prop: IRI, node: IRI, cls: IRI, name: Literal, add: Callable[[Triple], None]) -> None:
     """A part of the record with a class and a name (publisher, series, event, ...)."""
-    yield subject, prop, node
-    yield node, _TYPE, cls
-    yield node, S.name, name
+    add((subject, prop, node))
+    add((node, _TYPE, cls))
+    add((node, S.name, name))
 
 
 def _name(record: Record) -> Literal:
@@ -270,30 +269,30 @@ def _name(record: Record) -> Literal:
     return Literal("[untitled]")
 
 
-def _person(node: IRI, c: Contributor) -> Iterator[Triple]:
+def _person(node: IRI, c: Contributor, add: Callable[[Triple], None]) -> None:
     if c.literal is not None:
-        yield node, _TYPE, S.Organization
-        yield node, S.name, Literal(c.literal)
+        add((node, _TYPE, S.Organization))
+        add((node, S.name, Literal(c.literal)))
         return
-    yield node, _TYPE, S.Person
+    add((node, _TYPE, S.Person))
     # a one-part name is a family name, as in CSL ("Plato")
     family = " ".join(p for p in (c.particle, c.family) if p) or c.given
     if c.given and family != c.given:
-        yield node, S.givenName, Literal(c.given)
+        add((node, S.givenName, Literal(c.given)))
     if family:
-        yield node, S.familyName, Literal(family)
+        add((node, S.familyName, Literal(family)))
     if c.suffix:
-        yield node, S.honorificSuffix, Literal(c.suffix)
-    yield node, S.name, Literal(c.display_name())
+        add((node, S.honorificSuffix, Literal(c.suffix)))
+    add((node, S.name, Literal(c.display_name())))
     if c.orcid:
         orcid = make_iri(c.orcid if c.orcid.startswith("http") else "https://orcid.org/" + c.orcid)
         if orcid:
-            yield node, S.sameAs, orcid
+            add((node, S.sameAs, orcid))
     for i, aff in enumerate((a for a in c.affiliations if a.strip()), start=1):
-        yield from _named(node, S.affiliation, IRI(f"{node}-affiliation-{i}"), S.Organization, Literal(aff))
+        _named(node, S.affiliation, IRI(f"{node}-affiliation-{i}"), S.Organization, Literal(aff), add)
 
 
-def _contributors(record: Record, rec: IRI) -> Iterator[Triple]:
+def _contributors(record: Record, rec: IRI, add: Callable[[Triple], None]) -> None:
     authors: list[IRI] = []
     counters: dict[str, int] = {}
     for c in record.contributors:
@@ -302,21 +301,21 @@ def _contributors(record: Record, rec: IRI) -> Iterator[Triple]:
         prop = ROLE_PROPERTIES.get(c.role, "contributor")
         counters[c.role] = counters.get(c.role, 0) + 1
         node = IRI(f"{rec}#{c.role}-{counters[c.role]}")
-        yield rec, s(prop), node
-        yield from _person(node, c)
+        add((rec, s(prop), node))
+        _person(node, c, add)
         if c.role == "author":
             authors.append(node)
     if authors:
         # rdf:List cells: blank nodes with labels stable for this record IRI
         stem = "l" + hashlib.sha1(rec.encode("utf-8")).hexdigest()[:16]
         cells = [BNode(f"{stem}x{i}") for i in range(1, len(authors) + 1)]
-        yield rec, IRI(BIBO + "authorList"), cells[0]
+        add((rec, IRI(BIBO + "authorList"), cells[0]))
         for i, (cell, node) in enumerate(zip(cells, authors)):
-            yield cell, _FIRST, node
-            yield cell, _REST, cells[i + 1] if i + 1 < len(cells) else _NIL
+            add((cell, _FIRST, node))
+            add((cell, _REST, cells[i + 1] if i + 1 < len(cells) else _NIL))
 
 
-def _container(record: Record, rec: IRI) -> Iterator[Triple]:
+def _container(record: Record, rec: IRI, add: Callable[[Triple], None]) -> None:
     cont = record.container
     if cont is None:
         return
@@ -335,35 +334,35 @@ def _container(record: Record, rec: IRI) -> Iterator[Triple]:
     child = rec
     for frag, cls, number in chain:
         node = IRI(f"{rec}#{frag}")
-        yield child, S.isPartOf, node
-        yield node, _TYPE, s(cls)
+        add((child, S.isPartOf, node))
+        add((node, _TYPE, s(cls)))
         if cls == "PublicationIssue":
-            yield node, S.issueNumber, Literal(number or "")
+            add((node, S.issueNumber, Literal(number or "")))
         elif cls == "PublicationVolume":
-            yield node, S.volumeNumber, Literal(number or "")
+            add((node, S.volumeNumber, Literal(number or "")))
         else:
             if cont.title:
-                yield node, S.name, text(cont.title)
+                add((node, S.name, text(cont.title)))
             if cont.short_title:
-                yield node, S.alternateName, text(cont.short_title)
+                add((node, S.alternateName, text(cont.short_title)))
             for issn in issns:
-                yield node, S.issn, Literal(issn)
+                add((node, S.issn, Literal(issn)))
         child = node
     if cont.page_start:
-        yield rec, S.pageStart, Literal(cont.page_start)
+        add((rec, S.pageStart, Literal(cont.page_start)))
     if cont.page_end:
-        yield rec, S.pageEnd, Literal(cont.page_end)
+        add((rec, S.pageEnd, Literal(cont.page_end)))
     if cont.pages or cont.page_range:
-        yield rec, S.pagination, Literal(cont.page_range or "")
+        add((rec, S.pagination, Literal(cont.page_range or "")))
     if cont.article_number:
         node = IRI(rec + "#article-number")
-        yield rec, S.identifier, node
-        yield node, _TYPE, S.PropertyValue
-        yield node, S.propertyID, Literal("article number")
-        yield node, S.value, Literal(cont.article_number)
+        add((rec, S.identifier, node))
+        add((node, _TYPE, S.PropertyValue))
+        add((node, S.propertyID, Literal("article number")))
+        add((node, S.value, Literal(cont.article_number)))
 
 
-def _identifiers(record: Record, rec: IRI) -> Iterator[Triple]:
+def _identifiers(record: Record, rec: IRI, add: Callable[[Triple], None]) -> None:
     counters: dict[str, int] = {}
     for ident in record.identifiers:
         if not ident.value.strip():
@@ -373,24 +372,24 @@ def _identifiers(record: Record, rec: IRI) -> Iterator[Triple]:
         counters[ident.scheme] = counters.get(ident.scheme, 0) + 1
         n = counters[ident.scheme]
         node = IRI(f"{rec}#id-{iri_segment(ident.scheme)}" + (f"-{n}" if n > 1 else ""))
-        yield rec, S.identifier, node
-        yield node, _TYPE, S.PropertyValue
-        yield node, S.propertyID, Literal(ID_NAMES.get(ident.scheme, ident.scheme))
-        yield node, S.value, Literal(ident.value)
+        add((rec, S.identifier, node))
+        add((node, _TYPE, S.PropertyValue))
+        add((node, S.propertyID, Literal(ID_NAMES.get(ident.scheme, ident.scheme))))
+        add((node, S.value, Literal(ident.value)))
         if ident.scheme == "isbn":
-            yield rec, S.isbn, Literal(ident.value)
+            add((rec, S.isbn, Literal(ident.value)))
         same = {"doi": doi_url, "pmid": pubmed_url, "pmcid": pmc_url}.get(ident.scheme)
         if same is not None:
             iri = make_iri(same(ident.value))
             if iri:
-                yield rec, S.sameAs, iri
+                add((rec, S.sameAs, iri))
     if record.provenance and record.provenance.source_id:
         n = counters["local"] = counters.get("local", 0) + 1
         node = IRI(rec + "#id-local" + (f"-{n}" if n > 1 else ""))
-        yield rec, S.identifier, node
-        yield node, _TYPE, S.PropertyValue
-        yield node, S.propertyID, Literal(record.provenance.source_system or "local")
-        yield node, S.value, Literal(record.provenance.source_id)
+        add((rec, S.identifier, node))
+        add((node, _TYPE, S.PropertyValue))
+        add((node, S.propertyID, Literal(record.provenance.source_system or "local")))
+        add((node, S.value, Literal(record.provenance.source_id)))
 
 
 __all__ = ["triples", "record_iri", "SCHEMA", "BIBO", "DCTERMS", "DEFAULT_BASE_IRI", "Term"]
