@@ -20,9 +20,11 @@ facet without touching this module):
 from __future__ import annotations
 
 import dataclasses
+from itertools import compress
+from operator import attrgetter
 from typing import Callable, Iterable
 
-from .model import Container, DateValue, Record
+from .model import ROLES, Container, Record
 
 _DATE_FIELDS = tuple(f.name for f in dataclasses.fields(Record) if f.type == "DateValue | None")
 _TEXT_FIELDS = tuple(f.name for f in dataclasses.fields(Record) if f.type == "str | None")
@@ -47,27 +49,28 @@ FIXED_FACETS = frozenset(
 )
 ALL = frozenset({"*"})
 
+# text fields, tuples of text and dates: each a facet when truthy (a DateValue always is)
+_PLAIN_FACETS = (*_TEXT_FIELDS, *_TEXT_TUPLES, *_DATE_FIELDS)
+_plain_values = attrgetter(*_PLAIN_FACETS)
+_DATE_FACETS = {name: date_facet(name) for name in _DATE_FIELDS}
+_DATE_FIELDS_PRESENT = frozenset(_DATE_FIELDS)
+_ROLE_FACETS = {role: f"contributor:{role}" for role in ROLES}
+
 
 def facets(record: Record) -> set[str]:
     """The facets ``record`` has."""
-    out: set[str] = set()
+    # the plain fields in C passes (attrgetter, compress): a record has some 50 of them
+    out: set[str] = set(compress(_PLAIN_FACETS, _plain_values(record)))
     add = out.add
-    for name in _TEXT_FIELDS:
-        if getattr(record, name):
-            add(name)
-    for name in _TEXT_TUPLES:
-        if getattr(record, name):
-            add(name)
-    for name in _DATE_FIELDS:
-        value: DateValue | None = getattr(record, name)
-        if value is not None:
-            add(date_facet(name))
+    for name in _DATE_FIELDS_PRESENT.intersection(out):
+        out.discard(name)
+        add(_DATE_FACETS[name])
     if record.issued and record.issued.start and record.issued.start.day:
         add("date:issued:day")
     if record.issued and (record.issued.circa or record.issued.uncertain or record.issued.edtf):
         add("date:issued:qualifier")
     for c in record.contributors:
-        add(f"contributor:{c.role}")
+        add(_ROLE_FACETS.get(c.role) or f"contributor:{c.role}")
         if c.orcid:
             add("contributor:orcid")
         if c.affiliations:
@@ -130,13 +133,16 @@ class LossCheck:
     record faster (of ~250), not worth a second copy that could drift. ``check(record)``
     equals ``lost(record, carries, extra_ok)`` (tests/test_losses.py)."""
 
-    __slots__ = ("carries", "extra_ok", "none", "verdicts")
+    __slots__ = ("carries", "extra_ok", "none", "verdicts", "answers")
 
     def __init__(self, carries: frozenset[str], extra_ok: Callable[[str], bool] | None = None) -> None:
         self.carries, self.extra_ok = carries, extra_ok
         self.none = "*" in carries
         #: facet -> lost?; bounded, since id schemes, roles and extra keys come from data
         self.verdicts: dict[str, bool] = {}
+        #: a record's facets -> what of them is lost: a catalogue's records come in a few
+        #: hundred shapes, so most records are one lookup (bounded like the verdicts)
+        self.answers: dict[frozenset[str], tuple[str, ...]] = {}
 
     def _lost(self, facet: str) -> bool:
         verdict = self.verdicts.get(facet)
@@ -151,8 +157,14 @@ class LossCheck:
     def __call__(self, record: Record) -> list[str]:
         if self.none:
             return []
-        verdict = self._lost
-        return sorted(f for f in facets(record) if verdict(f))
+        shape = frozenset(facets(record))
+        answer = self.answers.get(shape)
+        if answer is None:
+            verdict = self._lost
+            answer = tuple(sorted(f for f in shape if verdict(f)))
+            if len(self.answers) < 10_000:
+                self.answers[shape] = answer
+        return list(answer)
 
 
 def carried(*groups: Iterable[str]) -> frozenset[str]:
