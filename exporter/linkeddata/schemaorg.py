@@ -19,6 +19,7 @@ the record IRI so they too are stable and unique across shards.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 from typing import Callable, Iterator
 
@@ -362,6 +363,15 @@ def _container(record: Record, rec: IRI, add: Callable[[Triple], None]) -> None:
         add((node, S.value, Literal(cont.article_number)))
 
 
+#: identifier scheme -> the address of the thing it identifies (schema:sameAs)
+_SAME_AS = {"doi": doi_url, "pmid": pubmed_url, "pmcid": pmc_url}
+
+
+@functools.lru_cache(maxsize=512)  # schemes are a few dozen names; bounded all the same
+def _scheme_segment(scheme: str) -> str:
+    return iri_segment(scheme)
+
+
 def _identifiers(record: Record, rec: IRI, add: Callable[[Triple], None]) -> None:
     counters: dict[str, int] = {}
     for ident in record.identifiers:
@@ -371,14 +381,14 @@ def _identifiers(record: Record, rec: IRI, add: Callable[[Triple], None]) -> Non
             continue  # the periodical's ISSN, written on the periodical
         counters[ident.scheme] = counters.get(ident.scheme, 0) + 1
         n = counters[ident.scheme]
-        node = IRI(f"{rec}#id-{iri_segment(ident.scheme)}" + (f"-{n}" if n > 1 else ""))
+        node = IRI(f"{rec}#id-{_scheme_segment(ident.scheme)}" + (f"-{n}" if n > 1 else ""))
         add((rec, S.identifier, node))
         add((node, _TYPE, S.PropertyValue))
         add((node, S.propertyID, Literal(ID_NAMES.get(ident.scheme, ident.scheme))))
         add((node, S.value, Literal(ident.value)))
         if ident.scheme == "isbn":
             add((rec, S.isbn, Literal(ident.value)))
-        same = {"doi": doi_url, "pmid": pubmed_url, "pmcid": pmc_url}.get(ident.scheme)
+        same = _SAME_AS.get(ident.scheme)
         if same is not None:
             iri = make_iri(same(ident.value))
             if iri:
