@@ -1301,6 +1301,9 @@ class MARCReader(Reader):
     name = "marc"
     title = "MARC 21 bibliographic records (ISO 2709, MARC-8 or UTF-8)"
     reads_bytes: ClassVar[bool] = True  # MARC-8 is not UTF-8: the reader decodes the bytes
+    # ... and so the text layer must hand every byte through (kept as surrogates, which
+    # BytesView turns back into the bytes): a MARC-8 byte is not an encoding to guess
+    legacy_encodings: ClassVar[bool] = False
     extensions = (".mrc", ".marc", ".iso2709")
     media_type = "application/marc"
 

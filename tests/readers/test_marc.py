@@ -154,6 +154,27 @@ def test_marc8_record_is_converted():
     assert record.title == "Café"
 
 
+def _marc8_records(n: int) -> bytes:
+    return b"".join(iso2709(b" ", [(b"001", b"m8-%d" % i), (b"008", b"850101s1985    xx            000 0 fre d"),
+                                   (b"245", b"00\x1faCaf\xe2e number %d" % i)]) for i in range(n))
+
+
+@pytest.mark.parametrize("n", [3, 20_000])
+def test_a_marc8_file_reads_from_its_path_and_as_a_long_stream(tmp_path, n):
+    """MARC-8 bytes are not UTF-8, and the text layer under the reader must pass them on
+    wherever they come: they once failed the whole file ("not UTF-8 text") when read from a
+    path, or from a stream past its first 64 kB."""
+    data = _marc8_records(n)
+    path = tmp_path / "marc8.mrc"
+    path.write_bytes(data)
+    for source, fmt in ((str(path), "marc"), (str(path), None), (io.BytesIO(data), "marc")):
+        problems: list[Problem] = []
+        records = list(read(source, fmt, on_problem=problems.append))
+        assert problems == []
+        assert len(records) == n
+        assert records[-1].title == f"Café number {n - 1}"
+
+
 def test_marc8_record_full_of_diacritics_is_not_taken_for_binary():
     title = b"Caf\xe2e \xe2e\xe2e\xe2e\xe2e " * 5  # more than 1 byte in 100 is not UTF-8
     raw = iso2709(b" ", [(b"001", b"m8"), (b"008", b"850101s1985    xx            000 0 fre d"),
