@@ -83,6 +83,16 @@ class RecordSplitter:
 
     needs_prescan: ClassVar[bool] = False
 
+    #: Set for a format whose records end with a byte string (ISO 2709's record terminator)
+    #: in whatever encoding: the driver then cuts after each terminator, on bytes, and asks
+    #: :meth:`regular_record` of each record instead of :meth:`starts` and :meth:`regular`.
+    terminator: ClassVar[bytes | None] = None
+
+    def regular_record(self, raw: bytes) -> bool:
+        """Whether ``raw``, the bytes from one terminator (or the file's start) through the
+        next, reads as exactly one record, alone as in the file (for :attr:`terminator`)."""
+        return False
+
     def layout(self, head: bytes) -> bool:
         """Whether a file that starts with ``head`` (whole lines, at least 64 KB or the whole
         file) can be cut; may remember what it learns (the indentation of a JSON array)."""

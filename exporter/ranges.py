@@ -113,6 +113,9 @@ def find_cuts(path: str, splitter: object, legacy_encodings: bool = True) -> Ite
     from .plugins import RecordSplitter
 
     assert isinstance(splitter, RecordSplitter)
+    if splitter.terminator is not None:
+        yield from _terminated_cuts(path, splitter)
+        return
     size = os.path.getsize(path)
     if (legacy_encodings or splitter.needs_prescan) and not _prescan(path, splitter, legacy_encodings):
         yield End(0, 1, 1)
@@ -180,6 +183,45 @@ def find_cuts(path: str, splitter: object, legacy_encodings: bool = True) -> Ite
             base, number, line = cut.offset, cut.number, cut.line
             pending = text[last:] + pending
             first = False
+
+
+def _terminated_cuts(path: str, splitter: Any) -> Iterator[Cut | End]:
+    """:func:`find_cuts` for a format whose records end with ``splitter.terminator`` (binary
+    MARC): a cut after each terminator, while each record is regular to the splitter; the
+    End at the first that is not (or at junk after the last terminator)."""
+    term: bytes = splitter.terminator
+    size = os.path.getsize(path)
+    with open(path, "rb") as f:
+        buf = f.read(max(BLOCK, LAYOUT_HEAD))
+        if not splitter.layout(buf):
+            yield End(0, 1, 1)
+            return
+        offset, number, line = 0, 1, 1  # ``offset``: where buf[0] is in the file
+        at = 0  # where the next record starts in buf
+        eof = False
+        while True:
+            end = buf.find(term, at)
+            if end < 0:
+                if eof:
+                    rest = buf[at:].strip(b" \r\n\t\x00")
+                    yield End(offset + at if rest else size, number, line)
+                    return
+                buf, offset, at = buf[at:], offset + at, 0
+                if len(buf) > MAX_PENDING:
+                    yield End(offset, number, line)
+                    return
+                block = f.read(BLOCK)
+                eof = not block
+                buf += block
+                continue
+            after = end + len(term)
+            if not splitter.regular_record(buf[at:after]):
+                yield End(offset + at, number, line)
+                return
+            yield Cut(offset + at, number, line)
+            line += buf.count(b"\n", at, after)
+            number += 1
+            at = after
 
 
 def _regular(splitter: Any, chunk: bytes, count: int, first: bool, last: bool) -> bool:
@@ -276,6 +318,8 @@ def read_range(path: str, fmt: str, start: int, end: int, number: int, line: int
         data = f.read(end - start)
     stream = io.BytesIO(splitter.frame(data, start == 0, end >= size))
     stream.name = path  # type: ignore[attr-defined]  # the source named in problems
+    # where the bytes are in the file, for a reader whose problems name byte offsets (MARC)
+    stream.range_offset = start  # type: ignore[attr-defined]
     problems: list[Problem] = []
     passed = 0
     shift_record, shift_line = number - 1, line - 1
@@ -336,6 +380,11 @@ def estimate_records(path: str, fmt: str) -> int | None:
             head = f.read(1 << 20)
     except (OSError, ExporterError):
         return None
+    if splitter.terminator is not None:  # records end with a byte string (binary MARC)
+        count = head.count(splitter.terminator)
+        if len(head) == size or count < 2:
+            return count if len(head) == size else None
+        return max(1, round(size * count / (head.rfind(splitter.terminator) + 1)))
     if len(head) < size:
         head = head[:head.rfind(b"\n") + 1]
     if not head or not splitter.layout(head):

@@ -290,6 +290,7 @@ BROKEN = {
     "csl-json": '{"id": "broken", "type": "book", "title": }',
     "ris": "TY  - JOUR\nTI  - Cut off before its end\n",
     "bibtex": "@article{broken, title = {never closed\n",
+    "marc": "00050nam a2200000 a 4500cut off\x1d",  # its leader says 50 bytes; it has 32
 }
 
 
@@ -309,13 +310,18 @@ def format_input(folder: Path, fmt: str, n: int, damaged: bool, pretty: bool = F
         if damaged:
             items.insert(99, BROKEN[fmt])
         text = "[\n" + ",\n".join(("  " if pretty else "") + item for item in items) + "\n]\n"
+    elif fmt == "marc":  # binary MARC (UTF-8): records end with the terminator
+        chunks = [c + "\x1d" for c in write(records, fmt).split("\x1d") if c.strip()]
+        if damaged:
+            chunks.insert(99, BROKEN[fmt])
+        text = "".join(chunks)
     else:
         text = write(records, fmt)  # keys unique in the file
         if damaged:
             start = "@" if fmt == "bibtex" else "TY  - "
             at = [i for i in range(len(text)) if text.startswith(start, i) and (i == 0 or text[i - 1] == "\n")][99]
             text = text[:at] + BROKEN[fmt] + text[at:]
-    path = folder / f"records-{fmt}{'-pretty' if pretty else ''}{'-damaged' if damaged else ''}{'.json' if fmt == 'csl-json' else '.bib' if fmt == 'bibtex' else '.ris'}"
+    path = folder / f"records-{fmt}{'-pretty' if pretty else ''}{'-damaged' if damaged else ''}{'.json' if fmt == 'csl-json' else '.bib' if fmt == 'bibtex' else '.mrc' if fmt == 'marc' else '.ris'}"
     path.write_text(text, encoding="utf-8")
     return path
 
@@ -329,7 +335,7 @@ def task_items(path: Path, fmt: str, shard_records: int) -> list[str]:
 
 
 @pytest.mark.parametrize("damaged", [False, True], ids=["clean", "damaged"])
-@pytest.mark.parametrize("fmt", ["csl-json", "csl-json-pretty", "bibtex", "ris"])
+@pytest.mark.parametrize("fmt", ["csl-json", "csl-json-pretty", "bibtex", "ris", "marc"])
 def test_ranges_read_by_workers_give_the_bytes_of_records_read_here(fmt, damaged, tmp_path):
     """The workers read byte ranges of the file (Range items, no Record is sent); one and
     two workers write the same shards and rejects, and both are the bytes of the same
@@ -360,7 +366,11 @@ def test_ranges_read_by_workers_give_the_bytes_of_records_read_here(fmt, damaged
         text = src.read_text(encoding="utf-8")
         broken = text[:text.index(BROKEN[base])].count("\n") + 1
         assert f"{src}:record 100: " in "\n".join(said["one"]) or base == "ris"
-        assert any(f"(line {broken})" in x or f":line {broken}:" in x for x in said["one"]), said["one"]
+        if base == "marc":  # binary: named by its byte offset in the file
+            offset = len(text[:text.index(BROKEN[base])].encode("utf-8"))
+            assert any(f"MARC record at byte {offset}:" in x for x in said["one"]), said["one"]
+        else:
+            assert any(f"(line {broken})" in x or f":line {broken}:" in x for x in said["one"]), said["one"]
 
 
 def test_shard_size_follows_the_input_not_the_workers(tmp_path):

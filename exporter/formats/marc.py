@@ -48,7 +48,7 @@ from ..normalize.identifiers import clean_doi, clean_isbn, clean_issn
 from ..normalize.languages import _LOOKUP as _LANGUAGE_LOOKUP, to_bcp47
 from ..normalize.names import parse_inverted
 from ..normalize.pages import split_pages
-from ..plugins import Reader, Writer
+from ..plugins import Reader, RecordSplitter, Writer
 from ..problems import Problem, ProblemHandler, raise_problem
 from .jsonio import iter_json
 from .xmlutil import BytesView, Damaged, Escaper, XMLInputError, iter_elements, local_name
@@ -1295,6 +1295,28 @@ def marc_from_fullrecord(text: str) -> pymarc.Record:
     return marc
 
 
+class ISO2709Splitter(RecordSplitter):
+    """Cuts binary MARC for exporter.ranges after each record terminator (0x1D), on bytes,
+    whatever each record's encoding (MARC-8 or UTF-8, per record). A record is regular when
+    its leader's length is its length (or 99999, the length too long to say): the reader
+    then takes it as one record, the same alone as in the file (iter_iso2709 splits at
+    terminators and looks no further than one chunk); anything else is read whole."""
+
+    terminator = RECORD_TERMINATOR
+
+    def layout(self, head: bytes) -> bool:
+        return head.lstrip(_BETWEEN)[:5].isdigit()  # a record length: each record is checked
+
+    def regular_record(self, raw: bytes) -> bool:
+        raw = raw.lstrip(_BETWEEN)
+        declared = raw[:5]
+        return declared.isdigit() and int(declared) in (len(raw), 99999)
+
+
+#: what iter_iso2709 skips between records
+_BETWEEN = b" \r\n\t\x00"
+
+
 class MARCReader(Reader):
     """MARC 21 in ISO 2709 ("binary MARC", .mrc): MARC-8 or UTF-8 per leader/09."""
 
@@ -1311,10 +1333,17 @@ class MARCReader(Reader):
         with _pymarc_messages() as messages:
             yield from self._read(stream, source, messages)
 
+    @classmethod
+    def record_splitter(cls) -> ISO2709Splitter:
+        return ISO2709Splitter()
+
     def _read(self, stream: TextIO, source: str, messages: _Collect) -> Iterator[Record | Problem]:
         empty = True
+        # a range of a file (exporter.ranges.read_range) says where its bytes are in the file
+        base = getattr(getattr(stream, "buffer", None), "range_offset", 0)
         for number, offset, raw in iter_iso2709(stream):
             empty = False
+            offset += base
             try:
                 marc = decode_iso2709(raw)
                 said = _drain(messages)

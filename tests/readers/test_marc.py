@@ -344,3 +344,47 @@ def test_two_spellings_of_one_doi_are_one_024_so_a_second_trip_writes_the_same()
     once = write([record], "marcxml")
     assert once.count('tag="024"') == 1
     assert write(list(read(io.StringIO(once), "marcxml")), "marcxml") == once
+
+
+def test_binary_marc_read_in_ranges_reads_as_the_whole_file(tmp_path):
+    """exporter dump's workers read binary MARC in ranges cut after record terminators
+    (exporter.ranges): the same records, and problems with the same record numbers and the
+    byte offsets of the file, not of the range."""
+    import exporter.ranges as ranges
+    from exporter.registry import reader_class
+
+    def rec(i: int) -> bytes:  # MARC-8; 0xCC is a byte pymarc cannot map (a warning)
+        title = b"Tit\xcc\xcc" if i in (4, 9) else b"Caf\xe2e"
+        return iso2709(b" ", [(b"001", b"m8-%d" % i), (b"008", b"850101s1985    xx            000 0 fre d"),
+                              (b"245", b"00\x1fa" + title + b" %d" % i)])
+
+    path = tmp_path / "ranges.mrc"
+    path.write_bytes(b"".join(rec(i) + (b"\n" if i % 3 == 0 else b"") for i in range(12)))
+    problems: list[Problem] = []
+    whole = list(ranges.numbered(read(str(path), "marc", on_problem=problems.append), problems))
+    assert [p.record for p in problems] == [5, 10] and all("MARC record at byte" in p.reason for p in problems)
+    found = list(ranges.find_cuts(str(path), reader_class("marc").record_splitter(), False))
+    assert found[-1] == ranges.End(path.stat().st_size, 13, 5)  # cut at every record, through
+    for step in (1, 2, 5):
+        cuts = [c for c in found if isinstance(c, ranges.Cut)][::step]
+        got: list = []
+        got_problems: list[Problem] = []
+        for a, b in zip(cuts, [*cuts[1:], found[-1]]):
+            got += ranges.read_range(str(path), "marc", a.offset, b.offset, a.number, a.line, got_problems.append)
+        assert got == whole
+        assert got_problems == problems
+
+
+def test_binary_marc_is_cut_only_where_each_record_is_whole(tmp_path):
+    """A record whose leader does not give its length (cut off, glued to the next) stops
+    the cutting there: the rest is read whole, as one reader sees it."""
+    import exporter.ranges as ranges
+    from exporter.registry import reader_class
+
+    good = [iso2709(b"a", [(b"001", b"r%d" % i), (b"245", b"00\x1faTitle %d" % i)]) for i in range(6)]
+    broken = good[3][:-20] + good[3][-1:]  # 19 bytes short of its declared length
+    path = tmp_path / "broken.mrc"
+    path.write_bytes(b"".join(good[:3]) + broken + b"".join(good[4:]))
+    found = list(ranges.find_cuts(str(path), reader_class("marc").record_splitter(), False))
+    assert found[-1] == ranges.End(sum(map(len, good[:3])), 4, 1)
+    assert [c.number for c in found[:-1]] == [1, 2, 3]

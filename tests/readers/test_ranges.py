@@ -135,7 +135,10 @@ def test_clean_files_are_cut_through(name, monkeypatch):
             outside = [p for p in whole(path, name)[1] if p.record is None]
         finally:
             Path(path).unlink()
-        by_design = name in ("bibtex", "biblatex") and b"crossref" in data.lower()
+        # BibTeX's crossref; a byte order mark before binary MARC, which the reader skips
+        # and counts no byte offset for (the offsets its problems name would shift)
+        by_design = (name in ("bibtex", "biblatex") and b"crossref" in data.lower()) or (
+            name == "marc" and data.startswith(b"\xef\xbb\xbf"))
         assert outside or by_design, f"records {start}-{start + n}: a clean file was not cut through ({found[-1]})"
         refused += 1
     assert through >= refused, f"only {through} of {through + refused} files cut through"
