@@ -1228,9 +1228,13 @@ def decode_iso2709(raw: bytes) -> pymarc.Record:
     if length != len(raw) and not (length == 99999 and len(raw) > 99999):
         raise ValueError(f"the leader gives the record length {length}, the record has {len(raw)} bytes")
     said = io.StringIO()  # pymarc's MARC-8 decoder writes what it cannot map to stderr
+    utf8 = _utf8_said_marc8(raw)
     try:
         with contextlib.redirect_stderr(said):
-            record = pymarc.Record(data=raw, to_unicode=True, force_utf8=False, utf8_handling="strict")
+            record = pymarc.Record(data=raw, to_unicode=True, force_utf8=utf8, utf8_handling="strict")
+        if utf8:
+            warnings.warn("leader/09 says MARC-8, but the record is UTF-8 (every byte, no MARC-8 escape): "
+                          "read as UTF-8", stacklevel=2)
         for line in dict.fromkeys(said.getvalue().splitlines()):
             # "Unable to parse character 0xcc in g0=66 g1=69": pymarc wrote a space for it
             warnings.warn(f"MARC-8 decoding: {line.strip()[:160]} (a space in its place)", stacklevel=2)
@@ -1240,6 +1244,21 @@ def decode_iso2709(raw: bytes) -> pymarc.Record:
     except Exception as exc:  # pymarc's own exceptions (RecordDirectoryInvalid, ...) and bad data
         reason = str(exc) or type(exc).__name__
         raise ValueError(f"cannot be decoded: {type(exc).__name__}: {reason}") from None
+
+
+def _utf8_said_marc8(raw: bytes) -> bool:
+    """Whether a record whose leader says MARC-8 is in fact UTF-8, as records converted
+    without updating leader/09 are (VuFind's and marc4j's test files hold such): it has
+    bytes past ASCII, all of them UTF-8, and no MARC-8 escape sequence. MARC-8's own
+    non-ASCII bytes (a combining mark, 0xE0-0xFE, before its ASCII letter) are almost
+    never UTF-8 by accident."""
+    if raw[9:10] != b" " or raw.isascii() or b"\x1b" in raw:
+        return False
+    try:
+        raw.decode("utf-8")
+    except UnicodeDecodeError:
+        return False
+    return True
 
 
 class _Collect(logging.Handler):

@@ -258,14 +258,38 @@ def test_corpus_marc_written_back_gives_the_same_fields(path, fmt):
 def test_marc8_bytes_pymarc_cannot_map_are_a_warning_on_the_record_not_stderr_lines(capfd):
     """pymarc writes "Unable to parse character ..." to stderr and puts a space in place;
     that is a warning problem naming the record, and nothing reaches the real stderr."""
+    raw = iso2709(b" ", [(b"001", b"m8-cc"), (b"245", b"00\x1faTit\xcc\xcce")])  # 0xCC: no MARC-8 character
+    problems: list[Problem] = []
+    (record,) = read(io.BytesIO(raw), "marc", on_problem=problems.append)
+    said = [p for p in problems if "MARC-8 decoding" in p.reason]
+    assert [(p.record, p.severity) for p in said] == [(1, "warning")]
+    assert "0xcc" in said[0].reason and "(001 m8-cc)" in said[0].reason
+    assert "Unable to parse" not in capfd.readouterr().err
+
+
+def test_utf8_records_whose_leader_says_marc8_are_read_as_utf8():
+    """Records converted to UTF-8 without leader/09 being set (VuFind's geo_titles.mrc,
+    marc4j's multibyte_subfields.mrc) read as UTF-8, with a warning on the record, not as
+    MARC-8 mojibake ("R©♭sultats")."""
     path = shared_path("corpus", "vufind", "tests", "data", "geo_titles.mrc")
     problems: list[Problem] = []
     records = list(read(path, "marc", on_problem=problems.append))
     assert len(records) == 4
-    said = [p for p in problems if "MARC-8 decoding" in p.reason]
-    assert [(p.record, p.severity) for p in said] == [(1, "warning")]
-    assert "0xcc" in said[0].reason and "(001 7788123)" in said[0].reason
-    assert "Unable to parse" not in capfd.readouterr().err
+    assert "Résultats du programme" in records[0].title and "©♭" not in records[0].title
+    said = [p for p in problems if "leader/09 says MARC-8" in p.reason]
+    assert [(p.record, p.severity) for p in said] == [(1, "warning")] and "(001 7788123)" in said[0].reason
+    assert not [p for p in problems if "MARC-8 decoding" in p.reason]
+
+
+def test_real_marc8_stays_marc8():
+    """MARC-8's combining marks before their letters are not UTF-8, nor are records with
+    its escape sequences: those keep being decoded as MARC-8."""
+    for title, expected in ((b"Caf\xe2e", "Café"), (b"\x1b(SA\x1bs", "Α")):
+        raw = iso2709(b" ", [(b"001", b"m8"), (b"245", b"00\x1fa" + title)])
+        problems: list[Problem] = []
+        (record,) = read(io.BytesIO(raw), "marc", on_problem=problems.append)
+        assert record.title == expected, record.title
+        assert not [p for p in problems if "leader/09" in p.reason]
 
 
 def _marcxml(*fields: str, leader: str = "00000nam a2200000 c 4500") -> io.StringIO:
