@@ -26,13 +26,14 @@ from ..problems import Problem, ProblemHandler, raise_problem
 
 
 #: What the schema.org mapping holds (exporter.losses facets); the rest is reported as lost.
-RDF_CARRIES = frozenset(
+RDF_CARRIES = frozenset(  # frozen as a whole: a frozenset | dict keys is a plain set
     """title subtitle short_title contributor:* container:title container:short_title
     container:volume container:issue container:pages container:article_number date:issued
     date:issued:day date:issued:qualifier date:online date:event publisher place edition series series_number number
     genre event event_place physical_description id:* link link:more abstract subject language
     rights:statement rights:license notes key provenance number_of_pages date:submitted""".split()
-) | LITERAL_PROPERTIES.keys() | NAMED_PROPERTIES.keys()
+    + [*LITERAL_PROPERTIES, *NAMED_PROPERTIES]
+)
 
 
 @dataclasses.dataclass
