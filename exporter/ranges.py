@@ -313,7 +313,12 @@ def read_range(path: str, fmt: str, start: int, end: int, number: int, line: int
     assert splitter is not None
     size = os.path.getsize(path)
     with open(path, "rb") as f:
-        splitter.layout(f.read(BLOCK))  # what the frame depends on (a JSON array or lines)
+        # what the frame depends on (a JSON array or lines, an XML root's tags), from a
+        # head as long as find_cuts needed to see it
+        want = max(BLOCK, LAYOUT_HEAD)
+        while not splitter.layout(head := f.read(want)) and len(head) == want and want < MAX_PENDING:
+            f.seek(0)
+            want *= 2
         f.seek(start)
         data = f.read(end - start)
     stream = io.BytesIO(splitter.frame(data, start == 0, end >= size))

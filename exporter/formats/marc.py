@@ -51,7 +51,7 @@ from ..normalize.pages import split_pages
 from ..plugins import Reader, RecordSplitter, Writer
 from ..problems import Problem, ProblemHandler, raise_problem
 from .jsonio import iter_json
-from .xmlutil import BytesView, Damaged, Escaper, XMLInputError, iter_elements, local_name
+from .xmlutil import BytesView, Damaged, Escaper, XMLInputError, XMLSplitter, iter_elements, local_name
 
 # -- the type table -------------------------------------------------------------------------
 
@@ -1395,6 +1395,10 @@ class MARCXMLReader(Reader):
     title = "MARC 21 XML (MARCXML collection or record)"
     extensions = (".xml", ".marcxml")
     media_type = "application/marcxml+xml"
+
+    @classmethod
+    def record_splitter(cls) -> XMLSplitter:
+        return XMLSplitter("collection", "record", needs=_MARC_PARTS)
 
     def read(self, stream: TextIO, source: str) -> Iterator[Record | Problem]:
         number = 0

@@ -30,7 +30,7 @@ from ..normalize.pages import split_pages
 from ..plugins import Reader, Writer
 from ..problems import Problem, ProblemHandler, raise_problem
 from .marc import _MARC_LANGUAGE, _RELATOR_OF_ROLE, _ROLE_OF, catalogue_date, date_with_year, imprint_only, title_with_parts
-from .xmlutil import Escaper, local_name, read_xml_records
+from .xmlutil import Escaper, XMLSplitter, local_name, read_xml_records
 
 MODS_NS = "http://www.loc.gov/mods/v3"
 
@@ -671,6 +671,10 @@ class MODSReader(Reader):
 
     def read(self, stream: TextIO, source: str) -> Iterator[Record | Problem]:
         yield from read_xml_records(stream, source, frozenset({"mods"}), mods_to_record, "MODS")
+
+    @classmethod
+    def record_splitter(cls) -> XMLSplitter:
+        return XMLSplitter("modsCollection", "mods")
 
     @classmethod
     def sniff(cls, head: str) -> bool:

@@ -26,6 +26,8 @@ from collections.abc import Callable, Iterable, Iterator
 from typing import IO, Any, TextIO
 from xml.etree.ElementTree import Element, ParseError, XMLPullParser
 
+from ..plugins import RecordSplitter
+
 _FORBIDDEN = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
 _TEXT_ESCAPES = str.maketrans({"&": "&amp;", "<": "&lt;", ">": "&gt;", "\r": "&#13;"})
 _ATTR_ESCAPES = str.maketrans({"&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;",
@@ -264,3 +266,105 @@ def read_xml_records(stream: TextIO, source: str, names: frozenset[str],
         return
     if number == 0:
         yield Problem(source=source, reason=f"no {label} <{'>, <'.join(sorted(names))}> elements")
+
+
+# -- cutting a document into ranges of records (exporter.ranges) --------------------------------
+
+_DECLARATION = re.compile(rb'\A<\?xml\s[^<>]*\?>')
+_ENCODING = re.compile(rb'encoding\s*=\s*["\']([A-Za-z0-9._-]+)["\']')
+_START_TAG = re.compile(rb"<(?:([A-Za-z_][\w.-]*):)?([A-Za-z_][\w.-]*)(?:\s[^<>]*)?>")
+_REFERENCE = re.compile(rb"&(?!(?:lt|gt|amp|quot|apos|#[0-9]+|#x[0-9A-Fa-f]+);)")
+
+
+class XMLSplitter(RecordSplitter):
+    """Cuts an XML document of records for exporter.ranges: a root element (``root``, its
+    local name) whose children are the records (``record``), each opening a line with the
+    first one's indentation, as our writers and most exports lay them out. A range reads
+    alone inside the root's start tag (for its namespaces) and end tag, put on its first
+    and last lines so that no line moves.
+
+    A run of records is regular when it is UTF-8 without markup declarations, comments,
+    CDATA sections, processing instructions or references to entities (so that every "<"
+    opens a tag), holds no record start tag but the ones that open its lines (none inside
+    another: an OAI-PMH response, whose ``record`` holds a MARC ``record``, is read whole),
+    and is well-formed inside the root's tags.
+    The document must declare no encoding but UTF-8. ``needs``: local names of which each
+    record must hold an element to count (a MARCXML reader skips a ``record`` without a
+    leader or fields, and a range of only such would read as "no records")."""
+
+    def __init__(self, root: str, record: str, needs: Iterable[str] = ()) -> None:
+        self.root, self.record = root, record
+        names = b"|".join(re.escape(n.encode()) for n in needs)
+        self.needs = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?(?:" + names + rb")[\s>/]") if names else None
+        self._any_record = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?" + re.escape(record.encode()) + rb"[\s>/]")
+        self._root_tag = b""  # the root's start tag, on one line
+        self._root_end = b""
+        self._starts: re.Pattern[bytes] | None = None
+
+    def layout(self, head: bytes) -> bool:
+        text = head.removeprefix(b"\xef\xbb\xbf")
+        decl = _DECLARATION.match(text)
+        at = 0
+        if decl is not None:
+            enc = _ENCODING.search(decl.group())
+            if enc is not None and enc.group(1).lower() not in (b"utf-8", b"utf8"):
+                return False
+            at = decl.end()
+        root = _START_TAG.search(text, at)
+        if root is None or text[at:root.start()].strip() or root.group(2) != self.root.encode():
+            return False  # anything before the root (a comment, a doctype) is read whole
+        record = _START_TAG.search(text, root.end())
+        if record is None or record.group(2) != self.record.encode() or text[root.end():record.start()].strip():
+            return False
+        line_start = text.rfind(b"\n", 0, record.start()) + 1
+        indent = text[line_start:record.start()]
+        if line_start <= root.start() or indent.strip(b" \t"):
+            return False  # the first record shares the root's line
+        name = b"<" + (record.group(1) + b":" if record.group(1) else b"") + self.record.encode()
+        # after a line end, not "^" with re.M: a literal to search for is several times faster
+        self._starts = re.compile(rb"\n" + re.escape(indent + name) + rb"[\s>]")
+        self._root_tag = re.sub(rb"[\r\n\t]", b" ", root.group())
+        self._root_end = b"</" + (root.group(1) + b":" if root.group(1) else b"") + self.root.encode() + b">"
+        return True
+
+    def starts(self, text: bytes) -> list[int]:
+        assert self._starts is not None
+        found = [0] if self._starts.match(b"\n" + text[:len(self._starts.pattern)]) else []
+        found += [m.start() + 1 for m in self._starts.finditer(text)]
+        return found
+
+    def regular(self, chunk: bytes, count: int, first: bool, last: bool) -> bool:
+        body = chunk
+        if first:
+            decl = _DECLARATION.match(body)
+            if decl is not None:
+                body = body[decl.end():]
+        if b"<!" in body or b"<?" in body or _REFERENCE.search(body):
+            return False
+        # with no comments, CDATA or processing instructions, each "<" opens a tag: the
+        # record start tags anywhere are the ones at line starts (no record holds another,
+        # none hides elsewhere), and the run, inside the root, is well-formed (expat, C only)
+        assert self._any_record is not None
+        if len(self._any_record.findall(body)) != count or not _well_formed(self.frame(chunk, first, last)):
+            return False
+        if self.needs is not None:  # each record has a child the reader counts it by
+            starts = self.starts(chunk)
+            return all(self.needs.search(chunk, a, b) for a, b in zip(starts, [*starts[1:], len(chunk)]))
+        return True
+
+    def regular_text(self, text: str, chunk: bytes, count: int, first: bool, last: bool) -> bool:
+        return self.regular(chunk, count, first, last)
+
+    def frame(self, data: bytes, first: bool, last: bool) -> bytes:
+        # the root's tags on the first line and after the last: no line moves
+        return (b"" if first else self._root_tag) + data + (b"" if last else self._root_end)
+
+
+def _well_formed(document: bytes) -> bool:
+    import xml.parsers.expat
+
+    try:
+        xml.parsers.expat.ParserCreate().Parse(document, True)
+    except xml.parsers.expat.ExpatError:
+        return False
+    return True

@@ -208,3 +208,71 @@ def test_the_array_run_bounds_are_the_old_body(parts, first, last):
     bounds = _array_body(text, first, last)
     old = _old_array_body(text, first, last)
     assert (None if bounds is None else text[bounds[0]:bounds[1]]) == old
+
+
+def _marcxml_records(n: int) -> list[str]:
+    """``n`` MARCXML records as our writer lays them out (each "  <record>...</record>\\n")."""
+    import re
+
+    from exporter import write
+    from exporter.model import Contributor, Record
+
+    text = write([Record(title=f"Title {i} & more", contributors=(Contributor(family=f"Author{i}", given="A."),))
+                  for i in range(n)], "marcxml")
+    return re.findall(r"  <record>.*?</record>\n", text, re.S)
+
+
+_MARC_NS = "http://www.loc.gov/MARC21/slim"
+
+
+@pytest.mark.parametrize("layout, cut", [
+    ("plain", True),
+    ("prefixed", True),          # <marc:collection xmlns:marc=...><marc:record>
+    ("comment", False),          # a comment between records: read whole from there
+    ("cdata", False),
+    ("entity reference", False),
+    ("oai-pmh", False),          # OAI-PMH: each <record> holds a MARC <record>
+    ("latin-1 declared", False),
+    ("record on the root's line", False),
+])
+def test_xml_documents_are_cut_only_where_laid_out_plainly(layout, cut, monkeypatch):
+    """MARCXML is cut at record start tags that open lines, inside a root named collection,
+    and read alone inside the root's tags; any markup that could read otherwise alone
+    (comments, CDATA, entity references, nested records, another encoding) stops cutting,
+    and every layout reads in ranges as it reads whole."""
+    records = _marcxml_records(12)
+    decl = '<?xml version="1.0" encoding="UTF-8"?>\n'
+    root, end = f'<collection xmlns="{_MARC_NS}">\n', "</collection>\n"
+    if layout == "prefixed":
+        records = [r.replace("<", "<marc:").replace("<marc:/", "</marc:") for r in records]
+        root, end = f'<marc:collection xmlns:marc="{_MARC_NS}">\n', "</marc:collection>\n"
+    elif layout == "comment":
+        records[6] = "  <!-- a note -->\n" + records[6]
+    elif layout == "cdata":
+        records[6] = records[6].replace("Title 6 &amp; more", "<![CDATA[Title 6 & more]]>")
+    elif layout == "entity reference":
+        records[6] = records[6].replace("Title 6 &amp; more", "Title 6 &nbsp; more")
+        decl += '<!DOCTYPE collection [<!ENTITY nbsp "&#160;">]>\n'
+    elif layout == "oai-pmh":
+        root = ('<OAI-PMH xmlns="http://www.openarchives.org/OAI/2.0/"><ListRecords>\n')
+        inner = '<record xmlns="' + _MARC_NS + '">'
+        records = [f"<record><header><identifier>oai:{i}</identifier></header><metadata>\n"
+                   + r.replace("<record>", inner, 1) + "</metadata></record>\n"
+                   for i, r in enumerate(records)]
+        end = "</ListRecords></OAI-PMH>\n"
+    elif layout == "latin-1 declared":
+        decl = '<?xml version="1.0" encoding="ISO-8859-1"?>\n'
+    elif layout == "record on the root's line":
+        root = root.rstrip("\n")
+    data = (decl + root + "".join(records) + end).encode("utf-8")
+    monkeypatch.setattr(ranges, "BLOCK", 500)
+    monkeypatch.setattr(ranges, "LAYOUT_HEAD", 64)
+    path = _file(data, ".xml")
+    try:
+        expected = whole(path, "marcxml")
+        got_records, got_problems, end_at = in_ranges(path, "marcxml", 2)
+    finally:
+        Path(path).unlink()
+    assert got_records == expected[0] and got_problems == expected[1]
+    assert len(expected[0]) == 12 or layout in ("entity reference",)
+    assert (end_at.offset == len(data)) == cut, end_at
