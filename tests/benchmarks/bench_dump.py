@@ -15,12 +15,12 @@ Then (issue 14) the worker scaling at N = 50,000 (``--scaling-n``) on three inpu
 shard size the dump chooses itself (no ``--shard-records``): VuFind JSON lines (the
 synthetic records above), a CSL-JSON array (the 66 items of
 ``../shared/csl-conformance/items.json``, cycled with varied ids; without ../shared, the
-synthetic records converted to CSL-JSON) and binary MARC (bench_marc's corpus records,
-cycled; its generated ones without ../shared). Prints the wall time with 1 and 2 workers (the
+synthetic records converted to CSL-JSON), and binary MARC and MARCXML of the same records
+(bench_marc's corpus records, cycled; its generated ones without ../shared). Prints the wall time with 1 and 2 workers (the
 fastest of ``--repeat`` runs: the machine may be shared), their ratio, the peak RSS of the
 dump's main process alone (its workers excluded) and the CPU seconds of the main process
 and of the workers. Target: 2 workers at least 1.8 x 1 worker on the VuFind and CSL-JSON
-inputs (MARC, cut for the workers since, is measured beside them).
+inputs (MARC and MARCXML, cut for the workers since, are measured beside them).
 
     python tests/benchmarks/bench_dump.py --only scaling    # just that part
 
@@ -123,7 +123,8 @@ def write_csl(path: Path, n: int, tmp: Path) -> tuple[Path, str]:
 
 def write_marc(folder: Path, n: int) -> tuple[Path, str]:
     """``n`` ISO 2709 records (bench_marc's: the corpus's MARC records in turn, MARC-8 among
-    them, or generated ones without ../shared), and where they come from."""
+    them, or generated ones without ../shared; the same as MARCXML beside them, ``.xml``),
+    and where they come from."""
     from bench_marc import corpus_records, generate, replicate, write_files
 
     shared = HERE.parents[1].parent / "shared"
@@ -243,7 +244,9 @@ def scaling(n: int, tmp: Path, shard_records: int | None = None, repeat: int = 3
     inputs = [("VuFind JSON lines", write_jsonl(tmp / f"scale-{n}.jsonl", n), "synthetic VuFind records")]
     csl, origin = write_csl(tmp / f"scale-{n}.json", n, tmp)
     inputs.append(("CSL-JSON array", csl, origin))
-    inputs.append(("binary MARC", *write_marc(tmp / f"scale-{n}", n)))
+    marc, origin = write_marc(tmp / f"scale-{n}", n)
+    inputs.append(("binary MARC", marc, origin))
+    inputs.append(("MARCXML", marc.with_suffix(".xml"), origin))
     print(f"{'input':<18} {'MB':>4} {'1 worker s':>10} {'2 workers s':>11} {'ratio':>5} {'main RSS MB':>11} "
           f"{'CPU s main+workers (1 / 2)':>27}  records from")
     for label, path, where in inputs:
