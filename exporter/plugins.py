@@ -119,7 +119,10 @@ class RecordSplitter:
 
     def frame(self, data: bytes, first: bool, last: bool) -> bytes:
         """The bytes the reader reads for a regular range (a JSON array's brackets around
-        its elements); the lines of ``data`` must stay where they are."""
+        its elements); the lines of ``data`` must stay where they are. A frame adds a
+        prefix (``frame(b"", first, True)``) and changes nothing of ``data`` but what
+        follows its last non-blank byte and that byte (a comma): a range streams from the
+        file, and only its last bytes are framed."""
         return data
 
 

@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import codecs
 import dataclasses
+import io
 import os
 import re
 from typing import Any, Iterator, NamedTuple
@@ -304,14 +305,13 @@ def read_range(path: str, fmt: str, start: int, end: int, number: int, line: int
     """The records of bytes ``start`` to ``end`` of ``path`` (a range between two cuts of
     :func:`find_cuts`, whose first record is record ``number``, on ``line``), numbered and
     with problems placed as in the whole file."""
-    import io
-
     from .api import read
     from .registry import reader_class
 
     splitter = reader_class(fmt).record_splitter()
     assert splitter is not None
     size = os.path.getsize(path)
+    first, last = start == 0, end >= size
     with open(path, "rb") as f:
         # what the frame depends on (a JSON array or lines, an XML root's tags), from a
         # head as long as find_cuts needed to see it
@@ -319,12 +319,18 @@ def read_range(path: str, fmt: str, start: int, end: int, number: int, line: int
         while not splitter.layout(head := f.read(want)) and len(head) == want and want < MAX_PENDING:
             f.seek(0)
             want *= 2
-        f.seek(start)
-        data = f.read(end - start)
-    stream = io.BytesIO(splitter.frame(data, start == 0, end >= size))
-    stream.name = path  # type: ignore[attr-defined]  # the source named in problems
-    # where the bytes are in the file, for a reader whose problems name byte offsets (MARC)
-    stream.range_offset = start  # type: ignore[attr-defined]
+        # the range streams from the file (memory: a block, not the range): the frame's
+        # prefix, the bytes, and the frame applied to the last ones only
+        at = max(start, end - _FRAMED_TAIL)
+        f.seek(at)
+        tail = f.read(end - at)
+    prefix = splitter.frame(b"", first, True)
+    if at > start and not tail.strip(b" \t\r\n"):  # the frame may need an earlier byte
+        at, tail = start, _read_span(path, start, end)
+    framed = splitter.frame(tail, first, last)
+    assert framed.startswith(prefix), "a frame adds its prefix before the data"
+    stream = _Buffered(_Spans(path, [prefix, (start, at), framed[len(prefix):]]))
+    stream.range_offset = start  # where the bytes are in the file, for MARC's byte offsets
     problems: list[Problem] = []
     passed = 0
     shift_record, shift_line = number - 1, line - 1
@@ -337,10 +343,72 @@ def read_range(path: str, fmt: str, start: int, end: int, number: int, line: int
                 line=None if p.line is None else p.line + shift_line))
         passed = len(problems)
 
-    for n, record in numbered(read(stream, fmt, on_problem=problems.append), problems):
+    try:
+        for n, record in numbered(read(stream, fmt, on_problem=problems.append), problems):
+            pass_on()
+            yield n + shift_record, record
         pass_on()
-        yield n + shift_record, record
-    pass_on()
+    finally:
+        stream.close()
+
+
+#: the last bytes of a range that its splitter's frame is applied to (the frame changes
+#: only what follows the last record's last non-blank byte: a JSON array's comma)
+_FRAMED_TAIL = 1 << 16
+
+
+def _read_span(path: str, start: int, end: int) -> bytes:
+    with open(path, "rb") as f:
+        f.seek(start)
+        return f.read(end - start)
+
+
+class _Spans(io.RawIOBase):
+    """Bytes given, and spans ``(start, end)`` of a file, read one after another."""
+
+    def __init__(self, path: str, parts: list[bytes | tuple[int, int]]) -> None:
+        super().__init__()
+        self.name = path  # the source named in problems
+        self._parts = [p for p in parts if (p if isinstance(p, bytes) else p[1] > p[0])]
+        self._file = open(path, "rb")
+        self._i = 0
+        self._at = 0  # in the current part: an offset into bytes, or the file position
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer: Any) -> int:
+        view = memoryview(buffer).cast("B")
+        while self._i < len(self._parts):
+            part = self._parts[self._i]
+            if isinstance(part, bytes):
+                n = min(len(view), len(part) - self._at)
+                view[:n] = part[self._at:self._at + n]
+                self._at += n
+                done = self._at >= len(part)
+            else:
+                begin, stop = part
+                if self._at == 0:
+                    self._file.seek(begin)
+                    self._at = begin
+                n = self._file.readinto(view[:min(len(view), stop - self._at)]) or 0
+                self._at += n
+                done = self._at >= stop or n == 0
+            if done:
+                self._i, self._at = self._i + 1, 0
+            if n:
+                return n
+        return 0
+
+    def close(self) -> None:
+        self._file.close()
+        super().close()
+
+
+class _Buffered(io.BufferedReader):
+    """A buffered reader that carries ``range_offset`` (see :func:`read_range`)."""
+
+    range_offset = 0
 
 
 def read_from(path: str, fmt: str, number: int, line: int,

@@ -98,6 +98,8 @@ def test_ranges_read_as_the_whole_file(name, data, monkeypatch):
         file_bytes = b"\xef\xbb\xbf" + file_bytes
     monkeypatch.setattr(ranges, "BLOCK", data.draw(st.sampled_from([64, 500, 4096, 1 << 20]), label="block"))
     monkeypatch.setattr(ranges, "LAYOUT_HEAD", 64)
+    # a range streams from the file and only its last bytes are framed: any number of them
+    monkeypatch.setattr(ranges, "_FRAMED_TAIL", data.draw(st.sampled_from([1, 2, 7, 100, 1 << 16]), label="framed tail"))
     step = data.draw(st.integers(1, 3), label="records per range")
     path = _file(file_bytes, reader_class(name).extensions[0])
     try:
