@@ -278,8 +278,9 @@ _REFERENCE = re.compile(rb"&(?!(?:lt|gt|amp|quot|apos|#[0-9]+|#x[0-9A-Fa-f]+);)"
 
 class XMLSplitter(RecordSplitter):
     """Cuts an XML document of records for exporter.ranges: a root element (``root``, its
-    local name) whose children are the records (``record``), each opening a line with the
-    first one's indentation, as our writers and most exports lay them out. A range reads
+    local name) whose children are the records (``record``; a run that is well-formed
+    inside the root's tags has them nowhere else), each opening a line with the first
+    one's indentation, as our writers and most exports lay them out. A range reads
     alone inside the root's start tag (for its namespaces) and end tag, put on its first
     and last lines so that no line moves.
 
@@ -351,9 +352,6 @@ class XMLSplitter(RecordSplitter):
             starts = self.starts(chunk)
             return all(self.needs.search(chunk, a, b) for a, b in zip(starts, [*starts[1:], len(chunk)]))
         return True
-
-    def regular_text(self, text: str, chunk: bytes, count: int, first: bool, last: bool) -> bool:
-        return self.regular(chunk, count, first, last)
 
     def frame(self, data: bytes, first: bool, last: bool) -> bytes:
         # the root's tags on the first line and after the last: no line moves
