@@ -52,6 +52,7 @@ from ..normalize.text import decode_bytes
 from ..plugins import Reader
 from ..problems import Problem
 from .medline import PUBLICATION_TYPES
+from .xmlutil import XMLSplitter
 
 # -- mapping tables -------------------------------------------------------------------------
 
@@ -519,6 +520,10 @@ class PubMedXMLReader(Reader):
             for w in warnings:
                 yield Problem(source=source, record=number, line=piece.line, reason=w, severity="warning")
             yield record
+
+    @classmethod
+    def record_splitter(cls) -> XMLSplitter:
+        return XMLSplitter("PubmedArticleSet", ARTICLE_TAGS)
 
     @classmethod
     def sniff(cls, head: str) -> bool:

@@ -271,6 +271,11 @@ def read_xml_records(stream: TextIO, source: str, names: frozenset[str],
 # -- cutting a document into ranges of records (exporter.ranges) --------------------------------
 
 _DECLARATION = re.compile(rb'\A<\?xml\s[^<>]*\?>')
+# a document type declaration without an internal subset (PubMed's names its DTD): it
+# declares nothing, and expat fetches nothing
+# a processing instruction with no "<" inside (PubMed writes <?nihms?>): it hides no tag
+_PI = re.compile(rb"<\?(?![Xx][Mm][Ll][\s?])[A-Za-z_][\w.:-]*(?:\s[^<>?]*)?\?>")
+_DOCTYPE = re.compile(rb'\s*<!DOCTYPE\s[^<>\[\]]*>')
 _ENCODING = re.compile(rb'encoding\s*=\s*["\']([A-Za-z0-9._-]+)["\']')
 _START_TAG = re.compile(rb"<(?:([A-Za-z_][\w.-]*):)?([A-Za-z_][\w.-]*)(?:\s[^<>]*)?>")
 _REFERENCE = re.compile(rb"&(?!(?:lt|gt|amp|quot|apos|#[0-9]+|#x[0-9A-Fa-f]+);)")
@@ -285,19 +290,21 @@ class XMLSplitter(RecordSplitter):
     and last lines so that no line moves.
 
     A run of records is regular when it is UTF-8 without markup declarations, comments,
-    CDATA sections, processing instructions or references to entities (so that every "<"
-    opens a tag), holds no record start tag but the ones that open its lines (none inside
+    CDATA sections, processing instructions holding "<", or references to entities (so
+    that every other "<" opens a tag), holds no record start tag but the ones that open its lines (none inside
     another: an OAI-PMH response, whose ``record`` holds a MARC ``record``, is read whole),
     and is well-formed inside the root's tags.
     The document must declare no encoding but UTF-8. ``needs``: local names of which each
     record must hold an element to count (a MARCXML reader skips a ``record`` without a
     leader or fields, and a range of only such would read as "no records")."""
 
-    def __init__(self, root: str, record: str, needs: Iterable[str] = ()) -> None:
-        self.root, self.record = root, record
+    def __init__(self, root: str, record: str | tuple[str, ...], needs: Iterable[str] = ()) -> None:
+        self.root = root
+        self.records = (record,) if isinstance(record, str) else record
+        self._names = b"(?:" + b"|".join(re.escape(n.encode()) for n in self.records) + b")"
         names = b"|".join(re.escape(n.encode()) for n in needs)
         self.needs = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?(?:" + names + rb")[\s>/]") if names else None
-        self._any_record = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?" + re.escape(record.encode()) + rb"[\s>/]")
+        self._any_record = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?" + self._names + rb"[\s>/]")
         self._root_tag = b""  # the root's start tag, on one line
         self._root_end = b""
         self._starts: re.Pattern[bytes] | None = None
@@ -311,19 +318,22 @@ class XMLSplitter(RecordSplitter):
             if enc is not None and enc.group(1).lower() not in (b"utf-8", b"utf8"):
                 return False
             at = decl.end()
+        doctype = _DOCTYPE.match(text, at)
+        if doctype is not None:
+            at = doctype.end()
         root = _START_TAG.search(text, at)
         if root is None or text[at:root.start()].strip() or root.group(2) != self.root.encode():
             return False  # anything before the root (a comment, a doctype) is read whole
         record = _START_TAG.search(text, root.end())
-        if record is None or record.group(2) != self.record.encode() or text[root.end():record.start()].strip():
+        if record is None or record.group(2).decode() not in self.records or text[root.end():record.start()].strip():
             return False
         line_start = text.rfind(b"\n", 0, record.start()) + 1
         indent = text[line_start:record.start()]
         if line_start <= root.start() or indent.strip(b" \t"):
             return False  # the first record shares the root's line
-        name = b"<" + (record.group(1) + b":" if record.group(1) else b"") + self.record.encode()
+        name = b"<" + (record.group(1) + b":" if record.group(1) else b"")
         # after a line end, not "^" with re.M: a literal to search for is several times faster
-        self._starts = re.compile(rb"\n" + re.escape(indent + name) + rb"[\s>]")
+        self._starts = re.compile(rb"\n" + re.escape(indent + name) + self._names + rb"[\s>]")
         self._root_tag = re.sub(rb"[\r\n\t]", b" ", root.group())
         self._root_end = b"</" + (root.group(1) + b":" if root.group(1) else b"") + self.root.encode() + b">"
         return True
@@ -340,7 +350,10 @@ class XMLSplitter(RecordSplitter):
             decl = _DECLARATION.match(body)
             if decl is not None:
                 body = body[decl.end():]
-        if b"<!" in body or b"<?" in body or _REFERENCE.search(body):
+            doctype = _DOCTYPE.match(body)
+            if doctype is not None:
+                body = body[doctype.end():]
+        if b"<!" in body or _REFERENCE.search(body) or (b"<?" in body and body.count(b"<?") != len(_PI.findall(body))):
             return False
         # with no comments, CDATA or processing instructions, each "<" opens a tag: the
         # record start tags anywhere are the ones at line starts (no record holds another,

@@ -278,3 +278,21 @@ def test_xml_documents_are_cut_only_where_laid_out_plainly(layout, cut, monkeypa
     assert got_records == expected[0] and got_problems == expected[1]
     assert len(expected[0]) == 12 or layout in ("entity reference",)
     assert (end_at.offset == len(data)) == cut, end_at
+
+
+def test_pubmed_files_with_their_doctype_read_in_ranges_as_whole(monkeypatch):
+    """efetch's PubMed XML names its DTD (a DOCTYPE without an internal subset, which
+    declares nothing): a file with an article a line is cut, one whose articles share a
+    line is read whole, and both read in ranges as they read whole."""
+    from support import shared_path
+
+    monkeypatch.setattr(ranges, "BLOCK", 4096)
+    for parts, cut in ((("zotero-translators", "PubMed_XML", "import-001.xml"), True),
+                       (("biopython", "Tests", "Entrez", "pubmed1.xml"), False)):
+        path = str(shared_path("corpus", *parts))
+        data = Path(path).read_bytes()
+        assert b"<!DOCTYPE PubmedArticleSet PUBLIC" in data
+        expected = whole(path, "pubmed-xml")
+        got_records, got_problems, end = in_ranges(path, "pubmed-xml", 1)
+        assert (end.offset == len(data)) == cut, (parts, end)
+        assert len(expected[0]) == 2 and got_records == expected[0] and got_problems == expected[1]
