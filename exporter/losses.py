@@ -53,7 +53,6 @@ ALL = frozenset({"*"})
 _PLAIN_FACETS = (*_TEXT_FIELDS, *_TEXT_TUPLES, *_DATE_FIELDS)
 _plain_values = attrgetter(*_PLAIN_FACETS)
 _DATE_FACETS = {name: date_facet(name) for name in _DATE_FIELDS}
-_DATE_FIELDS_PRESENT = frozenset(_DATE_FIELDS)
 _ROLE_FACETS = {role: f"contributor:{role}" for role in ROLES}
 
 
@@ -62,7 +61,7 @@ def facets(record: Record) -> set[str]:
     # the plain fields in C passes (attrgetter, compress): a record has some 50 of them
     out: set[str] = set(compress(_PLAIN_FACETS, _plain_values(record)))
     add = out.add
-    for name in _DATE_FIELDS_PRESENT.intersection(out):
+    for name in _DATE_FACETS.keys() & out:
         out.discard(name)
         add(_DATE_FACETS[name])
     if record.issued and record.issued.start and record.issued.start.day:

@@ -324,9 +324,10 @@ def read_range(path: str, fmt: str, start: int, end: int, number: int, line: int
         at = max(start, end - _FRAMED_TAIL)
         f.seek(at)
         tail = f.read(end - at)
+        if at > start and not tail.strip(b" \t\r\n"):  # the frame may need an earlier byte
+            f.seek(start)
+            at, tail = start, f.read(end - start)
     prefix = splitter.frame(b"", first, True)
-    if at > start and not tail.strip(b" \t\r\n"):  # the frame may need an earlier byte
-        at, tail = start, _read_span(path, start, end)
     framed = splitter.frame(tail, first, last)
     assert framed.startswith(prefix), "a frame adds its prefix before the data"
     stream = _Buffered(_Spans(path, [prefix, (start, at), framed[len(prefix):]]))
@@ -357,12 +358,6 @@ def read_range(path: str, fmt: str, start: int, end: int, number: int, line: int
 _FRAMED_TAIL = 1 << 16
 
 
-def _read_span(path: str, start: int, end: int) -> bytes:
-    with open(path, "rb") as f:
-        f.seek(start)
-        return f.read(end - start)
-
-
 class _Spans(io.RawIOBase):
     """Bytes given, and spans ``(start, end)`` of a file, read one after another."""
 
@@ -371,8 +366,16 @@ class _Spans(io.RawIOBase):
         self.name = path  # the source named in problems
         self._parts = [p for p in parts if (p if isinstance(p, bytes) else p[1] > p[0])]
         self._file = open(path, "rb")
-        self._i = 0
+        self._i = -1
         self._at = 0  # in the current part: an offset into bytes, or the file position
+        self._next()
+
+    def _next(self) -> None:
+        self._i += 1
+        self._at = 0
+        if self._i < len(self._parts) and not isinstance(part := self._parts[self._i], bytes):
+            self._at = part[0]
+            self._file.seek(self._at)
 
     def readable(self) -> bool:
         return True
@@ -387,15 +390,12 @@ class _Spans(io.RawIOBase):
                 self._at += n
                 done = self._at >= len(part)
             else:
-                begin, stop = part
-                if self._at == 0:
-                    self._file.seek(begin)
-                    self._at = begin
+                stop = part[1]
                 n = self._file.readinto(view[:min(len(view), stop - self._at)]) or 0
                 self._at += n
                 done = self._at >= stop or n == 0
             if done:
-                self._i, self._at = self._i + 1, 0
+                self._next()
             if n:
                 return n
         return 0
@@ -455,8 +455,10 @@ def estimate_records(path: str, fmt: str) -> int | None:
         return None
     if splitter.terminator is not None:  # records end with a byte string (binary MARC)
         count = head.count(splitter.terminator)
-        if len(head) == size or count < 2:
-            return count if len(head) == size else None
+        if len(head) == size:
+            return count
+        if count < 2:
+            return None
         return max(1, round(size * count / (head.rfind(splitter.terminator) + 1)))
     if len(head) < size:
         head = head[:head.rfind(b"\n") + 1]

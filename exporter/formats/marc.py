@@ -1167,6 +1167,10 @@ def _convert(marc: pymarc.Record, source: str, number: int, line: int | None = N
         return Problem(source=source, record=number, line=line, reason=f"MARC record{_record_name(marc)}: {exc}")
 
 
+#: what iter_iso2709 skips between records
+_BETWEEN = b" \r\n\t\x00"
+
+
 def iter_iso2709(stream: TextIO) -> Iterator[tuple[int, int, bytes]]:
     """(record number, byte offset, bytes) of each record, split at record terminators;
     whitespace between records (a newline after each, as some exports write) is skipped."""
@@ -1183,14 +1187,14 @@ def iter_iso2709(stream: TextIO) -> Iterator[tuple[int, int, bytes]]:
             if end < 0:
                 break
             raw, buffer = buffer[: end + 1], buffer[end + 1:]
-            stripped = raw.lstrip(b" \r\n\t\x00")
+            stripped = raw.lstrip(_BETWEEN)
             start = offset + len(raw) - len(stripped)
             offset += len(raw)
             for part_offset, part in _resynchronised(stripped):
                 number += 1
                 yield number, start + part_offset, part
         if not chunk:
-            rest = buffer.strip(b" \r\n\t\x00")
+            rest = buffer.strip(_BETWEEN)
             if rest:
                 yield number + 1, offset, rest
             return
@@ -1330,10 +1334,6 @@ class ISO2709Splitter(RecordSplitter):
         raw = raw.lstrip(_BETWEEN)
         declared = raw[:5]
         return declared.isdigit() and int(declared) in (len(raw), 99999)
-
-
-#: what iter_iso2709 skips between records
-_BETWEEN = b" \r\n\t\x00"
 
 
 class MARCReader(Reader):

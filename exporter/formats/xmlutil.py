@@ -273,12 +273,31 @@ def read_xml_records(stream: TextIO, source: str, names: frozenset[str],
 _DECLARATION = re.compile(rb'\A<\?xml\s[^<>]*\?>')
 # a document type declaration without an internal subset (PubMed's names its DTD): it
 # declares nothing, and expat fetches nothing
+_DOCTYPE = re.compile(rb'\s*<!DOCTYPE\s[^<>\[\]]*>')
 # a processing instruction with no "<" inside (PubMed writes <?nihms?>): it hides no tag
 _PI = re.compile(rb"<\?(?![Xx][Mm][Ll][\s?])[A-Za-z_][\w.:-]*(?:\s[^<>?]*)?\?>")
-_DOCTYPE = re.compile(rb'\s*<!DOCTYPE\s[^<>\[\]]*>')
 _ENCODING = re.compile(rb'encoding\s*=\s*["\']([A-Za-z0-9._-]+)["\']')
 _START_TAG = re.compile(rb"<(?:([A-Za-z_][\w.-]*):)?([A-Za-z_][\w.-]*)(?:\s[^<>]*)?>")
 _REFERENCE = re.compile(rb"&(?!(?:lt|gt|amp|quot|apos|#[0-9]+|#x[0-9A-Fa-f]+);)")
+
+
+def _prologue_end(text: bytes) -> int | None:
+    """Where the XML declaration and a document type declaration without an internal
+    subset end (0 without either); None when the declaration names an encoding other than
+    UTF-8."""
+    at = 0
+    decl = _DECLARATION.match(text)
+    if decl is not None:
+        enc = _ENCODING.search(decl.group())
+        if enc is not None and enc.group(1).lower() not in (b"utf-8", b"utf8"):
+            return None
+        at = decl.end()
+    doctype = _DOCTYPE.match(text, at)
+    return doctype.end() if doctype is not None else at
+
+
+def _qualified(prefix: bytes | None, name: bytes) -> bytes:
+    return prefix + b":" + name if prefix else name
 
 
 class XMLSplitter(RecordSplitter):
@@ -291,10 +310,10 @@ class XMLSplitter(RecordSplitter):
 
     A run of records is regular when it is UTF-8 without markup declarations, comments,
     CDATA sections, processing instructions holding "<", or references to entities (so
-    that every other "<" opens a tag), holds no record start tag but the ones that open its lines (none inside
-    another: an OAI-PMH response, whose ``record`` holds a MARC ``record``, is read whole),
-    and is well-formed inside the root's tags.
-    The document must declare no encoding but UTF-8. ``needs``: local names of which each
+    that every other "<" opens a tag), holds no record start tag but the ones that open its
+    lines (none inside another: an OAI-PMH response, whose ``record`` holds a MARC
+    ``record``, is read whole), and is well-formed inside the root's tags. The document
+    must declare no encoding but UTF-8. ``needs``: local names of which each
     record must hold an element to count (a MARCXML reader skips a ``record`` without a
     leader or fields, and a range of only such would read as "no records")."""
 
@@ -307,20 +326,14 @@ class XMLSplitter(RecordSplitter):
         self._any_record = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?" + self._names + rb"[\s>/]")
         self._root_tag = b""  # the root's start tag, on one line
         self._root_end = b""
-        self._starts: re.Pattern[bytes] | None = None
+        self._starts: re.Pattern[bytes] | None = None  # a record start after a line end
+        self._first: re.Pattern[bytes] | None = None  # the same at the text's start
 
     def layout(self, head: bytes) -> bool:
         text = head.removeprefix(b"\xef\xbb\xbf")
-        decl = _DECLARATION.match(text)
-        at = 0
-        if decl is not None:
-            enc = _ENCODING.search(decl.group())
-            if enc is not None and enc.group(1).lower() not in (b"utf-8", b"utf8"):
-                return False
-            at = decl.end()
-        doctype = _DOCTYPE.match(text, at)
-        if doctype is not None:
-            at = doctype.end()
+        at = _prologue_end(text)
+        if at is None:
+            return False
         root = _START_TAG.search(text, at)
         if root is None or text[at:root.start()].strip() or root.group(2) != self.root.encode():
             return False  # anything before the root (a comment, a doctype) is read whole
@@ -331,34 +344,27 @@ class XMLSplitter(RecordSplitter):
         indent = text[line_start:record.start()]
         if line_start <= root.start() or indent.strip(b" \t"):
             return False  # the first record shares the root's line
-        name = b"<" + (record.group(1) + b":" if record.group(1) else b"")
+        start = re.escape(indent + b"<" + _qualified(record.group(1), b"")) + self._names + rb"[\s>]"
         # after a line end, not "^" with re.M: a literal to search for is several times faster
-        self._starts = re.compile(rb"\n" + re.escape(indent + name) + self._names + rb"[\s>]")
+        self._starts, self._first = re.compile(rb"\n" + start), re.compile(start)
         self._root_tag = re.sub(rb"[\r\n\t]", b" ", root.group())
-        self._root_end = b"</" + (root.group(1) + b":" if root.group(1) else b"") + self.root.encode() + b">"
+        self._root_end = b"</" + _qualified(root.group(1), self.root.encode()) + b">"
         return True
 
     def starts(self, text: bytes) -> list[int]:
-        assert self._starts is not None
-        found = [0] if self._starts.match(b"\n" + text[:len(self._starts.pattern)]) else []
+        assert self._starts is not None and self._first is not None
+        found = [0] if self._first.match(text) else []
         found += [m.start() + 1 for m in self._starts.finditer(text)]
         return found
 
     def regular(self, chunk: bytes, count: int, first: bool, last: bool) -> bool:
-        body = chunk
-        if first:
-            decl = _DECLARATION.match(body)
-            if decl is not None:
-                body = body[decl.end():]
-            doctype = _DOCTYPE.match(body)
-            if doctype is not None:
-                body = body[doctype.end():]
+        body = chunk[_prologue_end(chunk) or 0:] if first else chunk
         if b"<!" in body or _REFERENCE.search(body) or (b"<?" in body and body.count(b"<?") != len(_PI.findall(body))):
             return False
-        # with no comments, CDATA or processing instructions, each "<" opens a tag: the
-        # record start tags anywhere are the ones at line starts (no record holds another,
-        # none hides elsewhere), and the run, inside the root, is well-formed (expat, C only)
-        assert self._any_record is not None
+        # with no comments, CDATA or processing instructions holding "<", each other "<"
+        # opens a tag: the record start tags anywhere are the ones at line starts (no record
+        # holds another, none hides elsewhere), and the run, inside the root, is well-formed
+        # (expat, C only)
         if len(self._any_record.findall(body)) != count or not _well_formed(self.frame(chunk, first, last)):
             return False
         if self.needs is not None:  # each record has a child the reader counts it by
