@@ -37,6 +37,7 @@ from .positions import (
     read_clusters,
 )
 from .rules.citation import entry_state, sorted_cites
+from .stack import fresh_stack
 from .rules.punctuation import finalize
 from .styles import (
     LocaleNotFound,
@@ -111,6 +112,7 @@ class CitationProcessor:
         like citeproc-js, entries that render empty are left out."""
         return [entry for _, entry in self.bibliography_entries(items)]
 
+    @fresh_stack
     def bibliography_entries(self, items: list[dict]) -> list[tuple[str, str]]:
         """Like :meth:`bibliography`, as (caller's item id, entry) pairs.
 
@@ -126,6 +128,7 @@ class CitationProcessor:
                      for item, entry in zip(bib.items, self._render_entries(bib)))
             return [(key, entry) for key, entry in pairs if entry.strip()]
 
+    @fresh_stack
     def bibliography_each(self, items: Sequence[Mapping[str, Any]]) -> list[str]:
         """One entry per item, each rendered as the bibliography of that item alone (what a
         record's own page shows: no year suffixes, author substitutes or numbers from other
@@ -144,6 +147,7 @@ class CitationProcessor:
                 out.append(text if text.strip() else '')
         return out
 
+    @fresh_stack
     def citations(self, items: list[dict], clusters: list) -> list[str]:
         """One rendered string per cluster, the clusters being a document's citations in
         document order.
