@@ -79,6 +79,11 @@ BAD_CASES = {
         "{path}:record 2: field 'author' must be a string or a list of strings, got an object (line 2)",
         2,
     ),
+    "truncated-line": (  # JSON lines: the line is the record, named by its own number
+        '{"id": "a", "title": "Good one"}\n{"id": "b", "title": "Cut\n{"id": "c", "title": "Good too"}\n',
+        "{path}:record 2: truncated JSON: the line ends inside a record (line 2)",
+        2,
+    ),
     "empty": ("", "{path}: empty input: no records", 0),
     "other-format": (
         "@article{x,\n  title = {T}\n}\n",

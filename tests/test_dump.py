@@ -295,8 +295,10 @@ BROKEN = {
     "marcxml": '  <record>\n    <leader>00000nam a2200000 a 4500</leader>\n    <datafield tag="245" ind1="0" ind2="0">\n'
                '      <subfield code="a">Never closed</subfield>\n    </datafield>\n',
     "mods": '  <mods version="3.8">\n    <titleInfo>\n      <title>Never closed</title>\n    </titleInfo>\n',
+    "marc-json": '{"leader": "00000nam a2200000 a 4500", "fields": [{"245": {"ind1": "0", "ind2": "0", "subfields": [{"a": "Never closed"}\n',
 }
-SUFFIX = {"csl-json": ".json", "bibtex": ".bib", "marc": ".mrc", "marcxml": ".xml", "mods": ".mods", "ris": ".ris"}
+SUFFIX = {"csl-json": ".json", "bibtex": ".bib", "marc": ".mrc", "marcxml": ".xml", "mods": ".mods", "ris": ".ris",
+          "marc-json": ".jsonl"}
 
 
 def format_input(folder: Path, fmt: str, n: int, damaged: bool, pretty: bool = False) -> Path:
@@ -321,6 +323,11 @@ def format_input(folder: Path, fmt: str, n: int, damaged: bool, pretty: bool = F
             start = "  <record>" if fmt == "marcxml" else "  <mods "
             at = [i for i in range(len(text)) if text.startswith(start, i) and text[i - 1] == "\n"][99]
             text = text[:at] + BROKEN[fmt] + text[at:]
+    elif fmt == "marc-json":  # JSON lines, one record a line
+        lines = write(records, fmt).splitlines(keepends=True)
+        if damaged:
+            lines.insert(99, BROKEN[fmt])
+        text = "".join(lines)
     elif fmt == "marc":  # binary MARC (UTF-8): records end with the terminator
         chunks = [c + "\x1d" for c in write(records, fmt).split("\x1d") if c.strip()]
         if damaged:
@@ -346,7 +353,7 @@ def task_items(path: Path, fmt: str, shard_records: int) -> list[str]:
 
 
 @pytest.mark.parametrize("damaged", [False, True], ids=["clean", "damaged"])
-@pytest.mark.parametrize("fmt", ["csl-json", "csl-json-pretty", "bibtex", "ris", "marc", "marcxml", "mods"])
+@pytest.mark.parametrize("fmt", ["csl-json", "csl-json-pretty", "bibtex", "ris", "marc", "marcxml", "mods", "marc-json"])
 def test_ranges_read_by_workers_give_the_bytes_of_records_read_here(fmt, damaged, tmp_path):
     """The workers read byte ranges of the file (Range items, no Record is sent); one and
     two workers write the same shards and rejects, and both are the bytes of the same

@@ -62,9 +62,11 @@ def _skip_ws(text: str, pos: int) -> int:
     return pos
 
 
-def _reason(exc: json.JSONDecodeError, text: str, start_line: int = 1) -> str:
+def _reason(exc: json.JSONDecodeError, text: str, start_line: int = 1, ends: str = "the input") -> str:
+    """Why ``text`` (from line ``start_line``) does not decode; ``ends``: what ``text`` is,
+    for a value cut off at its end (a JSON line is cut off where its line ends)."""
     if exc.msg.startswith("Unterminated") or exc.pos >= len(text.rstrip()):
-        return "truncated JSON: the input ends inside a record"
+        return f"truncated JSON: {ends} ends inside a record"
     return f"invalid JSON: {exc.msg} (line {start_line + exc.lineno - 1}, column {exc.colno})"
 
 
@@ -159,7 +161,7 @@ def _iter_values(lines: Iterable[str], source: str, docs_key: str | None, first_
         number += 1
         return Problem(source=source, record=number, line=at, reason=reason)
 
-    def decoded(text: str, at: int) -> Iterator[JSONItem | Problem]:
+    def decoded(text: str, at: int, one_line: bool = False) -> Iterator[JSONItem | Problem]:
         nonlocal number
         bad = not_utf8(text)
         if bad:
@@ -173,7 +175,10 @@ def _iter_values(lines: Iterable[str], source: str, docs_key: str | None, first_
                     number = max(number, (item.number if isinstance(item, JSONItem) else item.record) or 0)
                     yield item
                 return
-            yield broken(at + exc.lineno - 1, _reason(exc, text, at))
+            if one_line:  # the line is the record: named by it, whatever the error's position
+                yield broken(at, _reason(exc, text, at, ends="the line"))
+            else:
+                yield broken(at + exc.lineno - 1, _reason(exc, text, at))
             return
         except RecursionError:
             yield broken(at, "JSON nested too deeply")
@@ -192,7 +197,7 @@ def _iter_values(lines: Iterable[str], source: str, docs_key: str | None, first_
                 json_lines = stripped.startswith(("{", "[")) and stripped.endswith(("}", "]")) \
                     and _complete(stripped)
             if json_lines:
-                yield from decoded(line, lineno)
+                yield from decoded(line, lineno, one_line=True)
                 continue
             start = lineno
             buf.append(line)

@@ -50,7 +50,7 @@ from ..normalize.names import parse_inverted
 from ..normalize.pages import split_pages
 from ..plugins import Reader, RecordSplitter, Writer
 from ..problems import Problem, ProblemHandler, raise_problem
-from .jsonio import iter_json
+from .jsonio import JSONSplitter, iter_json
 from .xmlutil import BytesView, Damaged, Escaper, XMLInputError, XMLSplitter, iter_elements, local_name
 
 # -- the type table -------------------------------------------------------------------------
@@ -1474,6 +1474,10 @@ class MARCJSONReader(Reader):
                 yield Problem(source=source, record=item.number, line=item.line, reason=f"MARC-in-JSON record: {exc}")
                 continue
             yield _convert(marc, source, item.number, item.line)
+
+    @classmethod
+    def record_splitter(cls) -> RecordSplitter:
+        return JSONSplitter()  # what iter_json reads element by element: an array, JSON lines
 
     @classmethod
     def sniff(cls, head: str) -> bool:
