@@ -37,8 +37,8 @@ from .positions import (
     read_clusters,
 )
 from .rules.citation import entry_state, sorted_cites
-from .stack import fresh_stack
 from .rules.punctuation import finalize
+from .stack import fresh_stack
 from .styles import (
     LocaleNotFound,
     StyleNotFound,
